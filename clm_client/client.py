@@ -1,0 +1,179 @@
+"""The typed client for the CLM REST API: endpoints, parameters and pagination.
+
+This is the module a fork rewrites to talk to Ironclad, DocuSign CLM, SpotDraft or an internal
+API. It keeps the method signatures and returns the models in `clm_client.models`; everything
+under it (tokens, retries, deadlines, error taxonomy, redaction) comes from `plugin.http`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from clm_client.models import (
+    ID_PATTERN,
+    Annotation,
+    AnnotationTarget,
+    ContractDetail,
+    ContractFilters,
+    ContractSummary,
+    Counterparty,
+    DocumentChunk,
+    Meta,
+    Obligation,
+    ObligationFilters,
+    Page,
+)
+from plugin.errors import BackendError, InvalidArgument, NotFound
+from plugin.http import ApiSession, QueryParams, decode_json
+from plugin.logging import get_logger
+
+log = get_logger(__name__)
+M = TypeVar("M", bound=BaseModel)
+_ID = re.compile(ID_PATTERN)
+
+# The OAuth scopes of this CLM, by what they allow. Tools declare one of these as their permission.
+SCOPE_READ_CONTRACTS = "read:contracts"
+SCOPE_READ_DOCUMENTS = "read:documents"
+SCOPE_WRITE_ANNOTATIONS = "write:annotations"
+
+
+def checked_id(value: str, what: str = "contract id") -> str:
+    """Validate an identifier before it goes into a URL path (defence in depth: tools validate too)."""
+    if not _ID.match(value):
+        raise InvalidArgument(f"'{value[:80]}' is not a valid {what} (letters, digits, '-' and '_' only).")
+    return quote(value, safe="")
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class ClmClient:
+    def __init__(self, session: ApiSession) -> None:
+        self._session = session
+
+    @property
+    def session(self) -> ApiSession:
+        return self._session
+
+    async def _get(self, path: str, model: type[M], params: QueryParams | None = None) -> M:
+        response = await self._session.request("GET", path, params=params)
+        return self._parse(decode_json(response), model, response.headers.get("x-request-id"))
+
+    @staticmethod
+    def _parse(payload: object, model: type[M], request_id: str | None) -> M:
+        try:
+            return model.model_validate(payload)
+        except ValidationError as exc:
+            log.warning("clm_unexpected_shape", model=model.__name__, errors=exc.error_count())
+            raise BackendError(
+                "The CLM returned data in an unexpected shape; report this to the plugin's maintainers.",
+                request_id=request_id,
+            ) from None
+
+    async def meta(self) -> Meta:
+        return await self._get("/v1/meta", Meta)
+
+    async def search_contracts(
+        self, filters: ContractFilters, *, limit: int, cursor: str | None = None
+    ) -> Page[ContractSummary]:
+        params: QueryParams = {
+            "q": filters.q,
+            "counterparty": filters.counterparty,
+            "counterparty_id": filters.counterparty_id,
+            "type": filters.types or None,
+            "status": filters.statuses or None,
+            "effective_after": _date(filters.effective_after),
+            "effective_before": _date(filters.effective_before),
+            "expires_after": _date(filters.expires_after),
+            "expires_before": _date(filters.expires_before),
+            "renewal_notice_after": _date(filters.renewal_notice_after),
+            "renewal_notice_before": _date(filters.renewal_notice_before),
+            "auto_renew": None if filters.auto_renew is None else str(filters.auto_renew).lower(),
+            "parent_id": filters.parent_id,
+            "sort": filters.sort,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return await self._get("/v1/contracts", Page[ContractSummary], params)
+
+    async def iter_contracts(
+        self, filters: ContractFilters, *, page_size: int = 100, max_pages: int = 1000
+    ) -> AsyncIterator[ContractSummary]:
+        """Every contract matching `filters`, following cursors (bounded by `max_pages`)."""
+        cursor: str | None = None
+        for _ in range(max_pages):
+            page = await self.search_contracts(filters, limit=page_size, cursor=cursor)
+            for row in page.data:
+                yield row
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    async def get_contract(self, contract_id: str) -> ContractDetail:
+        try:
+            return await self._get(f"/v1/contracts/{checked_id(contract_id)}", ContractDetail)
+        except NotFound as exc:
+            raise NotFound(
+                f"No contract with id '{contract_id}'. Use clm__search_contracts to find its id.",
+                request_id=exc.request_id,
+            ) from None
+
+    async def read_document(self, contract_id: str, *, offset: int, max_chars: int) -> DocumentChunk:
+        path = f"/v1/contracts/{checked_id(contract_id)}/document"
+        try:
+            return await self._get(path, DocumentChunk, {"offset": offset, "max_chars": max_chars})
+        except NotFound as exc:
+            raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
+
+    async def search_counterparties(self, q: str, *, limit: int = 20, cursor: str | None = None) -> Page[Counterparty]:
+        params: QueryParams = {"q": q, "limit": limit, "cursor": cursor}
+        return await self._get("/v1/counterparties", Page[Counterparty], params)
+
+    async def list_obligations(
+        self, filters: ObligationFilters, *, limit: int, cursor: str | None = None
+    ) -> Page[Obligation]:
+        params: QueryParams = {
+            "due_after": _date(filters.due_after),
+            "due_before": _date(filters.due_before),
+            "counterparty": filters.counterparty,
+            "counterparty_id": filters.counterparty_id,
+            "contract_id": filters.contract_id,
+            "category": filters.categories or None,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return await self._get("/v1/obligations", Page[Obligation], params)
+
+    async def list_annotations(
+        self, contract_id: str, *, limit: int = 20, cursor: str | None = None
+    ) -> Page[Annotation]:
+        path = f"/v1/contracts/{checked_id(contract_id)}/annotations"
+        return await self._get(path, Page[Annotation], {"limit": limit, "cursor": cursor})
+
+    async def create_annotation(
+        self,
+        contract_id: str,
+        *,
+        body: str,
+        target: AnnotationTarget | None,
+        author_type: str,
+        idempotency_key: str,
+    ) -> Annotation:
+        path = f"/v1/contracts/{checked_id(contract_id)}/annotations"
+        payload = {
+            "body": body,
+            "target": None if target is None else target.model_dump(exclude_none=True),
+            "author_type": author_type,
+        }
+        try:
+            response = await self._session.request("POST", path, json=payload, idempotency_key=idempotency_key)
+        except NotFound as exc:
+            raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
+        return self._parse(decode_json(response), Annotation, response.headers.get("x-request-id"))

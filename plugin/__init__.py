@@ -1,0 +1,1 @@
+"""Plugin machinery: settings, OAuth, HTTP, errors, audit, output budgets, sanitising. Forks don't touch it."""

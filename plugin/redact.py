@@ -1,0 +1,73 @@
+"""Redaction of secrets from anything that leaves the process as text (logs, audit, tool errors).
+
+Three nets, because each catches what the others miss:
+1. keys that name a secret (``authorization``, ``client_secret``, ``access_token``...) lose their value;
+2. values registered at run time (the configured client secret, every token fetched) are replaced
+   wherever they appear, even inside free text such as an upstream error body;
+3. credential-shaped text (``Bearer …``, ``Basic …``, ``access_token=…``) is masked.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+
+REDACTED = "[REDACTED]"
+
+_SECRET_KEY = re.compile(
+    r"(?i)(authori[sz]ation|secret|password|passwd|token|api[_-]?key|cookie|credential|private[_-]?key|assertion)"
+)
+# Keys that contain "token" but carry no secret.
+_SAFE_KEYS = frozenset({"token_requests", "token_url", "token_type", "tokens", "max_tokens", "token_endpoint"})
+_CREDENTIAL_TEXT = re.compile(
+    r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"
+    r"|\b(access_token|refresh_token|client_secret|id_token|password)([\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+)
+
+
+class SecretRegistry:
+    """Values that must never be written anywhere, registered as soon as they are known."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: frozenset[str] = frozenset()
+
+    def add(self, value: str | None) -> None:
+        # Very short values would redact ordinary words; real secrets and tokens are long.
+        if value and len(value) >= 6:
+            with self._lock:
+                self._values = self._values | {value}
+
+    def scrub(self, text: str) -> str:
+        for value in self._values:
+            if value in text:
+                text = text.replace(value, REDACTED)
+        return _CREDENTIAL_TEXT.sub(_mask_credential, text)
+
+
+def _mask_credential(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)} {REDACTED}"
+    return f"{match.group(2)}{match.group(3)}{REDACTED}"
+
+
+SECRETS = SecretRegistry()
+
+
+def is_secret_key(key: str) -> bool:
+    return key.lower() not in _SAFE_KEYS and bool(_SECRET_KEY.search(key))
+
+
+def redact(value: object, registry: SecretRegistry = SECRETS) -> object:
+    """Return a copy of `value` (any JSON-like structure) with every secret removed."""
+    if isinstance(value, str):
+        return registry.scrub(value)
+    if isinstance(value, Mapping):
+        return {
+            key: (REDACTED if isinstance(key, str) and is_secret_key(key) else redact(item, registry))
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(item, registry) for item in value]
+    return value

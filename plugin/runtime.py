@@ -1,0 +1,283 @@
+"""Runs every tool call the same way: validate, deadline, call, map errors, render, budget, audit.
+
+`Runtime` owns the process-wide pieces (the CLM client and its token cache, the audit sink) and
+creates the backend lazily on the first call, so `initialize` and `tools/list` never wait for a
+token, a network round trip or the embedded sandbox to start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import ConfigDict, ValidationError
+
+from plugin.audit import AuditRecord, AuditSink, audit_arguments
+from plugin.errors import ClmError, DeadlineExceeded, InvalidArgument
+from plugin.http import CURRENT_CALL, CallScope
+from plugin.logging import get_logger
+from plugin.redact import SECRETS
+from plugin.sanitize import clean_inline
+from plugin.toolkit import AuditSummary, Progress, ToolContext, ToolOutput, ToolSpec
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import Context
+
+    from clm_client.client import ClmClient
+    from plugin.backend import Backend
+    from plugin.settings import PluginSettings
+
+log = get_logger(__name__)
+
+MAX_RESPONSE_CHARS = 40_000
+
+
+@dataclass(frozen=True)
+class PluginIdentity:
+    name: str
+    version: str
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: PluginSettings,
+        identity: PluginIdentity,
+        *,
+        audit: AuditSink | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        self.settings = settings
+        self.identity = identity
+        self.audit = audit
+        self.session_id = uuid.uuid4().hex[:12]
+        self._backend = backend
+        self._backend_lock = asyncio.Lock()
+        self._stack = AsyncExitStack()
+        self._as_of: date | None = settings.as_of
+        self.services: dict[str, Any] = {}
+
+    async def backend(self) -> Backend:
+        if self._backend is None:
+            async with self._backend_lock:
+                if self._backend is None:
+                    from plugin.backend import open_backend
+
+                    self._backend = await self._stack.enter_async_context(open_backend(self.settings))
+        return self._backend
+
+    async def clm(self) -> ClmClient:
+        return (await self.backend()).clm
+
+    async def as_of(self, clm: ClmClient) -> date:
+        """The business date: configured, else the CLM's own, else today (asked once per process)."""
+        if self._as_of is None:
+            try:
+                meta = await clm.meta()
+                self._as_of = meta.as_of or date.today()
+            except ClmError:
+                return date.today()
+        return self._as_of
+
+    async def aclose(self) -> None:
+        await self._stack.aclose()
+
+    # -- one tool call -------------------------------------------------------------------------------------
+    async def invoke(
+        self, spec: ToolSpec[Any, Any], full_name: str, arguments: dict[str, Any], ctx: Context | None
+    ) -> CallToolResult:
+        scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
+        token = CURRENT_CALL.set(scope)
+        started = time.perf_counter()
+        outcome = "ok"
+        summary = AuditSummary()
+        try:
+            try:
+                args = spec.input_model.model_validate(arguments)
+            except ValidationError as exc:
+                raise InvalidArgument(describe_validation_error(exc, full_name)) from None
+            try:
+                async with asyncio.timeout(self.settings.call_deadline):
+                    output = await spec.handler(args, await self._context(ctx))
+            except TimeoutError:
+                raise DeadlineExceeded(
+                    f"{full_name} did not finish within {self.settings.call_deadline:g} s; the CLM is slow. "
+                    "Try again, or narrow the request (filters, smaller page)."
+                ) from None
+            summary = output.audit_summary()
+            return self._result(full_name, spec, output)
+        except ClmError as exc:
+            outcome = f"error:{exc.code.value}"
+            raise ToolError(SECRETS.scrub(exc.for_model())) from None
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        except Exception as exc:
+            outcome = f"exception:{type(exc).__name__}"
+            log.exception("tool_crashed", tool=full_name, request_id=scope.request_id)
+            raise ToolError(
+                f"[internal_error] {full_name} failed unexpectedly; the error was logged with request id "
+                f"{scope.request_id}. Try again; if it persists, report that id to an administrator."
+            ) from None
+        finally:
+            CURRENT_CALL.reset(token)
+            self._audit(full_name, arguments, ctx, scope, outcome, summary, started)
+
+    async def _context(self, ctx: Context | None) -> ToolContext:
+        clm = await self.clm()
+        report = None
+        meta = None if ctx is None else ctx.request_context.meta
+        if ctx is not None and meta is not None and meta.get("progressToken") is not None:
+            report = ctx.report_progress
+        return ToolContext(
+            clm=clm,
+            settings=self.settings,
+            as_of=await self.as_of(clm),
+            progress=Progress(report),
+            client_name=_client_info(ctx)[0],
+            services=self.services,
+        )
+
+    def _result(self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput) -> CallToolResult:
+        text = spec.render(output)
+        structured = output.model_dump(mode="json")
+        size = len(text) + len(json.dumps(structured, ensure_ascii=False))
+        if size > MAX_RESPONSE_CHARS:
+            # A tool must page or trim before this; reaching here is a bug, and the budget still holds.
+            log.error("response_over_budget", tool=full_name, chars=size)
+            raise ClmError(
+                f"{full_name} produced a response over the {MAX_RESPONSE_CHARS:,}-character budget; "
+                "ask for a smaller page or a narrower range."
+            )
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+    def _audit(
+        self,
+        tool: str,
+        arguments: dict[str, Any],
+        ctx: Context | None,
+        scope: CallScope,
+        outcome: str,
+        summary: AuditSummary,
+        started: float,
+    ) -> None:
+        if self.audit is None:
+            return
+        client_name, client_version = _client_info(ctx)
+        record = AuditRecord(
+            request_id=scope.request_id,
+            mcp_request_id=None if ctx is None else str(ctx.request_id),
+            session_id=self.session_id,
+            tool=tool,
+            arguments=audit_arguments(arguments),
+            outcome=outcome,
+            result_count=summary.count if outcome == "ok" else None,
+            contract_ids=summary.contract_ids[:100],
+            result_detail=summary.detail,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            acting_user=self.settings.acting_user,
+            client_name=client_name,
+            client_version=client_version,
+            plugin_name=self.identity.name,
+            plugin_version=self.identity.version,
+            clm_request_ids=scope.clm_request_ids[:50],
+        )
+        self.audit.write(record)
+
+
+def _client_info(ctx: Context | None) -> tuple[str | None, str | None]:
+    if ctx is None:
+        return None, None
+    try:
+        params = ctx.session.client_params
+    except (AttributeError, ValueError):
+        return None, None
+    if params is None:
+        return None, None
+    return params.client_info.name, params.client_info.version
+
+
+def describe_validation_error(exc: ValidationError, tool: str) -> str:
+    """One line per bad argument, naming it and saying what is allowed; no echo of long values."""
+    parts: list[str] = []
+    for error in exc.errors(include_url=False)[:6]:
+        field = ".".join(str(p) for p in error["loc"]) or "arguments"
+        if error["type"] == "extra_forbidden":
+            parts.append(f"unknown argument '{clean_inline(field, 60)}'")
+            continue
+        message = error["msg"]
+        ctx = error.get("ctx") or {}
+        if "expected" in ctx:
+            message = f"must be one of {ctx['expected']}"
+        parts.append(f"'{clean_inline(field, 60)}': {clean_inline(message, 200)}")
+    more = f" (+{exc.error_count() - 6} more)" if exc.error_count() > 6 else ""
+    return f"Invalid arguments for {tool}: " + "; ".join(parts) + more + ". Fix them and call again."
+
+
+class _NoArguments(ArgModelBase):
+    """Placeholder: `ClmTool.run` validates with the tool's own input model instead."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ClmTool(Tool):
+    """An SDK `Tool` whose call goes through `Runtime.invoke`."""
+
+    spec: Any = None
+    runtime: Any = None
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        runtime: Runtime = self.runtime
+        return await runtime.invoke(self.spec, self.name, arguments, context)
+
+
+def annotations_for(spec: ToolSpec[Any, Any]) -> ToolAnnotations:
+    return ToolAnnotations(
+        title=spec.title,
+        read_only_hint=spec.read_only,
+        destructive_hint=spec.destructive,
+        idempotent_hint=spec.idempotent,
+        open_world_hint=spec.open_world,
+    )
+
+
+def build_tool(spec: ToolSpec[Any, Any], full_name: str, runtime: Runtime) -> ClmTool:
+    metadata = FuncMetadata(arg_model=_NoArguments, output_model=spec.output_model)
+    return ClmTool(
+        fn=_never_called,
+        name=full_name,
+        title=spec.title,
+        description=spec.description,
+        parameters=input_schema(spec),
+        fn_metadata=metadata,
+        is_async=True,
+        annotations=annotations_for(spec),
+        meta={"permission": spec.permission},
+        spec=spec,
+        runtime=runtime,
+    )
+
+
+def input_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = spec.input_model.model_json_schema()
+    return schema
+
+
+def output_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] | None = FuncMetadata(arg_model=_NoArguments, output_model=spec.output_model).output_schema
+    assert schema is not None
+    return schema
+
+
+async def _never_called(**_: Any) -> None:
+    raise AssertionError("ClmTool.run does not call fn")

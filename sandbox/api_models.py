@@ -1,0 +1,265 @@
+"""Wire models of the sandbox CLM REST API.
+
+These pydantic models are the single source of the OpenAPI document served at
+`/openapi.json`: a team forking the plugin maps its own CLM onto them. The plugin
+itself never imports this module (its backend adapter has its own client-side models).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+
+T = TypeVar("T")
+
+
+class Scope(StrEnum):
+    READ_CONTRACTS = "read:contracts"
+    READ_DOCUMENTS = "read:documents"
+    WRITE_ANNOTATIONS = "write:annotations"
+
+
+class ContractType(StrEnum):
+    NDA = "NDA"
+    MSA = "MSA"
+    SOW = "SOW"
+    ORDER_FORM = "Order Form"
+    DPA = "DPA"
+    AMENDMENT = "Amendment"
+    LICENSE = "License"
+    SUPPLY = "Supply Agreement"
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    IN_NEGOTIATION = "in_negotiation"
+    PENDING_SIGNATURE = "pending_signature"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class SortKey(StrEnum):
+    NUMBER = "number"
+    NUMBER_DESC = "-number"
+    EFFECTIVE = "effective_date"
+    EFFECTIVE_DESC = "-effective_date"
+    EXPIRATION = "expiration_date"
+    EXPIRATION_DESC = "-expiration_date"
+    RENEWAL_NOTICE = "renewal_notice_date"
+    VALUE_DESC = "-total_value"
+    UPDATED_DESC = "-updated_at"
+
+
+class Relation(StrEnum):
+    PARENT = "parent"  # the related contract is this one's parent (e.g. the MSA of a SOW)
+    CHILD = "child"  # the related contract sits under this one (e.g. a SOW of this MSA)
+    AMENDS = "amends"  # this contract amends the related one
+    AMENDED_BY = "amended_by"  # the related contract amends this one
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CounterpartyRef(Wire):
+    id: str
+    name: str
+
+
+class Counterparty(Wire):
+    id: str
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    contract_count: int
+
+
+class ContractSummary(Wire):
+    """One row of a contract list."""
+
+    id: str
+    number: str = Field(description="Human contract number, e.g. CTR-2024-0042")
+    title: str
+    type: ContractType
+    status: ContractStatus
+    counterparty: CounterpartyRef
+    effective_date: date | None
+    expiration_date: date | None = Field(description="End of the current term; null when evergreen")
+    auto_renew: bool
+    renewal_notice_date: date | None = Field(
+        description="Last day to give notice of non-renewal for the current term (auto-renewing only)"
+    )
+    total_value: float | None
+    currency: str | None = Field(description="ISO 4217")
+    parent_id: str | None
+    updated_at: datetime
+
+
+class Term(Wire):
+    initial_term_months: int | None
+    auto_renew: bool
+    renewal_term_months: int | None
+    renewal_notice_days: int | None
+    current_term_end: date | None = Field(description="Expiry rolled forward through renewals to the as-of date")
+
+
+class Termination(Wire):
+    for_convenience: bool
+    convenience_party: str | None = Field(description="'either', 'us' or 'counterparty'")
+    convenience_notice_days: int | None
+    for_cause_cure_days: int | None
+
+
+class LiabilityCap(Wire):
+    amount: float | None
+    currency: str | None
+    description: str = Field(description="e.g. 'fees paid in the 12 months preceding the claim'")
+
+
+class RelatedContract(Wire):
+    id: str
+    relation: Relation
+    number: str
+    title: str
+    type: ContractType
+    status: ContractStatus
+
+
+class Owner(Wire):
+    name: str
+    email: str
+
+
+class DocumentInfo(Wire):
+    total_chars: int
+    sha256: str
+    has_text: bool = Field(description="False for a scanned document with no text layer")
+    mime_type: str = "text/plain"
+
+
+class ContractDetail(ContractSummary):
+    """The full record of one contract."""
+
+    our_entity: str
+    owner: Owner
+    execution_date: date | None
+    term: Term
+    termination: Termination
+    payment_terms_days: int | None
+    annual_value: float | None
+    governing_law: str | None
+    liability_cap: LiabilityCap | None
+    related: list[RelatedContract]
+    document: DocumentInfo
+    tags: list[str]
+
+
+class Page(Wire, Generic[T]):
+    data: list[T]
+    next_cursor: str | None = Field(description="Opaque; pass as `cursor` for the next page, null at the end")
+    total: int = Field(description="Rows matching the filters (all pages)")
+
+
+class DocumentChunk(Wire):
+    contract_id: str
+    offset: int
+    text: str
+    next_offset: int | None = Field(description="Offset of the next chunk, null at the end")
+    total_chars: int
+    sha256: str
+
+
+class AnnotationTarget(Wire):
+    section: str | None = Field(default=None, max_length=40, description="e.g. '12.2'")
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+
+class AnnotationCreate(Wire):
+    body: str = Field(min_length=1, max_length=4000)
+    target: AnnotationTarget | None = None
+    author_type: str = Field(default="user", pattern="^(user|assistant)$")
+
+
+class Annotation(Wire):
+    id: str
+    contract_id: str
+    body: str
+    target: AnnotationTarget | None
+    author: str = Field(description="Acting user from X-Acting-User, else the OAuth client id")
+    author_type: str
+    created_at: datetime
+
+
+class Meta(Wire):
+    """GET /v1/meta: what the CLM says about itself (no scope required beyond a valid token)."""
+
+    api_version: str
+    region: str = Field(description="Data residency region of this tenant, e.g. 'eu-west-1'")
+    as_of: date = Field(description="The CLM's business date (the sandbox's fixed demo 'today')")
+    contracts: int
+
+
+class Obligation(Wire):
+    """An obligation the CLM tracks for a contract (GET /v1/obligations)."""
+
+    id: str
+    contract_id: str
+    contract_number: str
+    counterparty: CounterpartyRef
+    category: str = Field(description="payment, reporting, notice, delivery, confidentiality, ...")
+    party: str = Field(description="Who must act")
+    description: str
+    due_date: date = Field(description="Next due date on or after the as-of date")
+    recurrence: str | None = Field(description="ISO 8601 duration, e.g. P3M; null if one-off")
+    section: str | None
+
+
+class TokenResponse(Wire):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    scope: str
+
+
+class OAuthError(Wire):
+    error: str
+    error_description: str | None = None
+
+
+class FieldError(Wire):
+    field: str
+    message: str
+
+
+class Problem(Wire):
+    """RFC 9457 problem details (`application/problem+json`)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    code: str = Field(description="Stable machine code, see ErrorCode")
+    request_id: str
+    errors: list[FieldError] | None = None
+    required_scope: str | None = None
+    retry_after: int | None = None
+
+
+class ErrorCode(StrEnum):
+    INVALID_PARAMETER = "invalid_parameter"  # 400, `errors` names the fields
+    INVALID_CURSOR = "invalid_cursor"  # 400
+    INVALID_TOKEN = "invalid_token"  # 401
+    INSUFFICIENT_SCOPE = "insufficient_scope"  # 403, `required_scope`
+    NOT_FOUND = "not_found"  # 404
+    CONFLICT = "idempotency_conflict"  # 409
+    PRECONDITION_FAILED = "precondition_failed"  # 412
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"  # 428
+    RATE_LIMITED = "rate_limited"  # 429, `retry_after`
+    INTERNAL = "internal_error"  # 500
+    UNAVAILABLE = "service_unavailable"  # 503

@@ -1,0 +1,152 @@
+"""What the corpus generator produces: contract records, their document text and ground truth.
+
+The generator (`sandbox.corpus.generate`) yields these; the database layer stores them.
+Ground truth records every fact the text states, with the exact character span, so the
+plugin's contract analysis can be measured exactly (`text[start:end] == quote`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.api_models import ContractStatus, ContractType, Relation
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactKind(StrEnum):
+    """Fact types shared with the plugin's analysis (same names, same normalisation)."""
+
+    PARTIES = "parties"  # value: "Party A; Party B"
+    AGREEMENT_DATE = "agreement_date"  # value: ISO date
+    EFFECTIVE_DATE = "effective_date"  # value: ISO date
+    INITIAL_TERM = "initial_term"  # value: ISO 8601 duration, e.g. "P2Y", "P36M"
+    EXPIRATION_DATE = "expiration_date"  # value: ISO date (end of the initial term)
+    AUTO_RENEWAL = "auto_renewal"  # value: "true" / "false"
+    RENEWAL_TERM = "renewal_term"  # value: ISO 8601 duration, e.g. "P1Y"
+    RENEWAL_NOTICE_PERIOD = "renewal_notice_period"  # value: duration, e.g. "P60D"
+    TERMINATION_FOR_CONVENIENCE = "termination_for_convenience"  # value: notice duration or "true"
+    PAYMENT_TERMS = "payment_terms"  # value: duration, e.g. "P30D" (net 30)
+    LATE_FEE = "late_fee"  # value: e.g. "1.5% per month"
+    GOVERNING_LAW = "governing_law"  # value: state or country name, e.g. "New York", "England and Wales"
+    LIABILITY_CAP = "liability_cap"  # value: amount "USD 500000" or a multiple e.g. "12 months fees"
+    CONFIDENTIALITY_PERIOD = "confidentiality_period"  # value: duration or "perpetual"
+    WARRANTY_DURATION = "warranty_duration"  # value: duration
+    AUDIT_RIGHTS = "audit_rights"  # value: "true" or notice duration
+    INSURANCE = "insurance"  # value: amount, e.g. "USD 2000000"
+    SLA = "sla"  # value: e.g. "99.9%"
+    DATA_PROTECTION = "data_protection"  # value: breach notification duration, e.g. "PT72H"
+
+
+class ObligationCategory(StrEnum):
+    PAYMENT = "payment"
+    REPORTING = "reporting"
+    NOTICE = "notice"
+    DELIVERY = "delivery"
+    CONFIDENTIALITY = "confidentiality"
+    DATA_PROTECTION = "data_protection"
+    INSURANCE = "insurance"
+    AUDIT = "audit"
+    RENEWAL = "renewal"
+
+
+class Span(Frozen):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str  # == text[start:end]
+    section: str | None  # e.g. "12.2"
+
+
+class TruthFact(Frozen):
+    kind: FactKind
+    value: str
+    span: Span
+
+
+class TruthObligation(Frozen):
+    category: ObligationCategory
+    party: str  # who must act
+    action: str  # short paraphrase, e.g. "deliver a usage report"
+    due: str  # "date:2025-03-01" | "after:P30D:invoice receipt" | "recurring:P3M:P30D" ...
+    next_due: date | None  # next due date on/after the corpus' as-of date, when the text fixes one
+    recurrence: str | None  # ISO 8601 duration of the recurrence, e.g. "P3M"; None if one-off
+    span: Span
+
+
+class TruthSection(Frozen):
+    number: str  # "12.2"
+    heading: str  # "Termination for Convenience"
+    start: int
+    end: int
+
+
+class GroundTruth(Frozen):
+    facts: list[TruthFact]
+    obligations: list[TruthObligation]
+    sections: list[TruthSection]
+    renewal_notice_deadline: date | None  # for the current term at the corpus' as-of date
+    current_term_end: date | None
+    adversarial: list[str] = Field(default_factory=list)  # e.g. ["huge", "invisible_chars", "injection"]
+
+
+class GeneratedCounterparty(Frozen):
+    id: str
+    name: str
+    country: str
+
+
+class ContractRecord(Frozen):
+    """The structured record of one contract; the document text is rendered from it."""
+
+    id: str
+    number: str
+    title: str
+    type: ContractType
+    status: ContractStatus
+    counterparty_id: str
+    our_entity: str
+    owner_name: str
+    owner_email: str
+    effective_date: date | None
+    execution_date: date | None
+    expiration_date: date | None  # end of the current term (rolled forward for auto-renewal)
+    initial_term_months: int | None
+    auto_renew: bool
+    renewal_term_months: int | None
+    renewal_notice_days: int | None
+    renewal_notice_date: date | None
+    termination_for_convenience: bool
+    convenience_party: str | None
+    convenience_notice_days: int | None
+    cure_days: int | None
+    payment_terms_days: int | None
+    total_value: float | None
+    annual_value: float | None
+    currency: str | None
+    governing_law: str | None
+    liability_cap_amount: float | None
+    liability_cap_description: str | None
+    parent_id: str | None
+    amends_id: str | None
+    tags: list[str]
+    updated_at: datetime
+    adversarial: list[str] = Field(default_factory=list)  # document variants to render, see GroundTruth
+
+
+class GeneratedContract(Frozen):
+    record: ContractRecord
+    text: str  # the full document ("" for a scanned document with no text layer)
+    truth: GroundTruth
+
+
+class Corpus(Frozen):
+    """Parameters that fully determine a corpus (same values -> byte-identical output)."""
+
+    contracts: int = Field(ge=1, le=1_000_000)
+    seed: int
+    as_of: date

@@ -1,0 +1,103 @@
+"""Shared fixtures: a real sandbox CLM over loopback HTTP, plugin settings pointing at it, MCP clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp.client import Client
+from sandbox.testing import running_sandbox
+
+from plugin.app import build_server
+from plugin.settings import PluginSettings
+from sandbox.settings import SandboxSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_CORPUS = 120
+SECRET = "demo-secret"
+
+# Tests build their own settings; an engineer's CLM_* environment must not leak into them.
+for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:
+    del os.environ[_name]
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = SandboxSettings(
+        contracts=TEST_CORPUS,
+        seed=11,
+        db=tmp_path_factory.mktemp("sandbox") / "clm.db",
+        test_endpoints=True,
+    )
+    with running_sandbox(settings) as url:
+        yield url
+
+
+class SandboxAdmin:
+    """The sandbox's test-only endpoints: faults, counters, request log."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx2.Client(base_url=base_url, timeout=10)
+
+    def reset(self) -> None:
+        self.http.post("/_sandbox/reset").raise_for_status()
+
+    def fault(self, **spec: Any) -> None:
+        self.http.post("/_sandbox/faults", json=spec).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.http.delete("/_sandbox/faults").raise_for_status()
+
+    def revoke_all(self) -> None:
+        self.http.post("/_sandbox/tokens/revoke-all").raise_for_status()
+
+    def counters(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.http.get("/_sandbox/counters").json()
+        return data
+
+    def token_requests(self) -> int:
+        return int(self.counters()["token_requests"])
+
+    def requests(self, since: int = 0) -> list[dict[str, Any]]:
+        data: list[dict[str, Any]] = self.http.get("/_sandbox/requests", params={"since": since}).json()
+        return data
+
+
+@pytest.fixture
+def admin(sandbox_url: str) -> Iterator[SandboxAdmin]:
+    admin = SandboxAdmin(sandbox_url)
+    admin.reset()
+    yield admin
+    admin.reset()
+    admin.http.close()
+
+
+def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
+    values: dict[str, Any] = {
+        "base_url": base_url,
+        "token_url": f"{base_url}/oauth/token",
+        "client_id": "demo-client",
+        "client_secret": SECRET,
+        "acting_user": "alice@example.com",
+        "call_deadline": 10.0,
+        "max_retry_after": 3.0,
+    }
+    values.update(overrides)
+    return PluginSettings(**values)
+
+
+@asynccontextmanager
+async def mcp_client(settings: PluginSettings) -> AsyncIterator[Client]:
+    server, _runtime = build_server(settings)
+    async with Client(server) as client:
+        yield client
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

@@ -1,0 +1,138 @@
+"""`python server.py` as a real subprocess over stdio: every stdout line must be a JSON-RPC message."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+from tests.conftest import ROOT, SECRET
+
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "e2e", "version": "1"},
+    },
+}
+
+
+def run_session(messages: list[dict[str, Any]], env: dict[str, str], timeout: float = 90) -> tuple[list[Any], str]:
+    """Send `messages` (after initialize) on stdin, close it, and return the parsed stdout lines and stderr."""
+    lines = [INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, *messages]
+    payload = "".join(json.dumps(m) + "\n" for m in lines)
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    proc = subprocess.run(
+        [sys.executable, "server.py"],
+        input=payload,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**clean_env, **env},
+        check=False,
+    )
+    parsed = []
+    for line in proc.stdout.splitlines():
+        message = json.loads(line)  # raises on anything that is not JSON: stdout is the protocol only
+        assert message.get("jsonrpc") == "2.0", line
+        parsed.append(message)
+    return parsed, proc.stderr
+
+
+def calls(*steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"jsonrpc": "2.0", "id": 10 + i, "method": "tools/call", "params": {"name": name, "arguments": args}}
+        for i, (name, args) in enumerate(steps)
+    ]
+
+
+def by_id(messages: list[Any]) -> dict[int, Any]:
+    return {m["id"]: m for m in messages if "id" in m}
+
+
+def test_embedded_default_over_stdio() -> None:
+    env = {"CLM_DEMO_CONTRACTS": "60"}
+    messages, stderr = run_session(
+        [
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+            *calls(("clm__search_contracts", {"limit": 2})),
+        ],
+        env,
+    )
+    replies = by_id(messages)
+    assert replies[1]["result"]["serverInfo"]["name"] == "contract-intelligence"
+    assert {t["name"] for t in replies[2]["result"]["tools"]} >= {
+        "clm__search_contracts",
+        "clm__read_contract",
+    }
+    result = replies[10]["result"]
+    assert result.get("isError") is not True and len(result["structuredContent"]["contracts"]) == 2
+    assert "bundled sandbox CLM" in stderr
+    assert SECRET not in stderr
+
+
+def test_against_sandbox_over_loopback_http(sandbox_url: str) -> None:
+    env = {
+        "CLM_BASE_URL": sandbox_url,
+        "CLM_TOKEN_URL": f"{sandbox_url}/oauth/token",
+        "CLM_CLIENT_ID": "demo-client",
+        "CLM_CLIENT_SECRET": SECRET,
+        "CLM_LOG_LEVEL": "DEBUG",
+    }
+    messages, stderr = run_session(
+        calls(
+            ("clm__search_contracts", {"limit": 1}),
+            ("clm__get_contract", {"contract_id": "../admin"}),
+            ("clm__get_contract", {"contract_id": "ctr_missing"}),
+        ),
+        env,
+    )
+    replies = by_id(messages)
+    first = replies[10]["result"]
+    assert first.get("isError") is not True
+    contract_id = first["structuredContent"]["contracts"][0]["id"]
+    assert contract_id
+    assert replies[11]["result"]["isError"] is True and "invalid_argument" in json.dumps(replies[11])
+    assert replies[12]["result"]["isError"] is True and "not_found" in json.dumps(replies[12])
+    # DEBUG logs show every request, yet neither the secret nor a bearer token appears in them.
+    assert SECRET not in stderr and "Bearer " not in stderr.replace("Bearer [REDACTED]", "")
+    for line in stderr.splitlines():
+        if line.startswith("{"):
+            json.loads(line)  # logs are JSON lines
+
+
+def start_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    return subprocess.run(
+        [sys.executable, "server.py"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**clean_env, **env},
+        check=False,
+    )
+
+
+def test_bad_configuration_exits_with_a_message_naming_the_variable() -> None:
+    for env, named in [
+        ({"CLM_CALL_DEADLINE": "soon"}, "CLM_CALL_DEADLINE"),
+        ({"CLM_BASE_URL": "http://127.0.0.1:9"}, "CLM_TOKEN_URL"),
+        ({"CLM_BASE_URL": "not a url"}, "CLM_BASE_URL"),
+        ({"CLM_ACTING_USER": "bob\nX-Injected: 1"}, "CLM_ACTING_USER"),
+    ]:
+        proc = start_with(env)
+        assert proc.returncode == 2 and proc.stdout == "", env
+        assert named in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_unknown_tool_name_in_configuration_fails_at_startup() -> None:
+    proc = start_with({"CLM_ENABLED_TOOLS": "clm__search_contracts,clm__frobnicate"})
+    assert proc.returncode == 2 and "clm__frobnicate" in proc.stderr and proc.stdout == ""

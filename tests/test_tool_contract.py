@@ -1,0 +1,59 @@
+"""The tool surface as a contract: names, namespace, annotations, and a schema snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from plugin.runtime import input_schema, output_schema
+from plugin.toolkit import MAX_TOOL_NAME
+from tools import NAMESPACE, REGISTRY, full_name
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "tool_schemas.json"
+
+
+def current_schemas() -> dict[str, Any]:
+    return {
+        full_name(spec): {
+            "permission": spec.permission,
+            "annotations": {
+                "read_only": spec.read_only,
+                "destructive": spec.destructive,
+                "idempotent": spec.idempotent,
+                "open_world": spec.open_world,
+            },
+            "input": input_schema(spec),
+            "output": output_schema(spec),
+        }
+        for spec in REGISTRY
+    }
+
+
+def test_every_tool_name_fits_the_claude_code_budget_and_namespace() -> None:
+    for spec in REGISTRY:
+        name = full_name(spec)
+        assert name.startswith(NAMESPACE)
+        assert len(name) <= MAX_TOOL_NAME, f"{name} is {len(name)} characters"
+        # Claude Code: mcp__plugin_<plugin>_<server>__<tool> must stay within 64 characters.
+        assert len(f"mcp__plugin_contract-intelligence_clm__{name}") <= 64
+
+
+def test_names_are_unique_and_write_tools_are_not_read_only() -> None:
+    names = [full_name(spec) for spec in REGISTRY]
+    assert len(names) == len(set(names))
+    for spec in REGISTRY:
+        assert spec.writes == (not spec.read_only)
+        if spec.read_only:
+            assert not spec.destructive
+
+
+def test_schema_snapshot_has_not_drifted() -> None:
+    """Regenerate deliberately with UPDATE_SNAPSHOTS=1 when a schema change is intended."""
+    current = current_schemas()
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    recorded = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert recorded == current, "tool schemas changed: review, then rerun with UPDATE_SNAPSHOTS=1"

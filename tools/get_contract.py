@@ -1,0 +1,204 @@
+"""clm__get_contract: one contract's metadata, key terms and related contracts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from clm_client.client import SCOPE_READ_CONTRACTS
+from clm_client.models import ContractDetail
+from plugin.inputs import ContractId
+from plugin.output import cell, money, table
+from plugin.sanitize import clean_inline
+from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+
+
+class GetContractInput(ToolInput):
+    contract_id: ContractId
+
+
+class Related(ToolOutput):
+    id: str
+    relation: str = Field(description="parent | child | amends | amended_by")
+    number: str
+    title: str
+    type: str
+    status: str
+
+
+class KeyTerms(ToolOutput):
+    initial_term_months: int | None
+    auto_renew: bool
+    renewal_term_months: int | None
+    renewal_notice_days: int | None
+    current_term_end: date | None
+    renewal_notice_date: date | None = Field(description="Last day to give notice of non-renewal")
+    termination_for_convenience: bool
+    convenience_party: str | None
+    convenience_notice_days: int | None
+    cure_days: int | None
+    payment_terms_days: int | None
+    governing_law: str | None
+    liability_cap: str | None
+
+
+class GetContractOutput(ToolOutput):
+    id: str
+    number: str
+    title: str
+    type: str
+    status: str
+    counterparty: str
+    counterparty_id: str
+    our_entity: str | None
+    owner: str | None
+    effective_date: date | None
+    execution_date: date | None
+    expiration_date: date | None
+    total_value: float | None
+    annual_value: float | None
+    currency: str | None
+    key_terms: KeyTerms
+    related: list[Related]
+    document_chars: int | None
+    document_sha256: str | None
+    has_text: bool
+    tags: list[str]
+
+    def audit_summary(self) -> AuditSummary:
+        return AuditSummary(count=1, contract_ids=[self.id, *(r.id for r in self.related)])
+
+
+def _cap(detail: ContractDetail) -> str | None:
+    cap = detail.liability_cap
+    if cap is None:
+        return None
+    amount = money(cap.amount, cap.currency)
+    described = clean_inline(cap.description, 200)
+    return f"{amount} ({described})" if amount and described else amount or described or None
+
+
+async def get_contract(args: GetContractInput, ctx: ToolContext) -> GetContractOutput:
+    d = await ctx.clm.get_contract(args.contract_id)
+    return GetContractOutput(
+        id=d.id,
+        number=clean_inline(d.number, 40),
+        title=clean_inline(d.title, 200),
+        type=d.type,
+        status=d.status,
+        counterparty=clean_inline(d.counterparty.name, 120),
+        counterparty_id=d.counterparty.id,
+        our_entity=None if d.our_entity is None else clean_inline(d.our_entity, 120),
+        owner=None if d.owner is None else clean_inline(f"{d.owner.name} <{d.owner.email}>", 160),
+        effective_date=d.effective_date,
+        execution_date=d.execution_date,
+        expiration_date=d.expiration_date,
+        total_value=d.total_value,
+        annual_value=d.annual_value,
+        currency=d.currency,
+        key_terms=KeyTerms(
+            initial_term_months=d.term.initial_term_months,
+            auto_renew=d.term.auto_renew,
+            renewal_term_months=d.term.renewal_term_months,
+            renewal_notice_days=d.term.renewal_notice_days,
+            current_term_end=d.term.current_term_end,
+            renewal_notice_date=d.renewal_notice_date,
+            termination_for_convenience=d.termination.for_convenience,
+            convenience_party=d.termination.convenience_party,
+            convenience_notice_days=d.termination.convenience_notice_days,
+            cure_days=d.termination.for_cause_cure_days,
+            payment_terms_days=d.payment_terms_days,
+            governing_law=None if d.governing_law is None else clean_inline(d.governing_law, 80),
+            liability_cap=_cap(d),
+        ),
+        related=[
+            Related(
+                id=r.id,
+                relation=r.relation,
+                number=clean_inline(r.number, 40),
+                title=clean_inline(r.title, 160),
+                type=r.type,
+                status=r.status,
+            )
+            for r in d.related[:50]
+        ],
+        document_chars=None if d.document is None else d.document.total_chars,
+        document_sha256=None if d.document is None else d.document.sha256,
+        has_text=d.document is not None and d.document.has_text and d.document.total_chars > 0,
+        tags=[clean_inline(t, 40) for t in d.tags[:20]],
+    )
+
+
+def _days(value: int | None, unit: str = "days") -> str | None:
+    return None if value is None else f"{value} {unit}"
+
+
+def render(out: GetContractOutput) -> str:
+    t = out.key_terms
+    facts: list[tuple[str, object]] = [
+        ("Type / status", f"{out.type} / {out.status}"),
+        ("Counterparty", f"{out.counterparty} ({out.counterparty_id})"),
+        ("Our entity", out.our_entity),
+        ("Owner", out.owner),
+        ("Effective / executed", f"{cell(out.effective_date)} / {cell(out.execution_date)}"),
+        ("Current term ends", t.current_term_end or out.expiration_date),
+        ("Initial term", _days(t.initial_term_months, "months")),
+        ("Auto-renews", f"yes, for {t.renewal_term_months} months" if t.auto_renew else "no"),
+        ("Renewal notice", _days(t.renewal_notice_days)),
+        ("Notice of non-renewal due by", t.renewal_notice_date),
+        (
+            "Termination for convenience",
+            f"yes ({t.convenience_party or 'party unspecified'}, {t.convenience_notice_days} days' notice)"
+            if t.termination_for_convenience
+            else "no",
+        ),
+        ("Cure period for breach", _days(t.cure_days)),
+        ("Payment terms", None if t.payment_terms_days is None else f"net {t.payment_terms_days} days"),
+        ("Governing law", t.governing_law),
+        ("Liability cap", t.liability_cap),
+        (
+            "Total / annual value",
+            f"{cell(money(out.total_value, out.currency))} / {cell(money(out.annual_value, out.currency))}",
+        ),
+        (
+            "Document",
+            f"{out.document_chars:,} characters"
+            if out.has_text and out.document_chars
+            else "no text layer (scanned or missing): text tools cannot read it",
+        ),
+    ]
+    lines = [f"## {out.number}: {out.title}", f"id `{out.id}`", "", table(["term", "value"], facts, 200)]
+    if out.related:
+        lines += ["", "**Related contracts**", ""]
+        lines.append(
+            table(
+                ["relation", "id", "number", "type", "status", "title"],
+                [[r.relation, r.id, r.number, r.type, r.status, r.title] for r in out.related],
+            )
+        )
+    lines += [
+        "",
+        "Terms above are the CLM's recorded fields. To cite the clause text, use clm__read_contract "
+        "or clm__extract_obligations.",
+    ]
+    return "\n".join(lines)
+
+
+TOOL = ToolSpec(
+    name="get_contract",
+    title="Get contract",
+    description=(
+        "One contract's record by id: parties, type, status, owner, effective/execution/expiry dates, term "
+        "and renewal (auto-renewal, renewal term, notice period and the last day to give notice), "
+        "termination rights, payment terms, value, governing law, liability cap, document size, and related "
+        "contracts (parent MSA, SOWs and order forms under it, amendments). Use after clm__search_contracts "
+        "when the user asks about one contract; these are the CLM's recorded fields, so for quotes from the "
+        "text use clm__read_contract."
+    ),
+    input_model=GetContractInput,
+    output_model=GetContractOutput,
+    handler=get_contract,
+    render=render,
+    permission=SCOPE_READ_CONTRACTS,
+)

@@ -1,0 +1,195 @@
+"""clm__search_contracts: find contracts by counterparty, type, status, dates or text, one page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from clm_client.client import SCOPE_READ_CONTRACTS
+from clm_client.models import ContractFilters, ContractSummary
+from plugin.inputs import ContractId, CounterpartyId, Cursor, PageLimit, SearchText
+from plugin.output import PageCursor, cell, fit, money, table
+from plugin.sanitize import clean_inline
+from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+
+ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
+ContractStatus = Literal["draft", "in_negotiation", "pending_signature", "active", "expired", "terminated"]
+SortOrder = Literal[
+    "number",
+    "-number",
+    "effective_date",
+    "-effective_date",
+    "expiration_date",
+    "-expiration_date",
+    "renewal_notice_date",
+    "-total_value",
+    "-updated_at",
+]
+
+
+class SearchContractsInput(ToolInput):
+    query: SearchText | None = Field(default=None, description="Full-text search over titles and document text")
+    counterparty: SearchText | None = Field(
+        default=None, description="Counterparty name or part of it (case-insensitive)"
+    )
+    counterparty_id: CounterpartyId | None = None
+    types: list[ContractType] = Field(default_factory=list, max_length=8, description="Any of these types")
+    statuses: list[ContractStatus] = Field(default_factory=list, max_length=6, description="Any of these")
+    effective_after: date | None = Field(default=None, description="Effective on or after (YYYY-MM-DD)")
+    effective_before: date | None = Field(default=None, description="Effective on or before")
+    expires_after: date | None = Field(default=None, description="Current term ends on or after")
+    expires_before: date | None = Field(default=None, description="Current term ends on or before")
+    renewal_notice_after: date | None = Field(default=None, description="Renewal-notice deadline on or after")
+    renewal_notice_before: date | None = Field(default=None, description="Renewal-notice deadline on or before")
+    auto_renew: bool | None = Field(default=None, description="Only auto-renewing (true) or not (false)")
+    parent_id: ContractId | None = Field(default=None, description="Only contracts under this parent (an MSA id)")
+    sort: SortOrder = "number"
+    limit: PageLimit = 20
+    cursor: Cursor | None = None
+
+
+class ContractRow(ToolOutput):
+    id: str
+    number: str
+    title: str
+    type: str
+    status: str
+    counterparty: str
+    counterparty_id: str
+    effective_date: date | None
+    expiration_date: date | None
+    auto_renew: bool
+    renewal_notice_date: date | None
+    total_value: float | None
+    currency: str | None
+
+
+class SearchContractsOutput(ToolOutput):
+    contracts: list[ContractRow]
+    total: int | None = Field(description="Contracts matching the filters, across all pages")
+    next_cursor: str | None = Field(description="Pass as `cursor` (same filters) for the next page")
+
+    def audit_summary(self) -> AuditSummary:
+        return AuditSummary(count=len(self.contracts), contract_ids=[c.id for c in self.contracts])
+
+
+def _row(summary: ContractSummary) -> ContractRow:
+    return ContractRow(
+        id=summary.id,
+        number=clean_inline(summary.number, 40),
+        title=clean_inline(summary.title, 160),
+        type=summary.type,
+        status=summary.status,
+        counterparty=clean_inline(summary.counterparty.name, 120),
+        counterparty_id=summary.counterparty.id,
+        effective_date=summary.effective_date,
+        expiration_date=summary.expiration_date,
+        auto_renew=summary.auto_renew,
+        renewal_notice_date=summary.renewal_notice_date,
+        total_value=summary.total_value,
+        currency=summary.currency,
+    )
+
+
+def _size(rows: Sequence[ContractRow]) -> int:
+    # Text table (~ one line per row) plus its structured twin.
+    return sum(len(row.model_dump_json()) + 40 + len(row.title) + len(row.counterparty) for row in rows)
+
+
+async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> SearchContractsOutput:
+    position = PageCursor.decode(args.cursor)
+    filters = ContractFilters(
+        q=args.query,
+        counterparty=args.counterparty,
+        counterparty_id=args.counterparty_id,
+        types=list(args.types),
+        statuses=list(args.statuses),
+        effective_after=args.effective_after,
+        effective_before=args.effective_before,
+        expires_after=args.expires_after,
+        expires_before=args.expires_before,
+        renewal_notice_after=args.renewal_notice_after,
+        renewal_notice_before=args.renewal_notice_before,
+        auto_renew=args.auto_renew,
+        parent_id=args.parent_id,
+        sort=args.sort,
+    )
+    page = await ctx.clm.search_contracts(filters, limit=args.limit, cursor=position.c)
+    rows = [_row(summary) for summary in page.data[position.s : position.s + args.limit]]
+    shown = fit(rows, _size)
+    if position.s + shown < len(page.data):
+        next_cursor: str | None = PageCursor(c=position.c, s=position.s + shown).encode()
+    else:
+        next_cursor = None if page.next_cursor is None else PageCursor(c=page.next_cursor).encode()
+    return SearchContractsOutput(contracts=rows[:shown], total=page.total, next_cursor=next_cursor)
+
+
+def render(out: SearchContractsOutput) -> str:
+    total = f"{out.total:,}" if out.total is not None else "an unknown number of"
+    if not out.contracts:
+        return f"No contracts match these filters ({total} in total)."
+    lines = [f"**{total} contracts match; {len(out.contracts)} on this page.**", ""]
+    lines.append(
+        table(
+            [
+                "id",
+                "number",
+                "title",
+                "type",
+                "status",
+                "counterparty",
+                "effective",
+                "expires",
+                "notice by",
+                "value",
+            ],
+            [
+                [
+                    c.id,
+                    c.number,
+                    c.title,
+                    c.type,
+                    c.status,
+                    c.counterparty,
+                    c.effective_date,
+                    c.expiration_date,
+                    c.renewal_notice_date if c.auto_renew else None,
+                    money(c.total_value, c.currency),
+                ]
+                for c in out.contracts
+            ],
+            max_cell=60,
+        )
+    )
+    if out.next_cursor:
+        lines += [
+            "",
+            f"More results: call clm__search_contracts again with the same filters and "
+            f"cursor=`{cell(out.next_cursor, 2000)}`.",
+        ]
+    else:
+        lines += ["", "This is the last page."]
+    return "\n".join(lines)
+
+
+TOOL = ToolSpec(
+    name="search_contracts",
+    title="Search contracts",
+    description=(
+        "Find contracts in the repository by counterparty, type (NDA, MSA, SOW, Order Form, DPA, Amendment, "
+        "License, Supply Agreement), status, effective/expiry/renewal-notice date ranges, auto-renewal or "
+        "full text. Returns one page of summary rows (id, number, title, type, status, counterparty, dates, "
+        "renewal-notice deadline, value) and `next_cursor`. Use it first to get contract ids for the other "
+        "tools. Pages hold 20 rows by default (max 100): to see more, call again with the same filters and "
+        "the returned cursor; never guess ids. Filter server-side (e.g. renewal_notice_before) rather than "
+        "paging through everything."
+    ),
+    input_model=SearchContractsInput,
+    output_model=SearchContractsOutput,
+    handler=search_contracts,
+    render=render,
+    permission=SCOPE_READ_CONTRACTS,
+)
