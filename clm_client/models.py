@@ -48,6 +48,7 @@ class ContractSummary(ClmModel):
     auto_renew: bool = False
     renewal_notice_date: date | None = None
     total_value: float | None = None
+    annual_value: float | None = None
     currency: str | None = None
     parent_id: str | None = None
     updated_at: datetime | None = None
@@ -102,7 +103,6 @@ class ContractDetail(ContractSummary):
     term: Term = Field(default_factory=Term)
     termination: Termination = Field(default_factory=Termination)
     payment_terms_days: int | None = None
-    annual_value: float | None = None
     governing_law: str | None = None
     liability_cap: LiabilityCap | None = None
     related: list[RelatedContract] = Field(default_factory=list)

@@ -9,10 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, ConfigDict
 
-from plugin.audit import AuditSink
+from plugin.audit import AuditConfigError, open_audit_sink
+from plugin.enterprise import EnterpriseControls, apply_controls, load_controls
+from plugin.reports import REPORT_URI_TEMPLATE
 from plugin.runtime import PluginIdentity, Runtime, build_tool
+from plugin.scopes import ScopedMCPServer
 from plugin.settings import PluginSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,14 +39,25 @@ def load_identity(path: Path = MANIFEST_PATH) -> ServerIdentity:
     return ServerIdentity.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-def build_server(settings: PluginSettings, *, runtime: Runtime | None = None) -> tuple[MCPServer[Any], Runtime]:
+def build_server(
+    settings: PluginSettings, *, runtime: Runtime | None = None, controls: EnterpriseControls | None = None
+) -> tuple[MCPServer[Any], Runtime]:
+    """`controls` replaces manifest.json's enterprise_controls (tests; a fork's own policy)."""
     from tools import enabled_tools, full_name
 
     identity = load_identity()
     if runtime is None:
-        audit = AuditSink(settings.audit_file) if settings.audit_file is not None else None
-        runtime = Runtime(settings, PluginIdentity(identity.name, identity.version), audit=audit)
-    tools = [build_tool(spec, full_name(spec), runtime) for spec in enabled_tools(settings)]
+        settings = effective_settings(settings, controls=controls)
+        specs = enabled_tools(settings)  # an unknown tool name fails here, at start-up
+        runtime = Runtime(
+            settings,
+            PluginIdentity(identity.name, identity.version),
+            audit=open_audit_sink(settings.audit),
+            permissions={full_name(spec): spec.permission for spec in specs},
+        )
+    else:
+        specs = enabled_tools(runtime.settings)
+    tools = [build_tool(spec, full_name(spec), runtime) for spec in specs]
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Any]) -> AsyncIterator[dict[str, Any]]:
@@ -51,7 +66,8 @@ def build_server(settings: PluginSettings, *, runtime: Runtime | None = None) ->
         finally:
             await runtime.aclose()
 
-    server: MCPServer[Any] = MCPServer(
+    server: MCPServer[Any] = ScopedMCPServer(
+        hidden=lambda: runtime.admission.hidden,
         name=identity.name,
         title=identity.display_name,
         description=identity.description,
@@ -60,4 +76,35 @@ def build_server(settings: PluginSettings, *, runtime: Runtime | None = None) ->
         tools=list(tools),
         lifespan=lifespan,
     )
+    _add_report_resource(server, runtime)
     return server, runtime
+
+
+def effective_settings(
+    settings: PluginSettings, manifest: Path | None = None, *, controls: EnterpriseControls | None = None
+) -> PluginSettings:
+    """`settings` with the enterprise controls (default: manifest.json's) applied; raises `AuditConfigError`."""
+    if controls is None:
+        controls = load_controls(manifest or MANIFEST_PATH)
+    effective = apply_controls(settings, controls)
+    if effective.audit_required and effective.audit == "off":
+        raise AuditConfigError(
+            "audit is mandatory (manifest enterprise_controls.audit_logging or CLM_AUDIT_REQUIRED) but "
+            "CLM_AUDIT=off; choose file[:PATH], stderr or syslog[:ADDRESS]"
+        )
+    return effective
+
+
+def _add_report_resource(server: MCPServer[Any], runtime: Runtime) -> None:
+    @server.resource(
+        REPORT_URI_TEMPLATE,
+        name="portfolio-report-csv",
+        title="Portfolio report (CSV)",
+        description="The full result of a clm__portfolio_report call, as CSV; kept for an hour.",
+        mime_type="text/csv",
+    )
+    def report_csv(report_id: str) -> str:
+        csv_text = runtime.services.reports.get(report_id)
+        if csv_text is None:
+            raise ResourceNotFoundError(f"No report {report_id!r}: reports are kept for an hour; run it again.")
+        return csv_text

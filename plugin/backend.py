@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -57,6 +58,21 @@ def requested_scopes(settings: PluginSettings) -> tuple[str, ...]:
     from tools import enabled_tools
 
     return tuple(sorted({spec.permission for spec in enabled_tools(settings)}))
+
+
+def rescoped(backend: Backend, settings: PluginSettings, scopes: tuple[str, ...]) -> Backend:
+    """The same HTTP client and token cache, requesting `scopes` from now on (least privilege)."""
+    key = dataclasses.replace(backend.clm.session.token_key, scopes=scopes)
+    session = ApiSession(
+        client=backend.http,
+        tokens=backend.tokens,
+        token_key=key,
+        error_mapper=map_error,
+        acting_user=settings.acting_user,
+        max_retries=settings.max_retries,
+        max_retry_after=settings.max_retry_after,
+    )
+    return dataclasses.replace(backend, clm=ClmClient(session))
 
 
 @asynccontextmanager

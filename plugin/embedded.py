@@ -7,14 +7,16 @@ the only place the plugin imports `sandbox`, and only when no CLM is configured.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx2
 
 from plugin.backend import Connection
+from plugin.logging import get_logger
 from plugin.settings import PluginSettings
+
+log = get_logger(__name__)
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, not a secret  # noqa: S105
@@ -24,17 +26,14 @@ _BASE = "http://embedded-sandbox"
 @asynccontextmanager
 async def embedded_sandbox(settings: PluginSettings) -> AsyncIterator[Connection]:
     import anyio.to_thread
-    from sandbox.app import create_app
 
+    from sandbox.app import create_app
     from sandbox.settings import SandboxSettings
 
     sandbox_settings = SandboxSettings(contracts=settings.demo_contracts)
     # Building (or opening the cached) demo database is blocking work: off the event loop.
     app = await anyio.to_thread.run_sync(create_app, sandbox_settings)
-    sys.stderr.write(
-        f"contract-intelligence: no CLM configured (CLM_BASE_URL unset); serving the bundled sandbox CLM "
-        f"in-process with {sandbox_settings.contracts} demo contracts (as of {sandbox_settings.as_of}).\n"
-    )
+    log.info("embedded_sandbox_ready", contracts=sandbox_settings.contracts, as_of=str(sandbox_settings.as_of))
     transport = httpx2.ASGITransport(app=app)
     try:
         yield Connection(

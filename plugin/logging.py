@@ -49,10 +49,11 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     root.handlers = [handler]
     root.setLevel(level)
     # Libraries that log request lines or bodies at INFO/DEBUG stay at WARNING.
-    for noisy in ("httpx2", "httpcore", "uvicorn.access", "mcp.server.lowlevel.server"):
+    for noisy in ("httpx2", "httpcore", "httpcore2", "uvicorn.access", "mcp.server.lowlevel.server"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def get_logger(name: str) -> Any:
     """A structlog logger; `name` is recorded as the `logger` field."""
-    return structlog.get_logger().bind(logger=name)
+    # Lazy: the proxy binds on first use, so module-level loggers honour configure_logging() run later.
+    return structlog.get_logger(logger_name=name)

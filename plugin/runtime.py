@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 import uuid
 from contextlib import AsyncExitStack
@@ -22,13 +23,15 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetad
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ConfigDict, ValidationError
 
-from plugin.audit import AuditRecord, AuditSink, audit_arguments
-from plugin.errors import ClmError, DeadlineExceeded, InvalidArgument
+from plugin.admission import Admission
+from plugin.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
+from plugin.errors import ClmError, DeadlineExceeded, ErrorCode, InvalidArgument, PolicyDenied
 from plugin.http import CURRENT_CALL, CallScope
 from plugin.logging import get_logger
 from plugin.redact import SECRETS
 from plugin.sanitize import clean_inline
-from plugin.toolkit import AuditSummary, Progress, ToolContext, ToolOutput, ToolSpec
+from plugin.telemetry import Telemetry
+from plugin.toolkit import AuditSummary, Progress, Services, ToolContext, ToolOutput, ToolSpec
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
@@ -56,16 +59,21 @@ class Runtime:
         *,
         audit: AuditSink | None = None,
         backend: Backend | None = None,
+        permissions: dict[str, str] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.settings = settings
         self.identity = identity
         self.audit = audit
+        # {full tool name: scope}; tools whose scope the first token lacks are hidden (plugin.scopes).
+        self.admission = Admission(permissions or {}, settings.data_residency, rescope=self._rescope)
+        self.telemetry = telemetry or Telemetry(identity.version)
         self.session_id = uuid.uuid4().hex[:12]
         self._backend = backend
         self._backend_lock = asyncio.Lock()
         self._stack = AsyncExitStack()
         self._as_of: date | None = settings.as_of
-        self.services: dict[str, Any] = {}
+        self.services = Services()
 
     async def backend(self) -> Backend:
         if self._backend is None:
@@ -75,6 +83,13 @@ class Runtime:
 
                     self._backend = await self._stack.enter_async_context(open_backend(self.settings))
         return self._backend
+
+    def _rescope(self, scopes: tuple[str, ...]) -> None:
+        """Request only `scopes` from now on: the CLM refused some of what the enabled tools need."""
+        from plugin.backend import rescoped
+
+        assert self._backend is not None
+        self._backend = rescoped(self._backend, self.settings, scopes)
 
     async def clm(self) -> ClmClient:
         return (await self.backend()).clm
@@ -91,6 +106,8 @@ class Runtime:
 
     async def aclose(self) -> None:
         await self._stack.aclose()
+        if self.audit is not None:
+            self.audit.close()
 
     # -- one tool call -------------------------------------------------------------------------------------
     async def invoke(
@@ -101,44 +118,65 @@ class Runtime:
         started = time.perf_counter()
         outcome = "ok"
         summary = AuditSummary()
-        try:
+        with self.telemetry.tool_call(full_name, scope.request_id) as traced:
             try:
-                args = spec.input_model.model_validate(arguments)
-            except ValidationError as exc:
-                raise InvalidArgument(describe_validation_error(exc, full_name)) from None
-            try:
-                async with asyncio.timeout(self.settings.call_deadline):
-                    output = await spec.handler(args, await self._context(ctx))
-            except TimeoutError:
-                raise DeadlineExceeded(
-                    f"{full_name} did not finish within {self.settings.call_deadline:g} s; the CLM is slow. "
-                    "Try again, or narrow the request (filters, smaller page)."
+                self._audit_ready()
+                try:
+                    args = spec.input_model.model_validate(arguments)
+                except ValidationError as exc:
+                    raise InvalidArgument(describe_validation_error(exc, full_name)) from None
+                try:
+                    async with asyncio.timeout(self.settings.call_deadline):
+                        context = await self._admit(full_name, ctx)
+                        output = await spec.handler(args, context)
+                except TimeoutError:
+                    raise DeadlineExceeded(
+                        f"{full_name} did not finish within {self.settings.call_deadline:g} s; the CLM is slow. "
+                        "Try again, or narrow the request (filters, smaller page)."
+                    ) from None
+                summary = output.audit_summary()
+                return self._result(full_name, spec, output)
+            except ClmError as exc:
+                outcome = f"error:{exc.code.value}"
+                raise ToolError(SECRETS.scrub(exc.for_model())) from None
+            except asyncio.CancelledError:
+                outcome = "cancelled"
+                raise
+            except Exception as exc:
+                outcome = f"exception:{type(exc).__name__}"
+                log.exception("tool_crashed", tool=full_name, request_id=scope.request_id)
+                raise ToolError(
+                    f"[internal_error] {full_name} failed unexpectedly; the error was logged with request id "
+                    f"{scope.request_id}. Try again; if it persists, report that id to an administrator."
                 ) from None
-            summary = output.audit_summary()
-            return self._result(full_name, spec, output)
-        except ClmError as exc:
-            outcome = f"error:{exc.code.value}"
-            raise ToolError(SECRETS.scrub(exc.for_model())) from None
-        except asyncio.CancelledError:
-            outcome = "cancelled"
-            raise
-        except Exception as exc:
-            outcome = f"exception:{type(exc).__name__}"
-            log.exception("tool_crashed", tool=full_name, request_id=scope.request_id)
-            raise ToolError(
-                f"[internal_error] {full_name} failed unexpectedly; the error was logged with request id "
-                f"{scope.request_id}. Try again; if it persists, report that id to an administrator."
-            ) from None
-        finally:
-            CURRENT_CALL.reset(token)
-            self._audit(full_name, arguments, ctx, scope, outcome, summary, started)
+            finally:
+                CURRENT_CALL.reset(token)
+                elapsed = time.perf_counter() - started
+                traced.outcome, traced.clm_requests = outcome, scope.requests
+                self.telemetry.record_duration(full_name, outcome, elapsed)
+                self._audit(full_name, arguments, ctx, scope, outcome, summary, elapsed)
+
+    def _audit_ready(self) -> None:
+        """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
+        if self.audit is not None and self.settings.audit_required and not self.audit.ready():
+            raise PolicyDenied(
+                f"The audit trail ({self.audit.destination}) cannot be written and audit is mandatory; the call "
+                "was refused. Ask an administrator to fix the audit destination."
+            )
+
+    async def _admit(self, full_name: str, ctx: Context | None) -> ToolContext:
+        """Scopes and data residency are settled before the tool's first CLM request."""
+        backend = await self.backend()
+        if await self.admission.admit(full_name, backend) and self.admission.hidden and ctx is not None:
+            await _notify_tools_changed(ctx)
+        if self.admission.meta is not None and self._as_of is None:
+            self._as_of = self.admission.meta.as_of
+        return await self._context(ctx)
 
     async def _context(self, ctx: Context | None) -> ToolContext:
         clm = await self.clm()
-        report = None
-        meta = None if ctx is None else ctx.request_context.meta
-        if ctx is not None and meta is not None and meta.get("progressToken") is not None:
-            report = ctx.report_progress
+        # The SDK makes this a no-op when the client sent no progress token.
+        report = None if ctx is None else ctx.report_progress
         return ToolContext(
             clm=clm,
             settings=self.settings,
@@ -169,7 +207,7 @@ class Runtime:
         scope: CallScope,
         outcome: str,
         summary: AuditSummary,
-        started: float,
+        elapsed: float,
     ) -> None:
         if self.audit is None:
             return
@@ -184,7 +222,7 @@ class Runtime:
             result_count=summary.count if outcome == "ok" else None,
             contract_ids=summary.contract_ids[:100],
             result_detail=summary.detail,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            duration_ms=round(elapsed * 1000, 2),
             acting_user=self.settings.acting_user,
             client_name=client_name,
             client_version=client_version,
@@ -192,7 +230,26 @@ class Runtime:
             plugin_version=self.identity.version,
             clm_request_ids=scope.clm_request_ids[:50],
         )
-        self.audit.write(record)
+        try:
+            self.audit.write(record)
+        except AuditWriteError as exc:
+            # Never silent: stderr always; with mandatory audit the result is withheld.
+            sys.stderr.write(f"contract-intelligence: AUDIT FAILURE for {tool} (request {scope.request_id}): {exc}\n")
+            if self.settings.audit_required and outcome != "cancelled":
+                raise ToolError(
+                    f"[{ErrorCode.POLICY_DENIED.value}] The audit record for this call could not be written and "
+                    "audit is mandatory, so the result is withheld. Ask an administrator to fix the audit "
+                    f"destination (request id {scope.request_id})."
+                ) from None
+
+
+async def _notify_tools_changed(ctx: Context) -> None:
+    """Tell the client `tools/list` changed (hidden tools); best effort, a client may not listen."""
+    try:
+        await ctx.notify_tools_changed()
+        await ctx.session.send_tool_list_changed()
+    except Exception as exc:  # a notification must never fail the call
+        log.debug("tools_changed_not_sent", error=type(exc).__name__)
 
 
 def _client_info(ctx: Context | None) -> tuple[str | None, str | None]:

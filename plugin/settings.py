@@ -28,7 +28,8 @@ def _split_words(value: object) -> object:
 class PluginSettings(BaseSettings):
     """Every setting has an environment variable `CLM_<NAME>` (upper case)."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+    # Hosts (Claude Code, Claude Desktop) pass "" for options the user left empty: treat as unset.
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True, env_ignore_empty=True)
 
     # -- the CLM -----------------------------------------------------------------------------------------
     base_url: AnyHttpUrl | None = Field(
@@ -67,7 +68,21 @@ class PluginSettings(BaseSettings):
     # -- diagnostics -------------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     demo_contracts: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo corpus")
-    audit_file: Path | None = None
+    audit_file: Path | None = Field(default=None, description="Deprecated spelling of CLM_AUDIT=file:PATH")
+
+    # -- governance (issue 6): effective values; `plugin.enterprise.apply_controls` fills the defaults ---
+    audit: str | None = Field(
+        default=None,
+        description='Audit destination: "file[:PATH]" | "stderr" | "syslog[:ADDRESS]" | "off" '
+        "(default: a JSON-lines file under the user's state directory when the manifest requires audit logging)",
+    )
+    audit_required: bool | None = Field(
+        default=None, description="Refuse tool calls whose audit record cannot be written (default: manifest)"
+    )
+    data_residency: str | None = Field(
+        default=None,
+        description='Region the CLM must report, e.g. "eu-west-1"; "none" disables the check (default: manifest)',
+    )
 
     _split = field_validator("scopes", "enabled_tools", "disabled_tools", mode="before")(_split_words)
 

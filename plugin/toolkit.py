@@ -9,11 +9,15 @@ MCP server - is done once, by `plugin.runtime`, for every tool.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field
+
+from plugin.confirmations import Confirmations
+from plugin.reports import ReportStore
 
 if TYPE_CHECKING:
     from clm_client.client import ClmClient
@@ -64,6 +68,16 @@ class Progress:
             await self._report(done, total, message)
 
 
+@dataclass
+class Services:
+    """Process-wide helpers the tools share."""
+
+    reports: ReportStore = field(default_factory=ReportStore)
+    confirmations: Confirmations = field(default_factory=Confirmations)
+    # Analysis results by document sha256: a document's text never changes under the same hash.
+    analyses: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=256))
+
+
 @dataclass(frozen=True)
 class ToolContext:
     clm: ClmClient
@@ -71,7 +85,7 @@ class ToolContext:
     as_of: date  # the business date deadlines are computed against
     progress: Progress
     client_name: str | None
-    services: Any  # plugin-level services a tool may need (resource store, confirmations): see runtime
+    services: Services
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ class Obligation(Wire):
 
 class TokenResponse(Wire):
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the RFC 6750 token type, not a secret
     expires_in: int
     scope: str
 
@@ -254,11 +254,13 @@ class Problem(Wire):
 class ErrorCode(StrEnum):
     INVALID_PARAMETER = "invalid_parameter"  # 400, `errors` names the fields
     INVALID_CURSOR = "invalid_cursor"  # 400
-    INVALID_TOKEN = "invalid_token"  # 401
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 - an error code; 401
     INSUFFICIENT_SCOPE = "insufficient_scope"  # 403, `required_scope`
     NOT_FOUND = "not_found"  # 404
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
     CONFLICT = "idempotency_conflict"  # 409
     PRECONDITION_FAILED = "precondition_failed"  # 412
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"  # 428
     RATE_LIMITED = "rate_limited"  # 429, `retry_after`
     INTERNAL = "internal_error"  # 500

@@ -11,15 +11,18 @@ from typing import Any
 import httpx2
 import pytest
 from mcp.client import Client
-from sandbox.testing import running_sandbox
 
 from plugin.app import build_server
+from plugin.logging import configure_logging
 from plugin.settings import PluginSettings
 from sandbox.settings import SandboxSettings
+from sandbox.testing import running_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CORPUS = 120
 SECRET = "demo-secret"
+
+configure_logging("INFO")  # as server.py does: JSON lines on stderr, redacted
 
 # Tests build their own settings; an engineer's CLM_* environment must not leak into them.
 for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 from tests.conftest import ROOT, SECRET
@@ -23,26 +24,44 @@ INIT = {
 
 
 def run_session(messages: list[dict[str, Any]], env: dict[str, str], timeout: float = 90) -> tuple[list[Any], str]:
-    """Send `messages` (after initialize) on stdin, close it, and return the parsed stdout lines and stderr."""
-    lines = [INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, *messages]
-    payload = "".join(json.dumps(m) + "\n" for m in lines)
+    """Send initialize and `messages`, wait for every reply (as a client does), then close stdin.
+
+    Returns every stdout line parsed (each must be a JSON-RPC message) and the whole stderr.
+    """
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "server.py"],
-        input=payload,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         cwd=ROOT,
         env={**clean_env, **env},
-        check=False,
     )
-    parsed = []
-    for line in proc.stdout.splitlines():
-        message = json.loads(line)  # raises on anything that is not JSON: stdout is the protocol only
-        assert message.get("jsonrpc") == "2.0", line
-        parsed.append(message)
-    return parsed, proc.stderr
+    assert proc.stdin is not None and proc.stdout is not None
+    wanted = {m["id"] for m in messages if "id" in m} | {1}
+    parsed: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        for message in [INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, *messages]:
+            proc.stdin.write(json.dumps(message) + "\n")
+        proc.stdin.flush()
+        while wanted and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            reply = json.loads(line)  # raises on anything that is not JSON: stdout is the protocol only
+            assert reply.get("jsonrpc") == "2.0", line
+            parsed.append(reply)
+            wanted.discard(reply.get("id"))
+        rest, stderr = proc.communicate(timeout=30)  # closes stdin: the server must exit cleanly
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    for line in rest.splitlines():
+        parsed.append(json.loads(line))
+    assert not wanted, f"no reply to {wanted}; stderr: {stderr[-2000:]}"
+    return parsed, stderr
 
 
 def calls(*steps: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:

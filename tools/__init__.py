@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tools import get_contract, read_contract, search_contracts
+from tools import (
+    annotate_contract,
+    compare_contracts,
+    extract_obligations,
+    get_contract,
+    portfolio_report,
+    read_contract,
+    search_contracts,
+    upcoming_deadlines,
+)
 
 if TYPE_CHECKING:
     from plugin.settings import PluginSettings
@@ -20,6 +29,11 @@ REGISTRY: tuple[ToolSpec[Any, Any], ...] = (
     search_contracts.TOOL,
     get_contract.TOOL,
     read_contract.TOOL,
+    extract_obligations.TOOL,
+    upcoming_deadlines.TOOL,
+    compare_contracts.TOOL,
+    portfolio_report.TOOL,
+    annotate_contract.TOOL,
 )
 
 

@@ -94,11 +94,6 @@ def _row(summary: ContractSummary) -> ContractRow:
     )
 
 
-def _size(rows: Sequence[ContractRow]) -> int:
-    # Text table (~ one line per row) plus its structured twin.
-    return sum(len(row.model_dump_json()) + 40 + len(row.title) + len(row.counterparty) for row in rows)
-
-
 async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> SearchContractsOutput:
     position = PageCursor.decode(args.cursor)
     filters = ContractFilters(
@@ -119,7 +114,12 @@ async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> Sear
     )
     page = await ctx.clm.search_contracts(filters, limit=args.limit, cursor=position.c)
     rows = [_row(summary) for summary in page.data[position.s : position.s + args.limit]]
-    shown = fit(rows, _size)
+
+    def size(part: Sequence[ContractRow]) -> int:  # exactly what the response will hold
+        out = SearchContractsOutput(contracts=list(part), total=page.total, next_cursor="x" * 120)
+        return len(render(out)) + len(out.model_dump_json())
+
+    shown = fit(rows, size)
     if position.s + shown < len(page.data):
         next_cursor: str | None = PageCursor(c=position.c, s=position.s + shown).encode()
     else:

@@ -1,0 +1,88 @@
+"""Contract analysis: pure functions from contract text to cited, structured facts (no I/O).
+
+    analysis = analyse(text)                      # clauses, key terms, obligations, warnings
+    deadline = renewal_deadlines(analysis.terms, as_of=date(2025, 1, 1))
+
+Every citation satisfies `citation.quote == text[citation.start:citation.end]`.
+"""
+
+from __future__ import annotations
+
+from analysis.context import build_document
+from analysis.dates import (
+    DateResult,
+    RenewalDeadline,
+    add_duration,
+    anniversary,
+    expiry_date,
+    find_dates,
+    parse_date,
+    renewal_deadline,
+    subtract_duration,
+)
+from analysis.deadlines import initial_term_end, renewal_deadlines
+from analysis.durations import Duration, from_iso, parse_duration, to_iso
+from analysis.models import (
+    PERPETUAL,
+    UNDETERMINED,
+    Citation,
+    Clause,
+    ContractAnalysis,
+    Due,
+    KeyTerm,
+    Obligation,
+    ObligationCategory,
+    TermKind,
+)
+from analysis.numbers import parse_number, words_to_int
+from analysis.obligations import extract_obligations
+from analysis.segment import segment
+from analysis.terms import extract_terms
+
+
+def analyse(text: str) -> ContractAnalysis:
+    """Clauses, key terms and obligations of one contract, each cited by offsets into `text`."""
+    if not text.strip():
+        return ContractAnalysis(clauses=[], terms=[], obligations=[], warnings=["the document has no text"])
+    doc = build_document(text)
+    terms = extract_terms(doc)
+    obligations = extract_obligations(doc)
+    clauses = [
+        clause.model_copy(update={"start": start, "end": end})
+        for clause in doc.sections.clauses
+        for start, end in [doc.prepared.original_span(clause.start, clause.end)]
+    ]
+    return ContractAnalysis(clauses=clauses, terms=terms, obligations=obligations, warnings=doc.warnings)
+
+
+__all__ = [
+    "PERPETUAL",
+    "UNDETERMINED",
+    "Citation",
+    "Clause",
+    "ContractAnalysis",
+    "DateResult",
+    "Due",
+    "Duration",
+    "KeyTerm",
+    "Obligation",
+    "ObligationCategory",
+    "RenewalDeadline",
+    "TermKind",
+    "add_duration",
+    "analyse",
+    "anniversary",
+    "expiry_date",
+    "find_dates",
+    "from_iso",
+    "initial_term_end",
+    "parse_date",
+    "parse_duration",
+    "parse_number",
+    "renewal_deadline",
+    "renewal_deadlines",
+    "segment",
+    "subtract_duration",
+    "to_iso",
+    "words_to_int",
+]

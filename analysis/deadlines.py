@@ -1,0 +1,71 @@
+"""Deadlines computed from extracted key terms: expiry and the last day to give notice of non-renewal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from analysis.dates import DateResult, RenewalDeadline, expiry_date, renewal_deadline
+from analysis.durations import Duration, from_iso
+from analysis.models import PERPETUAL, KeyTerm, TermKind
+
+
+def _value(terms: Sequence[KeyTerm], kind: TermKind) -> str | None:
+    return next((term.value for term in terms if term.kind == kind), None)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None  # "undetermined", "perpetual"
+
+
+def _duration(value: str | None) -> Duration | None:
+    return from_iso(value) if value else None
+
+
+def initial_term_end(terms: Sequence[KeyTerm]) -> DateResult:
+    """End of the initial term: the stated expiration date, else effective (or agreement) date + term."""
+    stated = _value(terms, TermKind.EXPIRATION_DATE)
+    if stated == PERPETUAL:
+        return DateResult(value=None, reason="the contract has no fixed term (perpetual)")
+    if (found := _date(stated)) is not None:
+        return DateResult(value=found)
+    start = _date(_value(terms, TermKind.EFFECTIVE_DATE)) or _date(_value(terms, TermKind.AGREEMENT_DATE))
+    return expiry_date(start, _duration(_value(terms, TermKind.INITIAL_TERM)))
+
+
+def renewal_deadlines(terms: Sequence[KeyTerm], as_of: date) -> RenewalDeadline:
+    """Where the contract's renewal stands at `as_of`: the current term's end and the last day to give
+    notice of non-renewal (rolled forward through renewal terms). Undeterminable parts are None, with a
+    reason; a contract that does not renew automatically has no renewal notice deadline."""
+    end = initial_term_end(terms)
+    if _value(terms, TermKind.AUTO_RENEWAL) != "true":
+        return RenewalDeadline(
+            as_of=as_of,
+            current_term_end=end.value if end.value and end.value >= as_of else None,
+            notice_deadline=None,
+            deadline_passed=None,
+            next_notice_deadline=None,
+            renewals_elapsed=None,
+            reason="the contract does not state that it renews automatically",
+        )
+    if end.value is None:
+        return RenewalDeadline(
+            as_of=as_of,
+            current_term_end=None,
+            notice_deadline=None,
+            deadline_passed=None,
+            next_notice_deadline=None,
+            renewals_elapsed=None,
+            reason=end.reason,
+        )
+    return renewal_deadline(
+        end.value,
+        _duration(_value(terms, TermKind.RENEWAL_TERM)),
+        _duration(_value(terms, TermKind.RENEWAL_NOTICE_PERIOD)),
+        as_of,
+    )

@@ -1,0 +1,84 @@
+"""The parties to the contract, from the preamble ("by and between Acme Inc., a Delaware corporation
+("Acme"), and Beta LLC ("Beta")") or from "Party A: ..." lines."""
+
+from __future__ import annotations
+
+import re
+
+from analysis.context import Document
+from analysis.models import KeyTerm, TermKind
+
+_PREAMBLE_CHARS = 6000
+_BETWEEN = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|BETWEEN|AMONG)\b[:\s]*", re.IGNORECASE)
+_LABELLED = re.compile(
+    r"(?:^|\n)[ ]*(?:Party\s+[A-D]|Licensor|Licensee|Supplier|Customer|Company|Client|Contractor|Consultant|Distributor|"
+    r"Buyer|Seller|Purchaser|Vendor|Provider)\s*(?:\([^)\n]{0,30}\))?\s*:\s*(?P<name>[^\n]{2,120})",
+)
+# Where a party's name ends: its description, address or defined name.
+_NAME_END = re.compile(
+    r"\s*(?:,|\(|\[|;|\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
+    r"organi[sz]ation|entity|individual|resident|citizen)|\ban?\s+(?:individual|corporation|company)|\bhaving\b|\bwith\s+(?:its|an?)\b|"
+    r"\blocated\b|\bwhose\b|\bresiding\b|\bof\s+\d|\bat\s+\d|\bd/b/a\b|\bhereinafter\b|\"|$)",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"]))")
+_END_OF_PARTIES = re.compile(r"\b(?:WHEREAS|RECITALS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|BACKGROUND|PREAMBLE)\b|\.\s+(?:The\s+parties|Each\s+of)")
+
+
+def _top_level_pieces(text: str) -> list[tuple[int, str]]:
+    """Split at "and"/";" outside parentheses and quotes: the parties of a preamble."""
+    pieces: list[tuple[int, str]] = []
+    depth = 0
+    last = 0
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            split = _SPLIT.match(text, position)
+            if split and split.end() > position:
+                pieces.append((last, text[last:position]))
+                last = position = split.end()
+                continue
+        position += 1
+    pieces.append((last, text[last:]))
+    return pieces
+
+
+def _name(piece: str) -> str | None:
+    piece = piece.strip().lstrip(":").strip()
+    piece = re.sub(r"^(?:the\s+undersigned\s*,?\s*)", "", piece, flags=re.IGNORECASE)
+    end = _NAME_END.search(piece)
+    name = piece[: end.start()] if end else piece
+    name = " ".join(name.split()).strip(" ,.\"'")
+    if not name or len(name) > 120 or not (name[0].isupper() or name[0].isdigit() or name[0] == "["):
+        return None
+    if re.match(r"(?:the\s+)?(?:parties|party|each|both|this|that|such|which|who|it|they)\b", name, re.IGNORECASE):
+        return None
+    return name
+
+
+def parties(doc: Document) -> list[KeyTerm]:
+    text = doc.text
+    limit = min(len(text), _PREAMBLE_CHARS)
+    for between in _BETWEEN.finditer(text, 0, limit):
+        window = doc.sentence_window(between.start())
+        stop = _END_OF_PARTIES.search(text, between.end(), window.end)
+        end = stop.start() if stop else window.end
+        names: list[str] = []
+        for _, piece in _top_level_pieces(text[between.end() : end]):
+            name = _name(piece)
+            if name and name not in names:
+                names.append(name)
+        if len(names) >= 2:
+            value = "; ".join(names[:6])
+            return [doc.term(TermKind.PARTIES, value, value, window.start, end, 0.8)]
+    labelled = [(m.start("name"), m.end("name"), m.group("name")) for m in _LABELLED.finditer(text, 0, limit)]
+    names = [n for n in (_name(raw) for _, _, raw in labelled) if n]
+    if len(names) >= 2:
+        value = "; ".join(dict.fromkeys(names[:6]))
+        return [doc.term(TermKind.PARTIES, value, value, labelled[0][0], labelled[-1][1], 0.6)]
+    return []

@@ -1,0 +1,20 @@
+"""Key-term extraction: every extractor over one prepared document, in a stable order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from analysis.context import Document
+from analysis.models import KeyTerm
+from analysis.parties import parties
+from analysis.term_clauses import CLAUSE_EXTRACTORS
+from analysis.term_lifecycle import lifecycle_terms
+
+EXTRACTORS: tuple[Callable[[Document], list[KeyTerm]], ...] = (parties, lifecycle_terms, *CLAUSE_EXTRACTORS)
+
+
+def extract_terms(doc: Document) -> list[KeyTerm]:
+    terms: list[KeyTerm] = []
+    for extractor in EXTRACTORS:
+        terms.extend(extractor(doc))
+    return terms

@@ -1,0 +1,171 @@
+"""The text the extractors scan, and the way back to the original offsets.
+
+Extractors work on a cleaned copy: invisible characters (zero-width, bidi controls, Unicode tags, soft
+hyphens) removed so they cannot split a keyword, and typographic quotes/spaces mapped one-for-one to ASCII.
+`Prepared.cite` maps spans back and quotes the ORIGINAL text, so a citation always satisfies
+`quote == text[start:end]`.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from analysis.models import Citation
+
+# Characters that render as nothing but can hide inside words (prompt-injection and copy-paste debris).
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f]")
+# One-for-one replacements keep offsets; they only make the patterns simpler.
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\t": " ",
+        "\x0c": "\n",
+        "\x0b": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    original: str
+    clean: str
+    # clean index -> original index; None when nothing was removed (the common case: identity).
+    _offsets: array[int] | None = field(default=None, repr=False)
+
+    def to_original(self, index: int) -> int:
+        if self._offsets is None:
+            return index
+        if index >= len(self._offsets):
+            return len(self.original)
+        return self._offsets[index]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span covering clean `[start, end)`."""
+        if self._offsets is None:
+            return start, end
+        if end <= start:
+            position = self.to_original(start)
+            return position, position
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def cite(
+        self,
+        start: int,
+        end: int,
+        *,
+        section: str | None,
+        heading: str | None,
+        confidence: float,
+    ) -> Citation:
+        """A citation of clean span `[start, end)`, trimmed of surrounding white space."""
+        while start < end and self.clean[start].isspace():
+            start += 1
+        while end > start and self.clean[end - 1].isspace():
+            end -= 1
+        original_start, original_end = self.original_span(start, end)
+        return Citation(
+            section=section,
+            heading=heading,
+            quote=self.original[original_start:original_end],
+            start=original_start,
+            end=original_end,
+            confidence=round(confidence, 3),
+        )
+
+
+def prepare(text: str) -> Prepared:
+    translated = text.translate(_SAME_LENGTH)
+    if not _INVISIBLE.search(translated):
+        return Prepared(original=text, clean=translated)
+    offsets: array[int] = array("l")
+    pieces: list[str] = []
+    position = 0
+    for match in _INVISIBLE.finditer(translated):
+        pieces.append(translated[position : match.start()])
+        offsets.extend(range(position, match.start()))
+        position = match.end()
+    pieces.append(translated[position:])
+    offsets.extend(range(position, len(translated)))
+    return Prepared(original=text, clean="".join(pieces), _offsets=offsets)
+
+
+# --- sentences --------------------------------------------------------------------------------------
+
+# Words whose trailing period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "inc ltd co corp llc lp llp plc no nos mr mrs ms dr st sec art para u.s u.k e.g i.e etc vs v "
+    "jan feb mar apr jun jul aug sep sept oct nov dec s.a n.v b.v a.g g.m.b.h ag gmbh pty bhd sa nv bv "
+    "approx dept est fig hon jr sr prof rev ave blvd ste p.o pte d/b/a cf incl".split()
+)
+_SECTION_START = r"(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\([a-z]{1,4}\)|[A-Z]\.|ARTICLE|Article|SECTION|Section)\s"
+# A sentence ends at ". " before a capital/quote/digit/bracket, at a blank line, or where a numbered
+# section starts on a new line or after a run of spaces (the layout of text extracted from SEC filings).
+_BOUNDARY = re.compile(
+    r"(?P<stop>(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))"
+    r"|\n[ ]*\n\s*"
+    rf"|\n[ ]*(?={_SECTION_START})"
+    rf"|[ ]{{3,}}(?={_SECTION_START})"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z./]+)\.[\"')\]]?$")
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Sentence boundaries of a text: `starts[i]`..`ends[i]`."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def index_at(self, position: int) -> int:
+        return max(0, bisect_right(self.starts, position) - 1)
+
+    def span_at(self, position: int) -> tuple[int, int]:
+        index = self.index_at(position)
+        return self.starts[index], self.ends[index]
+
+
+def split_sentences(text: str) -> Sentences:
+    starts = [0]
+    ends: list[int] = []
+    for match in _BOUNDARY.finditer(text):
+        if match.group("stop"):
+            tail = text[max(0, match.start() - 24) : match.start()]
+            word = _WORD_BEFORE.search(tail)
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+                continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
+        if match.start() > starts[-1]:
+            ends.append(match.start())
+            starts.append(match.end())
+        else:
+            starts[-1] = match.end()
+    ends.append(len(text))
+    if starts[-1] > ends[-1]:
+        starts[-1] = ends[-1]
+    return Sentences(starts=starts, ends=ends)

@@ -1,0 +1,69 @@
+"""OpenTelemetry for tool calls, through `opentelemetry-api` only (the API the `mcp` SDK already uses).
+
+The SDK's middleware already opens a SERVER span per `tools/call`; inside it we add one INTERNAL
+span per tool call (tool name, outcome, our request id, CLM request count) and record the call's
+duration in a histogram. With no OpenTelemetry SDK/exporter configured the API hands out no-op
+tracers and meters, so this costs a few microseconds (see bench/audit_overhead.py). An
+organisation with a collector installs `opentelemetry-sdk` + an exporter and sets the usual
+`OTEL_*` environment; no code change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from opentelemetry import metrics, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+INSTRUMENTATION_NAME = "contract-intelligence"
+DURATION_METRIC = "clm.tool.duration"
+
+
+@dataclass
+class ToolCallTrace:
+    """What the runtime fills in while the call runs; read when the span ends."""
+
+    tool: str
+    request_id: str
+    outcome: str = "ok"
+    clm_requests: int = 0
+
+
+class Telemetry:
+    """Tracer and duration histogram; providers injectable for tests, global (possibly no-op) otherwise."""
+
+    def __init__(
+        self,
+        version: str,
+        tracer_provider: trace.TracerProvider | None = None,
+        meter_provider: metrics.MeterProvider | None = None,
+    ) -> None:
+        self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, version, tracer_provider=tracer_provider)
+        meter = metrics.get_meter(INSTRUMENTATION_NAME, version, meter_provider=meter_provider)
+        self._duration = meter.create_histogram(
+            DURATION_METRIC, unit="s", description="Duration of one MCP tool call, by tool and outcome"
+        )
+
+    @contextmanager
+    def tool_call(self, tool: str, request_id: str) -> Iterator[ToolCallTrace]:
+        call = ToolCallTrace(tool=tool, request_id=request_id)
+        with self._tracer.start_as_current_span(
+            f"clm.tool {tool}",
+            kind=SpanKind.INTERNAL,
+            attributes={"gen_ai.tool.name": tool, "clm.request_id": request_id},
+            record_exception=False,  # exception text may carry user input; the outcome says enough
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                yield call
+            finally:
+                if span.is_recording():
+                    span.set_attributes({"clm.outcome": call.outcome, "clm.requests": call.clm_requests})
+                    if call.outcome != "ok":
+                        span.set_attribute("error.type", call.outcome.partition(":")[2] or call.outcome)
+                        span.set_status(Status(StatusCode.ERROR))
+
+    def record_duration(self, tool: str, outcome: str, seconds: float) -> None:
+        self._duration.record(seconds, {"gen_ai.tool.name": tool, "clm.outcome": outcome})

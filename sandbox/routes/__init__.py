@@ -1,0 +1,1 @@
+"""HTTP routes of the sandbox CLM, one module per resource."""

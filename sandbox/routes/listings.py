@@ -1,0 +1,67 @@
+"""GET /v1/counterparties and GET /v1/obligations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.api_models import Counterparty, Obligation, Page
+from sandbox.routes.common import CursorWalk, problems, query_binding
+from sandbox.store.counterparties import list_counterparties
+from sandbox.store.obligations import ObligationFilters, list_obligations
+from sandbox.web.security import ReadContracts
+from sandbox.web.state import SandboxState, get_state
+
+router = APIRouter(prefix="/v1")
+
+State = Annotated[SandboxState, Depends(get_state)]
+_PAGING = {"limit", "cursor"}
+
+
+class CounterpartyQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(default=None, max_length=200, description="Name contains (case- and accent-insensitive)")
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=1000)
+
+
+class ObligationQuery(ObligationFilters):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=1000)
+
+
+@router.get(
+    "/counterparties",
+    response_model=Page[Counterparty],
+    tags=["counterparties"],
+    summary="Resolve counterparty names to ids",
+    responses=problems(400, 403),
+)
+def search_counterparties(
+    query: Annotated[CounterpartyQuery, Query()], principal: ReadContracts, state: State
+) -> Page[Counterparty]:
+    walk = CursorWalk(state.cursors, "counterparties", query_binding(query, _PAGING))
+    after = walk.position(query.cursor)
+    with state.db.read() as conn:
+        rows = list_counterparties(conn, query.q, after, query.limit)
+    return walk.page(Page[Counterparty], rows)
+
+
+@router.get(
+    "/obligations",
+    response_model=Page[Obligation],
+    tags=["obligations"],
+    summary="Obligations the CLM tracks, by next due date",
+    responses=problems(400, 403),
+)
+def search_obligations(
+    query: Annotated[ObligationQuery, Query()], principal: ReadContracts, state: State
+) -> Page[Obligation]:
+    walk = CursorWalk(state.cursors, "obligations", query_binding(query, _PAGING))
+    after = walk.position(query.cursor)
+    with state.db.read() as conn:
+        rows = list_obligations(conn, query, after, query.limit)
+    return walk.page(Page[Obligation], rows)

@@ -1,0 +1,1 @@
+"""The sandbox's SQLite database: schema, corpus build, queries."""

@@ -1,0 +1,260 @@
+"""Build a corpus database: records, compressed documents, the FTS index and tracked obligations.
+
+Builds go to a temporary file that is renamed into place when complete, so a reader never sees a
+half-built database and two processes building the same cache at once both end up correct.
+Large corpora render their documents in worker processes (rendering dominates the build); this
+process alone writes to SQLite, in corpus order, so the result is the same as a serial build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import secrets
+import sqlite3
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from sandbox.corpus.generate import CorpusRecords, generate_records, load_renderer, render_contract
+from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
+from sandbox.store.schema import DDL, SCHEMA_VERSION
+from sandbox.store.text import fold
+
+ProgressFn = Callable[[int, int], None]
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+PARALLEL_THRESHOLD = 3000  # below this, worker start-up costs more than it saves
+CHUNK = 400
+ZLIB_LEVEL = 6
+
+
+class ObligationRow(NamedTuple):
+    id: str
+    category: str
+    party: str
+    description: str
+    due_date: str
+    recurrence: str | None
+    section: str | None
+
+
+class RenderedDocument(NamedTuple):
+    """What the database keeps of one rendered contract (compact, cheap to pickle)."""
+
+    body: bytes  # zlib-compressed UTF-8
+    total_chars: int
+    sha256: str
+    has_text: bool
+    obligations: tuple[ObligationRow, ...]
+
+    def text(self) -> str:
+        return zlib.decompress(self.body).decode("utf-8")
+
+
+def compact(generated: GeneratedContract) -> RenderedDocument:
+    text = generated.text
+    encoded = text.encode("utf-8")
+    stem = generated.record.id.removeprefix("ctr_")
+    obligations: list[ObligationRow] = []
+    for truth in generated.truth.obligations:
+        if truth.next_due is None:
+            continue  # the CLM tracks only obligations with a date it can put in a calendar
+        obligations.append(
+            ObligationRow(
+                id=f"obl_{stem}_{len(obligations) + 1:02d}",
+                category=truth.category.value,
+                party=truth.party,
+                description=truth.action,
+                due_date=truth.next_due.isoformat(),
+                recurrence=truth.recurrence,
+                section=truth.span.section,
+            )
+        )
+    return RenderedDocument(
+        body=zlib.compress(encoded, ZLIB_LEVEL),
+        total_chars=len(text),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+        has_text=bool(text),
+        obligations=tuple(obligations),
+    )
+
+
+def build_database(path: Path, corpus: Corpus, generator_key: str, progress: ProgressFn | None = None) -> None:
+    """Build the corpus database at `path` (atomically replacing whatever is there)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            _fill(conn, corpus, generator_key, progress)
+        finally:
+            conn.close()
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fill(conn: sqlite3.Connection, corpus: Corpus, generator_key: str, progress: ProgressFn | None) -> None:
+    # The file is private until renamed: durability and locking buy nothing while building.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
+    conn.executescript(DDL)
+    records = generate_records(corpus)
+    conn.execute("BEGIN")
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "generator_key": generator_key,
+        "corpus": corpus.model_dump_json(),
+    }
+    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    insert_counterparties(conn, records.counterparties)
+    names = {c.id: c.name for c in records.counterparties}
+    total = len(records.contracts)
+    for done, (record, rendered) in enumerate(zip(records.contracts, _rendered(records), strict=True), start=1):
+        insert_contract(conn, record, names[record.counterparty_id], rendered)
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
+    conn.execute("COMMIT")
+    conn.execute("INSERT INTO contracts_fts (contracts_fts) VALUES ('optimize')")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA locking_mode = NORMAL")
+    conn.execute("PRAGMA journal_mode = WAL")  # persistent: the served database reads while it writes
+
+
+def insert_counterparties(conn: sqlite3.Connection, counterparties: Iterable[GeneratedCounterparty]) -> None:
+    conn.executemany(
+        "INSERT INTO counterparties (id, name, name_folded, country) VALUES (?, ?, ?, ?)",
+        ((c.id, c.name, fold(c.name), c.country) for c in counterparties),
+    )
+
+
+def insert_contract(
+    conn: sqlite3.Connection, record: ContractRecord, counterparty_name: str, doc: RenderedDocument
+) -> None:
+    """One contract with its document, search entry and tracked obligations (inside the caller's transaction)."""
+    row = _contract_row(record)
+    cursor = conn.execute(
+        f"INSERT INTO contracts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608 - column names are ours
+        tuple(row.values()),
+    )
+    seq = cursor.lastrowid
+    conn.execute(
+        "INSERT INTO documents (contract_seq, body, total_chars, sha256, has_text) VALUES (?, ?, ?, ?, ?)",
+        (seq, doc.body, doc.total_chars, doc.sha256, int(doc.has_text)),
+    )
+    conn.execute(
+        "INSERT INTO contracts_fts (rowid, title, counterparty, body) VALUES (?, ?, ?, ?)",
+        (seq, record.title, counterparty_name, doc.text()),
+    )
+    conn.executemany(
+        "INSERT INTO obligations (id, contract_seq, category, party, description, due_date, recurrence, section)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((o.id, seq, o.category, o.party, o.description, o.due_date, o.recurrence, o.section) for o in doc.obligations),
+    )
+
+
+def append_contracts(
+    conn: sqlite3.Connection, contracts: Sequence[GeneratedContract], counterparty_names: dict[str, str]
+) -> None:
+    """Add contracts to a live database (one write transaction), e.g. to test pagination under inserts."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for generated in contracts:
+            name = counterparty_names[generated.record.counterparty_id]
+            insert_contract(conn, generated.record, name, compact(generated))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _contract_row(record: ContractRecord) -> dict[str, object]:
+    row = record.model_dump(mode="json", exclude={"adversarial"})
+    row["tags"] = json.dumps(record.tags, ensure_ascii=False)
+    row["auto_renew"] = int(record.auto_renew)
+    row["termination_for_convenience"] = int(record.termination_for_convenience)
+    row["updated_at"] = record.updated_at.isoformat()
+    return row
+
+
+def _rendered(records: CorpusRecords) -> Iterator[RenderedDocument]:
+    """Documents in corpus order, rendered here or by worker processes for large corpora."""
+    total = len(records.contracts)
+    workers = min(os.cpu_count() or 1, 8)
+    if total < PARALLEL_THRESHOLD or workers < 2:
+        renderer = load_renderer()
+        for record in records.contracts:
+            yield compact(render_contract(records, record, renderer))
+        return
+    chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+    yield from render_in_workers(records.corpus, chunks, workers)
+
+
+def render_in_workers(corpus: Corpus, chunks: Sequence[tuple[int, int]], workers: int) -> Iterator[RenderedDocument]:
+    """Render chunks in `python -m sandbox.store.render_worker` processes; yield them in chunk order.
+
+    Plain subprocesses rather than multiprocessing: nothing re-imports the caller's `__main__`, so
+    building from any script, thread or server is safe. Chunks go round-robin to the workers, and a
+    worker blocks on its full pipe until read, which bounds the memory held in flight.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_REPO_ROOT), os.environ.get("PYTHONPATH"))))}
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for k in range(workers):
+            job = RenderJob(corpus=corpus, chunks=list(chunks[k::workers]))
+            process = subprocess.Popen(
+                [sys.executable, "-m", "sandbox.store.render_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=_REPO_ROOT,
+                env=env,
+            )
+            processes.append(process)
+            assert process.stdin is not None
+            process.stdin.write(job.model_dump_json().encode())
+            process.stdin.close()
+        for index in range(len(chunks)):
+            stream = processes[index % workers].stdout
+            assert stream is not None
+            yield from read_frame(stream)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+
+
+class RenderJob(BaseModel):
+    """What one render worker does: these chunks (start, stop) of this corpus, in this order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    corpus: Corpus
+    chunks: list[tuple[int, int]]
+
+
+def write_frame(stream: BinaryIO, documents: list[RenderedDocument]) -> None:
+    payload = pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(payload).to_bytes(8, "big"))
+    stream.write(payload)
+
+
+def read_frame(stream: BinaryIO) -> list[RenderedDocument]:
+    header = stream.read(8)
+    if len(header) != 8:
+        raise RuntimeError("a render worker exited early (see its error above)")
+    payload = stream.read(int.from_bytes(header, "big"))
+    documents: list[RenderedDocument] = pickle.loads(payload)  # noqa: S301 - from our own child process
+    return documents

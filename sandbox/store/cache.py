@@ -1,0 +1,45 @@
+"""Where corpus databases are cached, keyed by corpus parameters and the generator's own code.
+
+The key hashes the source of the corpus package and of the database builder, so changing the
+generator, the renderer or the schema invalidates old caches without a manual version bump.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import platformdirs
+
+from sandbox.corpus.generate import GENERATOR_VERSION
+from sandbox.corpus.models import Corpus
+from sandbox.store.schema import SCHEMA_VERSION
+
+_SANDBOX_DIR = Path(__file__).resolve().parent.parent
+_KEYED_SOURCES = ("corpus/*.py", "corpus/**/*.py", "store/build.py", "store/schema.py", "store/text.py")
+
+
+def default_cache_dir() -> Path:
+    return platformdirs.user_cache_path("contract-intelligence") / "sandbox"
+
+
+def generator_key() -> str:
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION};generator={GENERATOR_VERSION}".encode())
+    sources = sorted({p for pattern in _KEYED_SOURCES for p in _SANDBOX_DIR.glob(pattern)})
+    for source in sources:
+        digest.update(source.relative_to(_SANDBOX_DIR).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_stem(corpus: Corpus) -> str:
+    return f"corpus-n{corpus.contracts}-s{corpus.seed}-{corpus.as_of.isoformat()}"
+
+
+def cached_corpus_path(cache_dir: Path, corpus: Corpus, key: str) -> Path:
+    return cache_dir / f"{corpus_stem(corpus)}-{key[:16]}.db"
+
+
+def stale_siblings(path: Path, corpus: Corpus) -> list[Path]:
+    """Older builds of the same corpus parameters (built by other versions of the code)."""
+    return [p for p in path.parent.glob(f"{corpus_stem(corpus)}-*.db") if p != path]

@@ -1,0 +1,90 @@
+"""Obligations the CLM tracks (from the ground truth: those with a next due date)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.api_models import ID_PATTERN, CounterpartyRef, Obligation
+from sandbox.corpus.models import ObligationCategory
+from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
+from sandbox.store.text import like_contains
+
+ORDER: Final = KeysetOrder("o.due_date", "o.id")
+
+
+class ObligationFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    due_after: date | None = Field(default=None, description="Due on or after this date")
+    due_before: date | None = Field(default=None, description="Due on or before this date")
+    counterparty: str | None = Field(default=None, max_length=200, description="Counterparty name contains")
+    counterparty_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    contract_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    category: list[ObligationCategory] = Field(default_factory=list, description="Any of these (repeatable)")
+
+    def where(self) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.due_after is not None:
+            clauses.append("o.due_date >= ?")
+            params.append(self.due_after.isoformat())
+        if self.due_before is not None:
+            clauses.append("o.due_date <= ?")
+            params.append(self.due_before.isoformat())
+        if self.counterparty is not None:
+            clauses.append("c.counterparty_id IN (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\')")
+            params.append(like_contains(self.counterparty))
+        if self.counterparty_id is not None:
+            clauses.append("c.counterparty_id = ?")
+            params.append(self.counterparty_id)
+        if self.contract_id is not None:
+            clauses.append("c.id = ?")
+            params.append(self.contract_id)
+        if self.category:
+            clauses.append(f"o.category IN ({', '.join('?' * len(self.category))})")
+            params.extend(c.value for c in self.category)
+        return clauses, params
+
+
+_FROM: Final = """
+FROM obligations AS o
+JOIN contracts AS c ON c.seq = o.contract_seq
+JOIN counterparties AS p ON p.id = c.counterparty_id
+"""
+
+
+def list_obligations(
+    conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int
+) -> Slice[Obligation]:
+    clauses, params = filters.where()
+    total = conn.execute(f"SELECT count(*) {_FROM} {where_sql(clauses)}", params).fetchone()[0]
+    if after is not None:
+        keyset_sql, keyset_params = ORDER.after(after)
+        clauses.append(keyset_sql)
+        params.extend(keyset_params)
+    rows = conn.execute(
+        "SELECT o.*, c.id AS contract_id, c.number AS contract_number, c.counterparty_id,"
+        f" p.name AS counterparty_name {_FROM} {where_sql(clauses)} ORDER BY {ORDER.order_by()} LIMIT ?",
+        [*params, limit + 1],
+    ).fetchall()
+    rows, next_position = split_page(rows, limit, "due_date")
+    data = [
+        Obligation(
+            id=r["id"],
+            contract_id=r["contract_id"],
+            contract_number=r["contract_number"],
+            counterparty=CounterpartyRef(id=r["counterparty_id"], name=r["counterparty_name"]),
+            category=r["category"],
+            party=r["party"],
+            description=r["description"],
+            due_date=date.fromisoformat(r["due_date"]),
+            recurrence=r["recurrence"],
+            section=r["section"],
+        )
+        for r in rows
+    ]
+    return Slice(rows=data, next_position=next_position, total=total)

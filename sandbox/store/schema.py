@@ -1,0 +1,127 @@
+"""SQLite schema of the sandbox CLM.
+
+Sort keys are generated columns that never hold NULL (a missing date sorts as the far future,
+a missing value as the lowest), so keyset pagination compares plain `(key, id)` row values and
+each sort is one index scan. Document text is stored zlib-compressed; the full-text index is a
+contentless FTS5 table (the text is not stored twice).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SCHEMA_VERSION: Final = "1"
+FAR_FUTURE: Final = "9999-12-31"
+
+DDL: Final = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE counterparties (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_folded TEXT NOT NULL,  -- casefolded, accents removed: for case/accent-insensitive matching
+    country TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX counterparties_by_name ON counterparties (name_folded, id);
+
+CREATE TABLE contracts (
+    seq INTEGER PRIMARY KEY,  -- rowid; the FTS index refers to it
+    id TEXT NOT NULL UNIQUE,
+    number TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    counterparty_id TEXT NOT NULL REFERENCES counterparties (id),
+    our_entity TEXT NOT NULL,
+    owner_name TEXT NOT NULL,
+    owner_email TEXT NOT NULL,
+    effective_date TEXT,
+    execution_date TEXT,
+    expiration_date TEXT,
+    initial_term_months INTEGER,
+    auto_renew INTEGER NOT NULL,
+    renewal_term_months INTEGER,
+    renewal_notice_days INTEGER,
+    renewal_notice_date TEXT,
+    termination_for_convenience INTEGER NOT NULL,
+    convenience_party TEXT,
+    convenience_notice_days INTEGER,
+    cure_days INTEGER,
+    payment_terms_days INTEGER,
+    total_value REAL,
+    annual_value REAL,
+    currency TEXT,
+    governing_law TEXT,
+    liability_cap_amount REAL,
+    liability_cap_description TEXT,
+    parent_id TEXT,
+    amends_id TEXT,
+    tags TEXT NOT NULL,  -- JSON array
+    updated_at TEXT NOT NULL,  -- ISO 8601, UTC
+    sort_effective TEXT GENERATED ALWAYS AS (coalesce(effective_date, '{FAR_FUTURE}')) VIRTUAL,
+    sort_expiration TEXT GENERATED ALWAYS AS (coalesce(expiration_date, '{FAR_FUTURE}')) VIRTUAL,
+    sort_renewal_notice TEXT GENERATED ALWAYS AS (coalesce(renewal_notice_date, '{FAR_FUTURE}')) VIRTUAL,
+    sort_value REAL GENERATED ALWAYS AS (coalesce(total_value, -1.0)) VIRTUAL
+);
+CREATE INDEX contracts_sort_number ON contracts (number, id);
+CREATE INDEX contracts_sort_effective ON contracts (sort_effective, id);
+CREATE INDEX contracts_sort_expiration ON contracts (sort_expiration, id);
+CREATE INDEX contracts_sort_renewal_notice ON contracts (sort_renewal_notice, id);
+CREATE INDEX contracts_sort_value ON contracts (sort_value, id);
+CREATE INDEX contracts_sort_updated ON contracts (updated_at, id);
+CREATE INDEX contracts_by_counterparty ON contracts (counterparty_id, id);
+CREATE INDEX contracts_by_type ON contracts (type, status);
+CREATE INDEX contracts_by_status ON contracts (status);
+CREATE INDEX contracts_by_effective ON contracts (effective_date);
+CREATE INDEX contracts_by_expiration ON contracts (expiration_date);
+CREATE INDEX contracts_by_renewal_notice ON contracts (renewal_notice_date);
+CREATE INDEX contracts_by_auto_renew ON contracts (auto_renew, renewal_notice_date);
+CREATE INDEX contracts_by_parent ON contracts (parent_id);
+CREATE INDEX contracts_by_amends ON contracts (amends_id);
+
+CREATE TABLE documents (
+    contract_seq INTEGER PRIMARY KEY REFERENCES contracts (seq),
+    body BLOB NOT NULL,  -- zlib-compressed UTF-8
+    total_chars INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    has_text INTEGER NOT NULL
+);
+
+CREATE VIRTUAL TABLE contracts_fts USING fts5(
+    title, counterparty, body, content='', tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE obligations (
+    id TEXT PRIMARY KEY,
+    contract_seq INTEGER NOT NULL REFERENCES contracts (seq),
+    category TEXT NOT NULL,
+    party TEXT NOT NULL,
+    description TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    recurrence TEXT,
+    section TEXT
+) WITHOUT ROWID;
+CREATE INDEX obligations_by_due ON obligations (due_date, id);
+CREATE INDEX obligations_by_contract ON obligations (contract_seq);
+CREATE INDEX obligations_by_category ON obligations (category, due_date);
+
+CREATE TABLE annotations (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    contract_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    target TEXT,  -- JSON AnnotationTarget
+    author TEXT NOT NULL,
+    author_type TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX annotations_by_contract ON annotations (contract_id, seq);
+
+CREATE TABLE idempotency_keys (
+    client_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,  -- sha256 of the request it first answered
+    annotation_id TEXT NOT NULL,
+    PRIMARY KEY (client_id, key)
+) WITHOUT ROWID;
+"""

@@ -1,0 +1,1 @@
+"""HTTP machinery of the sandbox: problems, tokens, cursors, middleware, faults, observation."""

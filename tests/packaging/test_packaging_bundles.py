@@ -1,0 +1,124 @@
+"""The plugin zip, the MCP bundle and the Claude plugin files: built from one file list, consistent with
+manifest.json, and refusing to ship a stale manifest or a broken signature."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from plugin.manifest import load_manifest
+from plugin.packaging import (
+    META_KEY,
+    USER_OPTIONS,
+    PackagingError,
+    build_mcpb,
+    build_plugin_zip,
+    package_files,
+)
+from plugin.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.signing import sign, verify
+
+KeyPair = tuple[Ed25519PrivateKey, str]
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_plugin_zip_holds_exactly_the_shipped_files_and_is_reproducible(plugin_copy: Path, tmp_path: Path) -> None:
+    first = build_plugin_zip(plugin_copy, tmp_path / "a.zip")
+    second = build_plugin_zip(plugin_copy, tmp_path / "b.zip")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+    assert names == shipped_files(plugin_copy)
+    for required in (".claude-plugin/plugin.json", ".mcp.json", "manifest.json", "server.py"):
+        assert required in names
+    assert "skills/contract-intelligence/SKILL.md" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".db", ".pem"))]
+
+
+def test_signed_zip_verifies_after_unpacking(plugin_copy: Path, key_pair: KeyPair, tmp_path: Path) -> None:
+    key, fingerprint = key_pair
+    sign(plugin_copy, key)
+    built = build_plugin_zip(plugin_copy, tmp_path / "signed.zip")
+    unpacked = tmp_path / "installed"
+    with zipfile.ZipFile(built) as archive:
+        assert SIGNATURE_NAME in archive.namelist()
+        archive.extractall(unpacked)
+    assert verify(unpacked, fingerprint).ok
+
+
+def test_packaging_refuses_a_stale_manifest(plugin_copy: Path, tmp_path: Path) -> None:
+    manifest = read_json(plugin_copy / "manifest.json")
+    manifest["tools"][0]["description"] = "stale"
+    (plugin_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PackagingError, match="description differs from the code"):
+        build_plugin_zip(plugin_copy, tmp_path / "x.zip")
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_packaging_refuses_a_signature_that_no_longer_matches(
+    plugin_copy: Path, key_pair: KeyPair, tmp_path: Path
+) -> None:
+    sign(plugin_copy, key_pair[0])
+    (plugin_copy / "server.py").write_text((plugin_copy / "server.py").read_text() + "\n# edit\n", encoding="utf-8")
+    with pytest.raises(PackagingError, match=re.escape("modified: server.py")):
+        build_mcpb(plugin_copy, tmp_path / "x.mcpb", staging=tmp_path / "stage", with_deps=False)
+
+
+def test_mcpb_layout_and_manifest(plugin_copy: Path, key_pair: KeyPair, tmp_path: Path) -> None:
+    key, fingerprint = key_pair
+    sign(plugin_copy, key)
+    built = build_mcpb(plugin_copy, tmp_path / "ci.mcpb", staging=tmp_path / "stage", with_deps=False)
+    ours = load_manifest(plugin_copy / "manifest.json")
+    with zipfile.ZipFile(built) as archive:
+        names = set(archive.namelist())
+        bundle = json.loads(archive.read("manifest.json"))
+        archive.extractall(tmp_path / "unpacked")
+    assert names == {"manifest.json"} | {f"server/{n}" for n in package_files(plugin_copy)}
+    # The plugin inside the bundle is still a verifiable, signed installation.
+    assert verify(tmp_path / "unpacked" / "server", fingerprint).ok
+
+    assert bundle["manifest_version"] == "0.3"
+    assert (bundle["name"], bundle["version"], bundle["display_name"]) == (ours.name, ours.version, ours.display_name)
+    assert bundle["server"]["type"] == "python"
+    assert bundle["server"]["entry_point"] == "server/server.py"
+    assert (tmp_path / "unpacked" / bundle["server"]["entry_point"]).is_file()
+    assert bundle["server"]["mcp_config"]["args"] == ["${__dirname}/server/server.py"]
+    assert [t["name"] for t in bundle["tools"]] == [t.name for t in ours.tools]
+    # The MCPB schema is strict: our own review fields go under _meta only.
+    assert bundle["_meta"][META_KEY]["permissions"] == ours.permissions
+    assert bundle["_meta"][META_KEY]["authentication"]["scopes"] == ours.authentication.scopes
+    assert "permissions" not in bundle and "enterprise_controls" not in bundle
+    env = bundle["server"]["mcp_config"]["env"]
+    for key_name, (variable, _) in USER_OPTIONS.items():
+        assert env[variable] == f"${{user_config.{key_name}}}"
+        assert key_name in bundle["user_config"]
+    assert bundle["user_config"]["clm_client_secret"]["sensitive"] is True
+    assert [k for k, v in bundle["user_config"].items() if v.get("sensitive")] == ["clm_client_secret"]
+
+
+def test_claude_plugin_files_agree_with_the_manifest() -> None:
+    ours = load_manifest()
+    plugin = read_json(ROOT / ".claude-plugin" / "plugin.json")
+    market = read_json(ROOT / ".claude-plugin" / "marketplace.json")
+    mcp = read_json(ROOT / ".mcp.json")
+    assert (plugin["name"], plugin["version"], plugin["description"]) == (ours.name, ours.version, ours.description)
+    [listed] = [p for p in market["plugins"] if p["name"] == ours.name]
+    assert listed["version"] == ours.version
+    assert listed["source"] == "./"
+    server = mcp["mcpServers"]["clm"]
+    assert server["args"] == ["${CLAUDE_PLUGIN_ROOT}/server.py"]
+    # Same options, same variables, same secret as the MCP bundle.
+    assert set(plugin["userConfig"]) == set(USER_OPTIONS)
+    assert server["env"] == {variable: f"${{user_config.{key}}}" for key, (variable, _) in USER_OPTIONS.items()}
+    sensitive = [key for key, option in plugin["userConfig"].items() if option.get("sensitive")]
+    assert sensitive == [key for key, (_, option) in USER_OPTIONS.items() if option.sensitive] == ["clm_client_secret"]
+    assert "default" not in plugin["userConfig"]["clm_client_secret"]

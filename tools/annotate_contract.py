@@ -1,0 +1,151 @@
+"""clm__annotate_contract: add a note to a contract or clause, confirmed, idempotent, marked as assistant-written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from clm_client.client import SCOPE_WRITE_ANNOTATIONS
+from clm_client.models import AnnotationTarget
+from plugin.confirmations import idempotency_key
+from plugin.inputs import ContractId
+from plugin.sanitize import clean_inline, strip_invisible
+from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+
+
+class Target(ToolInput):
+    section: Annotated[str, StringConstraints(max_length=40, pattern=r"^[A-Za-z0-9.()\- ]+$")] | None = Field(
+        default=None, description="Section number the note is about, e.g. '12.2'"
+    )
+    start: int | None = Field(default=None, ge=0, description="Character offset where the noted text starts")
+    end: int | None = Field(default=None, ge=0, description="Character offset where it ends")
+
+
+class AnnotateContractInput(ToolInput):
+    contract_id: ContractId
+    body: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
+        description="The note, as agreed with the user"
+    )
+    target: Target | None = Field(default=None, description="The clause or span the note is about")
+    confirmation_token: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="From the preview step; only after the user explicitly agreed"
+    )
+
+
+class AnnotateContractOutput(ToolOutput):
+    status: Literal["pending_confirmation", "created"]
+    contract_id: str
+    contract_number: str
+    preview: str = Field(description="The note exactly as it will be (or was) written")
+    target: str | None
+    confirmation_token: str | None = None
+    token_expires_at: datetime | None = None
+    annotation_id: str | None = None
+    author: str | None = None
+    created_at: datetime | None = None
+
+    def audit_summary(self) -> AuditSummary:
+        return AuditSummary(
+            count=1 if self.status == "created" else 0, contract_ids=[self.contract_id], detail=self.status
+        )
+
+
+def _describe(target: Target | None) -> str | None:
+    if target is None:
+        return None
+    parts = []
+    if target.section:
+        parts.append(f"section {target.section}")
+    if target.start is not None:
+        parts.append(f"characters {target.start}-{target.end if target.end is not None else '?'}")
+    return ", ".join(parts) or None
+
+
+async def annotate_contract(args: AnnotateContractInput, ctx: ToolContext) -> AnnotateContractOutput:
+    body = strip_invisible(args.body).strip()
+    contract = await ctx.clm.get_contract(args.contract_id)  # not found -> clear error before any write
+    write: dict[str, object] = {
+        "contract": args.contract_id,
+        "body": body,
+        "target": None if args.target is None else args.target.model_dump(exclude_none=True),
+        "user": ctx.settings.acting_user,
+    }
+    confirmations = ctx.services.confirmations
+    common = {
+        "contract_id": args.contract_id,
+        "contract_number": clean_inline(contract.number, 40),
+        "preview": body,
+        "target": _describe(args.target),
+    }
+    nonce = ""
+    if ctx.settings.confirm_writes:
+        if args.confirmation_token is None:
+            token, expires = confirmations.issue(write)
+            return AnnotateContractOutput(
+                status="pending_confirmation",
+                confirmation_token=token,
+                token_expires_at=datetime.fromtimestamp(expires, UTC),
+                **common,
+            )
+        nonce = confirmations.verify(args.confirmation_token, write)
+    target = None if args.target is None else AnnotationTarget(**args.target.model_dump())
+    annotation = await ctx.clm.create_annotation(
+        args.contract_id,
+        body=body,
+        target=target,
+        author_type="assistant",
+        idempotency_key=idempotency_key(write, nonce),
+    )
+    return AnnotateContractOutput(
+        status="created",
+        annotation_id=annotation.id,
+        author=clean_inline(annotation.author, 128),
+        created_at=annotation.created_at,
+        **common,
+    )
+
+
+def render(out: AnnotateContractOutput) -> str:
+    where = f" ({out.target})" if out.target else ""
+    quoted = "\n".join(f"> {line}" for line in out.preview.splitlines() or [""])
+    if out.status == "pending_confirmation":
+        return "\n".join(
+            [
+                f"**Not written yet.** Preview of the note on {out.contract_number}{where}:",
+                quoted,
+                "",
+                "Show this preview to the user. Only if they explicitly agree, call clm__annotate_contract again "
+                f"with the same arguments and confirmation_token=`{out.confirmation_token}` "
+                f"(valid until {out.token_expires_at:%Y-%m-%d %H:%M} UTC).",
+            ]
+        )
+    return "\n".join(
+        [
+            f"Note {out.annotation_id} added to {out.contract_number}{where} by {out.author} "
+            f"(marked as written by the assistant) at {out.created_at:%Y-%m-%d %H:%M} UTC:",
+            quoted,
+        ]
+    )
+
+
+TOOL = ToolSpec(
+    name="annotate_contract",
+    title="Annotate contract",
+    description=(
+        "Add a note to a contract or one of its clauses in the CLM, written by the assistant on behalf of the "
+        "acting user. Two steps: the first call returns a preview and a confirmation_token and writes nothing; "
+        "show the preview to the user and call again with the token only after they explicitly agree. The write "
+        "is idempotent (retrying the confirmed call never adds a duplicate). Never annotate without the user's "
+        "go-ahead."
+    ),
+    input_model=AnnotateContractInput,
+    output_model=AnnotateContractOutput,
+    handler=annotate_contract,
+    render=render,
+    permission=SCOPE_WRITE_ANNOTATIONS,
+    read_only=False,
+    destructive=False,
+    idempotent=True,
+)
