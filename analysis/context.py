@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -14,6 +15,22 @@ from analysis.text import Prepared, Sentences, prepare, split_sentences
 # one sentence around its keyword, so the work per document stays linear whatever the text repeats.
 MAX_SENTENCES_PER_PATTERN = 400
 WINDOW = 700
+
+
+# ASCII-only lower-casing keeps every offset (str.lower() can change the length of some characters).
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _lower(text: str) -> str:
+    lowered = text.lower()
+    # str.lower() is fast but can change the length of a few non-ASCII characters ("İ"): then fall back.
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def keywords(*alternatives: str) -> re.Pattern[str]:
+    """A keyword scan for `Document.windows`: lower-case regex fragments matched on the lower-cased text at
+    the start of a word. No case folding, no look-arounds: the scan over the whole text stays fast."""
+    return re.compile("|".join(alternatives))
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,7 @@ class Document:
     prepared: Prepared
     sentences: Sentences
     sections: Segmentation
+    lower: str  # the clean text, ASCII lower-cased (same offsets)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -41,9 +59,7 @@ class Document:
         section, heading = self.sections.locate(start)
         return self.prepared.cite(start, end, section=section, heading=heading, confidence=confidence)
 
-    def term(
-        self, kind: TermKind, value: str, display: str, start: int, end: int, confidence: float
-    ) -> KeyTerm:
+    def term(self, kind: TermKind, value: str, display: str, start: int, end: int, confidence: float) -> KeyTerm:
         return KeyTerm(kind=kind, value=value, display=display, citation=self.cite(start, end, confidence))
 
     def sentence_window(self, position: int) -> Window:
@@ -52,23 +68,46 @@ class Document:
         end = min(end, position + WINDOW)
         return Window(start=start, end=end, text=self.text[start:end], hit=position)
 
-    def windows(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[Window]:
-        """The sentence around each hit of `pattern`, once per sentence, in document order."""
-        seen: set[int] = set()
-        stop = len(self.text) if end is None else end
-        for match in pattern.finditer(self.text, start, stop):
-            index = self.sentences.index_at(match.start())
-            if index in seen:
-                continue
-            seen.add(index)
-            yield self.sentence_window(match.start())
-            if len(seen) >= MAX_SENTENCES_PER_PATTERN:
+    def windows(
+        self, trigger: re.Pattern[str], start: int = 0, end: int | None = None, limit: int = MAX_SENTENCES_PER_PATTERN
+    ) -> Iterator[Window]:
+        """The sentence around each word-initial hit of a `keywords` trigger, once per sentence, in document
+        order. After a hit the scan resumes at the end of its sentence."""
+        stop = len(self.lower) if end is None else end
+        position = start
+        found = 0
+        while position < stop and found < limit:
+            match = trigger.search(self.lower, position, stop)
+            if match is None:
                 return
+            at = match.start()
+            if at > 0 and self.lower[at - 1].isalnum():
+                position = at + 1  # inside a word ("determine" is not "term")
+                continue
+            yield self.sentence_window(at)
+            found += 1
+            position = max(match.end(), self.sentences.ends[self.sentences.index_at(at)])
+
+    def matches(self, trigger: re.Pattern[str], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Matches of a detailed `pattern` (on the clean text) inside the sentences a cheap `trigger` finds,
+        in document order: a full scan for the trigger only."""
+        for window in self.windows(trigger):
+            yield from pattern.finditer(self.text, window.start, window.end)
 
     def heading_at(self, position: int) -> str:
         return (self.sections.locate(position)[1] or "").lower()
 
+    def headings_at(self, position: int) -> str:
+        """Every heading from the innermost section containing `position` up to the top, lower-cased."""
+        return " / ".join(self.sections.headings(position)).lower()
+
 
 def build_document(text: str) -> Document:
     prepared = prepare(text)
-    return Document(prepared=prepared, sentences=split_sentences(prepared.clean), sections=segment(prepared.clean))
+    clean = prepared.clean
+    return Document(
+        prepared=prepared,
+        sentences=split_sentences(clean),
+        sections=segment(clean),
+        lower=_lower(clean),
+    )

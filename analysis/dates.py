@@ -73,6 +73,9 @@ _PATTERNS = [
 ]
 
 
+_ANY_DATE_HINT = re.compile(r"\d\d|_|\]|day\s+of")
+
+
 class DateMatch(BaseModel):
     """A date found in text. `value` is None when the text leaves a part blank or states an impossible
     date; `reason` then says which."""
@@ -137,7 +140,12 @@ def _from_words(match: re.Match[str]) -> DateMatch | None:
         return None
     if not has_blank and day is None and not groups.get("day_of") and month is not None and year is not None:
         return DateMatch(
-            start=match.start(), end=match.end(), value=None, year=year, month=month, reason="the day of this date is not stated"
+            start=match.start(),
+            end=match.end(),
+            value=None,
+            year=year,
+            month=month,
+            reason="the day of this date is not stated",
         )
     text = match.group(0)
     lead = len(text) - len(text.lstrip())
@@ -160,6 +168,8 @@ def _from_numeric(match: re.Match[str]) -> DateMatch | None:
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
     """Every date (or date with blanks) stated in `text[start:end]`, in order, non-overlapping."""
     stop = len(text) if end is None else end
+    if _ANY_DATE_HINT.search(text, start, stop) is None:
+        return []  # every pattern needs a year ("2004", "04") or a blank ("20__", "[*]", "day of ,")
     found: list[DateMatch] = []
     for index, pattern in enumerate(_PATTERNS):
         builder = _from_words if index < 3 else _from_numeric
@@ -215,14 +225,18 @@ def add_duration(start: date, duration: Duration, times: int = 1) -> DateResult:
     Feb 28). Repeated periods are added in one step from `start`, so anniversaries do not drift."""
     delta = _delta(duration, times)
     if delta is None:
-        return DateResult(value=None, reason=f"{duration.display} cannot be counted on a calendar without a holiday list")
+        return DateResult(
+            value=None, reason=f"{duration.display} cannot be counted on a calendar without a holiday list"
+        )
     return DateResult(value=start + delta)
 
 
 def subtract_duration(end: date, duration: Duration) -> DateResult:
     delta = _delta(duration)
     if delta is None:
-        return DateResult(value=None, reason=f"{duration.display} cannot be counted on a calendar without a holiday list")
+        return DateResult(
+            value=None, reason=f"{duration.display} cannot be counted on a calendar without a holiday list"
+        )
     return DateResult(value=end - delta)
 
 
@@ -323,9 +337,7 @@ def renewal_deadline(
             next_deadline, next_reason = None, "the renewal term is not stated"
         else:
             following_end = add_duration(initial_end, renewal_term, renewals + 1)
-            following = (
-                subtract_duration(following_end.value, notice_period) if following_end.value else following_end
-            )
+            following = subtract_duration(following_end.value, notice_period) if following_end.value else following_end
             next_deadline, next_reason = following.value, following.reason
     return RenewalDeadline(
         as_of=as_of,

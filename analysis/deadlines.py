@@ -63,9 +63,17 @@ def renewal_deadlines(terms: Sequence[KeyTerm], as_of: date) -> RenewalDeadline:
             renewals_elapsed=None,
             reason=end.reason,
         )
-    return renewal_deadline(
-        end.value,
-        _duration(_value(terms, TermKind.RENEWAL_TERM)),
-        _duration(_value(terms, TermKind.RENEWAL_NOTICE_PERIOD)),
-        as_of,
+    notices = [d for d in (_duration(t.value) for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD) if d is not None]
+    renewal = _duration(_value(terms, TermKind.RENEWAL_TERM))
+    if len(notices) <= 1:
+        return renewal_deadline(end.value, renewal, notices[0] if notices else None, as_of)
+    # Contradictory notice periods: the earliest deadline is the only safe one to act on.
+    outcomes = [renewal_deadline(end.value, renewal, notice, as_of) for notice in notices]
+    dated = [outcome for outcome in outcomes if outcome.notice_deadline is not None]
+    if not dated:
+        return outcomes[0]
+    earliest = min(dated, key=lambda outcome: outcome.notice_deadline or as_of)
+    stated = ", ".join(notice.display for notice in notices)
+    return earliest.model_copy(
+        update={"reason": f"the contract states different notice periods ({stated}); the earliest deadline is given"}
     )

@@ -47,7 +47,7 @@ class DurationMatch(BaseModel):
 
 
 _DURATION_RE = re.compile(
-    rf"{NUMBER}[\s-]*(?P<qual>(?:calendar|business|working|banking|consecutive|full)[\s-]+)?"
+    rf"{NUMBER}[\s~-]*(?P<qual>(?:calendar|business|working|banking|consecutive|full)[\s-]+)?"
     r"(?P<unit>hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )

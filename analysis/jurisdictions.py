@@ -131,11 +131,19 @@ _COUNTRIES = [
     "United States of America",
 ]
 # Abbreviations and variants -> canonical name.
+# Variants and formal names -> the short name used as the value ("Germany", not "Federal Republic of Germany").
 _ALIASES = {
-    "PRC": "People's Republic of China",
-    "P.R.C.": "People's Republic of China",
-    "P.R. China": "People's Republic of China",
-    "Mainland China": "People's Republic of China",
+    "PRC": "China",
+    "P.R.C.": "China",
+    "P.R. China": "China",
+    "Mainland China": "China",
+    "People's Republic of China": "China",
+    "Federal Republic of Germany": "Germany",
+    "Republic of Kazakhstan": "Kazakhstan",
+    "Republic of South Africa": "South Africa",
+    "Republic of Korea": "Korea",
+    "Russian Federation": "Russia",
+    "United States of America": "United States",
     "U.K.": "United Kingdom",
     "UK": "United Kingdom",
     "Great Britain": "United Kingdom",
@@ -165,8 +173,8 @@ _ADJECTIVES = {
     "Dutch": "Netherlands",
     "Israeli": "Israel",
     "Japanese": "Japan",
-    "Chinese": "People's Republic of China",
-    "PRC": "People's Republic of China",
+    "Chinese": "China",
+    "PRC": "China",
     "Indian": "India",
     "Italian": "Italy",
     "Spanish": "Spain",
@@ -199,8 +207,10 @@ def _pattern(names: list[str]) -> str:
 # Case-sensitive on purpose: "georgia" or "victoria" in lower case is a word, not a jurisdiction.
 # "(?<=of)" lets OCR-glued text through: "the laws ofthe State ofTexas".
 JURISDICTION = re.compile(rf"(?:(?<![A-Za-z])|(?<=of))(?:{_pattern(list(_NAMES))})(?![A-Za-z])")
-ADJECTIVAL_LAW = re.compile(rf"(?<![A-Za-z])(?P<adjective>{_pattern(list(_ADJECTIVES))})\s+(?:law|laws|substantive\s+law)\b")
-FEDERATIONS = frozenset({"United States", "United States of America", "Canada", "United Kingdom", "Australia"})
+ADJECTIVAL_LAW = re.compile(
+    rf"(?<![A-Za-z])(?P<adjective>{_pattern(list(_ADJECTIVES))})\s+(?:law|laws|substantive\s+law)\b"
+)
+FEDERATIONS = frozenset({"United States", "Canada", "United Kingdom", "Australia"})
 _UPPER = {name.upper(): canonical for name, canonical in _NAMES.items()}
 JURISDICTION_UPPER = re.compile(rf"(?<![A-Za-z])(?:{_pattern(list(_UPPER))})(?![A-Za-z])")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from analysis.context import Document, Window
+from analysis.context import Document, Window, keywords
 from analysis.dates import find_dates
 from analysis.durations import find_durations
 from analysis.models import Due, Obligation, ObligationCategory
@@ -23,17 +23,22 @@ _MODAL = re.compile(
     r"are\s+required\s+to|covenants?\s+to|is\s+obligated\s+to|are\s+obligated\s+to)\b",
     re.IGNORECASE,
 )
-_CATEGORY_WORDS: tuple[tuple[ObligationCategory, re.Pattern[str]], ...] = (
-    (ObligationCategory.DATA_PROTECTION, re.compile(r"\b(?:personal\s+data|data\s+breach|security\s+(?:breach|incident)|breach\s+of\s+security|data\s+protection|personally\s+identifiable)\b", re.IGNORECASE)),
-    (ObligationCategory.INSURANCE, re.compile(r"\binsurance\b|\binsured\b", re.IGNORECASE)),
-    (ObligationCategory.AUDIT, re.compile(r"\baudit\w*\b|\b(?:books|records)\s+and\s+(?:books|records|accounts)\b", re.IGNORECASE)),
-    (ObligationCategory.RENEWAL, re.compile(r"\bnon-?\s?renewal\b|\bnot\s+to\s+renew\b|\brenew\w*\b", re.IGNORECASE)),
-    (ObligationCategory.REPORTING, re.compile(r"\breports?\b|\breporting\b|\bstatements?\s+of\b|\bforecasts?\b|\baccounting\s+of\b", re.IGNORECASE)),
-    (ObligationCategory.PAYMENT, re.compile(r"\bpa(?:y|ys|id|yable|yment|yments)\b|\binvoice\w*\b|\bremit\w*\b|\breimburse\w*\b|\bfees?\b", re.IGNORECASE)),
-    (ObligationCategory.CONFIDENTIALITY, re.compile(r"\bconfidential\w*\b|\bnon-?disclos\w*\b", re.IGNORECASE)),
-    (ObligationCategory.NOTICE, re.compile(r"\bnotif\w*\b|\bnotice\b|\binform\b|\bgive\s+written\b", re.IGNORECASE)),
-    (ObligationCategory.DELIVERY, re.compile(r"\bdeliver\w*\b|\bship\w*\b|\bprovide\s+(?:the\s+)?(?:services|products|goods|deliverables)\b", re.IGNORECASE)),
+# One alternation per category, in precedence order: the most specific category that a sentence mentions wins.
+_CATEGORY_WORDS: tuple[tuple[ObligationCategory, str], ...] = (
+    (
+        ObligationCategory.DATA_PROTECTION,
+        r"personal\s+data|data\s+breach|security\s+(?:breach|incident)|breach\s+of\s+security|data\s+protection|personally\s+identifiable",
+    ),
+    (ObligationCategory.INSURANCE, r"insurance|insured"),
+    (ObligationCategory.AUDIT, r"audit\w*|(?:books|records)\s+and\s+(?:books|records|accounts)"),
+    (ObligationCategory.RENEWAL, r"non-?\s?renewal|not\s+to\s+renew|renew\w*"),
+    (ObligationCategory.REPORTING, r"reports?|reporting|statements?\s+of|forecasts?|accounting\s+of"),
+    (ObligationCategory.PAYMENT, r"pa(?:y|ys|id|yable|yment|yments)|invoice\w*|remit\w*|reimburse\w*|fees?"),
+    (ObligationCategory.CONFIDENTIALITY, r"confidential\w*|non-?disclos\w*"),
+    (ObligationCategory.NOTICE, r"notif\w*|notice|inform|give\s+written"),
+    (ObligationCategory.DELIVERY, r"deliver\w*|ship\w*|provide\s+(?:the\s+)?(?:services|products|goods|deliverables)"),
 )
+_CATEGORY = re.compile("|".join(rf"\b(?P<c{index}>{words})\b" for index, (_, words) in enumerate(_CATEGORY_WORDS)))
 _SUBJECT = re.compile(
     r"(?P<subject>(?:(?:the|each|either|such|any)\s+)?(?:[A-Z][\w&.'-]*|party|parties)(?:\s+(?:[A-Z][\w&.'-]*|party|parties|of|and)){0,5})\s*"
     r"(?:\([^)]{0,40}\)\s*)?(?:hereby\s+)?(?:also\s+)?$",
@@ -62,17 +67,36 @@ _ADVERB_CYCLE = re.compile(
     r"every\s+(?:calendar\s+)?(?:month|quarter|year)|per\s+(?:month|quarter|year))\b",
     re.IGNORECASE,
 )
-_ADVERB_PERIOD = {"monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "semiannually": "P6M", "semi-annually": "P6M"}
-_RELATIVE_LEAD = re.compile(r"\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than|at\s+least|no\s+less\s+than|not\s+less\s+than)\s+$", re.IGNORECASE)
-_EVENT = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:after|following|of|from|prior\s+to|before)\s+(?P<event>[^,.;()]{3,80})", re.IGNORECASE)
-_BY_DATE_LEAD = re.compile(r"\b(?:on\s+or\s+before|by|no\s+later\s+than|not\s+later\s+than|prior\s+to|before|on)\s+(?:the\s+)?$", re.IGNORECASE)
+_ADVERB_PERIOD = {
+    "monthly": "P1M",
+    "quarterly": "P3M",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "weekly": "P1W",
+    "semiannually": "P6M",
+    "semi-annually": "P6M",
+}
+_RELATIVE_LEAD = re.compile(
+    r"\b(?:within|no\s+later\s+than|not\s+later\s+than|not\s+more\s+than|at\s+least|no\s+less\s+than|not\s+less\s+than)\s+$",
+    re.IGNORECASE,
+)
+_EVENT = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:after|following|of|from|prior\s+to|before)\s+(?P<event>[^,.;()]{3,80})", re.IGNORECASE
+)
+_BY_DATE_LEAD = re.compile(
+    r"\b(?:on\s+or\s+before|by|no\s+later\s+than|not\s+later\s+than|prior\s+to|before|on)\s+(?:the\s+)?$", re.IGNORECASE
+)
 
 
-def _category(text: str) -> ObligationCategory | None:
-    for category, pattern in _CATEGORY_WORDS:
-        if pattern.search(text):
-            return category
-    return None
+def _category(lower_text: str) -> ObligationCategory | None:
+    """The highest-precedence category mentioned in `lower_text` (already lower-cased)."""
+    best: int | None = None
+    for match in _CATEGORY.finditer(lower_text):
+        index = int((match.lastgroup or "c99")[1:])
+        best = index if best is None else min(best, index)
+        if best == 0:
+            break
+    return _CATEGORY_WORDS[best][0] if best is not None else None
 
 
 def _cycle_period(phrase: str) -> str | None:
@@ -106,14 +130,18 @@ def _due(doc: Document, window: Window, after: int) -> Due:
                 recurrence=_CYCLES.get(" ".join(cycle.group("cycle").lower().split())),
             )
         event = _EVENT.match(tail)
-        return Due(kind="relative", period=found.duration.iso, event=_short_event(event.group("event")) if event else None)
+        return Due(
+            kind="relative", period=found.duration.iso, event=_short_event(event.group("event")) if event else None
+        )
     for found_date in find_dates(text, after, window.end):
         lead = text[max(window.start, found_date.start - 25) : found_date.start]
         if found_date.value is not None and _BY_DATE_LEAD.search(lead):
             return Due(kind="date", date=found_date.value)
     adverb = _ADVERB_CYCLE.search(text, after, window.end)
     if adverb:
-        return Due(kind="recurring", recurrence=_cycle_period(adverb.group("adverb")), event=adverb.group("adverb").lower())
+        return Due(
+            kind="recurring", recurrence=_cycle_period(adverb.group("adverb")), event=adverb.group("adverb").lower()
+        )
     return Due(kind="unspecified")
 
 
@@ -137,22 +165,22 @@ def _action(doc: Document, start: int, end: int) -> str:
     return raw.rstrip(" .;,")
 
 
+_MODAL_TRIGGER = keywords(
+    "shall", "must", "will", "agree", "undertake", r"(?:is|are)\s+(?:required|obligated)", "covenant"
+)
+
+
 def _obligation_windows(doc: Document) -> Iterator[tuple[Window, re.Match[str]]]:
-    seen: set[int] = set()
-    for modal in _MODAL.finditer(doc.text):
-        index = doc.sentences.index_at(modal.start())
-        if index in seen:
-            continue
-        window = doc.sentence_window(modal.start())
-        seen.add(index)
-        yield window, modal
+    for window in doc.windows(_MODAL_TRIGGER, limit=MAX_OBLIGATIONS * 8):
+        modal = _MODAL.search(doc.text, window.start, window.end)
+        if modal is not None:
+            yield window, modal
 
 
 def extract_obligations(doc: Document) -> list[Obligation]:
     obligations: list[Obligation] = []
     for window, modal in _obligation_windows(doc):
-        after_modal = doc.text[modal.end() : window.end]
-        category = _category(after_modal[:300])
+        category = _category(doc.lower[modal.end() : min(window.end, modal.end() + 300)])
         if category is None:
             continue
         party = _party(doc.text[window.start : modal.start()])
@@ -173,4 +201,3 @@ def extract_obligations(doc: Document) -> list[Obligation]:
             doc.warnings.append(f"obligations: only the first {MAX_OBLIGATIONS} are listed")
             break
     return obligations
-

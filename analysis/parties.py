@@ -6,23 +6,33 @@ from __future__ import annotations
 import re
 
 from analysis.context import Document
+from analysis.jurisdictions import canonical
 from analysis.models import KeyTerm, TermKind
 
 _PREAMBLE_CHARS = 6000
-_BETWEEN = re.compile(r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|BETWEEN|AMONG)\b[:\s]*", re.IGNORECASE)
+_BETWEEN = re.compile(
+    r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among)\b[:\s]*|(?:^|\n)[ ]*PARTIES[ ]*:?[ ]*\n\s*", re.IGNORECASE
+)
+_BLOCK_CHARS = 2500  # a preamble naming the parties is never longer
 _LABELLED = re.compile(
     r"(?:^|\n)[ ]*(?:Party\s+[A-D]|Licensor|Licensee|Supplier|Customer|Company|Client|Contractor|Consultant|Distributor|"
     r"Buyer|Seller|Purchaser|Vendor|Provider)\s*(?:\([^)\n]{0,30}\))?\s*:\s*(?P<name>[^\n]{2,120})",
 )
 # Where a party's name ends: its description, address or defined name.
 _NAME_END = re.compile(
-    r"\s*(?:,|\(|\[|;|\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
+    r"\s*(?:,(?=\s*(?:(?-i:[a-z0-9(\[])|$))|\((?!Pty\)|Proprietary\))|\[|;|\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
     r"organi[sz]ation|entity|individual|resident|citizen)|\ban?\s+(?:individual|corporation|company)|\bhaving\b|\bwith\s+(?:its|an?)\b|"
-    r"\blocated\b|\bwhose\b|\bresiding\b|\bof\s+\d|\bat\s+\d|\bd/b/a\b|\bhereinafter\b|\"|$)",
+    r"\blocated\b|\bwhose\b|\bresiding\b|\bof\s+\d|\bat\s+\d|\bd/b/a\b|\bhereinafter\b|$)",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"]))")
-_END_OF_PARTIES = re.compile(r"\b(?:WHEREAS|RECITALS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|BACKGROUND|PREAMBLE)\b|\.\s+(?:The\s+parties|Each\s+of)")
+_SPLIT = re.compile(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"(]|[^\x00-\x7f]))")
+_ALIAS = re.compile(r"\(\s*(?:the\s+|each\s+a\s+)?[\"']([^\"']{1,60})[\"']")
+_END_OF_PARTIES = re.compile(
+    r"\b(?:WHEREAS|RECITALS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|BACKGROUND|PREAMBLE)\b|"
+    r"\.\s+(?:The\s+parties|Each\s+of)|\n\s*(?:The\s+Parties\s+named|[^\W\d_][\w ]{0,40}\s+and\s+[^\W\d_][\w ]{0,40}\s+are\s+each)|"
+    r"\n\s*(?:\d{1,2}\.|Section\s+1|ARTICLE)\s",
+    re.IGNORECASE,
+)
 
 
 def _top_level_pieces(text: str) -> list[tuple[int, str]]:
@@ -50,14 +60,20 @@ def _top_level_pieces(text: str) -> list[tuple[int, str]]:
 
 def _name(piece: str) -> str | None:
     piece = piece.strip().lstrip(":").strip()
+    piece = re.sub(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*", "", piece)  # "(1) Acme Ltd, ..." 
     piece = re.sub(r"^(?:the\s+undersigned\s*,?\s*)", "", piece, flags=re.IGNORECASE)
     end = _NAME_END.search(piece)
     name = piece[: end.start()] if end else piece
-    name = " ".join(name.split()).strip(" ,.\"'")
-    if not name or len(name) > 120 or not (name[0].isupper() or name[0].isdigit() or name[0] == "["):
+    name = " ".join(name.split()).strip(" ,\"'")
+    last_word = name.rsplit(" ", 1)[-1]
+    if name.endswith(".") and len(last_word) > 5 and "." not in last_word[:-1]:
+        name = name[:-1]  # a full stop, not an abbreviation ("Inc.", "a.s." keep theirs)
+    if not name or len(name) > 120 or not (name[0].isupper() or name[0].isdigit() or name[0] == "[" or not name[0].isascii()):
         return None
     if re.match(r"(?:the\s+)?(?:parties|party|each|both|this|that|such|which|who|it|they)\b", name, re.IGNORECASE):
         return None
+    if re.search(r"\b(?:are|is|shall|will|referred|hereby|agree[sd]?)\b", name):
+        return None  # a sentence, not a name
     return name
 
 
@@ -65,17 +81,24 @@ def parties(doc: Document) -> list[KeyTerm]:
     text = doc.text
     limit = min(len(text), _PREAMBLE_CHARS)
     for between in _BETWEEN.finditer(text, 0, limit):
-        window = doc.sentence_window(between.start())
-        stop = _END_OF_PARTIES.search(text, between.end(), window.end)
-        end = stop.start() if stop else window.end
+        block_end = min(len(text), between.end() + _BLOCK_CHARS)
+        stop = _END_OF_PARTIES.search(text, between.end(), block_end)
+        end = stop.start() if stop else doc.sentences.span_at(between.start())[1]
         names: list[str] = []
+        aliases: set[str] = set()
         for _, piece in _top_level_pieces(text[between.end() : end]):
             name = _name(piece)
-            if name and name not in names:
+            if name is None:
+                if names:
+                    break  # the list of parties is over ("..., and is entered into under the MSA")
+                continue
+            if name not in names and name not in aliases and canonical(name) is None:  # "England and Wales"
                 names.append(name)
+            aliases.update(alias.strip() for alias in _ALIAS.findall(piece))
         if len(names) >= 2:
             value = "; ".join(names[:6])
-            return [doc.term(TermKind.PARTIES, value, value, window.start, end, 0.8)]
+            start = doc.sentences.span_at(between.start())[0]
+            return [doc.term(TermKind.PARTIES, value, value, start, end, 0.8)]
     labelled = [(m.start("name"), m.end("name"), m.group("name")) for m in _LABELLED.finditer(text, 0, limit)]
     names = [n for n in (_name(raw) for _, _, raw in labelled) if n]
     if len(names) >= 2:

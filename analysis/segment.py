@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from analysis.models import Clause
 
 # Where a section may start: the start of the text, a new line, or a run of 3+ spaces.
-_LEAD = r"(?:^|(?<=\n)|(?<=[ ]{3}))[ ]*"
+# Consumed rather than looked behind, so the engine can skip ahead to the next newline or space run.
+_LEAD = r"(?:^|\n|[ ]{3})[ ]*"
 _HEADING_PATTERN = re.compile(
     _LEAD
-    + r"(?:(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
+    + r"(?P<head>(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
     r"(?P<kw_sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
     r"|(?P<num>\d{1,3}(?:\.\d{1,3}){1,4})(?P<sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
     r"|(?P<top>\d{1,3})(?:\.|(?=\([a-z0-9]{1,4}\)))(?P<top_sub>(?:\([a-z0-9]{1,4}\)){0,3})"
@@ -57,6 +58,19 @@ class Segmentation:
             walk = self._parents[walk]
         return number, heading
 
+    def headings(self, position: int) -> list[str]:
+        """Headings of the sections containing `position`, innermost first."""
+        index = bisect_right(self._starts, position) - 1
+        while index >= 0 and not (self.clauses[index].start <= position < self.clauses[index].end):
+            index = self._parents[index]
+        found: list[str] = []
+        while index >= 0:
+            heading = self.clauses[index].heading
+            if heading:
+                found.append(heading)
+            index = self._parents[index]
+        return found
+
 
 def _looks_like_heading(text: str) -> bool:
     words = text.split()
@@ -90,7 +104,7 @@ def segment(text: str) -> Segmentation:
     last_base: str | None = None  # the enclosing numbered section of "(a)" items
     last_base_level = 0
     for match in _HEADING_PATTERN.finditer(text):
-        start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" ")))
+        start = match.start("head")
         groups = match.groupdict()
         number: str
         level: int

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from analysis.models import Citation
 
 # Characters that render as nothing but can hide inside words (prompt-injection and copy-paste debris).
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f]"
+)
 # One-for-one replacements keep offsets; they only make the patterns simpler.
 _SAME_LENGTH = str.maketrans(
     {
@@ -100,8 +102,16 @@ class Prepared:
         )
 
 
+_MAPPED = re.compile("[" + "".join(re.escape(chr(code)) for code in _SAME_LENGTH) + "]")
+
+
+def _same_length(text: str) -> str:
+    # str.translate with a dict is slow on long texts; the mapped characters are rare, so substitute them.
+    return _MAPPED.sub(lambda match: _SAME_LENGTH[ord(match.group(0))], text)  # type: ignore[return-value]
+
+
 def prepare(text: str) -> Prepared:
-    translated = text.translate(_SAME_LENGTH)
+    translated = _same_length(text)
     if not _INVISIBLE.search(translated):
         return Prepared(original=text, clean=translated)
     offsets: array[int] = array("l")
@@ -128,8 +138,8 @@ _SECTION_START = r"(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\([a-z]{1,4}\)|[A-Z]\.|ARTI
 # A sentence ends at ". " before a capital/quote/digit/bracket, at a blank line, or where a numbered
 # section starts on a new line or after a run of spaces (the layout of text extracted from SEC filings).
 _BOUNDARY = re.compile(
-    r"(?P<stop>(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))"
-    r"|\n[ ]*\n\s*"
+    r"(?P<stop>[.!?][\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))"
+    r"|\n[ ]*\n(?:\s*(?:-[ ]?\d{1,3}[ ]?-|\d{1,3}|Page[ ]\d{1,3}(?:[ ]of[ ]\d{1,3})?)[ ]*\n)?\s*"
     rf"|\n[ ]*(?={_SECTION_START})"
     rf"|[ ]{{3,}}(?={_SECTION_START})"
 )
@@ -151,17 +161,55 @@ class Sentences:
         return self.starts[index], self.ends[index]
 
 
+_CONTINUES_AFTER = re.compile(
+    r"(?:,|\b(?:the|this|that|of|and|or|to|a|an|by|for|in|with|shall|will|be|is|are|its|their|such|any|all|from|on|at|as))$"
+)
+
+
+def _continues(text: str, end_of_sentence: int, next_start: int) -> bool:
+    before = text[max(0, end_of_sentence - 12) : end_of_sentence].rstrip()
+    following = text[next_start : next_start + 1]
+    if not before or not following:
+        return False
+    if (before[-1].islower() or before[-1].isdigit()) and following.islower():
+        return True
+    return _CONTINUES_AFTER.search(before) is not None and following.isalpha()
+
+
+_NUMBER_WORD_BEFORE = re.compile(
+    r"(?:,|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|the|of|and|or|to|a|for|by|in|with|within|than|least|per|each)$)",
+    re.IGNORECASE,
+)
+
+
+def _wrapped_number(text: str, end_of_sentence: int, next_start: int) -> bool:
+    """A line break before "(1)" or "30" in the middle of a sentence ("one\n(1) year")."""
+    before = text[max(0, end_of_sentence - 12) : end_of_sentence].rstrip()
+    return (
+        bool(before)
+        and _NUMBER_WORD_BEFORE.search(before) is not None
+        and text[next_start : next_start + 1] in "(0123456789"
+    )
+
+
 def split_sentences(text: str) -> Sentences:
     starts = [0]
     ends: list[int] = []
     for match in _BOUNDARY.finditer(text):
+        boundary = match.start()
         if match.group("stop"):
-            tail = text[max(0, match.start() - 24) : match.start()]
+            boundary += 1  # the sentence keeps its full stop
+            tail = text[max(0, boundary - 24) : boundary]
             word = _WORD_BEFORE.search(tail)
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
-        if match.start() > starts[-1]:
-            ends.append(match.start())
+        elif match.group(0).count("\n") >= 2 and _continues(text, boundary, match.end()):
+            continue  # a page break inside a sentence: "Thereafter, this\n\n\nAgreement shall ..."
+        elif _wrapped_number(text, boundary, match.end()):
+            continue  # a hard-wrapped line that starts with "(1) year periods", not a new item
+        if boundary > starts[-1]:
+            ends.append(boundary)
             starts.append(match.end())
         else:
             starts[-1] = match.end()

@@ -3,9 +3,11 @@
     python bench/audit_overhead.py [--quick]
 
 Measured side by side in one run (the machine is shared and noisy):
-1. end to end over stdio: two server processes against one sandbox, audit off vs audit to a JSON-lines
-   file, the same 20-row search sent to each alternately; medians and the difference;
-2. in process, precisely: the per-call cost of what the runtime adds for audit (redact arguments,
+1. end to end over stdio: three server processes against one sandbox - audit off, audit off again
+   (an A/A control that shows the noise floor between two processes) and audit to a JSON-lines file -
+   the same 20-row search sent to each in rotation; medians and differences;
+2. in process, the same `Runtime.invoke` path with audit off vs to a file (one process, alternating);
+3. in process, precisely: the per-call cost of what the runtime adds for audit (redact arguments,
    build the record, encode, append to the file) and for telemetry (no-op span + histogram), each as
    a fraction of the median search call from (1). Target: audit under 5% of a search call.
 """
@@ -17,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import anyio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -42,30 +46,72 @@ def env_for(url: str, audit: str) -> dict[str, str]:
 
 
 def end_to_end(url: str, audit_path: Path, calls: int) -> dict[str, float]:
-    servers = {"off": StdioServer(["server.py"], env_for(url, "off"))}
-    servers["file"] = StdioServer(["server.py"], env_for(url, f"file:{audit_path}"))
-    samples: dict[str, list[float]] = {"off": [], "file": []}
+    """Three servers: audit off, audit off again (the A/A control: the noise floor), audit to a file."""
+    servers = {
+        "off": StdioServer(["server.py"], env_for(url, "off")),
+        "control": StdioServer(["server.py"], env_for(url, "off")),
+        "file": StdioServer(["server.py"], env_for(url, f"file:{audit_path}")),
+    }
+    samples: dict[str, list[float]] = {label: [] for label in servers}
     for server in servers.values():
         server.initialize()
         for _ in range(10):  # warm up: token, connection pool, caches
             server.call("clm__search_contracts", SEARCH)
+    labels = list(servers)
     for i in range(calls):
-        order = ("off", "file") if i % 2 == 0 else ("file", "off")  # alternate who goes first
-        for label in order:
+        for label in labels[i % 3 :] + labels[: i % 3]:  # rotate who goes first
             started = time.perf_counter()
             servers[label].call("clm__search_contracts", SEARCH)
             samples[label].append(time.perf_counter() - started)
     for server in servers.values():
         server.close()
     lines = sum(1 for _ in audit_path.open())
-    off, on = percentile(samples["off"], 0.5), percentile(samples["file"], 0.5)
+    off, control, on = (percentile(samples[label], 0.5) for label in ("off", "control", "file"))
     print(
-        f"end to end over stdio, {calls} searches each: median audit off {off * 1000:.2f} ms, audit file "
-        f"{on * 1000:.2f} ms, difference {(on - off) * 1000:+.3f} ms ({(on / off - 1) * 100:+.1f}%); "
-        f"p95 off {percentile(samples['off'], 0.95) * 1000:.2f} ms, file "
-        f"{percentile(samples['file'], 0.95) * 1000:.2f} ms; audit lines written {lines}"
+        f"end to end over stdio, {calls} searches each (medians): audit off {off * 1000:.2f} ms, "
+        f"audit off again (control) {control * 1000:.2f} ms, audit file {on * 1000:.2f} ms; "
+        f"file vs off {(on / off - 1) * 100:+.1f}%, control vs off {(control / off - 1) * 100:+.1f}% (noise floor); "
+        f"audit lines written {lines}"
     )
     return {"search_median_s": off, "e2e_ratio": on / off}
+
+
+async def runtime_ab(url: str, audit_path: Path, calls: int) -> None:
+    """The same Runtime.invoke path in one process: audit off vs file, one backend each, alternating."""
+    from plugin.app import build_server, effective_settings
+    from plugin.logging import configure_logging
+    from plugin.settings import PluginSettings
+    from tools import REGISTRY, full_name
+
+    configure_logging("WARNING")  # stderr, quiet: as the server runs
+
+    spec = next(s for s in REGISTRY if full_name(s) == "clm__search_contracts")
+    runtimes = {}
+    for label, audit in (("off", "off"), ("file", f"file:{audit_path}")):
+        plain = PluginSettings(
+            base_url=url,
+            token_url=f"{url}/oauth/token",
+            client_id="demo-client",
+            client_secret=SECRET,
+            audit=audit,
+            audit_required=audit != "off",
+        )
+        settings = effective_settings(plain)
+        runtimes[label] = build_server(settings)[1]
+    samples: dict[str, list[float]] = {label: [] for label in runtimes}
+    for i in range(calls + 10):
+        for label in ("off", "file") if i % 2 == 0 else ("file", "off"):
+            started = time.perf_counter()
+            await runtimes[label].invoke(spec, "clm__search_contracts", dict(SEARCH), None)
+            if i >= 10:  # the first calls warm up tokens and connections
+                samples[label].append(time.perf_counter() - started)
+    for runtime in runtimes.values():
+        await runtime.aclose()
+    off, on = percentile(samples["off"], 0.5), percentile(samples["file"], 0.5)
+    print(
+        f"in process, Runtime.invoke of the same search, {calls} each (medians): audit off {off * 1000:.3f} ms, "
+        f"audit file {on * 1000:.3f} ms, difference {(on - off) * 1e6:+.0f} us ({(on / off - 1) * 100:+.1f}%)"
+    )
 
 
 def audit_cost(path: Path, rounds: int) -> float:
@@ -115,6 +161,7 @@ def main() -> None:
         settings = SandboxSettings(contracts=300, seed=7, db=Path(tmp) / "clm.db", port=0)
         with running_sandbox(settings) as url:
             figures = end_to_end(url, Path(tmp) / "e2e-audit.jsonl", calls)
+            anyio.run(runtime_ab, url, Path(tmp) / "runtime-audit.jsonl", calls)
         search = figures["search_median_s"]
         audit = audit_cost(Path(tmp) / "micro-audit.jsonl", rounds)
         otel = telemetry_cost(rounds)

@@ -161,7 +161,12 @@ _PREFIXES = re.compile(
     r"republic\s+of|kingdom\s+of)\s+",
     re.IGNORECASE,
 )
-_JURISDICTION_ALIASES = {"prc": "china", "p.r.c.": "china", "massachussets": "massachusetts", "the netherlands": "netherlands"}
+_JURISDICTION_ALIASES = {
+    "prc": "china",
+    "p.r.c.": "china",
+    "massachussets": "massachusetts",
+    "the netherlands": "netherlands",
+}
 
 
 def jurisdiction_names(answer: str) -> set[str]:

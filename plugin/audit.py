@@ -228,6 +228,7 @@ class StreamAuditSink(AuditSink):
 class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
     # emit() creates the socket again when this is None (typeshed does not declare the attribute)
     socket: socket.socket | None
+
     def handleError(self, record: logging.LogRecord) -> None:
         raise  # called from inside emit's `except`: re-raise the send error instead of printing it
 

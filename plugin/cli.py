@@ -10,6 +10,7 @@ never start the MCP server, whose stdout is reserved for the protocol.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -47,10 +48,11 @@ def run(argv: list[str]) -> int:
         return audit_report(argv[1:])
     if argv:
         return _fail(f"unknown command {argv[0]!r}; {USAGE}")
-    from plugin.signing import verify_installation
+    if os.environ.get("CLM_REQUIRE_SIGNATURE", "").strip():  # cryptography is imported only when asked for
+        from plugin.signing import verify_installation
 
-    if (problem := verify_installation()) is not None:
-        return _fail(problem)
+        if (problem := verify_installation()) is not None:
+            return _fail(problem)
     try:
         settings = load_settings()
     except SettingsError as exc:

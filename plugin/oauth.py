@@ -157,7 +157,7 @@ class TokenCache:
         self,
         fetcher: TokenFetcher,
         *,
-        refresh_margin: float = 0.2,
+        refresh_margin: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
         maxsize: int = 64,
     ) -> None:
@@ -169,6 +169,7 @@ class TokenCache:
         )
         self._inflight: dict[TokenKey, asyncio.Task[AccessToken]] = {}
         self.requests = 0  # token requests made; read by tests and benchmarks
+        self.waits = 0  # calls that had to wait for a token (cold start or expiry), not served from cache
 
     async def get(self, key: TokenKey) -> AccessToken:
         token = self._tokens.get(key)
@@ -176,6 +177,7 @@ class TokenCache:
             if token.remaining(self._clock()) < self._margin * token.lifetime:
                 self._start_fetch(key)  # refresh in the background; this token is still valid
             return token
+        self.waits += 1
         # shield: a caller that hits its deadline must not cancel the fetch the others wait on.
         return await asyncio.shield(self._start_fetch(key))
 

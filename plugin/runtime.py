@@ -8,6 +8,7 @@ token, a network round trip or the embedded sandbox to start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import time
@@ -234,7 +235,10 @@ class Runtime:
             self.audit.write(record)
         except AuditWriteError as exc:
             # Never silent: stderr always; with mandatory audit the result is withheld.
-            sys.stderr.write(f"contract-intelligence: AUDIT FAILURE for {tool} (request {scope.request_id}): {exc}\n")
+            with contextlib.suppress(OSError, ValueError):  # stderr itself may be the broken destination
+                sys.stderr.write(
+                    f"contract-intelligence: AUDIT FAILURE for {tool} (request {scope.request_id}): {exc}\n"
+                )
             if self.settings.audit_required and outcome != "cancelled":
                 raise ToolError(
                     f"[{ErrorCode.POLICY_DENIED.value}] The audit record for this call could not be written and "

@@ -62,7 +62,7 @@ class PluginSettings(BaseSettings):
     max_retries: int = Field(default=3, ge=0, le=10)
     max_retry_after: float = Field(default=10.0, ge=0, le=120, description="Longest Retry-After honoured")
     token_refresh_margin: float = Field(
-        default=0.2, gt=0, lt=1, description="Refresh when this fraction of the lifetime is left"
+        default=0.1, gt=0, lt=1, description="Refresh when this fraction of the lifetime is left"
     )
 
     # -- diagnostics -------------------------------------------------------------------------------------

@@ -34,28 +34,44 @@ def _progress(done: int, total: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     # Imported here so that --help and argument errors answer at once.
     import uvicorn
+    from pydantic import ValidationError
 
     from sandbox.app import create_app
     from sandbox.listen import tcp_listener
+    from sandbox.store.database import DatabaseMismatchError
 
-    overrides: dict[str, Any] = {
-        k: v for k, v in vars(args).items() if v is not None and k != "log_level"
-    }  # unset flags leave env (SANDBOX_*) and defaults in charge
-    settings = SandboxSettings(**overrides)
+    # Unset flags leave the environment (SANDBOX_*) and the defaults in charge.
+    overrides: dict[str, Any] = {k: v for k, v in vars(args).items() if v is not None and k != "log_level"}
+    try:
+        settings = SandboxSettings(**overrides)
+    except ValidationError as exc:
+        parser.error(str(exc))
+    try:
+        listener = tcp_listener(settings.host, settings.port)  # before the build: a busy port fails at once
+    except OSError as exc:
+        sys.exit(f"sandbox: cannot listen on {settings.host}:{settings.port}: {exc}")
     started = time.perf_counter()
-    app = create_app(settings, progress=_progress)
+    try:
+        app = create_app(settings, progress=_progress)
+    except DatabaseMismatchError as exc:
+        sys.exit(f"sandbox: {exc}")
     ready_in = time.perf_counter() - started
-    listener = tcp_listener(settings.host, settings.port)
     host, port = listener.getsockname()[:2]
     base_url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
+    demo = settings.client("demo-client")
+    credentials = (
+        "client_id=demo-client client_secret=demo-secret"
+        if demo is not None and demo.client_secret.get_secret_value() == "demo-secret"
+        else "clients: " + ", ".join(c.client_id for c in settings.clients)
+    )
     print(
         f"sandbox: {settings.contracts} contracts (seed {settings.seed}, as of {settings.as_of}) "
         f"ready in {ready_in:.2f}s\n"
-        f"sandbox: token: POST {base_url}/oauth/token grant_type=client_credentials "
-        f"client_id=demo-client client_secret=demo-secret\n"
+        f"sandbox: token: POST {base_url}/oauth/token grant_type=client_credentials {credentials}\n"
         f"sandbox: API docs: {base_url}/docs  OpenAPI: {base_url}/openapi.json\n"
         f"{READY_MARKER}{base_url}",
         file=sys.stderr,

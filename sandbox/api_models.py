@@ -95,6 +95,7 @@ class ContractSummary(Wire):
         description="Last day to give notice of non-renewal for the current term (auto-renewing only)"
     )
     total_value: float | None
+    annual_value: float | None = Field(description="Value per contract year, when it has one")
     currency: str | None = Field(description="ISO 4217")
     parent_id: str | None
     updated_at: datetime
@@ -151,7 +152,6 @@ class ContractDetail(ContractSummary):
     term: Term
     termination: Termination
     payment_terms_days: int | None
-    annual_value: float | None
     governing_law: str | None
     liability_cap: LiabilityCap | None
     related: list[RelatedContract]

@@ -89,6 +89,10 @@ def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
         "acting_user": "alice@example.com",
         "call_deadline": 10.0,
         "max_retry_after": 3.0,
+        # The manifest makes audit mandatory (a file in the user's state directory); tests that are not
+        # about audit keep it off so they never write into the home directory.
+        "audit": "off",
+        "audit_required": False,
     }
     values.update(overrides)
     return PluginSettings(**values)

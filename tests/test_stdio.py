@@ -29,6 +29,7 @@ def run_session(messages: list[dict[str, Any]], env: dict[str, str], timeout: fl
     Returns every stdout line parsed (each must be a JSON-RPC message) and the whole stderr.
     """
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    clean_env |= {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"}  # not about audit: keep $HOME clean
     proc = subprocess.Popen(
         [sys.executable, "server.py"],
         stdin=subprocess.PIPE,

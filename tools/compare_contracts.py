@@ -16,6 +16,7 @@ from plugin.inputs import ContractId, SearchText
 from plugin.output import cell, money, table
 from plugin.sanitize import clean_inline
 from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.contract_header import ContractHeader
 
 MAX_CONTRACTS = 8
 CHILD_TYPES = {"SOW", "Order Form", "DPA", "Amendment"}
@@ -51,13 +52,7 @@ class Conflict(ToolOutput):
     message: str
 
 
-class ComparedContract(ToolOutput):
-    id: str
-    number: str
-    title: str
-    type: str
-    status: str
-    counterparty: str
+class ComparedContract(ContractHeader):
     parent_id: str | None
 
 
@@ -213,18 +208,7 @@ async def compare_contracts(args: CompareContractsInput, ctx: ToolContext) -> Co
         values = [_text(getter(d)) for d in details]
         rows.append(TermRow(term=name, values=values, differs=len(set(values)) > 1))
     return CompareContractsOutput(
-        contracts=[
-            ComparedContract(
-                id=d.id,
-                number=clean_inline(d.number, 40),
-                title=clean_inline(d.title, 120),
-                type=d.type,
-                status=d.status,
-                counterparty=clean_inline(d.counterparty.name, 100),
-                parent_id=d.parent_id,
-            )
-            for d in details
-        ],
+        contracts=[ComparedContract(**ComparedContract.header_fields(d), parent_id=d.parent_id) for d in details],
         terms=rows,
         conflicts=_conflicts(details),
         omitted=omitted,

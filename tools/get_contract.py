@@ -12,6 +12,7 @@ from plugin.inputs import ContractId
 from plugin.output import cell, money, table
 from plugin.sanitize import clean_inline
 from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.contract_header import ContractHeader
 
 
 class GetContractInput(ToolInput):
@@ -43,14 +44,7 @@ class KeyTerms(ToolOutput):
     liability_cap: str | None
 
 
-class GetContractOutput(ToolOutput):
-    id: str
-    number: str
-    title: str
-    type: str
-    status: str
-    counterparty: str
-    counterparty_id: str
+class GetContractOutput(ContractHeader):
     our_entity: str | None
     owner: str | None
     effective_date: date | None
@@ -82,13 +76,7 @@ def _cap(detail: ContractDetail) -> str | None:
 async def get_contract(args: GetContractInput, ctx: ToolContext) -> GetContractOutput:
     d = await ctx.clm.get_contract(args.contract_id)
     return GetContractOutput(
-        id=d.id,
-        number=clean_inline(d.number, 40),
-        title=clean_inline(d.title, 200),
-        type=d.type,
-        status=d.status,
-        counterparty=clean_inline(d.counterparty.name, 120),
-        counterparty_id=d.counterparty.id,
+        **GetContractOutput.header_fields(d),
         our_entity=None if d.our_entity is None else clean_inline(d.our_entity, 120),
         owner=None if d.owner is None else clean_inline(f"{d.owner.name} <{d.owner.email}>", 160),
         effective_date=d.effective_date,

@@ -11,9 +11,9 @@ from pydantic import Field
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary
 from plugin.inputs import ContractId, CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.output import PageCursor, cell, fit, money, table
-from plugin.sanitize import clean_inline
+from plugin.output import PAGE_BUDGET, PageCursor, cell, fit, money, table
 from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.contract_header import ContractHeader
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
 ContractStatus = Literal["draft", "in_negotiation", "pending_signature", "active", "expired", "terminated"]
@@ -51,14 +51,7 @@ class SearchContractsInput(ToolInput):
     cursor: Cursor | None = None
 
 
-class ContractRow(ToolOutput):
-    id: str
-    number: str
-    title: str
-    type: str
-    status: str
-    counterparty: str
-    counterparty_id: str
+class ContractRow(ContractHeader):
     effective_date: date | None
     expiration_date: date | None
     auto_renew: bool
@@ -78,13 +71,7 @@ class SearchContractsOutput(ToolOutput):
 
 def _row(summary: ContractSummary) -> ContractRow:
     return ContractRow(
-        id=summary.id,
-        number=clean_inline(summary.number, 40),
-        title=clean_inline(summary.title, 160),
-        type=summary.type,
-        status=summary.status,
-        counterparty=clean_inline(summary.counterparty.name, 120),
-        counterparty_id=summary.counterparty.id,
+        **ContractHeader.header_fields(summary),
         effective_date=summary.effective_date,
         expiration_date=summary.expiration_date,
         auto_renew=summary.auto_renew,
@@ -119,7 +106,9 @@ async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> Sear
         out = SearchContractsOutput(contracts=list(part), total=page.total, next_cursor="x" * 120)
         return len(render(out)) + len(out.model_dump_json())
 
-    shown = fit(rows, size)
+    # A row is at most ~1,200 characters in both renderings (titles and names are bounded), so a page
+    # that small cannot exceed the budget and skips the exact measurement.
+    shown = len(rows) if len(rows) * 1_200 <= PAGE_BUDGET else fit(rows, size)
     if position.s + shown < len(page.data):
         next_cursor: str | None = PageCursor(c=position.c, s=position.s + shown).encode()
     else:

@@ -10,35 +10,21 @@ their renewal-notice deadlines fall exactly 30, 60 and 90 days after `as_of` (re
 
 from __future__ import annotations
 
-import importlib
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
 from sandbox.api_models import ContractStatus, ContractType
 from sandbox.corpus import parties
-from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty, GroundTruth
+from sandbox.corpus.document import render_document
+from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
 from sandbox.corpus.terms import add_months, current_term_end, initial_expiry, renewal_notice_date
 
 GENERATOR_VERSION: Final = "1"
 ADVERSARIAL_FLAGS: Final = ("huge", "invisible_chars", "injection", "scanned", "contradictory")
 PLANTED_NOTICE_OFFSETS: Final = (30, 60, 90)  # days after as_of
-
-Renderer = Callable[[ContractRecord, GeneratedCounterparty, ContractRecord | None, date, int], tuple[str, GroundTruth]]
-
-
-def load_renderer() -> Renderer:
-    """The document renderer (`sandbox.corpus.document`), or the temporary placeholder until it lands."""
-    try:
-        module = importlib.import_module("sandbox.corpus.document")
-    except ModuleNotFoundError as exc:
-        if exc.name != "sandbox.corpus.document":
-            raise
-        module = importlib.import_module("sandbox.corpus._placeholder_document")
-    render: Renderer = module.render_document
-    return render
 
 
 @dataclass
@@ -66,20 +52,20 @@ def generate_records(corpus: Corpus) -> CorpusRecords:
     return _RecordFactory(corpus).build()
 
 
-def render_contract(records: CorpusRecords, record: ContractRecord, renderer: Renderer) -> GeneratedContract:
-    text, truth = renderer(
-        record, records.counterparty_of(record), records.parent_of(record), records.corpus.as_of, records.corpus.seed
-    )
+def render_contract(records: CorpusRecords, record: ContractRecord) -> GeneratedContract:
+    """One contract with its document text and ground truth (`sandbox.corpus.document` renders it)."""
+    corpus = records.corpus
+    parent = records.parent_of(record)
+    text, truth = render_document(record, records.counterparty_of(record), parent, corpus.as_of, corpus.seed)
     return GeneratedContract(record=record, text=text, truth=truth)
 
 
 def generate(corpus: Corpus) -> Iterator[GeneratedCounterparty | GeneratedContract]:
     """All counterparties, then every contract with its document text and ground truth."""
     records = generate_records(corpus)
-    renderer = load_renderer()
     yield from records.counterparties
     for record in records.contracts:
-        yield render_contract(records, record, renderer)
+        yield render_contract(records, record)
 
 
 # --- record generation -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ scripts: every layer (SQL, URLs, JSON, FTS, Markdown rendering) has to carry the
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import NamedTuple
 
@@ -123,6 +124,7 @@ OWNERS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@functools.cache  # a handful of owners, asked for once per contract
 def owner_email(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     local = "".join(ch for ch in ascii_name.replace(" ", ".") if ch.isalnum() or ch == ".")

@@ -29,6 +29,7 @@ from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where
 from sandbox.store.text import fts_query, like_contains
 
 MAX_RELATED: Final = 200
+PROBE_TEXT_ABOVE: Final = 2000  # text matches above which a page scans the sort index (see list_contracts)
 
 ORDERS: Final[dict[SortKey, KeysetOrder]] = {
     SortKey.NUMBER: KeysetOrder("c.number", "c.id"),
@@ -72,7 +73,12 @@ class ContractFilters(BaseModel):
     auto_renew: bool | None = None
     parent_id: str | None = Field(default=None, pattern=ID_PATTERN)
 
-    def where(self) -> tuple[list[str], list[Any]]:
+    def where(self, *, probe_text: bool = False) -> tuple[list[str], list[Any]]:
+        """SQL conditions on `contracts AS c` and their parameters.
+
+        `probe_text`: test full-text matches row by row (while scanning a sort index) instead of
+        starting from them - faster when most contracts match; see `list_contracts`.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         if self.q is not None:
@@ -80,7 +86,9 @@ class ContractFilters(BaseModel):
             if match is None:
                 clauses.append("0")  # no words to search for: nothing matches
             else:
-                clauses.append("c.seq IN (SELECT rowid FROM contracts_fts WHERE contracts_fts MATCH ?)")
+                # A unary + keeps SQLite from driving the query from the FTS results.
+                seq = "+c.seq" if probe_text else "c.seq"
+                clauses.append(f"{seq} IN (SELECT rowid FROM contracts_fts WHERE contracts_fts MATCH ?)")  # noqa: S608
                 params.append(match)
         if self.counterparty is not None:
             clauses.append("c.counterparty_id IN (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\')")
@@ -114,10 +122,10 @@ def list_contracts(
     conn: sqlite3.Connection, filters: ContractFilters, sort: SortKey, after: Position | None, limit: int
 ) -> Slice[ContractSummary]:
     order = ORDERS[sort]
-    clauses, params = filters.where()
-    count_sql = f"SELECT count(*) FROM contracts AS c {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
-    total = conn.execute(count_sql, params).fetchone()[0]
-    page_clauses, page_params = list(clauses), list(params)
+    total = _count(conn, filters)
+    # Many text matches: walk the sort index and test each row (stops after one page). Few: start
+    # from the matches and sort them. Either way the same rows in the same order.
+    page_clauses, page_params = filters.where(probe_text=total > PROBE_TEXT_ABOVE)
     if after is not None:
         keyset_sql, keyset_params = order.after(after)
         page_clauses.append(keyset_sql)
@@ -128,6 +136,18 @@ def list_contracts(
     ).fetchall()
     rows, next_position = split_page(rows, limit, _SORT_COLUMN[sort])
     return Slice(rows=[summary_from_row(r) for r in rows], next_position=next_position, total=total)
+
+
+def _count(conn: sqlite3.Connection, filters: ContractFilters) -> int:
+    match = fts_query(filters.q) if filters.q is not None else None
+    others = set(ContractFilters.model_fields) - {"q"}
+    if match is not None and not filters.model_dump(include=others, exclude_defaults=True):
+        # Text search alone: the FTS index counts its matches without touching the contracts.
+        text_only = "SELECT count(*) FROM contracts_fts WHERE contracts_fts MATCH ?"
+        return int(conn.execute(text_only, (match,)).fetchone()[0])
+    clauses, params = filters.where()
+    count_sql = f"SELECT count(*) FROM contracts AS c {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
+    return int(conn.execute(count_sql, params).fetchone()[0])
 
 
 def summary_from_row(row: sqlite3.Row) -> ContractSummary:
@@ -147,6 +167,7 @@ def _summary_fields(row: sqlite3.Row) -> dict[str, Any]:
         "auto_renew": bool(row["auto_renew"]),
         "renewal_notice_date": _date(row["renewal_notice_date"]),
         "total_value": row["total_value"],
+        "annual_value": row["annual_value"],
         "currency": row["currency"],
         "parent_id": row["parent_id"],
         "updated_at": datetime.fromisoformat(row["updated_at"]),
@@ -195,7 +216,6 @@ def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail |
             for_cause_cure_days=row["cure_days"],
         ),
         payment_terms_days=row["payment_terms_days"],
-        annual_value=row["annual_value"],
         governing_law=row["governing_law"],
         liability_cap=cap,
         related=_related(conn, row),

@@ -27,6 +27,7 @@ class ObligationFilters(BaseModel):
     category: list[ObligationCategory] = Field(default_factory=list, description="Any of these (repeatable)")
 
     def where(self) -> tuple[list[str], list[Any]]:
+        """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join."""
         clauses: list[str] = []
         params: list[Any] = []
         if self.due_after is not None:
@@ -36,13 +37,16 @@ class ObligationFilters(BaseModel):
             clauses.append("o.due_date <= ?")
             params.append(self.due_before.isoformat())
         if self.counterparty is not None:
-            clauses.append("c.counterparty_id IN (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\')")
+            clauses.append(
+                "o.contract_seq IN (SELECT seq FROM contracts WHERE counterparty_id IN"
+                " (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\'))"
+            )
             params.append(like_contains(self.counterparty))
         if self.counterparty_id is not None:
-            clauses.append("c.counterparty_id = ?")
+            clauses.append("o.contract_seq IN (SELECT seq FROM contracts WHERE counterparty_id = ?)")
             params.append(self.counterparty_id)
         if self.contract_id is not None:
-            clauses.append("c.id = ?")
+            clauses.append("o.contract_seq = (SELECT seq FROM contracts WHERE id = ?)")
             params.append(self.contract_id)
         if self.category:
             clauses.append(f"o.category IN ({', '.join('?' * len(self.category))})")
@@ -61,7 +65,8 @@ def list_obligations(
     conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int
 ) -> Slice[Obligation]:
     clauses, params = filters.where()
-    total = conn.execute(f"SELECT count(*) {_FROM} {where_sql(clauses)}", params).fetchone()[0]
+    count_sql = f"SELECT count(*) FROM obligations AS o {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
+    total = conn.execute(count_sql, params).fetchone()[0]
     if after is not None:
         keyset_sql, keyset_params = ORDER.after(after)
         clauses.append(keyset_sql)

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import sys
 
-from sandbox.corpus.generate import generate_records, load_renderer, render_contract
+from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.store.build import RenderJob, compact, write_frame
 
 
 def main() -> None:
     job = RenderJob.model_validate_json(sys.stdin.buffer.read())
     records = generate_records(job.corpus)
-    renderer = load_renderer()
     out = sys.stdout.buffer
     for start, stop in job.chunks:
         chunk = records.contracts[start:stop]
-        write_frame(out, [compact(render_contract(records, record, renderer)) for record in chunk])
+        write_frame(out, [compact(render_contract(records, record)) for record in chunk])
     out.flush()
 
 

@@ -87,8 +87,10 @@ CREATE TABLE documents (
     has_text INTEGER NOT NULL
 );
 
+-- detail=none: the index records which documents hold a word, not where. `q` is "all these words"
+-- (never a phrase or NEAR), which needs nothing more, and the index is ~5x smaller and faster to build.
 CREATE VIRTUAL TABLE contracts_fts USING fts5(
-    title, counterparty, body, content='', tokenize='unicode61 remove_diacritics 2'
+    title, counterparty, body, content='', detail=none, tokenize='unicode61 remove_diacritics 2'
 );
 
 CREATE TABLE obligations (

@@ -42,6 +42,12 @@ def test_same_parameters_give_an_identical_database(tmp_path: Path) -> None:
     assert dump(tmp_path / "c.db") != first
 
 
+def test_parallel_build_is_identical_to_a_serial_one(tmp_path: Path) -> None:
+    build_database(tmp_path / "serial.db", corpus(900), "key", workers=1)
+    build_database(tmp_path / "parallel.db", corpus(900), "key", workers=2)  # 3 chunks over 2 worker processes
+    assert dump(tmp_path / "parallel.db") == dump(tmp_path / "serial.db")
+
+
 def test_same_parameters_give_identical_records_texts_and_truth() -> None:
     assert list(generate(corpus(60))) == list(generate(corpus(60)))
     one, other = generate_records(corpus(60)), generate_records(corpus(60, seed=10))

@@ -110,13 +110,13 @@ def test_test_endpoints_revoke_and_expire_every_token(api: Api) -> None:
 
 
 def test_tokens_expire_after_their_lifetime() -> None:
-    with running_sandbox(SandboxSettings(contracts=40, token_ttl_seconds=1)) as url:
+    with running_sandbox(SandboxSettings(contracts=40, token_ttl_seconds=2)) as url:
         api = Api(url)
         response = api.http.post("/oauth/token", data=GRANT, auth=("demo-client", "demo-secret"))
-        assert response.json()["expires_in"] == 1
+        assert response.json()["expires_in"] == 2
         token = response.json()["access_token"]
         assert api.get("/v1/meta", token=token).status_code == 200
-        time.sleep(1.2)
+        time.sleep(2.1)
         problem(api.get("/v1/meta", token=token), 401, "invalid_token")
         api.close()
 

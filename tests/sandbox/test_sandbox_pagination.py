@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.api_models import SortKey
-from sandbox.corpus.generate import generate_records, load_renderer, render_contract
+from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus
 from sandbox.settings import SandboxSettings
 from sandbox.store.build import append_contracts
@@ -104,9 +104,8 @@ def test_walk_is_stable_while_contracts_are_inserted(tmp_path: Path) -> None:
 
 def _insert_renamed(db: Path, corpus: Corpus) -> None:
     records = generate_records(corpus)
-    renderer = load_renderer()
     generated = [
-        render_contract(records, record, renderer).model_copy(
+        render_contract(records, record).model_copy(
             update={
                 "record": record.model_copy(
                     update={"id": f"new_{record.id}", "number": f"NEW-{record.number}", "parent_id": None}

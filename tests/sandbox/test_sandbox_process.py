@@ -16,6 +16,17 @@ from tests.sandbox.helpers import Api, problem
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_python_m_sandbox_serves_every_contract_by_cursor() -> None:
+    """Acceptance 1 with the demo defaults: `python -m sandbox`, a token, next_cursor to the end."""
+    with SandboxProcess() as server:
+        api = Api(server.base_url)
+        first = api.walk("/v1/contracts", limit=20)
+        ids = [row["id"] for row in first]
+        assert len(ids) == len(set(ids)) == SandboxSettings().contracts == 300
+        assert [row["id"] for row in api.walk("/v1/contracts", limit=20)] == ids
+        api.close()
+
+
 def test_kill_and_restart_keeps_port_data_and_cursors() -> None:
     with SandboxProcess(SandboxSettings(contracts=40, seed=2, test_endpoints=True)) as server:
         api = Api(server.base_url)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from sandbox.settings import DEMO_AS_OF
+from sandbox.store import contracts as contracts_store
 from tests.sandbox.helpers import CORPUS, Api, problem
 from tests.sandbox.test_sandbox_documents import corpus_documents
 
@@ -125,3 +126,18 @@ def test_related_contracts_are_symmetric(api: Api) -> None:
     assert pairs > 0
     kinds = {rel["relation"] for d in details.values() for rel in d["related"]}
     assert kinds == {"parent", "child", "amends", "amended_by"}
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "agreement"}, {"q": "agreement", "status": "active", "sort": "-expiration_date"}]
+)
+def test_both_text_search_plans_return_the_same_pages(
+    api: Api, monkeypatch: pytest.MonkeyPatch, params: dict[str, str]
+) -> None:
+    # The server (in this process) picks a plan by match count; force each in turn.
+    monkeypatch.setattr(contracts_store, "PROBE_TEXT_ABOVE", 10**9)
+    from_matches = api.walk("/v1/contracts", params, limit=9)
+    monkeypatch.setattr(contracts_store, "PROBE_TEXT_ABOVE", 0)
+    from_sort_index = api.walk("/v1/contracts", params, limit=9)
+    assert len(from_matches) > 50
+    assert from_sort_index == from_matches

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -34,7 +35,7 @@ def test_sections_nest_and_each_fact_names_its_innermost_section(all_docs: list[
         sections = sorted(doc.truth.sections, key=lambda s: (s.start, -s.end))
         numbers = [s.number for s in sections]
         assert len(numbers) == len(set(numbers)), f"{doc.label}: duplicate section numbers"
-        for a, b in zip(sections, sections[1:], strict=False):
+        for a, b in itertools.pairwise(sections):
             assert b.start >= a.end or b.end <= a.end, f"{doc.label}: {a.number} and {b.number} overlap"
         by_number = {s.number: s for s in sections}
         for span in spans(doc.truth):

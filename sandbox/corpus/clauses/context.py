@@ -22,7 +22,6 @@ from sandbox.corpus.clauses.wording import (
     NumberStyle,
     count,
     format_date,
-    iso_days,
     money,
     months_phrase,
     quantity,
@@ -185,9 +184,6 @@ class Ctx:
 
     def days(self, value: int) -> str:
         return quantity(value, "day", self.num_style())
-
-    def days_iso(self, value: int) -> tuple[str, str]:
-        return self.days(value), iso_days(value)
 
     def months(self, value: int) -> tuple[str, str]:
         """A period in months as prose plus its ISO duration, e.g. ("two (2) years", "P2Y")."""

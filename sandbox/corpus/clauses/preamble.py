@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from random import Random
 
 from sandbox.api_models import ContractType
-from sandbox.corpus.clauses.context import Ctx, Party, cap
+from sandbox.corpus.clauses.context import Ctx, Party
 from sandbox.corpus.clauses.places import address, entity_description
 from sandbox.corpus.models import ContractRecord, FactKind
 
@@ -26,6 +27,7 @@ TITLES: dict[ContractType, tuple[str, ...]] = {
     ContractType.SUPPLY: ("SUPPLY AGREEMENT", "MASTER SUPPLY AGREEMENT", "PRODUCT SUPPLY AGREEMENT"),
 }
 
+_SERIAL = re.compile(r"\bNo\. ?(\d{1,3})\b")
 _SIGNATORIES = (
     ("Jordan Ellis", "Chief Executive Officer"),
     ("Priya Raman", "Chief Financial Officer"),
@@ -55,7 +57,10 @@ def type_name(kind: ContractType) -> str:
 
 
 def serial(record: ContractRecord) -> int:
-    """A small per-document number ("Statement of Work No. 3") derived from the contract number."""
+    """The document's own number ("Statement of Work No. 3"): from its title, else from the contract number."""
+    match = _SERIAL.search(record.title)
+    if match:
+        return int(match.group(1))
     digits = "".join(ch for ch in record.number if ch.isdigit())
     return int(digits[-2:] or "1") % 9 + 1 if digits else 1
 
@@ -97,7 +102,9 @@ def _party_clause(ctx: Ctx, party: Party, rng: Random) -> str:
     office = ctx.pick(
         ("with its principal place of business at", "having its registered office at", "located at", "whose address is")
     )
-    return f'{party.name}, {description}, {office} {place} ("{party.term}")'
+    # Role terms read '(the "Customer")' or '("Customer")'; a short name never takes "the".
+    the = "the " if ctx.record.type != ContractType.NDA and ctx.chance(0.5) else ""
+    return f'{party.name}, {description}, {office} {place} ({the}"{party.term}")'
 
 
 def parties_and_dates(ctx: Ctx, rng: Random) -> None:
@@ -112,11 +119,13 @@ def parties_and_dates(ctx: Ctx, rng: Random) -> None:
         else f"{type_name(r.type)} No. {serial(r)}"
     )
     date_facts: list[tuple[FactKind, str]] = []
-    if eff is not None and (signed is None or signed == eff):
+    if eff is not None and signed == eff:
         when = f'as of {ctx.day(eff)} (the "Effective Date")'
+        date_facts += [(F.EFFECTIVE_DATE, eff.isoformat()), (F.AGREEMENT_DATE, signed.isoformat())]
+    elif eff is not None and signed is None:
+        # Not signed yet: the date is when it is to take effect, not the date of the agreement.
+        when = f'with effect from {ctx.day(eff)} (the "Effective Date")'
         date_facts.append((F.EFFECTIVE_DATE, eff.isoformat()))
-        if signed is not None:
-            date_facts.append((F.AGREEMENT_DATE, signed.isoformat()))
     elif eff is not None and signed is not None:
         when = f'on {ctx.day(signed)} and is effective as of {ctx.day(eff)} (the "Effective Date")'
         date_facts += [(F.AGREEMENT_DATE, signed.isoformat()), (F.EFFECTIVE_DATE, eff.isoformat())]
@@ -313,7 +322,3 @@ def parent_defined_terms(ctx: Ctx) -> None:
         f"Capitalised terms used but not defined in this {ctx.doc} have the meanings given to them in the Agreement. "
         f"References to Sections are to sections of the Agreement unless stated otherwise."
     )
-
-
-def cap_word(word: str) -> str:
-    return cap(word)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sandbox.corpus.clauses.context import Ctx, cap
 from sandbox.corpus.clauses.deadlines import next_recurring_due
-from sandbox.corpus.clauses.wording import iso_days, iso_months, ordinal_suffix
+from sandbox.corpus.clauses.wording import add_months, iso_days, iso_months, ordinal_suffix
 from sandbox.corpus.models import FactKind, ObligationCategory
 
 F = FactKind
@@ -211,13 +211,19 @@ def business_review(ctx: Ctx) -> None:
 
 def scope_of_work(ctx: Ctx) -> None:
     seller = ctx.seller.term
-    topic = ctx.pick(
-        (
-            "the migration of the customer's billing platform to a cloud-hosted environment",
-            "the design, build and rollout of a customer data platform",
-            "an assessment of the existing security controls and a remediation roadmap",
-            "the implementation and configuration of the contract lifecycle software",
-            "the development of a mobile application for field service engineers",
+    title = ctx.record.title
+    project = title.split(" – ", 1)[1] if " – " in title else None  # "Statement of Work No. 2 – ERP Integration"
+    topic = (
+        f"the {project} project"
+        if project
+        else ctx.pick(
+            (
+                "the migration of the customer's billing platform to a cloud-hosted environment",
+                "the design, build and rollout of a customer data platform",
+                "an assessment of the existing security controls and a remediation roadmap",
+                "the implementation and configuration of the contract lifecycle software",
+                "the development of a mobile application for field service engineers",
+            )
         )
     )
     ctx.say(f"{seller} shall perform the Services described in this {ctx.doc}, comprising {topic}.")
@@ -250,6 +256,12 @@ def milestones(ctx: Ctx) -> None:
     for _ in range(count):
         total += ctx.rng.randint(3, 9) * 7
         offsets.append(total)
+    r = ctx.record
+    if r.effective_date is not None and r.initial_term_months:
+        # Every milestone falls within the SOW's term (a little before its end).
+        room = (add_months(r.effective_date, r.initial_term_months) - r.effective_date).days - 7
+        if total > room:
+            offsets = [max(index + 1, offset * room // total) for index, offset in enumerate(offsets)]
     items = []
     for index in range(count):
         name = _MILESTONES[index]

@@ -256,11 +256,6 @@ def money(amount: float, currency: str, style: MoneyStyle) -> str:
     return f"{currency} {_grouped(amount, cents=False)}"
 
 
-def all_money_renderings(amount: float, currency: str) -> tuple[str, ...]:
-    """The digit part of every money style (tests look for one of these inside a quote)."""
-    return (_grouped(amount, cents=False), _grouped(amount, cents=True))
-
-
 def title_case(heading: str) -> str:
     """Heading as recorded in the ground truth: "TERMINATION FOR CONVENIENCE" -> "Termination for Convenience"."""
     small = {"and", "or", "of", "for", "to", "the", "a", "an", "in", "on", "by", "with"}
