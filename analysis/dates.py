@@ -38,14 +38,14 @@ _MONTHS = {
 _MONTH_ABBREVIATIONS = {name[:3]: number for name, number in _MONTHS.items()} | {"sept": 9}
 
 MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b\.?"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
 # OCR in filings splits suffixes ("15t h", "1s t").
 _SUFFIX = r"(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)\b)?"
 _BLANK = r"(?:_+|\[[^\]\n]{0,12}\]|\*+)"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_YEAR_OR_BLANK = rf"(?:{_YEAR}|(?P<year_blank>(?:19|20)?{_BLANK}))"
+_YEAR_OR_BLANK = rf"(?:{_YEAR}|(?P<year_blank>(?:19|20){_BLANK}))"
 _DAY = r"(?P<day>[0-3]?\d)(?!\d)"
 
 _WS = r"\s{0,10}"  # bounded, so adjacent optional parts cannot backtrack quadratically
@@ -136,8 +136,8 @@ def _from_words(match: re.Match[str]) -> DateMatch | None:
         return None  # a bare number followed by a year is not a date
     if month is None and not groups.get("month_blank") and not day_of.startswith("day"):
         return None  # "Section 2.1 of 2004" is not a date
-    if month is None and day is None and year is None:
-        return None
+    if month is None and year is None:
+        return None  # nothing but blanks: "________" is a signature line, not a date
     if not has_blank and day is None and not groups.get("day_of") and month is not None and year is not None:
         return DateMatch(
             start=match.start(),
@@ -287,16 +287,23 @@ def roll_forward(initial_end: date, renewal_term: Duration | None, as_of: date) 
         return None, 0, "the initial term has ended and the renewal term is not stated"
     if renewal_term.amount <= 0:
         return None, 0, "the renewal term has no length"
-    # Estimate the count in whole periods, then step; each candidate is initial_end + k x term (no drift).
-    approximate_days = {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 1}[renewal_term.unit]
-    estimate = max(1, (as_of - initial_end).days // (approximate_days * renewal_term.amount) - 1)
-    for renewals in range(estimate, min(estimate + 8, _MAX_RENEWALS) + 1):
+    # Jump to just before the answer (exactly, in whole months or days), then step: no drift, no long loops.
+    if renewal_term.unit in ("year", "month"):
+        months = renewal_term.amount * (12 if renewal_term.unit == "year" else 1)
+        behind = (as_of.year - initial_end.year) * 12 + (as_of.month - initial_end.month)
+        renewals = max(1, behind // months - 1)
+    else:
+        days = renewal_term.amount * (7 if renewal_term.unit == "week" else 1)
+        renewals = max(1, (as_of - initial_end).days // days - 1)
+    if renewals > _MAX_RENEWALS:
+        return None, 0, "the contract would have renewed implausibly many times before the as-of date"
+    while True:
         end = add_duration(initial_end, renewal_term, renewals)
         if end.value is None:
             return None, 0, end.reason
         if end.value >= as_of:
             return end.value, renewals, None
-    return None, 0, "the contract would have renewed implausibly many times before the as-of date"
+        renewals += 1
 
 
 def renewal_deadline(

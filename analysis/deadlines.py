@@ -63,7 +63,9 @@ def renewal_deadlines(terms: Sequence[KeyTerm], as_of: date) -> RenewalDeadline:
             renewals_elapsed=None,
             reason=end.reason,
         )
-    notices = [d for d in (_duration(t.value) for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD) if d is not None]
+    notices = [
+        d for d in (_duration(t.value) for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD) if d is not None
+    ]
     renewal = _duration(_value(terms, TermKind.RENEWAL_TERM))
     if len(notices) <= 1:
         return renewal_deadline(end.value, renewal, notices[0] if notices else None, as_of)

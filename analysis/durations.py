@@ -47,7 +47,7 @@ class DurationMatch(BaseModel):
 
 
 _DURATION_RE = re.compile(
-    rf"{NUMBER}[\s~-]*(?P<qual>(?:calendar|business|working|banking|consecutive|full)[\s-]+)?"
+    rf"{NUMBER}[\s~-]*(?P<qual>(?:(?:calendar|business|working|banking|consecutive|full|contract)[\s-]+){{1,2}})?"
     r"(?P<unit>hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
@@ -101,17 +101,14 @@ def from_iso(value: str) -> Duration | None:
     match = _ISO_RE.match(value)
     if not match:
         return None
-    parts: list[tuple[int, Unit]] = [
-        (int(group), unit)
-        for group, unit in (
-            (match.group("y"), "year"),
-            (match.group("mo"), "month"),
-            (match.group("w"), "week"),
-            (match.group("d"), "day"),
-            (match.group("h"), "hour"),
-        )
-        if group is not None
-    ]
+    units: tuple[tuple[str | None, Unit], ...] = (
+        (match.group("y"), "year"),
+        (match.group("mo"), "month"),
+        (match.group("w"), "week"),
+        (match.group("d"), "day"),
+        (match.group("h"), "hour"),
+    )
+    parts: list[tuple[int, Unit]] = [(int(group), unit) for group, unit in units if group is not None]
     if len(parts) != 1:
         return None
     amount, unit = parts[0]

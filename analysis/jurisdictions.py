@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-_US_STATES = (
+_ONE_WORD_STATES = (
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
     "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota "
     "Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah "
     "Vermont Virginia Washington Wisconsin Wyoming"
-).split() + [
+)
+_US_STATES = [
+    *_ONE_WORD_STATES.split(),
     "New Hampshire",
     "New Jersey",
     "New Mexico",

@@ -100,6 +100,7 @@ _ORD_TENS_RE = _alternation(_ORDINAL_TENS)
 ORDINAL_WORD = rf"(?:(?:{_TENS_RE})[\s-]+(?:{_ORD_UNIT_RE})|{_ORD_TENS_RE}|{_ORD_UNIT_RE})"
 
 _TOKEN = re.compile(r"[a-z]+")
+_HUNDRED, _THOUSAND = "hundred", "thousand"
 _WORD_NUMBER_RE = re.compile(rf"^{WORD_NUMBER}$", re.IGNORECASE)
 
 
@@ -115,9 +116,9 @@ def words_to_int(words: str) -> int | None:
             current += _UNITS[token]
         elif token in _TENS:
             current += _TENS[token]
-        elif token == "hundred":
+        elif token == _HUNDRED:
             current = (current or 1) * 100
-        elif token == "thousand":
+        elif token == _THOUSAND:
             total += (current or 1) * 1000
             current = 0
         # "and" is filler

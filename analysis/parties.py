@@ -15,13 +15,15 @@ _BETWEEN = re.compile(
 )
 _BLOCK_CHARS = 2500  # a preamble naming the parties is never longer
 _LABELLED = re.compile(
-    r"(?:^|\n)[ ]*(?:Party\s+[A-D]|Licensor|Licensee|Supplier|Customer|Company|Client|Contractor|Consultant|Distributor|"
-    r"Buyer|Seller|Purchaser|Vendor|Provider)\s*(?:\([^)\n]{0,30}\))?\s*:\s*(?P<name>[^\n]{2,120})",
+    r"(?:^|\n)[ ]*(?:Party\s+[A-D]|Licensor|Licensee|Supplier|Customer|Company|Client|Contractor|Consultant|"
+    r"Distributor|Buyer|Seller|Purchaser|Vendor|Provider)\s*(?:\([^)\n]{0,30}\))?\s*:\s*(?P<name>[^\n]{2,120})",
 )
 # Where a party's name ends: its description, address or defined name.
 _NAME_END = re.compile(
-    r"\s*(?:,(?=\s*(?:(?-i:[a-z0-9(\[])|$))|\((?!Pty\)|Proprietary\))|\[|;|\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
-    r"organi[sz]ation|entity|individual|resident|citizen)|\ban?\s+(?:individual|corporation|company)|\bhaving\b|\bwith\s+(?:its|an?)\b|"
+    r"\s*(?:,(?=\s*(?:(?-i:[a-z0-9(\[])|$))|\((?!Pty\)|Proprietary\))|\[|;|"
+    r"\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
+    r"organi[sz]ation|entity|individual|resident|citizen)|\ban?\s+(?:individual|corporation|company)|\bhaving\b|"
+    r"\bwith\s+(?:its|an?)\b|"
     r"\blocated\b|\bwhose\b|\bresiding\b|\bof\s+\d|\bat\s+\d|\bd/b/a\b|\bhereinafter\b|$)",
     re.IGNORECASE,
 )
@@ -29,7 +31,8 @@ _SPLIT = re.compile(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"(]|[^\x00-\x7f
 _ALIAS = re.compile(r"\(\s*(?:the\s+|each\s+a\s+)?[\"']([^\"']{1,60})[\"']")
 _END_OF_PARTIES = re.compile(
     r"\b(?:WHEREAS|RECITALS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|BACKGROUND|PREAMBLE)\b|"
-    r"\.\s+(?:The\s+parties|Each\s+of)|\n\s*(?:The\s+Parties\s+named|[^\W\d_][\w ]{0,40}\s+and\s+[^\W\d_][\w ]{0,40}\s+are\s+each)|"
+    r"\.\s+(?:The\s+parties|Each\s+of)|"
+    r"\n\s*(?:The\s+Parties\s+named|[^\W\d_][\w ]{0,40}\s+and\s+[^\W\d_][\w ]{0,40}\s+are\s+each)|"
     r"\n\s*(?:\d{1,2}\.|Section\s+1|ARTICLE)\s",
     re.IGNORECASE,
 )
@@ -60,7 +63,7 @@ def _top_level_pieces(text: str) -> list[tuple[int, str]]:
 
 def _name(piece: str) -> str | None:
     piece = piece.strip().lstrip(":").strip()
-    piece = re.sub(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*", "", piece)  # "(1) Acme Ltd, ..." 
+    piece = re.sub(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*", "", piece)  # "(1) Acme Ltd, ..."
     piece = re.sub(r"^(?:the\s+undersigned\s*,?\s*)", "", piece, flags=re.IGNORECASE)
     end = _NAME_END.search(piece)
     name = piece[: end.start()] if end else piece
@@ -68,13 +71,58 @@ def _name(piece: str) -> str | None:
     last_word = name.rsplit(" ", 1)[-1]
     if name.endswith(".") and len(last_word) > 5 and "." not in last_word[:-1]:
         name = name[:-1]  # a full stop, not an abbreviation ("Inc.", "a.s." keep theirs)
-    if not name or len(name) > 120 or not (name[0].isupper() or name[0].isdigit() or name[0] == "[" or not name[0].isascii()):
+    if (
+        not name
+        or len(name) > 120
+        or not (name[0].isupper() or name[0].isdigit() or name[0] == "[" or not name[0].isascii())
+    ):
         return None
     if re.match(r"(?:the\s+)?(?:parties|party|each|both|this|that|such|which|who|it|they)\b", name, re.IGNORECASE):
         return None
     if re.search(r"\b(?:are|is|shall|will|referred|hereby|agree[sd]?)\b", name):
         return None  # a sentence, not a name
     return name
+
+
+# 'I-ESCROW, INC. ("i-Escrow")', 'Biopure Corporation (the "Company")': a name given a defined short name.
+_DEFINED_AS = re.compile(
+    r"\(\s*(?:the\s+|hereinafter\s+(?:called|referred\s+to\s+as|the)\s+|herein\s+(?:called\s+)?)?"
+    r"[\"“']\s*(?P<alias>[^\"”'\n]{1,40}?)\s*[\"”']"
+)
+_TRAILING_NAME = re.compile(r"((?:[A-Z0-9][\w&.'’/-]*,?[ ]+){0,7}[A-Z0-9][\w&.'’/-]*)[ ,]*$")
+_NOT_PARTY_ALIASES = re.compile(
+    r"^(?:the\s+)?(?:agreement|amendment|effective\s+date|parties|party|term|territory|products?|services?|"
+    r"confidential\s+information|closing|affiliates?|schedule|exhibit|plan|offering|securities|shares|act)$",
+    re.IGNORECASE,
+)
+
+
+def _defined_parties(doc: Document, limit: int) -> KeyTerm | None:
+    """Names the preamble gives defined short names to, when no "between ... and ..." list was readable."""
+    text = doc.text
+    end = limit
+    stop = _END_OF_PARTIES.search(text, 0, limit)
+    if stop is not None and stop.start() > 200:
+        end = stop.start()
+    names: list[str] = []
+    first = last = None
+    for defined in _DEFINED_AS.finditer(text, 0, end):
+        if _NOT_PARTY_ALIASES.match(defined.group("alias").strip()):
+            continue
+        before = text[max(0, defined.start() - 120) : defined.start()]
+        trailing = _TRAILING_NAME.search(before.split("\n")[-1] if "\n" in before[-60:] else before)
+        if trailing is None:
+            continue
+        name = _name(trailing.group(1))
+        if name is None or name in names or canonical(name) is not None:
+            continue
+        names.append(name)
+        first = first if first is not None else defined.start() - len(before) + trailing.start(1)
+        last = defined.end()
+    if len(names) < 2 or first is None or last is None:
+        return None
+    value = "; ".join(names[:6])
+    return doc.term(TermKind.PARTIES, value, value, max(0, first), last, 0.6)
 
 
 def parties(doc: Document) -> list[KeyTerm]:
@@ -99,6 +147,9 @@ def parties(doc: Document) -> list[KeyTerm]:
             value = "; ".join(names[:6])
             start = doc.sentences.span_at(between.start())[0]
             return [doc.term(TermKind.PARTIES, value, value, start, end, 0.8)]
+    defined = _defined_parties(doc, limit)
+    if defined is not None:
+        return [defined]
     labelled = [(m.start("name"), m.end("name"), m.group("name")) for m in _LABELLED.finditer(text, 0, limit)]
     names = [n for n in (_name(raw) for _, _, raw in labelled) if n]
     if len(names) >= 2:

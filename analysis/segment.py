@@ -17,8 +17,8 @@ from analysis.models import Clause
 # Consumed rather than looked behind, so the engine can skip ahead to the next newline or space run.
 _LEAD = r"(?:^|\n|[ ]{3})[ ]*"
 _HEADING_PATTERN = re.compile(
-    _LEAD
-    + r"(?P<head>(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
+    _LEAD + r"(?P<head>(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*"
+    r"(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
     r"(?P<kw_sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
     r"|(?P<num>\d{1,3}(?:\.\d{1,3}){1,4})(?P<sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
     r"|(?P<top>\d{1,3})(?:\.|(?=\([a-z0-9]{1,4}\)))(?P<top_sub>(?:\([a-z0-9]{1,4}\)){0,3})"
@@ -31,7 +31,10 @@ _HEADING_PATTERN = re.compile(
 _HEADING_TEXT = re.compile(
     r"[ ]*[-:.\u2013\u2014]?[ ]*(?P<text>[A-Z\"'(](?:[^\n.:]|[.:](?=\S)){0,90}?)(?=[.:](?:\s|$)|\n|[ ]{3}|$)"
 )
-_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to under upon with without its".split())
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "under"}
+    | {"upon", "with", "without", "its"}
+)
 _ROMAN = re.compile(r"^[IVXLC]+$")
 # A heading on a line of its own after the number ("ARTICLE VII\nTERM AND TERMINATION").
 _NEXT_LINE_HEADING = re.compile(r"[ ]*\n[ \n]{0,4}(?P<text>[A-Z][A-Z ,&/'-]{2,60}[A-Z])[ ]*(?=\n)")

@@ -163,7 +163,7 @@ def _best(candidates: list[tuple[float, KeyTerm]]) -> list[KeyTerm]:
     return [candidates[0][1]]
 
 
-CONFLICT_MARGIN = 1.0  # candidates this close to the best one are operative clauses too
+CONFLICT_MARGIN = 1.5  # candidates this close to the best one are operative clauses too
 
 
 def _same_value(a: str, b: str) -> bool:
@@ -214,6 +214,11 @@ _NO_CONVENIENCE = re.compile(
 )
 
 
+_CONDITIONAL = re.compile(
+    r"\b(?:if|in\s+the\s+event|upon\s+the\s+occurrence|should|provided\s+that|unless|in\s+case)\b", re.IGNORECASE
+)
+
+
 def termination_for_convenience(doc: Document) -> list[KeyTerm]:
     candidates: list[tuple[float, KeyTerm]] = []
     for window in doc.windows(_TFC_TRIGGER):
@@ -232,7 +237,13 @@ def termination_for_convenience(doc: Document) -> list[KeyTerm]:
                 )
             ),
         )
-        if convenience is None and (notice is None or _FOR_CAUSE.search(text)):
+        if convenience is None and (notice is None or _FOR_CAUSE.search(text) or _CONDITIONAL.search(text)):
+            continue  # a right to terminate if something happens is termination for cause, not for convenience
+        if (
+            convenience is not None
+            and convenience.group(0).lower().startswith("in its sole")
+            and _CONDITIONAL.search(text)
+        ):
             continue
         score = (
             1.0 + (1.0 if convenience else 0.0) + (0.5 if notice else 0.0) - (0.8 if _FOR_CAUSE.search(text) else 0.0)
@@ -263,7 +274,17 @@ _MONEY = re.compile(
     rf"(?P<cur>US\$|U\.S\.\s?\$|C\$|A\$|\$|€|£|¥|(?:{_CURRENCY_CODES})\s?)\s?(?P<amount>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d{{2}})?"
     r"(?:\s*(?P<scale>million|thousand|billion|m\b|k\b))?",
 )
-_SYMBOLS = {"$": "USD", "US$": "USD", "U.S.$": "USD", "U.S. $": "USD", "C$": "CAD", "A$": "AUD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "U.S.$": "USD",
+    "U.S. $": "USD",
+    "C$": "CAD",
+    "A$": "AUD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+}
 _SCALES = {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "k": 1000, "billion": 1_000_000_000}
 
 
@@ -289,7 +310,9 @@ def liability_cap(doc: Document) -> list[KeyTerm]:
             continue  # a heading ("9.2 Cap on Liability.")
         limits = re.search(
             r"\b(?:shall\s+not\s+exceed|will\s+not\s+exceed|not\s+to\s+exceed|limited\s+to|in\s+excess\s+of|exceed\s+the|"
-            r"in\s+no\s+event|not\s+be\s+liable|maximum|cap(?:ped)?\b|no\s+(?:action|claim))",
+            r"in\s+no\s+event|not\s+be\s+liable|maximum|cap(?:ped)?\b|no\s+(?:action|claim)|not\s+be\s+entitled\s+to\s+recover|"
+            r"(?:have|has)\s+(?:any|no)\s+liability|waive\w*\s+(?:any\s+and\s+all\s+)?claims|sole\s+(?:and\s+exclusive\s+)?remedy|exceeds?\b|"
+            r"neither\s+(?:party|\w+)\b[^.;]{0,60}\bbe\s+liable|(?:shall|will)\s+not\s+be\s+(?:held\s+)?liable)",
             lowered,
         )
         if not limits:
@@ -305,18 +328,22 @@ def liability_cap(doc: Document) -> list[KeyTerm]:
             lowered,
         ):
             score += 1.5
-        if "consequential" in lowered or "indirect" in lowered or "incidental" in lowered:
-            score += 0.5
+        if re.search(
+            r"\b(?:consequential|indirect|incidental|punitive|exemplary|special)\b[^.;]{0,60}\bdamages|\blost\s+profits",
+            lowered,
+        ):
+            score += 1.0  # excluding whole heads of damages limits liability too
         if "limitation of liability" in doc.heading_at(window.hit) or "liabilit" in doc.heading_at(window.hit):
             score += 1.0
         if amount is not None:
-            score += 1.0
+            score += 1.5  # a stated cap says more than an exclusion of damages
             value, display = amount
         elif months is not None:
             period = find_durations(months.group(0))
             first = next(period, None)
             value = f"{first.duration.amount} {first.duration.unit}s fees" if first else "true"
             display = months.group(0)[:80]
+            score += 1.5 if first else 0.0
         else:
             value, display = "true", "liability is limited"
         candidates.append(
@@ -384,7 +411,8 @@ def audit_rights(doc: Document) -> list[KeyTerm]:
         ):
             continue
         if not re.search(
-            r"\b(?:right|may|shall\s+(?:permit|allow|make\s+available|provide\s+access)|entitled|access|permit|allow)\b",
+            r"\b(?:right|may|shall\s+(?:permit|allow|make\s+available|provide\s+access)|entitled|access|permit|allow|"
+            r"(?:available|open)\s+(?:for|to)\s+(?:\w+\s+){0,2}?(?:inspection|examination|audit))\b",
             lowered,
         ):
             continue
@@ -400,9 +428,14 @@ def audit_rights(doc: Document) -> list[KeyTerm]:
                 re.match(r"[\s'’]*(?:s\s+)?(?:prior\s+|advance\s+)?(?:written\s+)?notice", after, re.IGNORECASE)
             ),
         )
+        inspects = re.search(
+            r"\b(?:inspect\w*|examin\w*)\b[^.;]{0,80}\b(?:books|records|accounts|facilit\w+|premises)\b|"
+            r"\b(?:books|records|accounts|facilit\w+|premises)\b[^.;]{0,80}\b(?:inspect\w*|examin\w*)",
+            lowered,
+        )
         score = (
             1.0
-            + (1.0 if "audit" in lowered else 0.0)
+            + (1.0 if "audit" in lowered or inspects else 0.0)
             + (0.5 if "audit" in doc.heading_at(window.hit) or "record" in doc.heading_at(window.hit) else 0.0)
         )
         value = notice.iso if notice else "true"
@@ -446,7 +479,9 @@ def insurance(doc: Document) -> list[KeyTerm]:
         ):
             continue
         score = 1.0 + (1.0 if "insurance" in heading else 0.0)
-        generic.append((score, doc.term(TermKind.INSURANCE, "true", "insurance required", window.start, window.end, 0.6)))
+        generic.append(
+            (score, doc.term(TermKind.INSURANCE, "true", "insurance required", window.start, window.end, 0.6))
+        )
     if with_amount:
         with_amount.sort(key=lambda item: -item[0])  # stable: document order within a score
         return [term for _, term in with_amount[:MAX_INSURANCE_LINES]]
@@ -454,24 +489,32 @@ def insurance(doc: Document) -> list[KeyTerm]:
 
 
 _CONFIDENTIAL_TRIGGER = keywords(
-    "confidential", "surviv", "non-disclosure", r"duty\s+of\s+confidentiality", r"(?:the\s+obligations\s+(?:in|under)\s+)?this\s+section"
+    "confidential",
+    "surviv",
+    "non-disclosure",
+    r"duty\s+of\s+confidentiality",
+    r"(?:the\s+obligations\s+(?:in|under)\s+)?this\s+section",
 )
 
 
 def confidentiality_period(doc: Document) -> list[KeyTerm]:
     """How long confidentiality lasts: "for a period of three (3) years after termination", or "perpetual"."""
     candidates: list[tuple[float, KeyTerm]] = []
-    is_nda = re.search(r"non-?\s?disclosure|confidentiality\s+agreement|\bNDA\b", doc.text[:600], re.IGNORECASE) is not None
+    is_nda = (
+        re.search(r"non-?\s?disclosure|confidentiality\s+agreement|\bNDA\b", doc.text[:600], re.IGNORECASE) is not None
+    )
     for window in doc.windows(_CONFIDENTIAL_TRIGGER):
         lowered = window.text.lower()
         heading = doc.headings_at(window.hit)
-        if "confidential" not in lowered and "confidential" not in heading and "non-disclosure" not in heading:
-            # In a non-disclosure agreement, "This Section shall survive ..." is about confidentiality.
-            if not (is_nda and re.search(r"\bsurviv|\bthis\s+section\b", lowered)):
-                continue
+        about_confidentiality = "confidential" in lowered or "confidential" in heading or "non-disclosure" in heading
+        # In a non-disclosure agreement, "This Section shall survive ..." is about confidentiality.
+        if not about_confidentiality and not (is_nda and re.search(r"\bsurviv|\bthis\s+section\b", lowered)):
+            continue
         if "this section" in lowered and "confidential" not in heading and not is_nda:
             continue
-        if not re.search(r"\b(?:surviv\w*|expire\w*|continue\w*|remain\w*|period|perpetu\w*|indefinite\w*|until)\b", lowered):
+        if not re.search(
+            r"\b(?:surviv\w*|expire\w*|continue\w*|remain\w*|period|perpetu\w*|indefinite\w*|until)\b", lowered
+        ):
             continue
         if re.search(r"\b(?:perpetu\w*|indefinite\w*|in\s+perpetuity)\b", lowered):
             candidates.append(
@@ -482,15 +525,26 @@ def confidentiality_period(doc: Document) -> list[KeyTerm]:
             doc,
             window,
             lambda before, after: bool(
-                re.match(r"[\s,]*(?:\(\w+\)\s*)?(?:after|following|from|beyond|thereafter|subsequent)", after, re.IGNORECASE)
-                or re.search(r"\b(?:period\s+of|for)\s+(?:an?\s+)?(?:additional\s+|further\s+)?$", before, re.IGNORECASE)
+                re.match(
+                    r"[\s,]*(?:\(\w+\)\s*)?(?:after|following|from|beyond|thereafter|subsequent)", after, re.IGNORECASE
+                )
+                or re.search(
+                    r"\b(?:period\s+of|for)\s+(?:an?\s+)?(?:additional\s+|further\s+)?$", before, re.IGNORECASE
+                )
             ),
         )
         if period is None or period.unit not in ("year", "month"):
             continue
-        score = 1.0 + (1.0 if "confidential" in heading else 0.0) + (0.5 if re.search(r"surviv|expire|terminat", lowered) else 0.0)
+        score = (
+            1.0
+            + (1.0 if "confidential" in heading else 0.0)
+            + (0.5 if re.search(r"surviv|expire|terminat", lowered) else 0.0)
+        )
         candidates.append(
-            (score, doc.term(TermKind.CONFIDENTIALITY_PERIOD, period.iso, period.display, window.start, window.end, 0.8))
+            (
+                score,
+                doc.term(TermKind.CONFIDENTIALITY_PERIOD, period.iso, period.display, window.start, window.end, 0.8),
+            )
         )
     return _resolve(doc, candidates)
 
@@ -620,7 +674,9 @@ def data_protection(doc: Document) -> list[KeyTerm]:
     candidates: list[tuple[float, KeyTerm]] = []
     for window in doc.windows(_BREACH_TRIGGER):
         lowered = window.text.lower()
-        if re.search(r"\"?\s*(?:means|has\s+the\s+meaning|shall\s+mean)\b", lowered) and not re.search(r"\b(?:shall|will|must)\b", lowered):
+        if re.search(r"\"?\s*(?:means|has\s+the\s+meaning|shall\s+mean)\b", lowered) and not re.search(
+            r"\b(?:shall|will|must)\b", lowered
+        ):
             continue  # a definition
         period = _first_duration(
             doc,
@@ -635,12 +691,19 @@ def data_protection(doc: Document) -> list[KeyTerm]:
         )
         if period is not None and re.search(r"\bnotif\w*|\binform\w*|\breport\w*|\bnotice\b", lowered):
             display = f"breach notice within {period.display}"
-            candidates.append((2.0, doc.term(TermKind.DATA_PROTECTION, period.iso, display, window.start, window.end, 0.8)))
+            candidates.append(
+                (2.0, doc.term(TermKind.DATA_PROTECTION, period.iso, display, window.start, window.end, 0.8))
+            )
         elif re.search(r"\b(?:shall|will|must)\b", lowered) and re.search(
             r"\b(?:gdpr|data\s+protection\s+(?:laws?|legislation|regulation)|process\w*\s+(?:of\s+|any\s+)?personal\s+data)\b",
             lowered,
         ):
-            candidates.append((1.0, doc.term(TermKind.DATA_PROTECTION, "true", "data protection terms", window.start, window.end, 0.5)))
+            candidates.append(
+                (
+                    1.0,
+                    doc.term(TermKind.DATA_PROTECTION, "true", "data protection terms", window.start, window.end, 0.5),
+                )
+            )
     return _resolve(doc, candidates)
 
 

@@ -107,7 +107,7 @@ _MAPPED = re.compile("[" + "".join(re.escape(chr(code)) for code in _SAME_LENGTH
 
 def _same_length(text: str) -> str:
     # str.translate with a dict is slow on long texts; the mapped characters are rare, so substitute them.
-    return _MAPPED.sub(lambda match: _SAME_LENGTH[ord(match.group(0))], text)  # type: ignore[return-value]
+    return _MAPPED.sub(lambda match: str(_SAME_LENGTH[ord(match.group(0))]), text)
 
 
 def prepare(text: str) -> Prepared:
@@ -129,11 +129,12 @@ def prepare(text: str) -> Prepared:
 # --- sentences --------------------------------------------------------------------------------------
 
 # Words whose trailing period does not end a sentence.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATION_WORDS = (
     "inc ltd co corp llc lp llp plc no nos mr mrs ms dr st sec art para u.s u.k e.g i.e etc vs v "
     "jan feb mar apr jun jul aug sep sept oct nov dec s.a n.v b.v a.g g.m.b.h ag gmbh pty bhd sa nv bv "
-    "approx dept est fig hon jr sr prof rev ave blvd ste p.o pte d/b/a cf incl".split()
+    "approx dept est fig hon jr sr prof rev ave blvd ste p.o pte d/b/a cf incl"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _SECTION_START = r"(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\([a-z]{1,4}\)|[A-Z]\.|ARTICLE|Article|SECTION|Section)\s"
 # A sentence ends at ". " before a capital/quote/digit/bracket, at a blank line, or where a numbered
 # section starts on a new line or after a run of spaces (the layout of text extracted from SEC filings).

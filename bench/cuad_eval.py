@@ -41,8 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis import ContractAnalysis, TermKind, analyse  # noqa: E402
-from analysis.durations import same_length  # noqa: E402
+from analysis import ContractAnalysis, TermKind, analyse
+from analysis.durations import same_length
 
 # CUAD category -> the analysis term kind that answers it.
 CATEGORIES: dict[str, TermKind] = {
@@ -321,7 +321,8 @@ def print_table(title: str, outcomes: list[Outcome]) -> None:
         print(
             f"{category:<36} {tally.tp + tally.fn:>4} {tally.tp + tally.fp:>4} "
             f"{precision:>6.3f} {recall:>6.3f} {f1:>6.3f}   "
-            f"{_ratio(tally.span_predicted_hit, tally.span_predicted):>6} {_ratio(tally.span_gold_hit, tally.span_gold):>6}   "
+            f"{_ratio(tally.span_predicted_hit, tally.span_predicted):>6} "
+            f"{_ratio(tally.span_gold_hit, tally.span_gold):>6}   "
             f"{_ratio(tally.value_ok, tally.value_n):>6} {tally.value_n:>4}"
         )
 
@@ -369,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         print_table("Held-out fifth (1/5)", [o for o in outcomes if in_holdout(o.contract)])
     print(
         f"\nanalysed {len(contracts)} contracts, {characters:,} characters: {analysis_seconds:.1f} s of analysis "
-        f"({characters / analysis_seconds / 1e6:.2f} M chars/s per worker), {wall:.1f} s wall with {args.workers} workers"
+        f"({characters / analysis_seconds / 1e6:.2f} M chars/s per worker), "
+        f"{wall:.1f} s wall with {args.workers} workers"
     )
     return 0
 

@@ -19,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt
+from matplotlib.ticker import ScalarFormatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -60,6 +61,8 @@ def plot(times: dict[str, list[float]], out: Path) -> None:
         p50, p95 = percentile(ordered, 0.5), percentile(ordered, 0.95)
         ax.step(ordered, fractions, where="post", label=f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ScalarFormatter())  # plain milliseconds, not 2x10^0
+    ax.xaxis.set_minor_formatter(ScalarFormatter())
     ax.set_xlabel("latency per call (ms, log scale)")
     ax.set_ylabel("fraction of calls")
     ax.set_title(f"20-row contract search, {len(next(iter(times.values())))} calls each, sampled alternately")

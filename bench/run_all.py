@@ -77,7 +77,8 @@ def external(script: str, quick: bool, extra: list[str] | None = None) -> tuple[
     path = ROOT / "bench" / script
     if not path.exists():
         return "not present", ""
-    args = [sys.executable, str(path), *(["--quick"] if quick else []), *(extra or [])]
+    takes_quick = "--quick" in path.read_text(encoding="utf-8")  # not every script has a quick mode
+    args = [sys.executable, str(path), *(["--quick"] if quick and takes_quick else []), *(extra or [])]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=3600, check=False)
     print(f"--- {script} (exit {done.returncode}) ---\n{done.stdout.strip()}")
     lines = [line for line in done.stdout.strip().splitlines() if line.strip()]

@@ -35,6 +35,7 @@ from plugin.oauth import TokenCache, TokenKey
 log = get_logger(__name__)
 
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+_RETRY_WAIT_MAX = 2.0
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 _SAFE_PATH = re.compile(r"^(/[A-Za-z0-9._~%-]+)+/?$")
@@ -149,7 +150,7 @@ class ApiSession:
                 attempts=attempts,
                 timeout=timeout,
                 wait_initial=0.2,
-                wait_max=2.0,
+                wait_max=_RETRY_WAIT_MAX,
                 wait_jitter=0.3,
             ):
                 with attempt:
@@ -160,6 +161,11 @@ class ApiSession:
 
     def _backoff(self, exc: Exception) -> bool | float:
         if not isinstance(exc, _Retry):
+            return False
+        # No retry that could not finish inside the call's deadline: the model then gets the real cause
+        # (e.g. "CLM unavailable, HTTP 503") instead of a generic deadline error.
+        remaining = current_call().remaining()
+        if remaining is not None and remaining < (exc.wait if exc.wait is not None else _RETRY_WAIT_MAX) + 0.5:
             return False
         if exc.wait is None:
             return True

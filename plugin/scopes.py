@@ -54,10 +54,12 @@ class ScopedMCPServer(MCPServer[Any]):
         return [tool for tool in await super().list_tools() if tool.name not in hidden]
 
     async def run_stdio_async(self) -> None:
-        """As the SDK's, but declaring `tools.listChanged`: the list shrinks after the first token."""
+        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
+        answering malformed input with JSON-RPC errors (plugin.stdio)."""
         from mcp.server.lowlevel.server import NotificationOptions
-        from mcp.server.stdio import stdio_server
+
+        from plugin.stdio import strict_stdio
 
         options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
-        async with stdio_server() as (read_stream, write_stream):
+        async with strict_stdio() as (read_stream, write_stream):
             await self._lowlevel_server.run(read_stream, write_stream, options)

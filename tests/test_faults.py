@@ -93,3 +93,10 @@ async def test_100_concurrent_cold_calls_make_one_token_request(sandbox_url: str
         results = await asyncio.gather(*(client.call_tool(*SEARCH) for _ in range(100)))
     assert all(not r.is_error for r in results)
     assert admin.token_requests() == 1
+
+
+async def test_persistent_500_reports_the_cause_not_a_deadline(sandbox_url: str, admin: SandboxAdmin) -> None:
+    """Retries stop when the next one could not finish before the call's deadline; the real cause is reported."""
+    fault = {"target": "api", "mode": "status", "status": 500, "count": 50}
+    text = await call_after_fault(sandbox_url, admin, fault, call_deadline=2.0)
+    assert "[backend_unavailable]" in text and "HTTP 500" in text

@@ -70,7 +70,9 @@ def _cap(detail: ContractDetail) -> str | None:
         return None
     amount = money(cap.amount, cap.currency)
     described = clean_inline(cap.description, 200)
-    return f"{amount} ({described})" if amount and described else amount or described or None
+    if amount and described and amount.replace(",", "") not in described.replace(",", ""):
+        return f"{amount} ({described})"
+    return described or amount or None
 
 
 async def get_contract(args: GetContractInput, ctx: ToolContext) -> GetContractOutput:

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sandbox.api_models import ContractStatus, ContractType, Relation
+from sandbox.api_models import ContractStatus, ContractType
 
 
 class Frozen(BaseModel):

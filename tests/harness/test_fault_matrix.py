@@ -65,10 +65,15 @@ def _token(mode: str, **spec: Any) -> dict[str, Any]:
 
 
 def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port  # nothing listens once the socket is closed
+    """A port that refuses connections and stays reserved: bound, never listening, kept for the run."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _RESERVED.append(sock)  # closing it would let a sandbox started later take the port
+    port: int = sock.getsockname()[1]
+    return port
+
+
+_RESERVED: list[socket.socket] = []
 
 
 FAULTS: tuple[Fault, ...] = (

@@ -1,0 +1,377 @@
+"""When the contract was made and when it takes effect: the agreement date and the effective date.
+
+A date is stated only when the text fixes it; a blank ("this ___ day of ______, 2004") or an event
+("effective when the Site becomes operational") gives `UNDETERMINED`, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from analysis.context import Document, keywords
+from analysis.dates import DateMatch, find_dates
+from analysis.models import UNDETERMINED
+
+PREAMBLE_CHARS = 6000
+_TRIGGER_LOOKBACK = 140
+
+# --- agreement date ---------------------------------------------------------------------------------
+
+# Words that introduce the date of the agreement in a preamble ("is made as of", "dated", "this ... day").
+_AGREEMENT_TRIGGER = re.compile(
+    r"(?:\bdated\b|\bas\s+of\b|\bentered\s+into\b|\bmade\b|\bexecuted\b|\beffective\b|\bsigned\b|\bthis\b|"
+    r"\bdate\s*:|\bon\b|\bagreement\b)",
+    re.IGNORECASE,
+)
+_NOT_AGREEMENT_DATE = re.compile(
+    r"(?:\b(?:on\s+or\s+before|until|through|prior\s+to|extended\s+to|no\s+later\s+than|before|after|ending|"
+    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|from)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|\bterminat|\bamended\b|"
+    r"\bbirth\b|\bperiod\s+(?:from|ending|ended)\b|\bprospectus\b|\bregistration\s+statement\b|"
+    r"\bincorporated\b|\bformed\b|\borganized\b|\bpursuant\s+to\b|\bunder\s+(?:that\s+certain|the)\b)",
+    re.IGNORECASE,
+)
+# "made as of , 2013" and "AGREEMENT , 2009": a date whose day and month were never filled in.
+_BLANK_BEFORE_YEAR = re.compile(
+    r"(?:\bas\s+of|\bdated|\bAGREEMENT|\bmade|\bthis)\s{0,10}(?P<date>,\s{0,4}(?:19|20)\d\d)\b", re.IGNORECASE
+)
+_WITNESS_TRIGGER = keywords(r"in\s+witness", "executed", "signed", "done")
+_EFFECTIVE_DATE_TRIGGER = keywords(r"(?:effective|commencement|start)\s+date")
+_TAKES_EFFECT_TRIGGER = keywords(
+    "effective", "commenc", "take", "took", "enter", "come", "in force", "with effect", "begin", "start", "effect"
+)
+_WITNESS = re.compile(
+    r"IN\s+WITNESS\s+WHEREOF|\b(?:EXECUTED|SIGNED|DONE)\b[^.\n]{0,60}?\b(?:as\s+of|this|on)\b", re.IGNORECASE
+)
+# "amends that certain Agreement dated March 7, 2016": a date that belongs to another agreement.
+_REFERENCE = re.compile(
+    r"\b(?:that\s+certain|amends|amending|supplements|as\s+amended|the\s+original|existing|previous|prior|"
+    r"governed\s+by|under\s+(?:and\s+governed\s+by\s+)?the)\b",
+    re.IGNORECASE,
+)
+_OTHER_AGREEMENT_DATED = re.compile(
+    r"\b(?:to|of|under)\s+(?:the|that|an?)\s+(?:[^.;]{0,80}?\s)?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    r"(?:dated|made|entered\s+into)\s*(?:as\s+of\s+|on\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_OWN_DATE_VERB = re.compile(r"\b(?:made|entered|effective|executed|signed)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    match: DateMatch
+    cite_start: int  # the citation runs from the trigger phrase to the end of the date ...
+    confidence: float
+    cite_end: int | None = None  # ... or to here, when the date is stated elsewhere (by reference)
+
+    @property
+    def value(self) -> str:
+        return self.match.value.isoformat() if self.match.value else UNDETERMINED
+
+
+def _trigger_before(doc: Document, found: DateMatch) -> int | None:
+    """Start of the nearest trigger word before a date in its sentence, or None if there is none."""
+    sentence_start, _ = doc.sentences.span_at(found.start)
+    low = max(sentence_start, found.start - _TRIGGER_LOOKBACK)
+    before = doc.text[low : found.start]
+    hits = list(_AGREEMENT_TRIGGER.finditer(before))
+    return low + hits[-1].start() if hits else None
+
+
+def _acceptable_agreement_date(doc: Document, found: DateMatch) -> bool:
+    before = doc.text[max(0, found.start - 60) : found.start]
+    if re.search(
+        r"\b(?:with\s+effect\s+from|tak(?:es?|ing)\s+effect\s+(?:on|from|as\s+of)|come[s]?\s+into\s+(?:force|effect)\s+(?:on|from))\s+(?:the\s+)?$",
+        before,
+        re.IGNORECASE,
+    ):
+        return False  # when it takes effect, not when it was made
+    return not _NOT_AGREEMENT_DATE.search(before)
+
+
+def _preamble_dates(doc: Document) -> list[FoundDate]:
+    """Dates the preamble gives the agreement, in document order."""
+    text = doc.text
+    preamble_end = min(len(text), PREAMBLE_CHARS)
+    candidates = find_dates(text, 0, preamble_end)
+    for blank in _BLANK_BEFORE_YEAR.finditer(text, 0, min(preamble_end, 3000)):
+        start = blank.start("date")
+        if not any(c.start <= start < c.end for c in candidates):
+            candidates.append(
+                DateMatch(start=start, end=blank.end("date"), value=None, reason="the day and month are left blank")
+            )
+    candidates.sort(key=lambda m: m.start)
+    found: list[FoundDate] = []
+    for candidate in candidates:
+        sentence_start, _ = doc.sentences.span_at(candidate.start)
+        if re.match(r"\s*(?:WHEREAS|Whereas|RECITAL)", text[sentence_start : sentence_start + 20]):
+            continue  # recitals date earlier agreements, not this one
+        if not _acceptable_agreement_date(doc, candidate):
+            continue
+        lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
+        if _OTHER_AGREEMENT_DATED.search(lookback):
+            continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
+        references = [m.end() for m in _REFERENCE.finditer(lookback)]
+        own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
+        if references and (not own or references[-1] > own[-1]):
+            continue
+        trigger = _trigger_before(doc, candidate)
+        standalone = (
+            re.search(r"(?:^|\n|[ ]{3})[ ]*$", text[max(0, candidate.start - 40) : candidate.start]) is not None
+        )
+        under_title = re.search(r"AGREEMENT|Agreement|CONTRACT", text[max(0, candidate.start - 300) : candidate.start])
+        if trigger is None and candidate.start < 3000 and standalone and under_title:
+            trigger = candidate.start  # a date on its own line under the title: "... AGREEMENT\n\nJune 1, 2005"
+        if trigger is not None:
+            found.append(FoundDate(match=candidate, cite_start=trigger, confidence=0.9 if candidate.value else 0.6))
+    return found
+
+
+def _signature_date(doc: Document) -> FoundDate | None:
+    """The date at the signatures: "IN WITNESS WHEREOF ... as of <date>", "Date: <date>"."""
+    text = doc.text
+    for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
+        window = doc.sentence_window(witness.start())
+        dates = find_dates(text, witness.start(), min(len(text), window.end + 200))
+        if dates:
+            return FoundDate(match=dates[0], cite_start=witness.start(), confidence=0.7)
+    # "Date:" lines under the signatures: the agreement is made when the last party signs.
+    labelled: list[FoundDate] = []
+    for label in doc.matches(_DATE_LABEL_TRIGGER, _DATE_LABEL_COLON):
+        dates = find_dates(text, label.end(), min(len(text), label.end() + 40))
+        if dates and dates[0].start - label.end() < 6 and dates[0].value is not None:
+            labelled.append(FoundDate(match=dates[0], cite_start=label.start(), confidence=0.6))
+            if len(labelled) > 1 and dates[0].start - labelled[0].match.start > 3000:
+                break  # another block of signatures, further on (an exhibit)
+    if labelled:
+        return max(labelled, key=lambda found: found.match.value or date.min)
+    return None
+
+
+_DATE_LABEL_TRIGGER = keywords("date")
+_DATE_LABEL_COLON = re.compile(r"\b(?:Dated|Date)\s*:", re.IGNORECASE)
+_EFFECTIVE_LEAD = re.compile(r"\b(?:effective|commenc\w*|effect\s+from)\b[^.]{0,25}$", re.IGNORECASE)
+
+
+# "This Agreement is dated April 29, 2010" anywhere (some contracts say it at the end).
+_THIS_AGREEMENT_DATED = re.compile(
+    r"\bthis\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment)\s+(?:is|was|has\s+been)\s+(?:dated|made|entered\s+into|signed|executed)"
+    r"(?:\s+(?:on|as\s+of|this|in\s+\w+(?:\s+\w+)?\s+on))?\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _stated_anywhere(doc: Document) -> FoundDate | None:
+    for stated in doc.matches(keywords("this"), _THIS_AGREEMENT_DATED):
+        found = _first_date_after(doc, stated.end(), 40)
+        if found is not None and found.start - stated.end() < 6:
+            return FoundDate(match=found, cite_start=stated.start(), confidence=0.8)
+    return None
+
+
+def find_agreement_date(doc: Document) -> FoundDate | None:
+    preamble = _preamble_dates(doc)
+    if not preamble:
+        return _stated_anywhere(doc) or _signature_date(doc)
+    chosen = preamble[0]
+    if chosen.match.value is None and chosen.match.reason == "the day of this date is not stated":
+        # A bare "May 2000" (often a citation: "ECE/TRADE/257, Geneva, May 2000") yields to a full date.
+        chosen = next((f for f in preamble if f.match.value is not None), chosen)
+    # 'effective as of May 1, 2020 and is made and entered into this 10th day of January, 2020': the
+    # agreement is dated when it is made; the effective date is a separate fact.
+    same_sentence = [
+        f for f in preamble if doc.sentences.index_at(f.match.start) == doc.sentences.index_at(chosen.match.start)
+    ]
+    for candidate in same_sentence:
+        lead = doc.text[max(0, candidate.match.start - 45) : candidate.match.start]
+        if not _EFFECTIVE_LEAD.search(lead):
+            chosen = candidate
+            break
+    if chosen.match.value is None:
+        # A blank preamble date may be completed elsewhere (at the signatures); never across years.
+        completions = [f for f in preamble if f.match.value is not None]
+        signature = _signature_date(doc)
+        if signature is not None and signature.match.value is not None:
+            completions.append(signature)
+        for completion in completions:
+            year = completion.match.value.year if completion.match.value else None
+            if chosen.match.year is None or chosen.match.year == year:
+                return FoundDate(match=completion.match, cite_start=completion.cite_start, confidence=0.6)
+    return chosen
+
+
+# --- effective date ----------------------------------------------------------------------------------
+
+_EFFECTIVE_NAME = r"(?:Effective|Commencement|Start)\s+Date"
+_EFFECTIVE_DEFINED = re.compile(rf"[\"'(]\s*(?:the\s+)?\"?{_EFFECTIVE_NAME}\"?\s*[\"')]", re.IGNORECASE)
+_EFFECTIVE_MEANS = re.compile(
+    rf"\"?{_EFFECTIVE_NAME}\"?\s*(?:\"\s*)?(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|has\s+the\s+meaning|"
+    r"of\s+this\s+Agreement\s+(?:is|shall\s+be))",
+    re.IGNORECASE,
+)
+# "EFFECTIVE DATE\n\n JUNE 1, 1998": a label with the date right after it.
+_EFFECTIVE_LABEL = re.compile(rf"{_EFFECTIVE_NAME}(?![)])", re.IGNORECASE)
+# 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
+_EFFECTIVE_VERB = re.compile(
+    r"\b(?:effective|commenc\w*|take[sn]?\s+effect|took\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
+    r"in\s+force|with\s+effect|begin\w*|start\w*)"
+    r"(?:\s+(?:as\s+(?:of|from)|on|from|upon|beginning|immediately))?(?:\s+the)?\s*",
+    re.IGNORECASE,
+)
+_AGREEMENT_SUBJECT = re.compile(
+    r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
+    r"^\W*it\s+(?:shall|will)\b|"
+    r"agreement\s+(?:shall|will|is)|effective\s+date)",
+    re.IGNORECASE,
+)
+_REFERS_TO_AGREEMENT_DATE = re.compile(
+    r"\b(?:date\s+(?:and\s+year\s+)?(?:first\s+)?(?:written|set\s+forth|stated|mentioned|shown|indicated|listed)\s+(?:above|below)|"
+    r"above[- ]written\s+date|date\s+hereof|date\s+of\s+(?:this|the)\s+agreement|date\s+first\s+above|"
+    r"date\s+set\s+forth\s+above|agreement\s+date|date\s+(?:and\s+year\s+)?first\s+(?:above\s+)?written)",
+    re.IGNORECASE,
+)
+# Effective when signed: the date is the (last) date of signature.
+_UPON_SIGNATURE = re.compile(
+    r"\b(?:effective|commenc\w*|take[sn]?\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
+    r"Effective\s+Date)\b[^.]{0,80}?\b(?:upon|on|from|as\s+of|after|when|at|is|mean|means)\s+(?:the\s+)?(?:later\s+of\s+the\s+)?"
+    r"(?:full\s+|mutual\s+|due\s+)?(?:execution|signature|signing|date\s+(?:of\s+)?(?:the\s+)?(?:last\s+|final\s+|actual\s+|its\s+|most\s+recent\s+)?"
+    r"(?:final\s+)?(?:execution|signature|signing|signed)|dates?\s+(?:that\s+|when\s+|on\s+which\s+)?(?:it\s+is\s+|this\s+agreement\s+is\s+|the\s+last\s+party\s+\w+\s+has\s+)?(?:signed|executed)|"
+    r"date\s+when\s+the\s+(?:authorized\s+)?(?:representatives|parties)|last\s+date\s+(?:of\s+signature|signed)|"
+    r"dates?\s+(?:beneath|below|set\s+forth\s+below|noted\s+below)|completion\s+of\s+the\s+execution|signed\s+by)",
+    re.IGNORECASE,
+)
+_AGREEMENT_TAKES_EFFECT = re.compile(
+    r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract)|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+\w+)?)\b"
+    r"[^.;]{0,60}?\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*",
+    re.IGNORECASE,
+)
+_BY_SIGNATURE = re.compile(
+    r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,3}?(?:signature|signed|executed)|"
+    r"date\s+of\s+(?:the\s+)?(?:last\s+)?(?:signature|execution))",
+    re.IGNORECASE,
+)
+_WHEN_SIGNED = re.compile(
+    r"\beffective\s+(?:when|once|upon\s+being)\s+(?:\w+\s+){0,6}?(?:signed|executed)\b", re.IGNORECASE
+)
+
+
+def _first_date_after(doc: Document, position: int, limit: int) -> DateMatch | None:
+    dates = find_dates(doc.text, position, min(len(doc.text), position + limit))
+    return dates[0] if dates else None
+
+
+_FILING_METADATA = re.compile(
+    r"(?:\bSource\s*:|\b(?:10-?[KQ]|8-K|S-1|F-1|20-F|DRS|SC\s+13D)\b)[^\n]{0,60}$", re.IGNORECASE
+)
+
+
+def _last_signature_date(doc: Document) -> DateMatch | None:
+    """The latest date written at the signatures (after the last "IN WITNESS WHEREOF", or in the last
+    part of the text), ignoring the filing metadata that EDGAR copies print in page footers."""
+    text = doc.text
+    last_witness = None
+    for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
+        last_witness = witness
+    start = last_witness.start() if last_witness else max(0, len(text) - 4000)
+    dates = [
+        found
+        for found in find_dates(text, start, min(len(text), start + 4000))
+        if found.value is not None and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+    ]
+    return max(dates, key=lambda d: d.value or date.min) if dates else None
+
+
+def _signed_or_dated(doc: Document, agreement: FoundDate | None, start: int, end: int) -> FoundDate:
+    """The effective date of a contract effective on signature: the last signature date, else its date."""
+    signed = _last_signature_date(doc)
+    if signed is not None:
+        return FoundDate(match=signed, cite_start=start, confidence=0.65, cite_end=end)
+    if agreement is not None and agreement.match.value is not None:
+        return FoundDate(match=agreement.match, cite_start=start, confidence=0.6, cite_end=end)
+    return _undetermined(doc, start, "the date of signature is not stated")
+
+
+def _undetermined(doc: Document, position: int, reason: str) -> FoundDate:
+    window = doc.sentence_window(position)
+    return FoundDate(
+        match=DateMatch(start=window.start, end=window.end, value=None, reason=reason),
+        cite_start=window.start,
+        confidence=0.5,
+    )
+
+
+def _qualified_name(text: str, match: re.Match[str]) -> bool:
+    """ "Maintenance Commencement Date": a date defined for something else than the agreement itself."""
+    if re.match(r"\W*effective", match.group(0), re.IGNORECASE):
+        return False
+    before = re.search(r"([A-Za-z]+)\W{0,2}$", text[max(0, match.start() - 30) : match.start()])
+    return before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in {"the", "this"}
+
+
+def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate | None:
+    text = doc.text
+    # 1. A defined term: 'entered into as of June 1, 2020 (the "Effective Date")'.
+    for defined in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_DEFINED):
+        if _qualified_name(text, defined):
+            continue
+        window = doc.sentence_window(defined.start())
+        dates = [d for d in find_dates(text, window.start, defined.start()) if defined.start() - d.end < 160]
+        if dates:
+            return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
+        following = _first_date_after(doc, defined.end(), 40)
+        if following is not None and not text[defined.end() : following.start].strip(" \t\n:-–—=\"'"):
+            return FoundDate(
+                match=following, cite_start=defined.start(), confidence=0.9
+            )  # '"EFFECTIVE DATE" - 1/21/02'
+        if _BY_SIGNATURE.search(window.text):
+            return _signed_or_dated(doc, agreement, window.start, window.end)
+        if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
+            return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.8, cite_end=window.end)
+        break
+    # 2. '"Effective Date" means June 1, 2020' / 'EFFECTIVE DATE: 11/4/10'.
+    for means in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_MEANS):
+        if _qualified_name(text, means):
+            continue
+        found = _first_date_after(doc, means.end(), 60)
+        if found is not None:
+            return FoundDate(match=found, cite_start=means.start(), confidence=0.9)
+        window = doc.sentence_window(means.start())
+        if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
+            return FoundDate(match=agreement.match, cite_start=means.start(), confidence=0.8, cite_end=window.end)
+    for label in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_LABEL):
+        found = _first_date_after(doc, label.end(), 60)
+        if found is not None and not text[label.end() : found.start].strip(" \t\n:-\"'"):
+            return FoundDate(match=found, cite_start=label.start(), confidence=0.9)
+    # 3. 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
+    for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _EFFECTIVE_VERB):
+        found = _first_date_after(doc, effective.end(), 30)
+        if found is None or found.start - effective.end() > 12:
+            continue
+        window = doc.sentence_window(effective.start())
+        if _AGREEMENT_SUBJECT.search(text, max(window.start, effective.start() - 100), effective.end()):
+            return FoundDate(match=found, cite_start=effective.start(), confidence=0.85)
+    # 4. Effective on signature: the last date of signature, else the date the agreement bears.
+    signature = next(doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE), None) or next(
+        doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None
+    )
+    if signature is not None:
+        return _signed_or_dated(doc, agreement, signature.start(), signature.end())
+    # 5. 'effective as of the date first written above': the agreement date.
+    if agreement is not None:
+        for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
+            window = doc.sentence_window(effective.start())
+            if _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
+                return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.75, cite_end=window.end)
+    # 6. An "Effective Date" defined by an event ('the date the Site becomes operational'): present, undetermined.
+    for defined in (
+        *doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_DEFINED),
+        *doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_MEANS),
+    ):
+        if _qualified_name(text, defined):
+            continue
+        return _undetermined(doc, defined.start(), "the effective date depends on an event the text does not date")
+    # 7. The contract speaks of its effective date without defining it: the date it bears.
+    if agreement is not None and re.search(r"\beffective\s+date\b", text, re.IGNORECASE):
+        return FoundDate(match=agreement.match, cite_start=agreement.cite_start, confidence=0.55)
+    return None

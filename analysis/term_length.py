@@ -1,0 +1,264 @@
+"""How long the contract runs: the initial term and the date it ends (or that it has no fixed end)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from analysis.context import Document, Window, keywords
+from analysis.dates import find_dates
+from analysis.durations import Duration, DurationMatch, find_durations
+from analysis.numbers import ORDINAL_WORD, WORD_NUMBER, ordinal_to_int, words_to_int
+
+# --- initial term and expiry -------------------------------------------------------------------------
+
+_TERM_TRIGGER = keywords(
+    "term",
+    "commenc",
+    "duration",
+    "expir",
+    "valid",
+    r"in\s+(?:full\s+)?(?:force|effect)",
+    "perpetu",
+    "indefinite",
+    r"(?:shall|will)\s+(?:continue|remain|end)",
+    "until",
+    "ending",
+    "through",
+)
+_END_DATE_LEAD = re.compile(
+    r"\b(?:until|through|thru|to|till|end\w*|terminat\w*|expir\w*|conclud\w*|clos\w*|means?|is|"
+    r"(?:expiration|termination|expiry|end)\s+date\s*:)\s*"
+    r"(?:on\s+|at\s+|upon\s+|as\s+of\s+)?(?:and\s+including\s+)?(?:the\s+)?"
+    r"(?:(?:earlier|later|sooner|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(?[a-z1-9ivx]{1,3}\)\s*)?)?"
+    r"(?:close\s+of\s+business\s+on\s+|midnight\s+(?:\([^)]{0,30}\)\s+)?on\s+|11:59\s*p\.?m\.?[^,]{0,30}\s+on\s+)?$",
+    re.IGNORECASE,
+)
+_START_DATE_LEAD = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|from|effective|as\s+of|on|force|effect)\s+(?:on\s+|as\s+of\s+|from\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PERPETUAL = re.compile(
+    r"\b(?:perpetu\w*|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
+    r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
+    r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b)",
+    re.IGNORECASE,
+)
+# The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
+_ABOUT_TERM = re.compile(
+    r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term\s+(?:is|shall|will)\b|"
+    r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|this\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b"
+    r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
+    r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
+    r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
+    r"is\s+valid|fixed\s+term|(?:joint\s+venture|promotion|engagement)\s+(?:shall|will|is)|(?:have|has)\s+a\s+duration\s+of|"
+    r"not\s+be\s+terminable)",
+    re.IGNORECASE,
+)
+# 'shall terminate upon termination of the Offering': an end fixed by an event, not a date.
+_EVENT_END = re.compile(
+    r"\b(?:shall|will)\s+(?:automatically\s+)?(?:not\s+)?(?:continue|remain|expire|terminate|end|extend)\b[^.;]{0,80}?"
+    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as)\b|"
+    r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[",
+    re.IGNORECASE,
+)
+_START_ANCHOR = re.compile(
+    r"\b(?:from|after|following|commencing|beginning|starting|as\s+of|of)\s+(?:on\s+)?(?:and\s+including\s+)?"
+    r"(?:the\s+)?(?P<what>effective\s+date|date\s+(?:first\s+)?(?:written|set\s+forth|stated)\s+above|"
+    r"date\s+(?:hereof|of\s+this\s+(?:agreement|document|contract))|execution\s+(?:date|of\s+this\s+agreement)|"
+    r"date\s+of\s+(?:execution|signature|signing)|commencement\s+date|signing\s+date|start\s+date|"
+    r"effective\s+date\s+first\s+set\s+forth\s+above)",
+    re.IGNORECASE,
+)
+_POST_TERM = re.compile(
+    r"[\s,]*(?:\(\d+\)\s*)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
+    r"(?:any\s+)?(?:the\s+)?(?:termination|expiration|expiry|end\s+of\s+the\s+term|cessation|receipt|(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?notice|"
+    r"(?:written\s+)?notice)",
+    re.IGNORECASE,
+)
+# What a term may run from that this analysis can date.
+_KNOWN_START = re.compile(
+    r"(?:effective\s+date|date\s+(?:hereof|of\s+(?:this|the)\s+(?:agreement|document|contract)|"
+    r"(?:and\s+year\s+)?(?:first\s+)?(?:above\s+)?(?:written|set\s+forth|stated)|of\s+(?:the\s+)?(?:execution|signature|signing))|"
+    r"execution|signature|commencement\s+date|start\s+date|signing|this\s+agreement|such\s+date|"
+    r"the\s+date\s+(?:of\s+)?(?:this|the)\s+agreement|agreement\s+date)",
+    re.IGNORECASE,
+)
+_RENEWAL_LEAD = re.compile(
+    r"\b(?:additional|successive|renewal|further|extended|extension|another)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+)
+_ANNIVERSARY = re.compile(
+    rf"\b(?P<nth>{ORDINAL_WORD}|\d{{1,2}}\s?(?:st|nd|rd|th)|{WORD_NUMBER}\s*(?:\(\s*\d{{1,2}}\s*\))?[\s-]*years?)\s*"
+    r"(?:\(\s*\d{1,2}\s?(?:st|nd|rd|th)?\s*\)\s*)?anniversary\s+(?:date\s+)?of\s+"
+    r"(?:the\s+)?(?P<what>effective\s+date|date\s+(?:hereof|of\s+this\s+agreement)|execution|commencement\s+date|this\s+agreement)",
+    re.IGNORECASE,
+)
+_TERM_DURATION_LEAD = re.compile(
+    r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,3}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
+    r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
+    r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
+    r"\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\b(?:on|until|through)\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
+    r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TermFinding:
+    window: Window
+    expiry: date | None
+    perpetual: bool
+    duration: Duration | None
+    start_what: str | None  # what the term runs from, when it is not a date
+    start_date: date | None
+    event: bool  # the term ends on an event the text does not date
+    score: float
+    day_before: bool = False  # "the day prior to the fourth anniversary"
+
+
+def _anniversary_number(text: str) -> int | None:
+    """ "fifth" -> 5, "5th" -> 5, "five (5) year" -> 5."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group(0))
+    ordinal = ordinal_to_int(text)
+    if ordinal is not None:
+        return ordinal
+    return words_to_int(re.sub(r"[\s-]*years?$", "", text, flags=re.IGNORECASE))
+
+
+def _is_term_length(window: Window, found: DurationMatch) -> bool:
+    lead = window.text[max(0, found.start - window.start - 80) : found.start - window.start]
+    return _TERM_DURATION_LEAD.search(lead) is not None
+
+
+def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
+    text = window.text
+    about = _ABOUT_TERM.search(text)
+    if about is None:
+        return None
+    end_date: date | None = None
+    start_date: date | None = None
+    for found in find_dates(doc.text, window.start, window.end):
+        lead = doc.text[max(window.start, found.start - 70) : found.start]
+        if found.value is not None and _END_DATE_LEAD.search(lead):
+            end_date = found.value
+            break
+        if found.value is not None and _START_DATE_LEAD.search(lead):
+            start_date = start_date or found.value
+    duration: Duration | None = None
+    duration_end = window.start
+    for found_duration in find_durations(doc.text, window.start, window.end):
+        tail = doc.text[found_duration.end : min(window.end, found_duration.end + 60)]
+        lead = doc.text[max(window.start, found_duration.start - 40) : found_duration.start]
+        if _POST_TERM.match(tail) or found_duration.duration.business or found_duration.duration.unit == "hour":
+            continue  # "for two years after termination" is a survival period, not the term
+        if _RENEWAL_LEAD.search(lead) or re.match(r"[\s,]*(?:prior\s+to|before|in\s+advance)", tail, re.IGNORECASE):
+            continue  # a renewal length or a notice period
+        if _is_term_length(window, found_duration):
+            duration = found_duration.duration
+            duration_end = found_duration.end
+            break
+    start_what: str | None = None
+    anchor = _START_ANCHOR.search(text)
+    if anchor:
+        start_what = anchor.group("what").lower()
+    elif duration is not None:
+        # "fifteen (15) years after the project's in-service date": the term runs from an event the text
+        # does not date, so its end cannot be computed (never from the effective date by default).
+        event_start = re.match(
+            r"[\s,]*(?:\([^)]*\)\s*)?(?:after|following|from|commencing\s+(?:on|upon)|beginning\s+(?:on|upon)|of)\s+(?:the\s+)?(?P<event>[^,.;]{3,60})",
+            doc.text[duration_end : min(window.end, duration_end + 90)],
+            re.IGNORECASE,
+        )
+        if (
+            event_start
+            and not _KNOWN_START.match(event_start.group("event"))
+            and find_dates(event_start.group("event")) == []
+        ):
+            start_what = "event: " + event_start.group("event").strip()
+    day_before = False
+    anniversary = _ANNIVERSARY.search(text)
+    if anniversary and duration is None and end_date is None:
+        nth_text = anniversary.group("nth")
+        nth = _anniversary_number(nth_text)
+        if nth:
+            duration = Duration(amount=nth, unit="year")
+            start_what = anniversary.group("what").lower()
+            start_date = None  # the anniversary names its own starting point
+            day_before = (
+                re.search(
+                    r"\bday\s+(?:prior\s+to|before|preceding)\s+(?:the\s+)?$",
+                    text[: anniversary.start()],
+                    re.IGNORECASE,
+                )
+                is not None
+            )
+    perpetual = bool(_PERPETUAL.search(text)) and end_date is None and duration is None
+    event = end_date is None and duration is None and not perpetual and _EVENT_END.search(text) is not None
+    if end_date is None and duration is None and not perpetual and not event:
+        return None
+    lowered = text.lower()
+    heading = doc.heading_at(window.hit)
+    score = 1.0 if (end_date or duration or perpetual) else 0.3
+    if re.search(r"\b(?:during|throughout)\s+the\s+term\b|post-term", lowered):
+        score -= 1.0
+    if re.search(r"\b(?:the|this|initial)\s+\"?term\b|term\s+of\s+this", lowered):
+        score += 1.0
+    if "term" in heading or "duration" in heading or "expir" in heading:
+        score += 1.5
+    if re.search(r"\brenew\w*", lowered):
+        score -= 0.3
+    if re.search(
+        r"\b(?:licen[cs]e\s+(?:granted|shall)|warrant\w*|confidential\w*|non-?compet\w*|royalt\w*|survive)", lowered
+    ) and not re.search(r"\bthis\s+agreement\b", lowered):
+        score -= 1.0
+    if re.search(r"\bmay\s+terminate\b|\bbreach\w*|\bcure\w*|prior\s+to\s+(?:the\s+)?(?:expiration|end)\b", lowered):
+        score -= 0.8
+    return TermFinding(
+        window=window,
+        expiry=end_date,
+        perpetual=perpetual,
+        duration=duration,
+        start_what=start_what,
+        start_date=start_date,
+        event=event,
+        score=score,
+        day_before=day_before,
+    )
+
+
+_DEFINED_END = re.compile(
+    r"\b(?:Expiration|Termination|Expiry|End)\s+Date\"?\s*(?::|shall\s+mean|means|shall\s+be|is)\s*(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _defined_end_date(doc: Document) -> TermFinding | None:
+    """'"Expiration Date" means March 31, 2020' / 'Termination Date: December 31, 2023'."""
+    for defined in doc.matches(keywords(r"(?:expiration|termination|expiry|end)\s+date"), _DEFINED_END):
+        dates = find_dates(doc.text, defined.end(), min(len(doc.text), defined.end() + 40))
+        if dates and dates[0].value is not None and dates[0].start - defined.end() < 8:
+            window = doc.sentence_window(defined.start())
+            return TermFinding(
+                window=window,
+                expiry=dates[0].value,
+                perpetual=False,
+                duration=None,
+                start_what=None,
+                start_date=None,
+                event=False,
+                score=3.0,
+            )
+    return None
+
+
+def find_term(doc: Document) -> TermFinding | None:
+    best: TermFinding | None = _defined_end_date(doc)
+    for window in doc.windows(_TERM_TRIGGER):
+        finding = _analyse_term_window(doc, window)
+        if finding is not None and (best is None or finding.score > best.score):
+            best = finding
+    return best

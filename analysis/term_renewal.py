@@ -1,0 +1,388 @@
+"""Renewal: whether the contract renews by itself, for how long, and the notice that stops it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.context import Document, Window, keywords
+from analysis.durations import Duration, find_durations, same_length
+
+# --- renewal ---------------------------------------------------------------------------------------------
+
+_RENEWAL_TRIGGER = keywords(
+    "renew",
+    "tacit",
+    "automatic",
+    "thereafter",
+    r"month[\s-]+to[\s-]+month",
+    "extend",
+    "extension",
+    r"year[\s-]+to[\s-]+year",
+    "successive",
+    "continue",
+    "indefinitely",
+)
+_AUTOMATIC = re.compile(
+    r"\b(?:automatic\w*|shall\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|will\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|"
+    r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|year[\s-]+to[\s-]+year|"
+    r"(?:renew|extend)\w*\s+(?:for|on)\s+(?:an?\s+)?(?:additional|successive|further|subsequent|consecutive)|"
+    r"unless\s+(?:either|one|a|any)\s+(?:party|of\s+the\s+parties)|unless\s+(?:written\s+)?notice)",
+    re.IGNORECASE,
+)
+_OPTIONAL = re.compile(
+    r"\b(?:may\s+(?:be\s+)?(?:renew|extend)\w*|option\s+to\s+(?:renew|extend)|right\s+to\s+(?:renew|extend)|"
+    r"mutual\w*\s+(?:written\s+)?(?:agree|consent)\w*|upon\s+(?:the\s+)?mutual|if\s+(?:both|the)\s+parties\s+agree|"
+    r"by\s+mutual|subject\s+to\s+(?:the\s+)?(?:mutual\s+)?(?:written\s+)?agreement)",
+    re.IGNORECASE,
+)
+_NOT_RENEWAL = re.compile(
+    r"\b(?:renewal\s+of\s+(?:the\s+|any\s+|such\s+|its\s+)?(?:licen|registr|patent|trademark|insurance|polic|permit|lease|domain)|"
+    r"renewal\s+(?:fees?|premium|rate|pricing|price)|extension\s+of\s+(?:time|credit)|extended\s+warranty|"
+    r"extend(?:s|ed)?\s+(?:to|beyond)\s+(?:any|all|its|their|the\s+(?:affiliates|subsidiaries))|"
+    r"(?:patent|registration|trademark|licen[cs]e)s?\s+(?:renewal|extension))",
+    re.IGNORECASE,
+)
+_RENEWAL_LENGTH_LEAD = re.compile(
+    r"(?:\b(?:additional|successive|further|subsequent|consecutive|renewal|extension|extended|one\s+or\s+more|"
+    r"periods?\s+of|terms?\s+of|for|of|another)\s+(?:an?\s+)?(?:additional\s+|successive\s+|further\s+|"
+    r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*)$",
+    re.IGNORECASE,
+)
+_SAME_AS_PREVIOUS = re.compile(
+    r"\b(?:(?:of\s+)?the\s+same\s+(?:duration|length)|equal\s+(?:in\s+(?:duration|length)\s+)?to\s+the\s+(?:initial|previous|then|original)|"
+    r"same\s+(?:duration|length|period)\s+as\s+the\s+(?:initial|original|previous))",
+    re.IGNORECASE,
+)
+_INDEFINITE_RENEWAL = re.compile(
+    r"\b(?:thereafter|after\s+that|afterwards?)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party)|"
+    r"\bindefinitely\s+after",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RenewalFinding:
+    window: Window
+    automatic: bool
+    mutual: bool  # renews only if both parties agree at the time
+    term: Duration | None
+    perpetual: bool
+    same_as_initial: bool
+    score: float
+
+
+def _renewal_length(doc: Document, window: Window, start: int) -> Duration | None:
+    """The length of each renewal, read after the renewal wording starting at `start`."""
+    for found in find_durations(doc.text, start, window.end):
+        lead = doc.text[max(window.start, found.start - 60) : found.start]
+        tail = doc.text[found.end : min(window.end, found.end + 40)]
+        if re.match(
+            r"[\s'’]*(?:s\s+)?(?:prior|before|in\s+advance|advance|written\s+notice|notice|of\s+(?:prior\s+)?(?:written\s+)?notice)",
+            tail,
+            re.IGNORECASE,
+        ):
+            continue  # "ninety (90) days prior written notice"
+        if re.search(
+            r"\b(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|within|minimum\s+of)\s+$",
+            lead,
+            re.IGNORECASE,
+        ):
+            continue
+        if _RENEWAL_LENGTH_LEAD.search(lead) or re.match(
+            r"[\s-]*(?:periods?|terms?|renewal|extension|increments?)", tail, re.IGNORECASE
+        ):
+            return found.duration
+    rest = doc.text[start : window.end]
+    if re.search(
+        r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\s+(?:basis|periods?|renewals?|terms?)\b|\bannually\b|\b(?:each|every)\s+year\b|"
+        r"\b(?:an?\s+)(?:additional|further|successive|subsequent)\s+year\b|"
+        r"\bfor\s+(?:an?\s+)?(?:additional|further|successive)\s+years?\b|\bautomatic\s+annual\b",
+        rest,
+        re.IGNORECASE,
+    ):
+        return Duration(amount=1, unit="year")
+    if re.search(
+        r"\bmonth[\s-]+to[\s-]+month\b|\bmonthly\s+basis\b|\b(?:each|every)\s+month\b|"
+        r"\b(?:an?\s+)(?:additional|further|successive|subsequent)\s+month\b",
+        rest,
+        re.IGNORECASE,
+    ):
+        return Duration(amount=1, unit="month")
+    return None
+
+
+# Renewal of this agreement (not of a licence, a lease, a purchase order, an offering or a deadline).
+_RENEWS = re.compile(
+    r"\b(?:automatic\w*\s+(?:be\s+)?(?:\w+\s+)?(?:renew|extend|continu)\w*|(?:renew|extend|continu)\w*\s+automatically|"
+    r"(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:automatically\s+)?(?:renew|extend)(?:s|ed|al)?\b(?!\s+(?:until|from|to|through|beyond|upon|the\s+time))|"
+    r"(?:renew\w*|extend\w*|continue\w*)\s+(?:\w+\s+){0,5}?(?:thereafter\s+)?(?:for|on|by)\s+(?:an?\s+|one\s+or\s+more\s+)?"
+    r"(?:additional|successive|further|subsequent|consecutive|another|renewal|like|similar|identical)|"
+    r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,3}?(?:for|on|by)\s+(?:an?\s+)?annual|"
+    r"(?:renew\w*|extend\w*)\s+(?:for|on|by)\s+(?:an?\s+)?(?:\w+\s+)?(?:\(\d+\)\s+)?(?:years?|months?|periods?|terms?)\b|"
+    r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|"
+    r"year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|successive\s+(?:\w+\s+){0,3}?(?:terms?|periods?)|"
+    r"\"(?:renewal|extension|extended|additional)\s+(?:term|period)\"|"
+    r"(?:option|right)\s+to\s+(?:\w+\s+)?(?:renew|extend)|option\s+to\s+continue\s+(?:the|this)\s+(?:\w+\s+)?(?:relationship|agreement|term)|tacit\w*\s+(?:renew|extend)\w*|(?:renew|extend)\w*\s+tacit\w*|"
+    r"annually\s+renew|may\b[^.;]{0,200}?\b(?:renew|extend)\s+(?:this|the)\s+(?:agreement|initial\s+term|term)|"
+    r"(?:thereafter|after\s+that)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party))",
+    re.IGNORECASE,
+)
+_MUTUAL = re.compile(
+    r"\b(?:mutual\w*|both\s+parties|(?:the\s+)?parties\s+(?:may\s+|shall\s+)?(?:so\s+)?(?:agree|consent)|by\s+(?:written\s+)?agreement|"
+    r"agreed\s+(?:upon\s+)?(?:to\s+)?in\s+writing|agree\s+in\s+writing|unless\s+(?:renewed|extended)\b)",
+    re.IGNORECASE,
+)
+_UNILATERAL = re.compile(
+    r"\b(?:option|right\s+to|by\s+(?:written\s+)?notice|at\s+its\s+(?:sole\s+)?(?:option|discretion)|may\s+elect)\b",
+    re.IGNORECASE,
+)
+# Periods that "extend" or run "successively" without being a renewal of the agreement.
+_NOT_THIS_RENEWAL = re.compile(
+    r"(?:calendar|fiscal|contract|lease)\s+(?:quarter|year|month)\"?\s+(?:shall\s+)?means?|force\s+majeure|act\s+of\s+god|"
+    r"beyond\s+(?:its|the|their)\s+(?:reasonable\s+)?control|time\s+(?:required\s+)?(?:for|of)\s+performance|standstill|"
+    r"\bhas\s+the\s+meaning\b|\bnothing\b[^.;]{0,60}\b(?:extend|renew)|\bshall\s+not\s+cause\b",
+    re.IGNORECASE,
+)
+_ABOUT_AGREEMENT = re.compile(
+    r"\b(?:agreement|contract|terms?|initial\s+period|attachment|addendum|arrangement|appointment|franchise|"
+    r"order\s+form|statement\s+of\s+work|sow|schedule|subscription|licen[cs]e\s+term)\b",
+    re.IGNORECASE,
+)
+
+
+_NO_AUTOMATIC_RENEWAL = re.compile(
+    r"\bno\s+automatic\s+(?:renewal|extension)|\b(?:shall|will|does)\s+not\s+(?:be\s+)?(?:automatically\s+)?(?:renew|extend)\w*|"
+    r"\bnot\s+(?:be\s+)?(?:renewed|extended)\s+automatically|"
+    r"\bneither\s+party\s+is\s+(?:obliged|obligated|required)\s+to\s+(?:agree\s+to\s+)?(?:a\s+|any\s+)?renew|"
+    r"\bmay\s+be\s+(?:renewed|extended)\s+only\b|\bnot\s+renew\s+by\s+operation\s+of\s+law",
+    re.IGNORECASE,
+)
+
+
+_SUBJECT_BEFORE = re.compile(
+    r"\b(?:agreement|contract|term|order\s+form|appointment|statement\s+of\s+work|sow|licen[cs]e)\b[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+
+
+def _renews_this_agreement(text: str, renews: re.Match[str]) -> bool:
+    """Whether a renewal phrase is about the agreement ("this Agreement shall be extended"), not about a
+    status, a period or a deadline ("the time for performance shall be extended")."""
+    if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
+        return False
+    phrase = renews.group(0).lower()
+    if phrase.startswith(("shall", "will")) and "automatic" not in phrase:
+        return _SUBJECT_BEFORE.search(text, max(0, renews.start() - 80), renews.start()) is not None
+    return True
+
+
+# "will automatically renew ... unless notice that this Agreement will not be renewed": still automatic.
+_POSITIVE_AUTOMATIC = re.compile(
+    r"(?<!not )(?<!no )(?:automatically\s+(?:be\s+)?(?:renew|extend)|(?:renew|extend)\w*\s+automatically)",
+    re.IGNORECASE,
+)
+
+
+def find_no_automatic_renewal(doc: Document) -> Window | None:
+    """A sentence saying the contract does not renew by itself ("there shall be no automatic renewal")."""
+    for window in doc.windows(_RENEWAL_TRIGGER):
+        if (
+            _NO_AUTOMATIC_RENEWAL.search(window.text)
+            and _ABOUT_AGREEMENT.search(window.text)
+            and not _POSITIVE_AUTOMATIC.search(window.text)
+        ):
+            return window
+    return None
+
+
+def find_renewal(doc: Document) -> RenewalFinding | None:
+    best: RenewalFinding | None = None
+    for window in doc.windows(_RENEWAL_TRIGGER):
+        text = window.text
+        renews = next((m for m in _RENEWS.finditer(text) if _renews_this_agreement(text, m)), None)
+        if renews is None:
+            continue
+        if _NOT_RENEWAL.search(text) and not re.search(r"\bterm\b", text, re.IGNORECASE):
+            continue
+        if _NO_AUTOMATIC_RENEWAL.search(text) and not _POSITIVE_AUTOMATIC.search(text):
+            continue  # "may be renewed only by mutual written agreement; there shall be no automatic renewal"
+        automatic = _AUTOMATIC.search(text) is not None and not _OPTIONAL.search(text)
+        if re.search(r"automatic", text, re.IGNORECASE):
+            automatic = True
+        mutual_only = not automatic and _MUTUAL.search(text) is not None and not _UNILATERAL.search(text)
+        if mutual_only:
+            continue  # renewal only if both parties later agree: not a renewal term the contract grants (measured)
+        if _NOT_THIS_RENEWAL.search(text):
+            continue
+        indefinite_match = _INDEFINITE_RENEWAL.search(text)
+        # "continues thereafter until terminated" renews only if a fixed first term precedes it (in this
+        # sentence, or in the previous one when this one opens with "Thereafter").
+        indefinite = (
+            indefinite_match is not None
+            and re.search(
+                r"initial\s+(?:term|period)|\b(?:years?|months?)\b|\d|^\W*(?:thereafter|after\s+the\s+initial)",
+                text[: indefinite_match.start() + 12],
+                re.IGNORECASE,
+            )
+            is not None
+        )
+        length = _renewal_length(doc, window, window.start + renews.start())
+        same = _SAME_AS_PREVIOUS.search(text) is not None
+        score = 1.0 + (1.0 if automatic else 0.0) + (1.0 if length else 0.0) + (0.5 if indefinite else 0.0)
+        heading = doc.heading_at(window.hit)
+        if "term" in heading or "renew" in heading:
+            score += 1.0
+        if re.search(r"\b(?:this\s+agreement|the\s+(?:initial\s+)?term)\b", text, re.IGNORECASE):
+            score += 0.5
+        finding = RenewalFinding(
+            window=window,
+            automatic=automatic,
+            mutual=mutual_only,
+            term=length,
+            perpetual=indefinite and length is None,
+            same_as_initial=same,
+            score=score,
+        )
+        if best is None or finding.score > best.score:
+            best = finding
+    return best
+
+
+# --- notice period to stop renewal -------------------------------------------------------------------
+
+_NOTICE_TRIGGER = keywords("notice", "notif", r"prior\s+to\s+the\s+(?:end|expir)")
+_BEFORE_WORDS = re.compile(
+    r"^[\s'’)]*(?:s\s+)?(?:\(\s*\d+\s*\)\s*)?(?:calendar\s+)?(?:or\s+more\s+)?(?:prior|before|in\s+advance|preceding|"
+    r"ahead|advance|written|notice|of\s+(?:written\s+|prior\s+)*notice)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NoticeFinding:
+    window: Window
+    period: Duration | None  # None: the clause exists but its period is redacted or left blank
+    score: float
+    confidence: float
+
+
+_NON_RENEWAL = re.compile(
+    r"non-?\s?renew\w*|not\s+(?:to\s+)?(?:renew|extend|continue)\b|intention\s+not\s+to|"
+    r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
+    r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at|as\s+of|upon))\s+(?:the\s+)?(?:end|expir\w*)|"
+    r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
+    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b",
+    re.IGNORECASE,
+)
+_TERMINATES = re.compile(r"\bterminat\w*|\bcancel\w*|\bnotice\s+of\s+termination", re.IGNORECASE)
+_END_OF_TERM = re.compile(
+    r"(?:end|expir\w*|conclusion|close)\s+of\s+(?:the\s+|such\s+|any\s+|each\s+|its\s+)?(?:then[\s-]+(?:current|existing|applicable)\s+|"
+    r"initial\s+|renewal\s+|current\s+|applicable\s+|relevant\s+|respective\s+|extended\s+|original\s+)?(?:term|initial\s+period|renewal\s+period|extension\s+period)\b|"
+    r"(?:end|expir\w*)\s+of\s+(?:this|the)\s+agreement|"
+    r"anniversary|renewal\s+date|expiry\s+date|expiration\s+date|then[\s-]+current\s+term",
+    re.IGNORECASE,
+)
+_EVERGREEN = re.compile(
+    r"\b(?:continue|remain)\w*\b[^.;]{0,60}?\buntil\s+(?:terminated|either|one|any)\b|"
+    r"\bindefinitely\b[^.;]{0,40}\buntil\b|\bmonth[\s-]+to[\s-]+month\b",
+    re.IGNORECASE,
+)
+# Notice to exercise an option to renew is not notice that stops a renewal.
+_EXERCISE = re.compile(
+    r"(?:election|elect|elects|wish\w*|desire\w*|intend\w*|option|seek\w*)\s+(?:\w+\s+){0,2}?to\s+(?:renew|extend)|"
+    r"to\s+exercise|may\b[^.;]{0,200}?\bextend\s+(?:this|the)\b|so\s+extend|mutual\w*|at\s+its\s+(?:sole\s+)?option",
+    re.IGNORECASE,
+)
+_UNSTATED_PERIOD = re.compile(
+    r"\[[^\]]{0,12}\]\s*(?:days?\s+)?(?:prior|before|in\s+advance)|_{3,}\s*(?:days?\s+)?(?:prior|before)", re.IGNORECASE
+)
+_FOR_CAUSE = re.compile(r"\b(?:breach\w*|default\w*|cure\w*|insolven\w*|bankrupt\w*|force\s+majeure)\b", re.IGNORECASE)
+_NOT_AGREEMENT_NOTICE = re.compile(
+    r"\b(?:polic(?:y|ies)|insur\w*|charges|fees|prices?|patent|application)\b", re.IGNORECASE
+)
+_AT_LEAST = re.compile(
+    r"\b(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|not\s+later\s+than|minimum\s+of)\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[NoticeFinding]:
+    """The notice period that stops a renewal (best first); more than one only if the text contradicts itself."""
+    windows: list[Window] = []
+    if renewal is not None and not renewal.mutual:
+        windows.append(renewal.window)
+        # The notice requirement often follows in the next sentence.
+        index = doc.sentences.index_at(renewal.window.end)
+        if index + 1 < len(doc.sentences.starts):
+            windows.append(doc.sentence_window(doc.sentences.starts[index + 1]))
+    windows.extend(doc.windows(_NOTICE_TRIGGER))
+    best: NoticeFinding | None = None
+    found_all: list[NoticeFinding] = []
+    for rank, window in enumerate(windows):
+        text = window.text
+        non_renewal = _NON_RENEWAL.search(text) is not None
+        follows_renewal = rank < 2 and renewal is not None and not renewal.mutual
+        if not (non_renewal or follows_renewal):
+            continue
+        terminates = _TERMINATES.search(text) is not None
+        end_of_term = _END_OF_TERM.search(text) is not None
+        evergreen = _EVERGREEN.search(text) is not None
+        if _EXERCISE.search(text) and not non_renewal:
+            continue
+        if _NOT_AGREEMENT_NOTICE.search(text) and not follows_renewal:
+            continue
+        if _FOR_CAUSE.search(text) and not (non_renewal or follows_renewal):
+            continue  # termination for breach, insolvency or force majeure
+        # Notice that ends an evergreen term or cancels "at the end of the term" without any renewal wording
+        # was measured to be mostly something else (termination for convenience): left out.
+        if not (
+            non_renewal
+            or (follows_renewal and (terminates or end_of_term or re.search(r"\bnoti(?:ce|f)", text, re.IGNORECASE)))
+        ):
+            continue
+        for found in find_durations(doc.text, window.start, window.end):
+            tail = doc.text[found.end : min(window.end, found.end + 40)]
+            lead = doc.text[max(window.start, found.start - 50) : found.start]
+            if not (_BEFORE_WORDS.match(tail) or _AT_LEAST.search(lead)):
+                continue
+            if re.match(r"[\s-]*(?:periods?|terms?)\b", tail, re.IGNORECASE) or found.duration.unit == "hour":
+                continue
+            score = 2.0 if follows_renewal else 1.0
+            if non_renewal:
+                score += 1.5
+            if re.search(r"renew|extend|extension", text, re.IGNORECASE):
+                score += 1.0
+            if end_of_term:
+                score += 0.5
+            if terminates and (end_of_term or evergreen):
+                score += 1.0
+            if non_renewal:
+                confidence = 0.95 if follows_renewal else 0.9
+            elif follows_renewal:
+                confidence = 0.85
+            else:
+                confidence = 0.7 if end_of_term else 0.65
+            finding = NoticeFinding(window=window, period=found.duration, score=score, confidence=confidence)
+            found_all.append(finding)
+            if best is None or finding.score > best.score:
+                best = finding
+            break
+        else:
+            if non_renewal and (follows_renewal or renewal is not None) and _UNSTATED_PERIOD.search(text):
+                # "notice of non-renewal [***] prior to the end of the term": the clause, without its period.
+                finding = NoticeFinding(window=window, period=None, score=2.0, confidence=0.5)
+                if best is None:
+                    best = finding
+    if best is None or best.score < 2.0:
+        return []
+    # Another non-renewal notice clause with a different period contradicts the first: report both.
+    chosen = [best]
+    for finding in found_all:
+        if (
+            finding.period is not None
+            and finding.score >= max(2.0, best.score - 1.0)
+            and not any(kept.period is None or same_length(finding.period.iso, kept.period.iso) for kept in chosen)
+        ):
+            chosen.append(finding)
+    return chosen

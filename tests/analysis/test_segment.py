@@ -1,0 +1,100 @@
+"""Clause segmentation: numbers, headings, nesting, and the layout of text extracted from filings."""
+
+from __future__ import annotations
+
+from analysis.segment import segment
+
+NUMBERED = """MASTER SERVICES AGREEMENT
+
+1. Definitions
+1.1 "Services" means the services in Schedule 1.
+1.2 "Fees" means the fees in Schedule 2.
+
+12. Term and Termination
+12.1 Term. This Agreement starts on the Effective Date.
+12.2 Termination for Convenience
+Either party may terminate this Agreement on sixty (60) days' notice.
+(a) Notice must be in writing.
+(b) Notice must be signed.
+12.3 Effect of Termination. Fees accrued remain payable.
+"""
+
+
+def test_numbers_headings_and_levels() -> None:
+    clauses = segment(NUMBERED).clauses
+    summary = [(c.number, c.heading, c.level) for c in clauses]
+    assert summary == [
+        ("1", "Definitions", 0),
+        ("1.1", None, 1),
+        ("1.2", None, 1),
+        ("12", "Term and Termination", 0),
+        ("12.1", "Term", 1),
+        ("12.2", "Termination for Convenience", 1),
+        ("12.2(a)", None, 2),
+        ("12.2(b)", None, 2),
+        ("12.3", "Effect of Termination", 1),
+    ]
+
+
+def test_sections_nest_and_end_where_the_next_one_starts() -> None:
+    clauses = {c.number: c for c in segment(NUMBERED).clauses}
+    assert NUMBERED[clauses["12.2"].start :].startswith("12.2 Termination for Convenience")
+    assert clauses["12.2"].end == clauses["12.3"].start
+    assert clauses["12"].end == len(NUMBERED)
+    assert clauses["12"].start < clauses["12.2(a)"].start < clauses["12.2(a)"].end <= clauses["12.2"].end
+
+
+def test_locate_gives_the_innermost_section_and_nearest_heading() -> None:
+    segmentation = segment(NUMBERED)
+    position = NUMBERED.index("sixty (60)")
+    assert segmentation.locate(position) == ("12.2", "Termination for Convenience")
+    assert segmentation.locate(NUMBERED.index("Notice must be signed")) == ("12.2(b)", "Termination for Convenience")
+    assert segmentation.locate(NUMBERED.index("MASTER")) == (None, None)
+    assert segmentation.headings(position) == ["Termination for Convenience", "Term and Termination"]
+
+
+def test_section_and_article_keywords() -> None:
+    text = (
+        "ARTICLE VII\nTERM AND TERMINATION\n\nSection 7.1 Term. The term is two years.\n\n"
+        "Section 7.2. Renewal. It renews.\n\nARTICLE VIII\nGENERAL\n\nSection 8.1 Notices. In writing.\n"
+    )
+    clauses = segment(text).clauses
+    assert [(c.number, c.heading, c.level) for c in clauses] == [
+        ("VII", "TERM AND TERMINATION", 0),
+        ("7.1", "Term", 2),
+        ("7.2", "Renewal", 2),
+        ("VIII", "GENERAL", 0),
+        ("8.1", "Notices", 2),
+    ]
+    assert clauses[0].end == clauses[3].start
+
+
+def test_filing_layout_with_sections_after_runs_of_spaces() -> None:
+    text = (
+        'the parties agree as follows:   1. Definitions:   1.1 "Product" means the goods.   '
+        "13. Term.    13.1 The initial term of this Agreement shall be five (5) years.   14. Insurance. Each party..."
+    )
+    clauses = segment(text).clauses
+    assert [(c.number, c.heading) for c in clauses] == [
+        ("1", "Definitions"),
+        ("1.1", None),
+        ("13", "Term"),
+        ("13.1", None),
+        ("14", "Insurance"),
+    ]
+
+
+def test_sub_clause_after_a_number() -> None:
+    clauses = segment("7.1(a) Fees are due monthly.\n7.1(b) Taxes are extra.\n").clauses
+    assert [(c.number, c.level) for c in clauses] == [("7.1(a)", 2), ("7.1(b)", 2)]
+
+
+def test_figures_and_sentences_are_not_sections() -> None:
+    text = "Payment is due within\n30 days of invoice.\nThe fee is $5.00 per unit.\n2004 was a good year.\n"
+    assert segment(text).clauses == []
+
+
+def test_empty_text() -> None:
+    segmentation = segment("")
+    assert segmentation.clauses == []
+    assert segmentation.locate(0) == (None, None)
