@@ -198,7 +198,6 @@ _ADJECTIVES = {
 }
 
 _NAMES = {name: name for name in (*_US_STATES, *_CANADA, *_OTHER_REGIONS, *_COUNTRIES)} | _ALIASES
-US_STATES = frozenset(_US_STATES)
 
 
 def _pattern(names: list[str]) -> str:

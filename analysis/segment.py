@@ -35,7 +35,6 @@ _SMALL_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "under"}
     | {"upon", "with", "without", "its"}
 )
-_ROMAN = re.compile(r"^[IVXLC]+$")
 # A heading on a line of its own after the number ("ARTICLE VII\nTERM AND TERMINATION").
 _NEXT_LINE_HEADING = re.compile(r"[ ]*\n[ \n]{0,4}(?P<text>[A-Z][A-Z ,&/'-]{2,60}[A-Z])[ ]*(?=\n)")
 

@@ -227,7 +227,13 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
             )
             is not None
         )
-        length = _renewal_length(doc, window, window.start + renews.start())
+        # "continues thereafter until terminated": an open-ended renewal has no length of its own.
+        open_ended = (
+            indefinite
+            and re.match(r"(?:thereafter|after\s+that)\b", renews.group(0), re.IGNORECASE) is not None
+            and not re.search(r"(?:month|year)[\s-]+to[\s-]+(?:month|year)|successive|renew\w*\s+(?:for|on)", text, re.IGNORECASE)
+        )
+        length = None if open_ended else _renewal_length(doc, window, window.start + renews.start())
         same = _SAME_AS_PREVIOUS.search(text) is not None
         score = 1.0 + (1.0 if automatic else 0.0) + (1.0 if length else 0.0) + (0.5 if indefinite else 0.0)
         heading = doc.heading_at(window.hit)

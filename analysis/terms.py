@@ -8,9 +8,15 @@ from analysis.context import Document
 from analysis.models import KeyTerm
 from analysis.parties import parties
 from analysis.term_clauses import CLAUSE_EXTRACTORS
+from analysis.term_law import governing_law
 from analysis.term_lifecycle import lifecycle_terms
 
-EXTRACTORS: tuple[Callable[[Document], list[KeyTerm]], ...] = (parties, lifecycle_terms, *CLAUSE_EXTRACTORS)
+EXTRACTORS: tuple[Callable[[Document], list[KeyTerm]], ...] = (
+    parties,
+    lifecycle_terms,
+    governing_law,
+    *CLAUSE_EXTRACTORS,
+)
 
 
 def extract_terms(doc: Document) -> list[KeyTerm]:

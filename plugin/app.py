@@ -16,6 +16,7 @@ from plugin.audit import AuditConfigError, open_audit_sink
 from plugin.enterprise import EnterpriseControls, apply_controls, load_controls
 from plugin.reports import REPORT_URI_TEMPLATE
 from plugin.runtime import PluginIdentity, Runtime, build_tool
+from plugin.schema_cache import tool_schemas
 from plugin.scopes import ScopedMCPServer
 from plugin.settings import PluginSettings
 
@@ -57,7 +58,8 @@ def build_server(
         )
     else:
         specs = enabled_tools(runtime.settings)
-    tools = [build_tool(spec, full_name(spec), runtime) for spec in specs]
+    schemas = tool_schemas(specs)
+    tools = [build_tool(spec, full_name(spec), runtime, schemas[spec.name]) for spec in specs]
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Any]) -> AsyncIterator[dict[str, Any]]:

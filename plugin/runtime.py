@@ -312,14 +312,20 @@ def annotations_for(spec: ToolSpec[Any, Any]) -> ToolAnnotations:
     )
 
 
-def build_tool(spec: ToolSpec[Any, Any], full_name: str, runtime: Runtime) -> ClmTool:
-    metadata = FuncMetadata(arg_model=_NoArguments, output_model=spec.output_model)
+def build_tool(
+    spec: ToolSpec[Any, Any], full_name: str, runtime: Runtime, schemas: dict[str, dict[str, Any]] | None = None
+) -> ClmTool:
+    """`schemas` ({"input": ..., "output": ...}) as plugin.schema_cache gives them; generated when absent."""
+    schemas = schemas or {"input": input_schema(spec), "output": output_schema(spec)}
+    # The schema is given, not derived: ClmTool.run validates and renders itself, so the SDK needs no
+    # output adapter (building one per tool would only slow start-up).
+    metadata = FuncMetadata(arg_model=_NoArguments, output_schema=schemas["output"])
     return ClmTool(
         fn=_never_called,
         name=full_name,
         title=spec.title,
         description=spec.description,
-        parameters=input_schema(spec),
+        parameters=schemas["input"],
         fn_metadata=metadata,
         is_async=True,
         annotations=annotations_for(spec),
@@ -335,8 +341,7 @@ def input_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
 
 
 def output_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
-    schema: dict[str, Any] | None = FuncMetadata(arg_model=_NoArguments, output_model=spec.output_model).output_schema
-    assert schema is not None
+    schema: dict[str, Any] = spec.output_model.model_json_schema()
     return schema
 
 

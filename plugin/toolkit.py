@@ -31,7 +31,8 @@ MAX_TOOL_NAME = 25
 class ToolInput(BaseModel):
     """Base of every tool's arguments: unknown arguments are errors, strings are stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # defer_build: validators are built on first use, not at import (start-up stays cheap).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True)
 
 
 class AuditSummary(BaseModel):
@@ -47,7 +48,7 @@ class AuditSummary(BaseModel):
 class ToolOutput(BaseModel):
     """Base of every tool's structured result."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary()

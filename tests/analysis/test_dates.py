@@ -11,6 +11,7 @@ from analysis.dates import (
     anniversary,
     expiry_date,
     find_dates,
+    iter_anniversaries,
     parse_date,
     renewal_deadline,
     roll_forward,
@@ -177,3 +178,9 @@ def test_deadlines_that_cannot_be_determined_say_why() -> None:
     assert no_notice.notice_deadline is None and no_notice.current_term_end == date(2026, 1, 1) and no_notice.reason
     no_renewal = renewal_deadline(date(2020, 1, 1), None, Duration(amount=30, unit="day"), as_of=date(2025, 1, 1))
     assert no_renewal.current_term_end is None and no_renewal.reason
+
+
+def test_recurring_due_dates_are_counted_from_the_start_without_drift() -> None:
+    quarters = list(iter_anniversaries(date(2024, 1, 31), Duration(amount=3, unit="month"), until=date(2025, 1, 31)))
+    assert quarters == [date(2024, 4, 30), date(2024, 7, 31), date(2024, 10, 31), date(2025, 1, 31)]
+    assert list(iter_anniversaries(date(2024, 1, 1), YEAR, until=date(2024, 12, 31))) == []

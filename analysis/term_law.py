@@ -1,0 +1,140 @@
+"""Governing law: the jurisdiction whose law the contract chooses ("the laws of the State of New York")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.context import Document, Window, keywords
+from analysis.jurisdictions import (
+    ADJECTIVAL_LAW,
+    FEDERATIONS,
+    JURISDICTION,
+    JURISDICTION_UPPER,
+    adjective_jurisdiction,
+    canonical,
+)
+from analysis.models import KeyTerm, TermKind
+
+# --- governing law ----------------------------------------------------------------------------------
+
+_LAW_TRIGGER = keywords("govern", "constru", "interpret", "law", "legislation")
+_GOVERNS = re.compile(
+    r"\b(?:govern\w*|constru\w*|interpret\w*|enforced|controlled|applicable\s+law|proper\s+law|apply|applies|"
+    r"subject\s+to\s+the\s+(?:\w+\s+){0,4}laws?|in\s+accordance\s+with\s+the\s+laws?|pursuant\s+to\s+the\s+laws?)\b",
+    re.IGNORECASE,
+)
+_LAW_WORD = re.compile(r"\b(?:laws?|legislation)\b", re.IGNORECASE)
+_LAW_OF_BEFORE = re.compile(
+    r"\b(?:laws?|legislation)\s+(?:of|in|applicable\s+in|in\s+force\s+in)\s+(?:and\s+)?(?:the\s+)?"
+    r"(?:state|commonwealth|province|republic|kingdom|federal\s+republic|people's\s+republic|country|"
+    r"united\s+states\s+(?:of\s+america\s+)?and\s+(?:of\s+)?the\s+(?:state|commonwealth))?\s*(?:of\s*)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_INCORPORATION = re.compile(
+    r"\b(?:organi[sz]ed|incorporated|existing|formed|chartered|registered|corporation|company|partnership|"
+    r"resident|citizen|licensed|qualified)\b",
+    re.IGNORECASE,
+)
+_FORUM = re.compile(
+    r"\b(?:courts?|venue|jurisdiction|arbitration|tribunal|seated|located|situated|sitting|offices?|filed|brought)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int  # offset in the window text
+    end: int
+    name: str
+    adjectival: bool
+
+
+def _mentions(window: Window) -> list[_Mention]:
+    found: dict[int, _Mention] = {}
+    for pattern in (JURISDICTION, JURISDICTION_UPPER):
+        for match in pattern.finditer(window.text):
+            name = canonical(match.group(0))
+            if name is not None and match.start() not in found:
+                found[match.start()] = _Mention(match.start(), match.end(), name, adjectival=False)
+    for match in ADJECTIVAL_LAW.finditer(window.text):
+        found[match.start()] = _Mention(
+            match.start(), match.end(), adjective_jurisdiction(match.group("adjective")), True
+        )
+    return [found[key] for key in sorted(found)]
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    position = -1
+    for match in pattern.finditer(text):
+        position = match.start()
+    return position
+
+
+def _mention_score(text: str, mention: _Mention) -> float:
+    before = text[max(0, mention.start - 120) : mention.start]
+    after = text[mention.end : mention.end + 30]
+    law_before = _LAW_OF_BEFORE.search(before)
+    incorporation = _last(_INCORPORATION, before)
+    governs = _last(_GOVERNS, before)
+    law = _last(_LAW_WORD, before)
+    if incorporation > governs:
+        return 0.0  # "a company organized under the laws of Delaware"
+    forum = _last(_FORUM, before[-70:])
+    if forum >= 0 and law_before is None and not re.match(r"\s*(?:law|laws)\b", after, re.IGNORECASE):
+        return 0.0  # "the courts located in New York"
+    score = 0.0
+    if mention.adjectival or re.match(r"\s*(?:law|laws|statutes?|substantive\s+law)\b", after, re.IGNORECASE):
+        score += 2.0
+    if law_before is not None:
+        score += 2.0
+    elif law >= 0 and (
+        re.search(r"\b(?:state|commonwealth|province)\s+of\s+(?:the\s+)?$", before, re.IGNORECASE)
+        or re.match(r"(?:commonwealth|province)\s", text[mention.start : mention.end], re.IGNORECASE)
+    ):
+        score += 1.5  # "the laws of the United States and of the Commonwealth of Pennsylvania"
+    elif law >= 0 and len(before) - law < 90:
+        score += 0.5  # "the laws thereof ... the State of New York"
+    if governs >= 0:
+        score += 1.0
+    if mention.name in FEDERATIONS:
+        score -= 0.6  # "the laws of the United States and of the State of Texas": the state decides
+    return score
+
+
+def _governing_jurisdiction(doc: Document, window: Window) -> tuple[str, float] | None:
+    text = window.text
+    if not _GOVERNS.search(text) or not _LAW_WORD.search(text):
+        return None
+    best: tuple[float, int, str] | None = None
+    for mention in _mentions(window):
+        score = _mention_score(text, mention)
+        if score > 0.9 and (best is None or score > best[0]):
+            best = (score, mention.start, mention.name)
+    if best is None:
+        return None
+    score, _, name = best
+    if name == "England" and re.search(r"England\s+and\s+Wales", text, re.IGNORECASE):
+        name = "England and Wales"
+    heading = doc.heading_at(window.hit)
+    if re.search(r"\bgovern\w*|choice\s+of\s+law|applicable\s+law|\blaw\b", heading):
+        score += 1.0
+    if re.search(r"\b(?:this|the)\s+(?:agreement|contract)\b", text, re.IGNORECASE):
+        score += 0.5
+    if re.search(r"\bgovern\w*|constru\w*", text, re.IGNORECASE):
+        score += 0.5
+    return name, score
+
+
+def governing_law(doc: Document) -> list[KeyTerm]:
+    best: tuple[float, KeyTerm] | None = None
+    for window in doc.windows(_LAW_TRIGGER):
+        result = _governing_jurisdiction(doc, window)
+        if result is None:
+            continue
+        name, score = result
+        if best is not None and score <= best[0]:
+            continue
+        confidence = min(0.97, 0.4 + score / 10)
+        best = (score, doc.term(TermKind.GOVERNING_LAW, name, name, window.start, window.end, confidence))
+    return [best[1]] if best else []
