@@ -21,7 +21,7 @@ CONTRACT_STATUSES = ("draft", "in_negotiation", "pending_signature", "active", "
 
 
 class ClmModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first use
 
 
 class CounterpartyRef(ClmModel):

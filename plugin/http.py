@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
-import stamina
 
 from plugin.errors import (
     AuthenticationFailed,
@@ -145,6 +144,8 @@ class ApiSession:
         if timeout is not None and timeout <= 0:
             raise DeadlineExceeded("The tool call ran out of time before the CLM answered; try again.")
         try:
+            import stamina  # on first request: not needed to answer initialize or tools/list
+
             async for attempt in stamina.retry_context(
                 on=self._backoff,
                 attempts=attempts,

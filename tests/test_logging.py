@@ -1,0 +1,32 @@
+"""Logging: redacted JSON on stderr, and structlog only loaded once something is logged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+PROBE = """
+import asyncio, sys
+from plugin.logging import configure_logging, get_logger
+configure_logging("INFO")
+from plugin.app import build_server
+from plugin.settings import PluginSettings
+server, _ = build_server(PluginSettings(audit="off", audit_required=False))
+asyncio.run(server.list_tools())
+before = "structlog" in sys.modules
+get_logger("probe").info("hello", client_secret="s3cr3t-value", note="Bearer abcdefghijklmnop")
+print(before, "structlog" in sys.modules)
+"""
+
+
+def test_structlog_loads_on_first_event_and_logs_redacted_json_to_stderr() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.split() == ["False", "True"]  # nothing logged while building and listing tools
+    event = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert event["event"] == "hello" and event["logger_name"] == "probe" and event["level"] == "info"
+    assert "s3cr3t-value" not in proc.stderr and "abcdefghijklmnop" not in proc.stderr
