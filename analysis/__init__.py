@@ -3,7 +3,17 @@
     analysis = analyse(text)                      # clauses, key terms, obligations, warnings
     deadline = renewal_deadlines(analysis.terms, as_of=date(2025, 1, 1))
 
-Every citation satisfies `citation.quote == text[citation.start:citation.end]`.
+Every citation satisfies `citation.quote == text[citation.start:citation.end]` for the text passed in
+(invisible and bidi characters are skipped while reading, never while quoting).
+
+Values: dates ISO "YYYY-MM-DD", periods ISO 8601 ("P60D", "P1Y", "PT72H"), "true"/"false", amounts
+"USD 500000", jurisdictions by name. `UNDETERMINED` when the text states a fact but leaves its value blank,
+redacted or tied to an undated event; `PERPETUAL` when there is no fixed end. Terms of one kind come best
+first; several values of one kind mean the contract contradicts itself, and `warnings` says so.
+
+Modules: `text` (cleaning, sentences), `segment` (sections), `numbers`/`durations`/`dates` (parsing and date
+arithmetic), `term_dates`/`term_length`/`term_renewal`/`term_lifecycle`, `term_law`, `term_clauses`,
+`parties` (key terms), `obligations`, `deadlines` (renewal and expiry dates computed from key terms).
 """
 
 from __future__ import annotations

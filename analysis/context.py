@@ -87,6 +87,10 @@ class Document:
             yield self.sentence_window(at)
             found += 1
             position = max(match.end(), self.sentences.ends[self.sentences.index_at(at)])
+        if found >= limit and position < stop and trigger.search(self.lower, position, stop) is not None:
+            note = f"long document: only the first {limit} sentences of each kind of clause were examined"
+            if note not in self.warnings:
+                self.warnings.append(note)
 
     def matches(self, trigger: re.Pattern[str], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """Matches of a detailed `pattern` (on the clean text) inside the sentences a cheap `trigger` finds,

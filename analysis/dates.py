@@ -43,7 +43,9 @@ MONTH = (
 )
 # OCR in filings splits suffixes ("15t h", "1s t").
 _SUFFIX = r"(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)\b)?"
-_BLANK = r"(?:_+|\[[^\]\n]{0,12}\]|\*+)"
+# A blank to fill in: entered only at the start of a run and taken whole (possessive), so a page of
+# underscores is read once, not once per character.
+_BLANK = r"(?:(?<![_*])(?:_{1,60}+|\*{1,20}+)|\[[^\]\n]{0,12}\])"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _YEAR_OR_BLANK = rf"(?:{_YEAR}|(?P<year_blank>(?:19|20){_BLANK}))"
 _DAY = r"(?P<day>[0-3]?\d)(?!\d)"

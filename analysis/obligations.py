@@ -266,7 +266,7 @@ _IMPLIED_DUTIES: tuple[tuple[ObligationCategory, re.Pattern[str]], ...] = (
 
 
 _PASSIVE = re.compile(
-    r"\s*(?:be|are|is)\s+(?:\w+ed|paid|made|given|sent|held|kept|done|borne|shown|set)\b", re.IGNORECASE
+    r"\s*+(?:be|are|is)\s+(?:\w+ed|paid|made|given|sent|held|kept|done|borne|shown|set)\b", re.IGNORECASE
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?(?P<agent>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})")
 

@@ -20,20 +20,20 @@ _LABELLED = re.compile(
 )
 # Where a party's name ends: its description, address or defined name.
 _NAME_END = re.compile(
-    r"\s*(?:,(?=\s*(?:(?-i:[a-z0-9(\[])|$))|\((?!Pty\)|Proprietary\))|\[|;|"
+    r"(?<!\s)\s*(?:,(?=\s*(?:(?-i:[a-z0-9(\[])|$))|\((?!Pty\)|Proprietary\))|\[|;|"
     r"\ba\s+(?:[A-Z][\w.-]*\s+){0,4}(?:corporation|company|limited|partnership|llc|bank|association|"
     r"organi[sz]ation|entity|individual|resident|citizen)|\ban?\s+(?:individual|corporation|company)|\bhaving\b|"
     r"\bwith\s+(?:its|an?)\b|"
     r"\blocated\b|\bwhose\b|\bresiding\b|\bof\s+\d|\bat\s+\d|\bd/b/a\b|\bhereinafter\b|$)",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"(]|[^\x00-\x7f]))")
+_SPLIT = re.compile(r"(?<!\s)\s*(?:;\s*(?:and\s+)?|,?\s+and\s+(?=[A-Z\[\"(]|[^\x00-\x7f]))")
 _ALIAS = re.compile(r"\(\s*(?:the\s+|each\s+a\s+)?[\"']([^\"']{1,60})[\"']")
 _END_OF_PARTIES = re.compile(
     r"\b(?:WHEREAS|RECITALS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|BACKGROUND|PREAMBLE)\b|"
     r"\.\s+(?:The\s+parties|Each\s+of)|"
-    r"\n\s*(?:The\s+Parties\s+named|[^\W\d_][\w ]{0,40}\s+and\s+[^\W\d_][\w ]{0,40}\s+are\s+each)|"
-    r"\n\s*(?:\d{1,2}\.|Section\s+1|ARTICLE)\s",
+    r"\n\s*+(?:The\s+Parties\s+named|[^\W\d_][\w ]{0,40}\s+and\s+[^\W\d_][\w ]{0,40}\s+are\s+each)|"
+    r"\n\s*+(?:\d{1,2}\.|Section\s+1|ARTICLE)\s",
     re.IGNORECASE,
 )
 
@@ -97,6 +97,11 @@ _NOT_PARTY_ALIASES = re.compile(
 )
 
 
+_DESCRIPTION_START = re.compile(
+    r"\b(?:between|among|by\s+and\s+between|and)\b[:\s]*|[;)]\s*(?:and\s+)?|\n\s*|:\s*", re.IGNORECASE
+)
+
+
 def _defined_parties(doc: Document, limit: int) -> KeyTerm | None:
     """Names the preamble gives defined short names to, when no "between ... and ..." list was readable."""
     text = doc.text
@@ -109,15 +114,20 @@ def _defined_parties(doc: Document, limit: int) -> KeyTerm | None:
     for defined in _DEFINED_AS.finditer(text, 0, end):
         if _NOT_PARTY_ALIASES.match(defined.group("alias").strip()):
             continue
-        before = text[max(0, defined.start() - 120) : defined.start()]
-        trailing = _TRAILING_NAME.search(before.split("\n")[-1] if "\n" in before[-60:] else before)
-        if trailing is None:
-            continue
-        name = _name(trailing.group(1))
-        if name is None or name in names or canonical(name) is not None:
+        # The party's description runs from the previous separator to its defined name:
+        # "..., and I-ESCROW, INC., a Delaware corporation, having offices at ... ("i-Escrow")".
+        look = max(0, defined.start() - 400)
+        separators = list(_DESCRIPTION_START.finditer(text, look, defined.start()))
+        begin = separators[-1].end() if separators else look
+        description = text[begin : defined.start()]
+        name = _name(description) if len(description) < 400 else None
+        if name is None:
+            trailing = _TRAILING_NAME.search(text[max(0, defined.start() - 120) : defined.start()])
+            name = _name(trailing.group(1)) if trailing else None
+        if name is None or name in names or canonical(name) is not None or re.search(r"\d", name):
             continue
         names.append(name)
-        first = first if first is not None else defined.start() - len(before) + trailing.start(1)
+        first = first if first is not None else begin
         last = defined.end()
     if len(names) < 2 or first is None or last is None:
         return None

@@ -15,7 +15,9 @@ from analysis.models import Clause
 
 # Where a section may start: the start of the text, a new line, or a run of 3+ spaces.
 # Consumed rather than looked behind, so the engine can skip ahead to the next newline or space run.
-_LEAD = r"(?:^|\n|[ ]{3})[ ]*"
+# Possessive, and a run of spaces is entered only at its start: long runs stay linear.
+_LEAD = r"(?:^|\n|(?<![ ])[ ]{3})[ ]*+"
+_ARTICLE = re.compile(_LEAD + r"(?:ARTICLE|Article)[ ]+[IVXLC\d]")
 _HEADING_PATTERN = re.compile(
     _LEAD + r"(?P<head>(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*"
     r"(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
@@ -29,7 +31,7 @@ _HEADING_PATTERN = re.compile(
 )
 # Heading text after the number: up to a period, colon, dash, new line or run of spaces; short.
 _HEADING_TEXT = re.compile(
-    r"[ ]*[-:.\u2013\u2014]?[ ]*(?P<text>[A-Z\"'(](?:[^\n.:]|[.:](?=\S)){0,90}?)(?=[.:](?:\s|$)|\n|[ ]{3}|$)"
+    r"[ ]*+[-:.\u2013\u2014]?[ ]*+(?P<text>[A-Z\"'(](?:[^\n.:]|[.:](?=\S)){0,90}?)(?=[.:](?:\s|$)|\n|[ ]{3}|$)"
 )
 _SMALL_WORDS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "under"}
@@ -100,7 +102,7 @@ def _heading_after(text: str, position: int) -> str | None:
 
 def segment(text: str) -> Segmentation:
     """Numbered sections of `text` with headings and nesting levels. Linear in the text length."""
-    has_articles = re.search(r"(?:^|\n|[ ]{3})[ ]*(?:ARTICLE|Article)[ ]+[IVXLC\d]", text) is not None
+    has_articles = _ARTICLE.search(text) is not None
     shift = 1 if has_articles else 0
     raw: list[tuple[int, str, int, str | None]] = []  # (start, number, level, heading)
     last_base: str | None = None  # the enclosing numbered section of "(a)" items

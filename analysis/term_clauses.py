@@ -30,6 +30,7 @@ def _best(candidates: list[tuple[float, KeyTerm]]) -> list[KeyTerm]:
     return [candidates[0][1]]
 
 
+MAX_CONFLICTING = 4  # values reported for one kind when clauses contradict each other
 CONFLICT_MARGIN = 1.5  # candidates this close to the best one are operative clauses too
 
 
@@ -48,7 +49,7 @@ def _resolve(doc: Document, candidates: list[tuple[float, KeyTerm]]) -> list[Key
     for score, term in ranked[1:]:
         if score < best_score - CONFLICT_MARGIN or term.value == "true":
             continue
-        if not any(_same_value(term.value, kept.value) for kept in chosen):
+        if not any(_same_value(term.value, kept.value) for kept in chosen) and len(chosen) < MAX_CONFLICTING:
             chosen.append(term)
     if len(chosen) > 1:
         stated = "; ".join(f"{term.display} (section {term.citation.section or 'unnumbered'})" for term in chosen)

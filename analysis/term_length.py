@@ -72,7 +72,7 @@ _START_ANCHOR = re.compile(
     re.IGNORECASE,
 )
 _POST_TERM = re.compile(
-    r"[\s,]*(?:\(\d+\)\s*)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
+    r"[\s,]*+(?:\(\d+\)\s*)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
     r"(?:any\s+)?(?:the\s+)?(?:termination|expiration|expiry|end\s+of\s+the\s+term|cessation|receipt|(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?notice|"
     r"(?:written\s+)?notice)",
     re.IGNORECASE,

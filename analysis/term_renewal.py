@@ -231,7 +231,9 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
         open_ended = (
             indefinite
             and re.match(r"(?:thereafter|after\s+that)\b", renews.group(0), re.IGNORECASE) is not None
-            and not re.search(r"(?:month|year)[\s-]+to[\s-]+(?:month|year)|successive|renew\w*\s+(?:for|on)", text, re.IGNORECASE)
+            and not re.search(
+                r"(?:month|year)[\s-]+to[\s-]+(?:month|year)|successive|renew\w*\s+(?:for|on)", text, re.IGNORECASE
+            )
         )
         length = None if open_ended else _renewal_length(doc, window, window.start + renews.start())
         same = _SAME_AS_PREVIOUS.search(text) is not None
@@ -301,7 +303,8 @@ _EXERCISE = re.compile(
     re.IGNORECASE,
 )
 _UNSTATED_PERIOD = re.compile(
-    r"\[[^\]]{0,12}\]\s*(?:days?\s+)?(?:prior|before|in\s+advance)|_{3,}\s*(?:days?\s+)?(?:prior|before)", re.IGNORECASE
+    r"\[[^\]]{0,12}\]\s*(?:days?\s+)?(?:prior|before|in\s+advance)|(?<!_)_{3,}+\s*(?:days?\s+)?(?:prior|before)",
+    re.IGNORECASE,
 )
 _FOR_CAUSE = re.compile(r"\b(?:breach\w*|default\w*|cure\w*|insolven\w*|bankrupt\w*|force\s+majeure)\b", re.IGNORECASE)
 _NOT_AGREEMENT_NOTICE = re.compile(

@@ -140,9 +140,9 @@ _SECTION_START = r"(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\([a-z]{1,4}\)|[A-Z]\.|ARTI
 # section starts on a new line or after a run of spaces (the layout of text extracted from SEC filings).
 _BOUNDARY = re.compile(
     r"(?P<stop>[.!?][\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9]))"
-    r"|\n[ ]*\n(?:\s*(?:-[ ]?\d{1,3}[ ]?-|\d{1,3}|Page[ ]\d{1,3}(?:[ ]of[ ]\d{1,3})?)[ ]*\n)?\s*"
-    rf"|\n[ ]*(?={_SECTION_START})"
-    rf"|[ ]{{3,}}(?={_SECTION_START})"
+    r"|\n[ ]*+\n(?:\s*(?:-[ ]?\d{1,3}[ ]?-|\d{1,3}|Page[ ]\d{1,3}(?:[ ]of[ ]\d{1,3})?)[ ]*\n)?\s*+"
+    rf"|\n[ ]*+(?={_SECTION_START})"
+    rf"|(?<![ ])[ ]{{3,}}+(?={_SECTION_START})"
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z./]+)\.[\"')\]]?$")
 

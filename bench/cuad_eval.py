@@ -104,7 +104,8 @@ def in_holdout(name: str) -> bool:
 
 
 def gold_pieces(row: dict[str, str], category: str) -> list[str]:
-    labels = ast.literal_eval(row[category]) if row[category].strip() else []
+    raw = row.get(category, "").strip()
+    labels = ast.literal_eval(raw) if raw else []
     pieces: list[str] = []
     for label in labels:
         pieces.extend(piece.strip() for piece in str(label).split("<omitted>") if piece.strip())
@@ -364,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
                 if outcome.predicted != outcome.gold or outcome.value_correct is False:
                     handle.write(json.dumps(outcome.__dict__, ensure_ascii=False, default=str) + "\n")
 
+    print(
+        "P/R/F1: document level (clause present or not); spanP/spanR: predicted spans overlapping a labelled piece /"
+        " labelled pieces overlapped; value: comparable gold answers matched (a missing prediction is wrong), n of them"
+    )
     print_table("All contracts", outcomes)
     if args.holdout:
         print_table("Development part (4/5)", [o for o in outcomes if not in_holdout(o.contract)])

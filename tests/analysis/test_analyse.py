@@ -271,3 +271,33 @@ def test_a_600k_contract_is_analysed_with_exact_citations() -> None:
 def test_any_text_keeps_the_citation_invariant(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert_citations_hold(text, analyse(text))
+
+
+RUNS = [
+    " ",
+    "\n",
+    "\t",
+    "_",
+    "*",
+    "1",
+    "a",
+    "A",
+    ".",
+    ",",
+    "(",
+    "[",
+    '"',
+    "\u00a0",
+    "\u200b",
+    " \n",
+    "_ ",
+    "1.",
+    "(a) ",
+]
+
+
+@pytest.mark.timeout(120)  # catastrophic regex backtracking would hang here, not merely run slow
+@pytest.mark.parametrize("run", RUNS, ids=[repr(r) for r in RUNS])
+def test_long_runs_of_one_character_do_not_trigger_backtracking(run: str) -> None:
+    text = "This Agreement is dated " + run * (60_000 // len(run)) + " and governed by the laws of Delaware."
+    assert_citations_hold(text, analyse(text))
