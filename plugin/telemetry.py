@@ -13,9 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from opentelemetry import metrics, trace
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import Histogram, MeterProvider
 
 INSTRUMENTATION_NAME = "contract-intelligence"
 DURATION_METRIC = "clm.tool.duration"
@@ -38,13 +42,22 @@ class Telemetry:
         self,
         version: str,
         tracer_provider: trace.TracerProvider | None = None,
-        meter_provider: metrics.MeterProvider | None = None,
+        meter_provider: MeterProvider | None = None,
     ) -> None:
         self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, version, tracer_provider=tracer_provider)
-        meter = metrics.get_meter(INSTRUMENTATION_NAME, version, meter_provider=meter_provider)
-        self._duration = meter.create_histogram(
-            DURATION_METRIC, unit="s", description="Duration of one MCP tool call, by tool and outcome"
-        )
+        self._version = version
+        self._meter_provider = meter_provider
+        self._histogram: Histogram | None = None  # created at the first call: start-up skips the metrics API
+
+    def _duration(self) -> Histogram:
+        if self._histogram is None:
+            from opentelemetry import metrics
+
+            meter = metrics.get_meter(INSTRUMENTATION_NAME, self._version, meter_provider=self._meter_provider)
+            self._histogram = meter.create_histogram(
+                DURATION_METRIC, unit="s", description="Duration of one MCP tool call, by tool and outcome"
+            )
+        return self._histogram
 
     @contextmanager
     def tool_call(self, tool: str, request_id: str) -> Iterator[ToolCallTrace]:
@@ -66,4 +79,4 @@ class Telemetry:
                         span.set_status(Status(StatusCode.ERROR))
 
     def record_duration(self, tool: str, outcome: str, seconds: float) -> None:
-        self._duration.record(seconds, {"gen_ai.tool.name": tool, "clm.outcome": outcome})
+        self._duration().record(seconds, {"gen_ai.tool.name": tool, "clm.outcome": outcome})
