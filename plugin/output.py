@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -45,33 +44,39 @@ def money(amount: float | None, currency: str | None) -> str | None:
     return f"{currency or ''} {amount:,.0f}".strip()
 
 
-class PageCursor(BaseModel):
+class OpaqueCursor(BaseModel):
+    """A cursor a tool hands out: its state as base64url JSON. Opaque to the model, checked on the way in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(self.model_dump_json().encode()).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        try:
+            return cls.model_validate_json(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        except (binascii.Error, ValueError, ValidationError):
+            raise InvalidArgument(
+                "The cursor is not one this tool returned; call again without a cursor to start over."
+            ) from None
+
+
+class PageCursor(OpaqueCursor):
     """The plugin's own cursor: the CLM page it came from and how many rows of it were already shown.
 
     Wrapping the CLM's cursor lets a tool return fewer rows than the CLM page held (to stay inside
     the output budget) without losing or repeating a row.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     c: str | None  # the CLM cursor that produced the page (None = first page)
     s: int = 0  # rows of that page already returned
-
-    def encode(self) -> str:
-        raw = json.dumps(self.model_dump(), separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
     def decode(cls, value: str | None) -> PageCursor:
         if value is None:
             return cls(c=None)
-        try:
-            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-            cursor = cls.model_validate_json(raw)
-        except (binascii.Error, ValueError, ValidationError):
-            raise InvalidArgument(
-                "The cursor is not one this tool returned; call again without a cursor to start over."
-            ) from None
+        cursor = cls.parse(value)
         if cursor.s < 0 or cursor.s > 1000:
             raise InvalidArgument("The cursor is corrupted; call again without a cursor to start over.")
         return cursor

@@ -9,21 +9,19 @@ was reading and how many rows of that page were used, so no deadline is skipped 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
 from plugin.errors import InvalidArgument
 from plugin.inputs import CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.output import table
+from plugin.output import OpaqueCursor, table
 from plugin.sanitize import clean_inline
 from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 
@@ -73,21 +71,14 @@ class _SourceState(BaseModel):
     done: bool = False
 
 
-class _MergeCursor(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _MergeCursor(OpaqueCursor):
     v: int = 1
     q: str  # fingerprint of the query: a cursor only continues the query that made it
     src: dict[str, _SourceState]
 
-    def encode(self) -> str:
-        return base64.urlsafe_b64encode(self.model_dump_json().encode()).decode().rstrip("=")
-
     @classmethod
     def decode(cls, value: str, fingerprint: str) -> _MergeCursor:
-        try:
-            cursor = cls.model_validate_json(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-        except (binascii.Error, ValueError, ValidationError):
-            raise InvalidArgument("The cursor is not one this tool returned; call again without it.") from None
+        cursor = cls.parse(value)
         if cursor.q != fingerprint:
             raise InvalidArgument("The cursor belongs to a different query; call again without it.")
         return cursor
