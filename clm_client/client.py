@@ -8,7 +8,6 @@ under it (tokens, retries, deadlines, error taxonomy, redaction) comes from `plu
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import TypeVar
 from urllib.parse import quote
@@ -102,19 +101,6 @@ class ClmClient:
             "cursor": cursor,
         }
         return await self._get("/v1/contracts", Page[ContractSummary], params)
-
-    async def iter_contracts(
-        self, filters: ContractFilters, *, page_size: int = 100, max_pages: int = 1000
-    ) -> AsyncIterator[ContractSummary]:
-        """Every contract matching `filters`, following cursors (bounded by `max_pages`)."""
-        cursor: str | None = None
-        for _ in range(max_pages):
-            page = await self.search_contracts(filters, limit=page_size, cursor=cursor)
-            for row in page.data:
-                yield row
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
 
     async def get_contract(self, contract_id: str) -> ContractDetail:
         try:

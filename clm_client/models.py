@@ -16,9 +16,6 @@ T = TypeVar("T")
 # Identifiers go into URL paths: letters, digits, '_' and '-' only, so no '/', '.', '?', '#' or '%'.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
-CONTRACT_TYPES = ("NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement")
-CONTRACT_STATUSES = ("draft", "in_negotiation", "pending_signature", "active", "expired", "terminated")
-
 
 class ClmModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first use

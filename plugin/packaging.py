@@ -28,7 +28,6 @@ from plugin.manifest import Manifest, check, load_manifest
 from plugin.shipped import ROOT, SIGNATURE_NAME, shipped_files
 from plugin.signing import verify
 
-BUILD = ROOT / "build"
 META_KEY = "contract-intelligence"  # where this project's own fields live in the MCPB manifest's _meta
 MCPB_MANIFEST_VERSION = "0.3"
 # A fixed timestamp, so two builds of the same files are byte-identical archives.

@@ -19,7 +19,6 @@ from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, Too
 from tools.contract_header import ContractHeader
 
 MAX_CONTRACTS = 8
-CHILD_TYPES = {"SOW", "Order Form", "DPA", "Amendment"}
 
 
 class CompareContractsInput(ToolInput):
