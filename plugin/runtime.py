@@ -26,7 +26,7 @@ from pydantic import ConfigDict, ValidationError
 
 from plugin.admission import Admission
 from plugin.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
-from plugin.errors import ClmError, DeadlineExceeded, ErrorCode, InvalidArgument, PolicyDenied
+from plugin.errors import ClmError, DeadlineExceeded, ErrorCode, InvalidArgument, NotFound, PolicyDenied
 from plugin.http import CURRENT_CALL, CallScope
 from plugin.logging import get_logger
 from plugin.redact import SECRETS
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
 
     from clm_client.client import ClmClient
+    from clm_client.models import Meta
     from plugin.backend import Backend
     from plugin.settings import PluginSettings
 
@@ -73,7 +74,8 @@ class Runtime:
         self._backend = backend
         self._backend_lock = asyncio.Lock()
         self._stack = AsyncExitStack()
-        self._as_of: date | None = settings.as_of
+        self._clm_as_of: date | None = None  # the CLM's business date, when it reports one
+        self._meta_asked = False
         self.services = Services()
 
     async def backend(self) -> Backend:
@@ -96,14 +98,25 @@ class Runtime:
         return (await self.backend()).clm
 
     async def as_of(self, clm: ClmClient) -> date:
-        """The business date: configured, else the CLM's own, else today (asked once per process)."""
-        if self._as_of is None:
+        """The business date: configured, else the CLM's own, else today.
+
+        The CLM is asked once per process; a CLM without a metadata endpoint is not asked again, and
+        "today" is re-read on every call so a long-running server does not freeze the date.
+        """
+        if self.settings.as_of is not None:
+            return self.settings.as_of
+        if not self._meta_asked:
             try:
-                meta = await clm.meta()
-                self._as_of = meta.as_of or date.today()
+                self._learn_meta(await clm.meta())
+            except NotFound:
+                self._meta_asked = True
             except ClmError:
-                return date.today()
-        return self._as_of
+                pass  # transient: ask again on the next call
+        return self._clm_as_of or date.today()
+
+    def _learn_meta(self, meta: Meta) -> None:
+        self._clm_as_of = meta.as_of
+        self._meta_asked = True
 
     async def aclose(self) -> None:
         await self._stack.aclose()
@@ -170,8 +183,8 @@ class Runtime:
         backend = await self.backend()
         if await self.admission.admit(full_name, backend) and self.admission.hidden and ctx is not None:
             await _notify_tools_changed(ctx)
-        if self.admission.meta is not None and self._as_of is None:
-            self._as_of = self.admission.meta.as_of
+        if self.admission.meta is not None and not self._meta_asked:
+            self._learn_meta(self.admission.meta)
         return await self._context(ctx)
 
     async def _context(self, ctx: Context | None) -> ToolContext:

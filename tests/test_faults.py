@@ -100,3 +100,16 @@ async def test_persistent_500_reports_the_cause_not_a_deadline(sandbox_url: str,
     fault = {"target": "api", "mode": "status", "status": 500, "count": 50}
     text = await call_after_fault(sandbox_url, admin, fault, call_deadline=2.0)
     assert "[backend_unavailable]" in text and "HTTP 500" in text
+
+
+async def test_a_clm_without_metadata_is_asked_once_and_today_is_used(sandbox_url: str, admin: SandboxAdmin) -> None:
+    """A CLM with no /v1/meta (404) is not asked again on every call; deadlines count from today."""
+    from datetime import date
+
+    admin.fault(target="api", mode="status", status=404, count=1, path_prefix="/v1/meta")
+    async with mcp_client(settings_for(sandbox_url)) as client:
+        for _ in range(3):
+            ok(await client.call_tool(*SEARCH))
+        result = ok(await client.call_tool("clm__upcoming_deadlines", {"within_days": 30, "limit": 1}))
+    assert [r["path"] for r in admin.requests()].count("/v1/meta") == 1
+    assert result["as_of"] == date.today().isoformat()
