@@ -11,10 +11,10 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from plugin.logging import configure_logging
+    from plugin.observability.logging import configure_logging
 
     configure_logging()
-    from plugin.cli import run
+    from plugin.cli.commands import run
 
     return run(argv)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI: the packaging validators, run for real (never skipped). Exits non-zero on the first failure.
-#   - manifest.json agrees with the code            python -m plugin.manifest check
+#   - manifest.json agrees with the code            python -m plugin.release.manifest check
 #   - the skill is a valid Agent Skill              agentskills validate (PyPI skills-ref)
 #   - the repository and the built zip are plugins  claude plugin validate --strict (npm @anthropic-ai/claude-code)
 #   - the MCP bundle validates, packs and signs     mcpb validate / pack / sign (npm @anthropic-ai/mcpb)
@@ -37,7 +37,7 @@ inspector="$work/npm/node_modules/.bin/mcp-inspector"
 "$mcpb" --version
 
 step "manifest check"
-"$PYTHON" -m plugin.manifest check
+"$PYTHON" -m plugin.release.manifest check
 
 step "agentskills validate skills/contract-intelligence"
 agentskills="$(dirname "$(command -v "$PYTHON")")/agentskills"
@@ -49,13 +49,13 @@ step "claude plugin validate --strict . (repository as plugin + marketplace)"
 "$claude" plugin validate --strict .claude-plugin/plugin.json
 
 step "plugin zip: build, unpack, claude plugin validate --strict"
-"$PYTHON" -m plugin.packaging plugin-zip --output "$work/plugin.zip"
+"$PYTHON" -m plugin.release.packaging plugin-zip --output "$work/plugin.zip"
 mkdir -p "$work/plugin"
 "$PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/plugin.zip" "$work/plugin"
 "$claude" plugin validate --strict "$work/plugin"
 
 step "MCP bundle: build (with dependencies), mcpb validate, mcpb pack"
-"$PYTHON" -m plugin.packaging mcpb --output "$work/python-built.mcpb"
+"$PYTHON" -m plugin.release.packaging mcpb --output "$work/python-built.mcpb"
 "$mcpb" validate build/mcpb/manifest.json
 "$mcpb" pack build/mcpb "$work/contract-intelligence.mcpb"
 "$mcpb" info "$work/contract-intelligence.mcpb"
@@ -64,7 +64,7 @@ step "MCP bundle: mcpb sign (self-signed, throw-away certificate)"
 # `mcpb verify` cannot confirm any signature in mcpb 2.1.2: it always answers "Extension is not signed"
 # (node-forge's PKCS#7 verify is a stub; modelcontextprotocol/mcpb#260, #277). So check that
 # signing succeeded and appended the MCPB signature block; verify our own Ed25519 signature instead
-# (tests/packaging, `python -m plugin.signing verify`).
+# (tests/packaging, `python -m plugin.release.signing verify`).
 (cd "$work" && "$mcpb" sign contract-intelligence.mcpb --self-signed)
 tail -c 64 "$work/contract-intelligence.mcpb" | grep -q MCPB_SIG_END
 grep -q --binary-files=text MCPB_SIG_V1 "$work/contract-intelligence.mcpb"

@@ -25,8 +25,8 @@ import anyio
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stdio_client import StdioServer, percentile
-from plugin.audit import AuditRecord, FileAuditSink, audit_arguments
-from plugin.telemetry import Telemetry
+from plugin.observability.audit import AuditRecord, FileAuditSink, audit_arguments
+from plugin.observability.telemetry import Telemetry
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
 
@@ -78,9 +78,9 @@ def end_to_end(url: str, audit_path: Path, calls: int) -> dict[str, float]:
 
 async def runtime_ab(url: str, audit_path: Path, calls: int) -> None:
     """The same Runtime.invoke path in one process: audit off vs file, one backend each, alternating."""
-    from plugin.app import build_server, effective_settings
-    from plugin.logging import configure_logging
-    from plugin.settings import PluginSettings
+    from plugin.server.assembly import build_server, effective_settings
+    from plugin.observability.logging import configure_logging
+    from plugin.config.settings import PluginSettings
     from tools import REGISTRY, full_name
 
     configure_logging("WARNING")  # stderr, quiet: as the server runs

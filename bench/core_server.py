@@ -113,7 +113,7 @@ def overhead(url: str, calls: int) -> dict[str, float]:
 
 
 async def token_economy(url: str) -> dict[str, float]:
-    from plugin.backend import open_backend
+    from plugin.transport.connection import open_backend
     from tests.conftest import settings_for
 
     admin(url, "POST", "/_sandbox/reset")
@@ -128,7 +128,7 @@ async def token_economy(url: str) -> dict[str, float]:
 
 async def token_lifetimes(url: str, lifetimes: int, ttl: float) -> dict[str, float]:
     from clm_client.models import ContractFilters
-    from plugin.backend import open_backend
+    from plugin.transport.connection import open_backend
     from tests.conftest import settings_for
 
     admin(url, "POST", "/_sandbox/reset")
@@ -161,7 +161,7 @@ async def token_lifetimes(url: str, lifetimes: int, ttl: float) -> dict[str, flo
 
 async def concurrency(url: str) -> dict[str, float]:
     from clm_client.models import ContractFilters
-    from plugin.backend import open_backend
+    from plugin.transport.connection import open_backend
     from tests.conftest import settings_for
 
     async with open_backend(settings_for(url)) as backend:

@@ -2,7 +2,7 @@
 
 This is the module a fork rewrites to talk to Ironclad, DocuSign CLM, SpotDraft or an internal
 API. It keeps the method signatures and returns the models in `clm_client.models`; everything
-under it (tokens, retries, deadlines, error taxonomy, redaction) comes from `plugin.http`.
+under it (tokens, retries, deadlines, error taxonomy, redaction) comes from `plugin.transport.http`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from clm_client.models import (
     ObligationFilters,
     Page,
 )
-from plugin.errors import BackendError, InvalidArgument, NotFound
-from plugin.http import ApiSession, QueryParams, decode_json
-from plugin.logging import get_logger
+from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
+from plugin.transport.http import ApiSession, QueryParams, decode_json
+from plugin.observability.logging import get_logger
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)

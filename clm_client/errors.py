@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx2
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plugin.errors import (
+from plugin.toolkit.errors import (
     AuthenticationFailed,
     BackendError,
     BackendUnavailable,
@@ -19,9 +19,9 @@ from plugin.errors import (
     NotFound,
     PermissionDenied,
 )
-from plugin.http import parse_retry_after, rate_limited
-from plugin.logging import get_logger
-from plugin.sanitize import clean_inline
+from plugin.transport.http import parse_retry_after, rate_limited
+from plugin.observability.logging import get_logger
+from plugin.toolkit.untrusted import clean_inline
 
 log = get_logger(__name__)
 

@@ -69,6 +69,6 @@ async def test_extract_obligations_computes_the_true_notice_date(demo_url: str) 
 
 
 def test_demo_settings_are_the_embedded_default() -> None:
-    from plugin.settings import PluginSettings
+    from plugin.config.settings import PluginSettings
 
     assert PluginSettings().demo_contracts == DEMO.contracts

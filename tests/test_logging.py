@@ -10,10 +10,10 @@ from tests.conftest import ROOT
 
 PROBE = """
 import asyncio, sys
-from plugin.logging import configure_logging, get_logger
+from plugin.observability.logging import configure_logging, get_logger
 configure_logging("INFO")
-from plugin.app import build_server
-from plugin.settings import PluginSettings
+from plugin.server.assembly import build_server
+from plugin.config.settings import PluginSettings
 server, _ = build_server(PluginSettings(audit="off", audit_required=False))
 asyncio.run(server.list_tools())
 before = "structlog" in sys.modules

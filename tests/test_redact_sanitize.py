@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from plugin.redact import REDACTED, SecretRegistry, redact
-from plugin.sanitize import clean_inline, delimit_untrusted, strip_invisible
+from plugin.observability.redaction import REDACTED, SecretRegistry, redact
+from plugin.toolkit.untrusted import clean_inline, delimit_untrusted, strip_invisible
 
 
 def test_secret_keys_and_registered_values_and_credential_text_are_redacted() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plugin.schema_cache import code_key, generate, tool_schemas
+from plugin.server.schema_cache import code_key, generate, tool_schemas
 from tools import REGISTRY
 
 

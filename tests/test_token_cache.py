@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from plugin.oauth import TokenCache, TokenKey
+from plugin.transport.oauth import TokenCache, TokenKey
 
 pytestmark = pytest.mark.anyio
 KEY = TokenKey("http://clm/oauth/token", "client", ("read:contracts",), None)

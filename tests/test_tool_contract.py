@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from plugin.runtime import input_schema, output_schema
-from plugin.toolkit import MAX_TOOL_NAME
+from plugin.server.pipeline import input_schema, output_schema
+from plugin.toolkit.spec import MAX_TOOL_NAME
 from tools import NAMESPACE, REGISTRY, full_name
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tool_schemas.json"

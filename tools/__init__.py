@@ -19,8 +19,8 @@ from tools import (
 )
 
 if TYPE_CHECKING:
-    from plugin.settings import PluginSettings
-    from plugin.toolkit import ToolSpec
+    from plugin.config.settings import PluginSettings
+    from plugin.toolkit.spec import ToolSpec
 
 # The namespace prefix of every tool name; a fork changes it here and only here.
 NAMESPACE = "clm__"

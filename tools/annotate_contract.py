@@ -9,10 +9,10 @@ from pydantic import Field, StringConstraints
 
 from clm_client.client import SCOPE_WRITE_ANNOTATIONS
 from clm_client.models import AnnotationTarget
-from plugin.confirmations import idempotency_key
-from plugin.inputs import ContractId
-from plugin.sanitize import clean_inline, strip_invisible
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.confirmations import idempotency_key
+from plugin.toolkit.inputs import ContractId
+from plugin.toolkit.untrusted import clean_inline, strip_invisible
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 
 
 class Target(ToolInput):

@@ -11,11 +11,11 @@ from pydantic import Field, model_validator
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractDetail, ContractFilters
-from plugin.errors import InvalidArgument, NotFound
-from plugin.inputs import ContractId, SearchText
-from plugin.output import cell, money, table
-from plugin.sanitize import clean_inline
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.errors import InvalidArgument, NotFound
+from plugin.toolkit.inputs import ContractId, SearchText
+from plugin.toolkit.markdown import cell, money, table
+from plugin.toolkit.untrusted import clean_inline
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 from tools.contract_header import ContractHeader
 
 MAX_CONTRACTS = 8

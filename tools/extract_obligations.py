@@ -17,11 +17,11 @@ from pydantic import Field
 
 from clm_client.client import SCOPE_READ_DOCUMENTS
 from clm_client.models import ContractDetail
-from plugin.errors import BackendError
-from plugin.inputs import ContractId
-from plugin.output import fit, table
-from plugin.sanitize import clean_inline, strip_invisible
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.errors import BackendError
+from plugin.toolkit.inputs import ContractId
+from plugin.toolkit.markdown import fit, table
+from plugin.toolkit.untrusted import clean_inline, strip_invisible
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 
 if TYPE_CHECKING:
     from analysis.models import Citation

@@ -8,10 +8,10 @@ from pydantic import Field
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractDetail
-from plugin.inputs import ContractId
-from plugin.output import cell, money, table
-from plugin.sanitize import clean_inline
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.inputs import ContractId
+from plugin.toolkit.markdown import cell, money, table
+from plugin.toolkit.untrusted import clean_inline
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 from tools.contract_header import ContractHeader
 
 

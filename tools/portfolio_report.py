@@ -11,10 +11,10 @@ from pydantic import Field
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary
-from plugin.inputs import SearchText
-from plugin.output import fit, table
-from plugin.sanitize import clean_inline
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.inputs import SearchText
+from plugin.toolkit.markdown import fit, table
+from plugin.toolkit.untrusted import clean_inline
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 from tools.search_contracts import ContractStatus, ContractType
 
 ReportKind = Literal[

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import Field
 
 from clm_client.client import SCOPE_READ_DOCUMENTS
-from plugin.errors import InvalidArgument
-from plugin.inputs import ContractId
-from plugin.sanitize import UNTRUSTED_NOTICE, delimit_untrusted, strip_invisible
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.errors import InvalidArgument
+from plugin.toolkit.inputs import ContractId
+from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, delimit_untrusted, strip_invisible
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 
 MAX_CHUNK = 15_000  # the text appears in both the Markdown and the structured result: 2 x 15k < 40k
 

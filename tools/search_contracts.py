@@ -10,9 +10,9 @@ from pydantic import Field
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary
-from plugin.inputs import ContractId, CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.output import PAGE_BUDGET, PageCursor, cell, fit, money, table
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.inputs import ContractId, CounterpartyId, Cursor, PageLimit, SearchText
+from plugin.toolkit.markdown import PAGE_BUDGET, PageCursor, cell, fit, money, table
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 from tools.contract_header import ContractHeader
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]

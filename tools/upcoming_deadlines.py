@@ -19,11 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
-from plugin.errors import InvalidArgument
-from plugin.inputs import CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.output import OpaqueCursor, table
-from plugin.sanitize import clean_inline
-from plugin.toolkit import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.errors import InvalidArgument
+from plugin.toolkit.inputs import CounterpartyId, Cursor, PageLimit, SearchText
+from plugin.toolkit.markdown import OpaqueCursor, table
+from plugin.toolkit.untrusted import clean_inline
+from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 
 Kind = Literal["renewal_notice", "expiry", "obligation"]
 KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugin.toolkit import ToolSpec
+from plugin.toolkit.spec import ToolSpec
 from tools import REGISTRY, full_name
 
 

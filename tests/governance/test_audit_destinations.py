@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from plugin.audit import (
+from plugin.observability.audit import (
     AuditConfigError,
     AuditRecord,
     AuditWriteError,

@@ -8,8 +8,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from plugin.audit import AuditRecord, FileAuditSink
-from plugin.audit_report import build_report, percentile, read_records, render, report_file
+from plugin.observability.audit import AuditRecord, FileAuditSink
+from plugin.observability.audit_report import build_report, percentile, read_records, render, report_file
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

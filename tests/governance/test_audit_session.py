@@ -21,10 +21,10 @@ import pytest
 from mcp.client import Client
 from mcp_types import CallToolResult
 
-from plugin.app import build_server
-from plugin.audit import AuditRecord
-from plugin.audit_report import render, report_file
-from plugin.logging import configure_logging
+from plugin.server.assembly import build_server
+from plugin.observability.audit import AuditRecord
+from plugin.observability.audit_report import render, report_file
+from plugin.observability.logging import configure_logging
 from sandbox.api_models import Scope
 from sandbox.settings import ClientConfig, SandboxSettings
 from sandbox.testing import running_sandbox

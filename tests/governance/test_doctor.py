@@ -133,8 +133,8 @@ def test_embedded_sandbox(tmp_path: Path) -> None:
 def signed_copy(tmp_path: Path) -> tuple[Path, str]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from plugin import signing
-    from plugin.shipped import shipped_files
+    from plugin.release import signing
+    from plugin.release.shipped import shipped_files
 
     root = tmp_path / "installed"
     for name in shipped_files(ROOT):
@@ -145,7 +145,7 @@ def signed_copy(tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_signature_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from plugin.doctor import Status, _signature
+    from plugin.cli.doctor import Status, _signature
 
     monkeypatch.delenv("CLM_TRUSTED_FINGERPRINT", raising=False)
     monkeypatch.delenv("CLM_REQUIRE_SIGNATURE", raising=False)

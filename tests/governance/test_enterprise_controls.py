@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from plugin.app import effective_settings
-from plugin.audit import AuditConfigError, default_audit_path, parse_destination
-from plugin.enterprise import (
+from plugin.server.assembly import effective_settings
+from plugin.observability.audit import AuditConfigError, default_audit_path, parse_destination
+from plugin.config.controls import (
     ControlsError,
     EnterpriseControls,
     apply_controls,
     load_controls,
     writes_need_confirmation,
 )
-from plugin.errors import ErrorCode
-from plugin.residency import mismatch
-from plugin.scopes import ungranted
-from plugin.settings import PluginSettings
+from plugin.toolkit.errors import ErrorCode
+from plugin.server.residency import mismatch
+from plugin.server.visibility import ungranted
+from plugin.config.settings import PluginSettings
 
 STRICT = EnterpriseControls(data_residency="eu-west-1", audit_logging=True, user_consent_required=True)
 LAX = EnterpriseControls(data_residency=None, audit_logging=False, user_consent_required=False)

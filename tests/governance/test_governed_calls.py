@@ -14,12 +14,12 @@ import pytest
 from mcp.client import Client
 from mcp_types import CallToolResult, TextContent
 
-from plugin.app import build_server
-from plugin.audit import AuditRecord, open_audit_sink
-from plugin.backend import requested_scopes
-from plugin.runtime import PluginIdentity, Runtime
-from plugin.settings import PluginSettings
-from plugin.telemetry import DURATION_METRIC, Telemetry
+from plugin.server.assembly import build_server
+from plugin.observability.audit import AuditRecord, open_audit_sink
+from plugin.transport.connection import requested_scopes
+from plugin.server.pipeline import PluginIdentity, Runtime
+from plugin.config.settings import PluginSettings
+from plugin.observability.telemetry import DURATION_METRIC, Telemetry
 from tests.conftest import SandboxAdmin, settings_for
 from tests.governance.calls import every_tool, valid_arguments
 from tests.governance.test_telemetry import RecordingMeterProvider, RecordingTracerProvider
@@ -229,7 +229,7 @@ async def test_residency_fails_closed_when_the_region_is_unknown(
 
 
 async def test_runtime_emits_a_span_and_a_duration_per_call(sandbox_url: str, tmp_path: Path) -> None:
-    from plugin.app import effective_settings, load_identity
+    from plugin.server.assembly import effective_settings, load_identity
 
     tracers, meters = RecordingTracerProvider(), RecordingMeterProvider()
     settings = effective_settings(settings_for(sandbox_url, audit=f"file:{tmp_path / 'a'}"))

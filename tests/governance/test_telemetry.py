@@ -14,7 +14,7 @@ import pytest
 from opentelemetry import metrics, trace
 from opentelemetry.trace import NonRecordingSpan, SpanKind, Status, StatusCode
 
-from plugin.telemetry import DURATION_METRIC, Telemetry
+from plugin.observability.telemetry import DURATION_METRIC, Telemetry
 
 
 class RecordedSpan(NonRecordingSpan):

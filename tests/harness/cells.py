@@ -14,7 +14,7 @@ from typing import Any
 from mcp.client import Client
 from mcp_types import CallToolResult, TextContent
 
-from plugin.redact import SECRETS
+from plugin.observability.redaction import SECRETS
 from tests.conftest import SECRET
 from tools import REGISTRY, full_name
 
@@ -76,7 +76,7 @@ def model_visible(result: CallToolResult) -> str:
 def leaks(result: CallToolResult) -> list[str]:
     seen = model_visible(result)
     found = [marker for marker in _LEAKS if marker in seen]
-    # Every client secret and access token this process has fetched is registered there (plugin.redact).
+    # Every client secret and access token this process has fetched is registered there (plugin.observability.redaction).
     if any(value in seen for value in SECRETS._values):
         found.append("a registered secret or access token")
     return found

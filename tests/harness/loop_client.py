@@ -15,7 +15,7 @@ from typing import Any
 from mcp.client import Client
 from mcp_types import CallToolResult
 
-from plugin.settings import PluginSettings
+from plugin.config.settings import PluginSettings
 from tests.conftest import mcp_client
 
 

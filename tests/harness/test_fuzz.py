@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plugin.runtime import MAX_RESPONSE_CHARS
+from plugin.server.pipeline import MAX_RESPONSE_CHARS
 from tests.conftest import settings_for
 from tests.harness.cells import TOOL_NAMES, leaks, outcome_of, response_chars, text_of
 from tests.harness.loop_client import LoopClient

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from plugin.shipped import ROOT, shipped_files
-from plugin.signing import keygen, load_private_key
+from plugin.release.shipped import ROOT, shipped_files
+from plugin.release.signing import keygen, load_private_key
 
 
 def copy_plugin(target: Path) -> Path:

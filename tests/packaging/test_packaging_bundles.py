@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from plugin.manifest import load_manifest
-from plugin.packaging import (
+from plugin.release.manifest import load_manifest
+from plugin.release.packaging import (
     META_KEY,
     USER_OPTIONS,
     PackagingError,
@@ -21,8 +21,8 @@ from plugin.packaging import (
     build_plugin_zip,
     package_files,
 )
-from plugin.shipped import ROOT, SIGNATURE_NAME, shipped_files
-from plugin.signing import sign, verify
+from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.release.signing import sign, verify
 
 KeyPair = tuple[Ed25519PrivateKey, str]
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from pydantic import Field, create_model
 
-from plugin.app import load_identity
-from plugin.manifest import (
+from plugin.server.assembly import load_identity
+from plugin.release.manifest import (
     MANIFEST_PATH,
     PERMISSION_SCOPES,
     ManifestError,
@@ -25,8 +25,8 @@ from plugin.manifest import (
     render,
     write,
 )
-from plugin.runtime import input_schema
-from plugin.shipped import ROOT
+from plugin.server.pipeline import input_schema
+from plugin.release.shipped import ROOT
 from tools import REGISTRY, full_name
 
 
@@ -203,7 +203,7 @@ def test_check_command_exits_non_zero_and_lists_the_problem(tmp_path: Path) -> N
     data["tools"][0]["description"] = "stale"
     path = write_json(tmp_path / "manifest.json", data)
     failed = subprocess.run(
-        [sys.executable, "-m", "plugin.manifest", "check", "--path", str(path)],
+        [sys.executable, "-m", "plugin.release.manifest", "check", "--path", str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -214,7 +214,7 @@ def test_check_command_exits_non_zero_and_lists_the_problem(tmp_path: Path) -> N
     assert f"tool {data['tools'][0]['name']}: description differs from the code" in failed.stderr
     assert failed.stdout == ""
     passed = subprocess.run(
-        [sys.executable, "-m", "plugin.manifest", "check"],
+        [sys.executable, "-m", "plugin.release.manifest", "check"],
         capture_output=True,
         text=True,
         cwd=ROOT,

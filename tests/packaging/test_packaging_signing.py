@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from plugin.shipped import ROOT, SIGNATURE_NAME, shipped_files
-from plugin.signing import (
+from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.release.signing import (
     PRIVATE_KEY_NAME,
     SigningError,
     keygen,
@@ -201,7 +201,7 @@ def _start_server(root: Path, env: dict[str, str]) -> subprocess.CompletedProces
 
 @pytest.mark.xfail(
     "verify_installation" not in (ROOT / "plugin" / "cli.py").read_text(encoding="utf-8"),
-    reason="plugin/cli.py does not call plugin.signing.verify_installation yet (the lead wires it)",
+    reason="plugin/cli.py does not call plugin.release.signing.verify_installation yet (the lead wires it)",
     strict=True,
 )
 def test_server_refuses_to_start_from_a_tampered_copy(plugin_copy: Path, key_pair: KeyPair) -> None:

@@ -1,0 +1,1 @@
+"""Configuration: settings from the environment, the plugin's identity, enterprise controls."""

@@ -1,0 +1,1 @@
+"""Observability: JSON logs on stderr, redaction, the audit trail and its report, telemetry."""

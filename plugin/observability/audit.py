@@ -1,0 +1,292 @@
+"""The audit trail: exactly one JSON-lines record per tool call.
+
+A record says who (acting user, MCP client), what (tool, redacted and truncated arguments), when
+(UTC timestamp, duration), how it ended (ok / tool error code / exception class) and what it
+touched (counts and contract ids, never contract text), plus request ids to correlate with the CLM.
+
+Destinations (`CLM_AUDIT`): `file[:PATH]` (JSON lines; default path under the user's state
+directory), `stderr`, `syslog[:ADDRESS]` (SIEM forwarding; ADDRESS = `/dev/log`-style socket path,
+`HOST:PORT` or `udp://HOST:PORT` for UDP, `tcp://HOST:PORT`), or `off`. A destination that cannot be
+opened is a start-up error (`AuditConfigError`); a record that cannot be written raises
+`AuditWriteError` - the caller reports it and, when audit is mandatory, refuses the call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import logging.handlers
+import os
+import socket
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from plugin.observability.redaction import REDACTED, redact
+
+MAX_ARG_CHARS = 200
+# Arguments that carry document or note text: the audit keeps their length, not their content.
+TEXT_ARGUMENTS = frozenset({"body", "text", "note", "content"})
+
+
+class AuditRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    timestamp: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    request_id: str
+    mcp_request_id: str | None
+    session_id: str
+    tool: str
+    arguments: dict[str, object]
+    outcome: str  # "ok" | "error:<code>" | "exception:<ClassName>" | "cancelled"
+    result_count: int | None = None
+    contract_ids: list[str] = Field(default_factory=list)
+    result_detail: str | None = None
+    duration_ms: float
+    acting_user: str | None
+    client_name: str | None
+    client_version: str | None
+    plugin_name: str
+    plugin_version: str
+    clm_request_ids: list[str] = Field(default_factory=list)
+
+
+def audit_arguments(arguments: dict[str, object]) -> dict[str, object]:
+    """Redact secrets and document text, truncate long values."""
+    cleaned: dict[str, object] = {}
+    for key, value in arguments.items():
+        if key in TEXT_ARGUMENTS and isinstance(value, str):
+            cleaned[key] = f"{REDACTED} ({len(value)} chars)"
+        else:
+            cleaned[key] = _truncate(redact({key: value})[key])  # type: ignore[index]
+    return cleaned
+
+
+def _truncate(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_ARG_CHARS:
+        return value[:MAX_ARG_CHARS] + f"… ({len(value)} chars)"
+    if isinstance(value, list):
+        return [_truncate(item) for item in value[:20]]
+    if isinstance(value, dict):
+        return {str(k)[:64]: _truncate(v) for k, v in list(value.items())[:20]}
+    return value
+
+
+APP_NAME = "contract-intelligence"
+AUDIT_FILE_NAME = "audit.jsonl"
+DEFAULT_SYSLOG_PORT = 514
+
+
+class AuditConfigError(ValueError):
+    """`CLM_AUDIT` is malformed or its destination cannot be opened; raised at start-up."""
+
+
+class AuditWriteError(OSError):
+    """One record could not be written; the message names the destination, never the record."""
+
+
+def default_audit_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_state_path(APP_NAME) / AUDIT_FILE_NAME
+
+
+class AuditDestination(BaseModel):
+    """A parsed `CLM_AUDIT` value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["file", "stderr", "syslog", "off"]
+    path: Path | None = None  # file: the JSON-lines file; syslog: a local socket
+    host: str | None = None  # syslog over the network
+    port: int | None = None
+    transport: Literal["udp", "tcp", "unix"] | None = None
+
+    def describe(self) -> str:
+        if self.kind == "file":
+            return f"file {self.path}"
+        if self.kind == "syslog":
+            where = str(self.path) if self.transport == "unix" else f"{self.transport}://{self.host}:{self.port}"
+            return f"syslog {where}"
+        return self.kind
+
+
+def parse_destination(spec: str) -> AuditDestination:
+    kind, _, rest = spec.strip().partition(":")
+    kind = kind.strip().lower()
+    if kind == "off" and not rest:
+        return AuditDestination(kind="off")
+    if kind == "stderr" and not rest:
+        return AuditDestination(kind="stderr")
+    if kind == "file":
+        path = Path(rest).expanduser() if rest.strip() else default_audit_path()
+        return AuditDestination(kind="file", path=path)
+    if kind == "syslog":
+        return _parse_syslog(rest.strip())
+    raise AuditConfigError(
+        f"CLM_AUDIT={spec!r} is not a valid audit destination; use file[:PATH], stderr, syslog[:ADDRESS] or off"
+    )
+
+
+def _parse_syslog(address: str) -> AuditDestination:
+    if not address:
+        if Path("/dev/log").exists():
+            return AuditDestination(kind="syslog", path=Path("/dev/log"), transport="unix")
+        return AuditDestination(kind="syslog", host="localhost", port=DEFAULT_SYSLOG_PORT, transport="udp")
+    if address.startswith("/"):
+        return AuditDestination(kind="syslog", path=Path(address), transport="unix")
+    transport: Literal["udp", "tcp"] = "udp"
+    for scheme in ("udp", "tcp"):
+        if address.startswith(f"{scheme}://"):
+            transport = "udp" if scheme == "udp" else "tcp"
+            address = address[len(scheme) + 3 :]
+    host, sep, port_text = address.rpartition(":")
+    if not sep:
+        host, port_text = address, str(DEFAULT_SYSLOG_PORT)
+    host = host.strip("[]")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise AuditConfigError(
+            f"CLM_AUDIT syslog address {address!r} is malformed; use syslog:/dev/log, syslog:HOST:PORT, "
+            "syslog:udp://HOST:PORT or syslog:tcp://HOST:PORT"
+        )
+    return AuditDestination(kind="syslog", host=host, port=int(port_text), transport=transport)
+
+
+def encode_record(record: AuditRecord) -> str:
+    """One JSON line (without the newline), redacted once more as the last net."""
+    return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+
+
+class AuditSink:
+    """Writes one record per call; a failure to write raises `AuditWriteError`, never passes silently."""
+
+    destination: str = "off"
+
+    def write(self, record: AuditRecord) -> None:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        """Cheap pre-call check: can the next record plausibly be written?"""
+        return True
+
+    def close(self) -> None:
+        return None
+
+
+class FileAuditSink(AuditSink):
+    """Appends to a JSON-lines file, opened per record so log rotation (rename + new file) just works."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.destination = f"file {path}"
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8"):
+                pass  # fail at start-up, not at the first call, when the file cannot be written
+        except OSError as exc:
+            raise AuditConfigError(f"cannot write the audit file {path}: {exc.strerror or exc}") from None
+
+    def write(self, record: AuditRecord) -> None:
+        line = encode_record(record) + "\n"
+        try:
+            with self._lock, self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+        except OSError as exc:
+            raise AuditWriteError(f"cannot append to the audit file {self.path}: {exc.strerror or exc}") from None
+
+    def ready(self) -> bool:
+        if self.path.exists():
+            return self.path.is_file() and os.access(self.path, os.W_OK)
+        return os.access(self.path.parent, os.W_OK)
+
+
+class StreamAuditSink(AuditSink):
+    """JSON lines on a stream (stderr by default; never stdout, which carries the protocol)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream
+        self.destination = "stderr" if stream is None else "stream"
+        self._lock = threading.Lock()
+
+    def write(self, record: AuditRecord) -> None:
+        line = encode_record(record) + "\n"
+        try:
+            with self._lock:
+                stream = self._stream or sys.stderr
+                stream.write(line)
+                stream.flush()
+        except (OSError, ValueError) as exc:
+            raise AuditWriteError(f"cannot write the audit record to {self.destination}: {exc}") from None
+
+
+class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
+    # emit() creates the socket again when this is None (typeshed does not declare the attribute)
+    socket: socket.socket | None
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        raise  # called from inside emit's `except`: re-raise the send error instead of printing it
+
+
+class SyslogAuditSink(AuditSink):
+    """Syslog (facility user, severity info; the stdlib's `<PRI>` header) for SIEM forwarding."""
+
+    def __init__(self, where: AuditDestination) -> None:
+        self.destination = where.describe()
+        try:
+            if where.transport == "unix":
+                assert where.path is not None
+                self._handler = _RaisingSysLogHandler(address=str(where.path))
+                sock = self._handler.socket
+                if sock is None or sock.fileno() < 0:  # the stdlib tolerates a missing syslogd; audit must not
+                    raise OSError(f"no syslog socket at {where.path}")
+            else:
+                assert where.host is not None and where.port is not None
+                kind = socket.SOCK_STREAM if where.transport == "tcp" else socket.SOCK_DGRAM
+                self._handler = _RaisingSysLogHandler(address=(where.host, where.port), socktype=kind)
+        except OSError as exc:
+            raise AuditConfigError(f"cannot open the audit {self.destination}: {exc.strerror or exc}") from None
+        self._handler.ident = f"{APP_NAME}: "
+        self._handler.setFormatter(logging.Formatter("%(message)s"))
+        self._tcp = where.transport == "tcp"
+        # Framing: one datagram per record over UDP; over TCP a newline ends each (RFC 6587 3.4.2).
+        self._handler.append_nul = where.transport == "unix"
+        self._lock = threading.Lock()
+
+    def write(self, record: AuditRecord) -> None:
+        message = encode_record(record) + ("\n" if self._tcp else "")
+        entry = logging.LogRecord("audit", logging.INFO, __file__, 0, message, None, None)
+        try:
+            with self._lock:
+                self._handler.emit(entry)
+        except OSError as exc:
+            if self._tcp:  # a broken stream stays broken: reconnect on the next record
+                broken = self._handler.socket
+                if broken is not None:
+                    with contextlib.suppress(OSError):
+                        broken.close()
+                self._handler.socket = None
+            raise AuditWriteError(f"cannot send the audit record to {self.destination}: {exc}") from None
+
+    def close(self) -> None:
+        self._handler.close()
+
+
+def open_audit_sink(spec: str | None) -> AuditSink | None:
+    """The sink for an effective `CLM_AUDIT` value; `None` when audit is off. Raises `AuditConfigError`."""
+    if spec is None:
+        return None
+    where = parse_destination(spec)
+    if where.kind == "off":
+        return None
+    if where.kind == "stderr":
+        return StreamAuditSink()
+    if where.kind == "file":
+        assert where.path is not None
+        return FileAuditSink(where.path)
+    return SyslogAuditSink(where)

@@ -1,0 +1,1 @@
+"""Release: the manifest, the identity files, packaging and signing."""

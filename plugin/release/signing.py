@@ -1,0 +1,304 @@
+"""Tamper evidence for private distribution: an Ed25519 signature over manifest.json and every shipped file.
+
+    python -m plugin.release.signing keygen [--dir DIR]          a key pair outside the repo (private key 0600)
+    python -m plugin.release.signing sign --key PRIVATE.pem      writes manifest.sig next to manifest.json
+    python -m plugin.release.signing verify [--fingerprint F]    checks signature, signer and every file digest
+
+manifest.sig is a detached signature: JSON holding the SHA-256 of every shipped file (plugin.release.shipped),
+the signer's public key and an Ed25519 signature over a canonical JSON form of manifest.json plus that
+digest list. Changing any shipped file - server.py, a tool, SKILL.md, the manifest - breaks it, and
+verify names the file. A signature proves something only when the signer's fingerprint is pinned:
+`--fingerprint`, or CLM_TRUSTED_FINGERPRINT for the start-up check (`verify_installation`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+
+FORMAT = "contract-intelligence-signature/1"
+PRIVATE_KEY_NAME = "signing-key.pem"
+PUBLIC_KEY_NAME = "signing-key.pub.pem"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+class SigningError(Exception):
+    """A key or signature that cannot be used; the message says which and why."""
+
+
+class SignatureFile(BaseModel):
+    """manifest.sig."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal["contract-intelligence-signature/1"]
+    algorithm: Literal["ed25519"]
+    public_key: str = Field(description="raw 32-byte Ed25519 public key, base64")
+    fingerprint: str
+    files: dict[str, str] = Field(description="shipped path -> SHA-256 hex")
+    signature: str = Field(description="Ed25519 signature of the canonical payload, base64")
+
+
+class Verification(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    signer: str | None = Field(description="fingerprint of the key that signed, when readable")
+    checked_files: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# -- keys ----------------------------------------------------------------------------------------------
+
+
+def fingerprint(public_key: Ed25519PublicKey) -> str:
+    """SHA256:<base64> of the raw public key, the form `ssh-keygen -l` uses."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+
+
+def normalise_fingerprint(value: str) -> str:
+    value = value.strip()
+    return value if value.startswith("SHA256:") else f"SHA256:{value}"
+
+
+def default_key_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("contract-intelligence") / "signing"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def keygen(directory: Path, *, repo: Path = ROOT) -> tuple[Path, Path, str]:
+    """Write a new key pair into `directory` (never inside the repo); refuses to overwrite a key."""
+    if _inside(directory, repo):
+        raise SigningError(f"{directory} is inside the repository {repo}; keep private keys out of it")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_path, public_path = directory / PRIVATE_KEY_NAME, directory / PUBLIC_KEY_NAME
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    try:
+        # O_EXCL + mode: the file is never, even briefly, readable by others, and never overwritten.
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise SigningError(f"{private_path} already exists; not overwriting a signing key") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    public_path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return private_path, public_path, fingerprint(key.public_key())
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        mode = path.stat().st_mode
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SigningError(f"cannot read private key {path}: {exc.strerror}") from None
+    if os.name == "posix" and mode & 0o077:
+        raise SigningError(f"{path} is readable by other users (mode {mode & 0o777:o}); chmod 600 it")
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise SigningError(f"{path} is not an unencrypted PEM private key: {exc}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningError(f"{path} is not an Ed25519 key")
+    return key
+
+
+# -- signing and verifying -----------------------------------------------------------------------------
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {name: digest(root / name) for name in shipped_files(root)}
+
+
+def canonical_payload(manifest_text: str, files: Mapping[str, str]) -> bytes:
+    """What is signed: the manifest as data (layout-independent) and the digest of every shipped file."""
+    manifest = json.loads(manifest_text)
+    body = {"format": FORMAT, "manifest": manifest, "files": dict(sorted(files.items()))}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sign(root: Path, key: Ed25519PrivateKey) -> SignatureFile:
+    files = digests(root)
+    if "manifest.json" not in files:
+        raise SigningError(f"{root} has no manifest.json to sign")
+    try:
+        payload = canonical_payload((root / "manifest.json").read_text(encoding="utf-8"), files)
+    except json.JSONDecodeError as exc:
+        raise SigningError(f"{root / 'manifest.json'} is not valid JSON: {exc}") from None
+    public = key.public_key()
+    signature = SignatureFile(
+        format=FORMAT,
+        algorithm="ed25519",
+        public_key=base64.b64encode(
+            public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        ).decode(),
+        fingerprint=fingerprint(public),
+        files=files,
+        signature=base64.b64encode(key.sign(payload)).decode(),
+    )
+    (root / SIGNATURE_NAME).write_text(signature.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return signature
+
+
+def read_signature(path: Path) -> SignatureFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SigningError(f"{path} not found: this installation is not signed") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SigningError(f"{path} cannot be read: {exc}") from None
+    try:
+        return SignatureFile.model_validate_json(text)
+    except ValidationError as exc:
+        kinds = {error["type"] for error in exc.errors()}
+        hint = " (truncated or not JSON)" if "json_invalid" in kinds else ""
+        details = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}"
+            for e in exc.errors(include_url=False, include_input=False)[:5]
+        )
+        raise SigningError(f"{path} is not a valid signature file{hint}: {details}") from None
+
+
+def _decode(value: str, what: str, length: int) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise SigningError(f"manifest.sig: {what} is not valid base64") from None
+    if len(raw) != length:
+        raise SigningError(f"manifest.sig: {what} has {len(raw)} bytes, expected {length} (truncated?)")
+    return raw
+
+
+def verify(root: Path, expected_fingerprint: str | None = None) -> Verification:
+    """Check the signature, the signer (when a fingerprint is given) and every shipped file."""
+    try:
+        signed = read_signature(root / SIGNATURE_NAME)
+        public = Ed25519PublicKey.from_public_bytes(_decode(signed.public_key, "public_key", 32))
+        raw_signature = _decode(signed.signature, "signature", 64)
+    except SigningError as exc:
+        return Verification(signer=None, checked_files=0, problems=[str(exc)])
+
+    problems: list[str] = []
+    signer = fingerprint(public)
+    if signed.fingerprint != signer:
+        problems.append(f"manifest.sig: fingerprint field {signed.fingerprint} does not match its key {signer}")
+    if expected_fingerprint is not None and normalise_fingerprint(expected_fingerprint) != signer:
+        problems.append(f"signed by {signer}, not by the trusted key {normalise_fingerprint(expected_fingerprint)}")
+    present = set(shipped_files(root))
+    for name in sorted(set(signed.files) | present):
+        if name not in present:
+            problems.append(f"missing: {name}")
+        elif name not in signed.files:
+            problems.append(f"not signed (added after signing): {name}")
+        elif digest(root / name) != signed.files[name]:
+            problems.append(f"modified: {name}")
+    try:
+        manifest_text = (root / "manifest.json").read_text(encoding="utf-8")
+        public.verify(raw_signature, canonical_payload(manifest_text, signed.files))
+    except FileNotFoundError:
+        pass  # already reported as missing
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        problems.append("manifest.json is not valid JSON, so its signature cannot be checked")
+    except InvalidSignature:
+        problems.append("signature does not match manifest.json and the signed file list (manifest.sig altered?)")
+    return Verification(signer=signer, checked_files=len(signed.files), problems=problems)
+
+
+def verify_installation(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> str | None:
+    """The start-up check: None to go on, else why the server must refuse to start.
+
+    Off unless CLM_REQUIRE_SIGNATURE is true (then it costs an environment lookup); when on it needs
+    CLM_TRUSTED_FINGERPRINT, since a signature by an unpinned key proves nothing.
+    """
+    env = os.environ if environ is None else environ
+    required = env.get("CLM_REQUIRE_SIGNATURE", "").strip().lower()
+    if required in _FALSE:
+        return None
+    if required not in _TRUE:
+        return f"CLM_REQUIRE_SIGNATURE: expected true or false, got {required[:20]!r}"
+    trusted = env.get("CLM_TRUSTED_FINGERPRINT", "").strip()
+    if not trusted:
+        return "CLM_REQUIRE_SIGNATURE is true but CLM_TRUSTED_FINGERPRINT (the signer's key fingerprint) is unset"
+    result = verify(root, trusted)
+    if result.ok:
+        return None
+    listed = "\n".join(f"  - {problem}" for problem in result.problems[:50])
+    more = f"\n  (+{len(result.problems) - 50} more)" if len(result.problems) > 50 else ""
+    return f"refusing to start: the installation at {root} failed signature verification:\n{listed}{more}"
+
+
+# -- command line (a CLI for people: it may write to stdout) -------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m plugin.release.signing", description="Sign and verify the plugin.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    gen = commands.add_parser("keygen", help="create an Ed25519 key pair outside the repository")
+    gen.add_argument("--dir", type=Path, default=None, help=f"default: {default_key_dir()}")
+    sig = commands.add_parser("sign", help="write manifest.sig for the plugin root")
+    sig.add_argument("--key", type=Path, default=None, help=f"default: <keygen dir>/{PRIVATE_KEY_NAME}")
+    sig.add_argument("--root", type=Path, default=ROOT)
+    ver = commands.add_parser("verify", help="check manifest.sig against the files")
+    ver.add_argument("--fingerprint", default=None, help="the signer's key fingerprint you trust")
+    ver.add_argument("--root", type=Path, default=ROOT)
+    args = parser.parse_args(argv)
+    out = sys.stdout.write
+    try:
+        if args.command == "keygen":
+            private, public, print_ = keygen(args.dir or default_key_dir())
+            out(f"private key: {private} (mode 600; keep it secret, back it up)\n")
+            out(f"public key:  {public}\nfingerprint: {print_}\n")
+            return 0
+        if args.command == "sign":
+            key = load_private_key(args.key or default_key_dir() / PRIVATE_KEY_NAME)
+            signed = sign(args.root, key)
+            out(f"signed {len(signed.files)} files -> {args.root / SIGNATURE_NAME}\n")
+            out(f"fingerprint: {signed.fingerprint}\n")
+            return 0
+    except SigningError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    result = verify(args.root, args.fingerprint)
+    if not result.ok:
+        sys.stderr.write(
+            f"verification FAILED for {args.root}:\n" + "\n".join(f"  - {p}" for p in result.problems) + "\n"
+        )
+        return 1
+    out(f"OK: {result.checked_files} files match the signature by {result.signer}\n")
+    if args.fingerprint is None:
+        out("warning: signer not pinned; pass --fingerprint to check who signed it\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The MCP server side: tool registration, the call pipeline, visibility, admission, stdio."""

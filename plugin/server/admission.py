@@ -1,0 +1,105 @@
+"""What must hold before a tool call may reach the CLM: granted scopes known, data residency verified.
+
+`Admission.admit` runs at the start of every tool call, after argument validation and before the
+tool's first CLM request. Its first run fetches the token (which says which scopes were granted)
+and, when a region is required, asks the CLM where it is; later runs cost a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from plugin.toolkit.errors import ClmError, PermissionDenied, PolicyDenied
+from plugin.observability.logging import get_logger
+from plugin.server.residency import mismatch, unverifiable
+from plugin.server.visibility import announce_hidden, refusal, ungranted
+
+if TYPE_CHECKING:
+    from clm_client.models import Meta
+    from plugin.transport.connection import Backend
+
+log = get_logger(__name__)
+
+
+class Admission:
+    def __init__(
+        self,
+        permissions: Mapping[str, str],
+        residency: str | None,
+        rescope: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> None:
+        self._permissions = dict(permissions)  # {full tool name: scope it needs}
+        self._rescope = rescope  # switches later requests to a narrower scope set (see granted_scopes)
+        self._residency = residency
+        self._lock = asyncio.Lock()
+        self._scopes_known = False
+        self._region_verified = residency is None
+        self._denied: PolicyDenied | None = None
+        self.hidden: dict[str, str] = {}
+        self.meta: Meta | None = None  # the CLM's own description, when residency made us fetch it
+
+    @property
+    def settled(self) -> bool:
+        return self._scopes_known and self._region_verified
+
+    async def admit(self, tool: str, backend: Backend) -> bool:
+        """Raise if `tool` may not run now; return True when this call first learnt the granted scopes."""
+        learnt = False
+        if not self.settled:
+            async with self._lock:
+                learnt = await self._settle(backend)
+        if self._denied is not None:
+            raise self._denied
+        scope = self.hidden.get(tool)
+        if scope is not None:
+            raise refusal(tool, scope)
+        return learnt
+
+    async def _settle(self, backend: Backend) -> bool:
+        learnt = False
+        if not self._scopes_known:
+            granted, narrowed = await granted_scopes(backend)
+            if narrowed is not None and self._rescope is not None:
+                self._rescope(narrowed)
+            self.hidden = ungranted(self._permissions, granted)
+            self._scopes_known = learnt = True
+            announce_hidden(self.hidden)
+        if not self._region_verified and self._denied is None:
+            assert self._residency is not None
+            try:
+                meta = await backend.clm.meta()
+            except ClmError as exc:
+                log.warning("residency_unverifiable", error=exc.code.value)
+                raise unverifiable(self._residency, exc) from None
+            self._denied = mismatch(self._residency, meta.region)
+            if self._denied is not None:
+                log.error("residency_mismatch", expected=self._residency, reported=meta.region)
+            else:
+                self.meta = meta
+                self._region_verified = True
+        return learnt
+
+
+async def granted_scopes(backend: Backend) -> tuple[frozenset[str], tuple[str, ...] | None]:
+    """(granted scopes, narrowed request or None) from the first token.
+
+    A CLM may grant a subset of the requested scopes (the token response says which), or refuse the
+    whole request with `invalid_scope` when one is not allowed to the client. In that case one token
+    request without `scope` (RFC 6749 3.3: the client's default) reveals what the client has; that
+    broader token is dropped at once, and the caller narrows later requests to requested & granted.
+    """
+    session = backend.clm.session
+    key = session.token_key
+    try:
+        token = await session.tokens.get(key)
+    except PermissionDenied:
+        probe_key = dataclasses.replace(key, scopes=())
+        probe = await session.tokens.get(probe_key)
+        session.tokens.invalidate(probe_key, probe.value)
+        narrowed = tuple(sorted(set(key.scopes) & probe.granted_scopes))
+        log.info("scopes_narrowed", requested=list(key.scopes), granted=sorted(probe.granted_scopes))
+        return probe.granted_scopes, narrowed
+    return token.granted_scopes, None

@@ -1,0 +1,65 @@
+"""Least privilege after the first token: tools whose scope the CLM did not grant are hidden.
+
+The server requests only the scopes of the enabled tools (`plugin.transport.connection.requested_scopes`). The
+token response says which were granted; a tool needing one that was not is removed from
+`tools/list` (and refused with `permission_denied` if a client calls it from a stale list), the
+client is told the list changed, and stderr says so once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import Tool as MCPTool
+
+from plugin.toolkit.errors import PermissionDenied
+
+
+def ungranted(permissions: Mapping[str, str], granted: Collection[str]) -> dict[str, str]:
+    """{tool name: missing scope} for every tool whose permission is not among the granted scopes."""
+    return {tool: scope for tool, scope in permissions.items() if scope not in granted}
+
+
+def announce_hidden(hidden: Mapping[str, str], stream: Any = None) -> None:
+    if not hidden:
+        return
+    scopes = sorted(set(hidden.values()))
+    (stream or sys.stderr).write(
+        f"contract-intelligence: the CLM did not grant {', '.join(scopes)} to this client; hiding "
+        f"{', '.join(sorted(hidden))}. Ask the CLM administrator to grant the scope, or disable these tools "
+        "(CLM_DISABLED_TOOLS) to silence this message.\n"
+    )
+
+
+def refusal(tool: str, scope: str) -> PermissionDenied:
+    return PermissionDenied(
+        f"{tool} needs the '{scope}' permission, which the CLM did not grant to this plugin's client; "
+        "the tool is not available. Ask an administrator to grant it.",
+        scope=scope,
+    )
+
+
+class ScopedMCPServer(MCPServer[Any]):
+    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names."""
+
+    def __init__(self, *args: Any, hidden: Callable[[], Collection[str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hidden = hidden
+
+    async def list_tools(self) -> list[MCPTool]:
+        hidden = self._hidden()
+        return [tool for tool in await super().list_tools() if tool.name not in hidden]
+
+    async def run_stdio_async(self) -> None:
+        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
+        answering malformed input with JSON-RPC errors (plugin.server.stdio)."""
+        from mcp.server.lowlevel.server import NotificationOptions
+
+        from plugin.server.stdio import strict_stdio
+
+        options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
+        async with strict_stdio() as (read_stream, write_stream):
+            await self._lowlevel_server.run(read_stream, write_stream, options)

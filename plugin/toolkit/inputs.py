@@ -1,0 +1,37 @@
+"""Bounded argument types shared by the tools' input models.
+
+Identifiers are checked before they can reach a URL path; free text refuses control characters
+(NUL, newlines) and invisible characters so what is sent is exactly what is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from clm_client.models import ID_PATTERN
+from plugin.toolkit.untrusted import strip_invisible
+
+
+def _printable(value: str) -> str:
+    if strip_invisible(value) != value or any(ch in value for ch in "\r\n\t"):
+        raise ValueError("must not contain control, invisible or line-break characters")
+    return value
+
+
+ContractId = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="A contract id as returned by clm__search_contracts, e.g. 'ctr_000123'"),
+]
+CounterpartyId = Annotated[
+    str, StringConstraints(pattern=ID_PATTERN), Field(description="A counterparty id, e.g. 'cp_0042'")
+]
+SearchText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)]
+Cursor = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000, pattern=r"^[A-Za-z0-9_\-=.~]+$"),
+    Field(description="next_cursor from the previous page of the same query; omit for the first page"),
+]
+PageLimit = Annotated[int, Field(ge=1, le=100, description="Rows per page (1-100, default 20)")]

@@ -1,0 +1,42 @@
+"""Full report results kept for the client to fetch as an MCP resource (CSV), while the tool returns a summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+
+from cachetools import TTLCache
+
+from plugin.toolkit.untrusted import strip_invisible
+
+REPORT_URI_PREFIX = "clm-report://reports/"
+REPORT_URI_TEMPLATE = REPORT_URI_PREFIX + "{report_id}"
+
+
+class ReportStore:
+    """Recent reports by id, in memory for an hour (a report is a snapshot, not a record)."""
+
+    def __init__(self, maxsize: int = 32, ttl: float = 3600) -> None:
+        self._reports: TTLCache[str, str] = TTLCache(maxsize=maxsize, ttl=ttl)
+
+    def put_csv(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+        """Store a CSV and return its resource URI."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        for row in rows:
+            # Cells starting with = + - @ are neutralised so a spreadsheet never runs them as formulas.
+            writer.writerow([_safe_cell(value) for value in row])
+        report_id = f"{uuid.uuid4().hex[:12]}.csv"
+        self._reports[report_id] = buffer.getvalue()
+        return REPORT_URI_PREFIX + report_id
+
+    def get(self, report_id: str) -> str | None:
+        return self._reports.get(report_id)
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else strip_invisible(str(value))
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text

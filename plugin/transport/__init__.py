@@ -1,0 +1,1 @@
+"""Transport to the backend: the HTTP pipeline, OAuth tokens, connections, the embedded backend."""
