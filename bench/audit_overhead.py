@@ -78,9 +78,9 @@ def end_to_end(url: str, audit_path: Path, calls: int) -> dict[str, float]:
 
 async def runtime_ab(url: str, audit_path: Path, calls: int) -> None:
     """The same Runtime.invoke path in one process: audit off vs file, one backend each, alternating."""
-    from plugin.server.assembly import build_server, effective_settings
-    from plugin.observability.logging import configure_logging
     from plugin.config.settings import PluginSettings
+    from plugin.observability.logging import configure_logging
+    from plugin.server.assembly import build_server, effective_settings
     from tools import REGISTRY, full_name
 
     configure_logging("WARNING")  # stderr, quiet: as the server runs
@@ -136,7 +136,7 @@ def audit_cost(path: Path, rounds: int) -> float:
                 client_version="1",
                 plugin_name="contract-intelligence",
                 plugin_version="0.1.0",
-                clm_request_ids=[f"{i:016x}-0"],
+                backend_request_ids=[f"{i:016x}-0"],
             )
         )
     return (time.perf_counter() - started) / rounds

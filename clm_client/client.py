@@ -15,7 +15,6 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from clm_client.models import (
-    ID_PATTERN,
     Annotation,
     AnnotationTarget,
     ContractDetail,
@@ -28,9 +27,10 @@ from clm_client.models import (
     ObligationFilters,
     Page,
 )
+from plugin.observability.logging import get_logger
+from plugin.toolkit.inputs import ID_PATTERN
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
 from plugin.transport.http import ApiSession, QueryParams, decode_json
-from plugin.observability.logging import get_logger
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -107,7 +107,7 @@ class ClmClient:
             return await self._get(f"/v1/contracts/{checked_id(contract_id)}", ContractDetail)
         except NotFound as exc:
             raise NotFound(
-                f"No contract with id '{contract_id}'. Use clm__search_contracts to find its id.",
+                f"No contract with id '{contract_id}'. Use {{tool:search_contracts}} to find its id.",
                 request_id=exc.request_id,
             ) from None
 

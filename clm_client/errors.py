@@ -9,19 +9,19 @@ from __future__ import annotations
 import httpx2
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import (
     AuthenticationFailed,
     BackendError,
     BackendUnavailable,
-    ClmError,
     Conflict,
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    PluginError,
 )
-from plugin.transport.http import parse_retry_after, rate_limited
-from plugin.observability.logging import get_logger
 from plugin.toolkit.untrusted import clean_inline
+from plugin.transport.http import parse_retry_after, rate_limited
 
 log = get_logger(__name__)
 
@@ -49,7 +49,7 @@ def _problem(response: httpx2.Response) -> _Problem:
         return _Problem()
 
 
-def map_error(response: httpx2.Response) -> ClmError:
+def map_error(response: httpx2.Response) -> PluginError:
     status = response.status_code
     problem = _problem(response)
     request_id = response.headers.get("x-request-id")

@@ -13,9 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
-# Identifiers go into URL paths: letters, digits, '_' and '-' only, so no '/', '.', '?', '#' or '%'.
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-
 
 class ClmModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # built on first use

@@ -12,9 +12,9 @@ import httpx2
 import pytest
 from mcp.client import Client
 
-from plugin.server.assembly import build_server
-from plugin.observability.logging import configure_logging
 from plugin.config.settings import PluginSettings
+from plugin.observability.logging import configure_logging
+from plugin.server.assembly import build_server
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
 

@@ -1,4 +1,4 @@
-"""clm__annotate_contract: add a note to a contract or clause, confirmed, idempotent, marked as assistant-written."""
+"""The annotate_contract tool: add a note to a contract or clause, confirmed, idempotent, marked as assistant-written."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_WRITE_ANNOTATIONS
 from clm_client.models import AnnotationTarget
 from plugin.toolkit.confirmations import idempotency_key
-from plugin.toolkit.inputs import ContractId
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline, strip_invisible
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import ContractId
 
 
 class Target(ToolInput):
@@ -48,7 +49,7 @@ class AnnotateContractOutput(ToolOutput):
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(
-            count=1 if self.status == "created" else 0, contract_ids=[self.contract_id], detail=self.status
+            count=1 if self.status == "created" else 0, record_ids=[self.contract_id], detail=self.status
         )
 
 
@@ -63,9 +64,9 @@ def _describe(target: Target | None) -> str | None:
     return ", ".join(parts) or None
 
 
-async def annotate_contract(args: AnnotateContractInput, ctx: ToolContext) -> AnnotateContractOutput:
+async def annotate_contract(args: AnnotateContractInput, ctx: ClmContext) -> AnnotateContractOutput:
     body = strip_invisible(args.body).strip()
-    contract = await ctx.clm.get_contract(args.contract_id)  # not found -> clear error before any write
+    contract = await ctx.api.get_contract(args.contract_id)  # not found -> clear error before any write
     write: dict[str, object] = {
         "contract": args.contract_id,
         "body": body,
@@ -91,7 +92,7 @@ async def annotate_contract(args: AnnotateContractInput, ctx: ToolContext) -> An
             )
         nonce = confirmations.verify(args.confirmation_token, write)
     target = None if args.target is None else AnnotationTarget(**args.target.model_dump())
-    annotation = await ctx.clm.create_annotation(
+    annotation = await ctx.api.create_annotation(
         args.contract_id,
         body=body,
         target=target,
@@ -116,7 +117,7 @@ def render(out: AnnotateContractOutput) -> str:
                 f"**Not written yet.** Preview of the note on {out.contract_number}{where}:",
                 quoted,
                 "",
-                "Show this preview to the user. Only if they explicitly agree, call clm__annotate_contract again "
+                "Show this preview to the user. Only if they explicitly agree, call {tool:annotate_contract} again "
                 f"with the same arguments and confirmation_token=`{out.confirmation_token}` "
                 f"(valid until {out.token_expires_at:%Y-%m-%d %H:%M} UTC).",
             ]
@@ -145,6 +146,7 @@ TOOL = ToolSpec(
     handler=annotate_contract,
     render=render,
     permission=SCOPE_WRITE_ANNOTATIONS,
+    example={"contract_id": "ctr_000001", "body": "Reviewed by the assistant."},  # valid against the demo CLM
     read_only=False,
     destructive=False,
     idempotent=True,

@@ -1,4 +1,4 @@
-"""clm__compare_contracts: key terms of several contracts side by side, differences and conflicts flagged."""
+"""The compare_contracts tool: key terms of several contracts side by side, differences and conflicts flagged."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractDetail, ContractFilters
 from plugin.toolkit.errors import InvalidArgument, NotFound
-from plugin.toolkit.inputs import ContractId, SearchText
+from plugin.toolkit.inputs import SearchText
 from plugin.toolkit.markdown import cell, money, table
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import ContractId
 from tools.contract_header import ContractHeader
 
 MAX_CONTRACTS = 8
@@ -62,7 +64,7 @@ class CompareContractsOutput(ToolOutput):
     omitted: int = Field(description="Related or matching contracts left out to stay within 8")
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=len(self.contracts), contract_ids=[c.id for c in self.contracts])
+        return AuditSummary(count=len(self.contracts), record_ids=[c.id for c in self.contracts])
 
 
 def _months(value: int | None) -> str | None:
@@ -101,10 +103,10 @@ TERMS: list[tuple[str, Callable[[ContractDetail], object]]] = [
 ]
 
 
-async def _resolve(args: CompareContractsInput, ctx: ToolContext) -> tuple[list[ContractDetail], int]:
+async def _resolve(args: CompareContractsInput, ctx: ClmContext) -> tuple[list[ContractDetail], int]:
     if args.counterparty:
         filters = ContractFilters(counterparty=args.counterparty, statuses=["active"], sort="number")
-        page = await ctx.clm.search_contracts(filters, limit=MAX_CONTRACTS)
+        page = await ctx.api.search_contracts(filters, limit=MAX_CONTRACTS)
         if not page.data:
             raise NotFound(f"No active contracts with a counterparty matching '{clean_inline(args.counterparty, 80)}'.")
         ids = [row.id for row in page.data]
@@ -112,14 +114,14 @@ async def _resolve(args: CompareContractsInput, ctx: ToolContext) -> tuple[list[
     else:
         ids = list(dict.fromkeys(args.contract_ids))
         overflow = 0
-    details = list(await asyncio.gather(*(ctx.clm.get_contract(i) for i in ids)))
+    details = list(await asyncio.gather(*(ctx.api.get_contract(i) for i in ids)))
     if args.include_related:
         known = {d.id for d in details}
         extra = [r.id for d in details for r in d.related if r.id not in known]
         extra = list(dict.fromkeys(extra))
         room = MAX_CONTRACTS - len(details)
         overflow += max(0, len(extra) - room)
-        details += await asyncio.gather(*(ctx.clm.get_contract(i) for i in extra[: max(0, room)]))
+        details += await asyncio.gather(*(ctx.api.get_contract(i) for i in extra[: max(0, room)]))
     if len(details) < 2:
         raise InvalidArgument("Comparison needs at least two contracts; give more ids or set include_related.")
     return details, overflow
@@ -200,7 +202,7 @@ def _text(value: object) -> str | None:
     return clean_inline(str(value), 80)
 
 
-async def compare_contracts(args: CompareContractsInput, ctx: ToolContext) -> CompareContractsOutput:
+async def compare_contracts(args: CompareContractsInput, ctx: ClmContext) -> CompareContractsOutput:
     details, omitted = await _resolve(args, ctx)
     rows = []
     for name, getter in TERMS:
@@ -231,7 +233,7 @@ def render(out: CompareContractsOutput) -> str:
         lines += ["", f"{out.omitted} related or matching contracts were left out (max {MAX_CONTRACTS})."]
     lines += [
         "",
-        "Values are the CLM's recorded fields; verify a flagged conflict in the text with clm__read_contract.",
+        "Values are the CLM's recorded fields; verify a flagged conflict in the text with {tool:read_contract}.",
     ]
     return "\n".join(lines)
 
@@ -251,4 +253,5 @@ TOOL = ToolSpec(
     handler=compare_contracts,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
+    example={"contract_ids": ["ctr_000001", "ctr_000002"]},  # valid against the demo CLM
 )

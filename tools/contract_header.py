@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from clm_client.models import ContractSummary
-from plugin.toolkit.untrusted import clean_inline
 from plugin.toolkit.spec import ToolOutput
+from plugin.toolkit.untrusted import clean_inline
 
 
 class ContractHeader(ToolOutput):

@@ -1,4 +1,4 @@
-"""clm__extract_obligations: key terms, obligations and computed deadlines of one contract, each cited.
+"""The extract_obligations tool: key terms, obligations and computed deadlines of one contract, each cited.
 
 The document text is read from the CLM chunk by chunk, checked against the CLM's SHA-256, analysed
 (pure functions in `analysis/`, off the event loop) and cached by that hash. Facts the CLM records
@@ -13,15 +13,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 import anyio.to_thread
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_DOCUMENTS
 from clm_client.models import ContractDetail
 from plugin.toolkit.errors import BackendError
-from plugin.toolkit.inputs import ContractId
-from plugin.toolkit.markdown import fit, table
+from plugin.toolkit.markdown import table
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline, strip_invisible
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import ContractId
 
 if TYPE_CHECKING:
     from analysis.models import Citation
@@ -95,9 +96,16 @@ class ExtractObligationsOutput(ToolOutput):
     total_obligations: int
     next_offset: int | None
     warnings: list[str]
+    _offset: int = PrivateAttr(default=0)  # the offset this page started at
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=len(self.obligations), contract_ids=[self.contract_id])
+        return AuditSummary(count=len(self.obligations), record_ids=[self.contract_id])
+
+    def row_count(self) -> int:
+        return len(self.obligations)
+
+    def trimmed(self, keep: int) -> ExtractObligationsOutput:
+        return self.model_copy(update={"obligations": self.obligations[:keep], "next_offset": self._offset + keep})
 
 
 def _source(citation: Citation, text_len: int) -> Source:
@@ -112,14 +120,14 @@ def _source(citation: Citation, text_len: int) -> Source:
     )
 
 
-async def _document(ctx: ToolContext, detail: ContractDetail) -> str:
+async def _document(ctx: ClmContext, detail: ContractDetail) -> str:
     assert detail.document is not None
     if detail.document.total_chars > MAX_DOCUMENT_CHARS:
         raise BackendError(f"The document has {detail.document.total_chars:,} characters, over the 5 M limit.")
     parts: list[str] = []
     offset: int | None = 0
     while offset is not None:
-        chunk = await ctx.clm.read_document(detail.id, offset=offset, max_chars=CHUNK)
+        chunk = await ctx.api.read_document(detail.id, offset=offset, max_chars=CHUNK)
         parts.append(chunk.text)
         await ctx.progress(offset + len(chunk.text), chunk.total_chars, "reading the document")
         offset = chunk.next_offset
@@ -229,11 +237,11 @@ def _computed(facts: dict[str, Fact], as_of: date) -> list[ComputedDate]:
     return out
 
 
-async def extract_obligations(args: ExtractObligationsInput, ctx: ToolContext) -> ExtractObligationsOutput:
+async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) -> ExtractObligationsOutput:
     from analysis import analyse
     from analysis.models import ContractAnalysis, KeyTerm
 
-    detail = await ctx.clm.get_contract(args.contract_id)
+    detail = await ctx.api.get_contract(args.contract_id)
     warnings: list[str] = []
     analysis: ContractAnalysis | None = None
     text_len = 0
@@ -302,10 +310,8 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ToolContext) -
         )
         for o in page
     ]
-    # Facts and computed dates take at most ~12k characters; obligations get the rest of the budget.
-    items = items[: fit(items, lambda part: sum(2 * len(i.model_dump_json()) for i in part), budget=22_000)]
     end = args.offset + len(items)
-    return ExtractObligationsOutput(
+    output = ExtractObligationsOutput(
         contract_id=detail.id,
         contract_number=clean_inline(detail.number, 40),
         as_of=ctx.as_of,
@@ -317,6 +323,8 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ToolContext) -
         next_offset=end if end < len(obligations) else None,
         warnings=warnings,
     )
+    output._offset = args.offset
+    return output
 
 
 def _cite(source: Source | None) -> str:
@@ -396,4 +404,5 @@ TOOL = ToolSpec(
     handler=extract_obligations,
     render=render,
     permission=SCOPE_READ_DOCUMENTS,
+    example={"contract_id": "ctr_000001", "limit": 5},  # valid against the demo CLM
 )

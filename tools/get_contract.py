@@ -1,4 +1,4 @@
-"""clm__get_contract: one contract's metadata, key terms and related contracts."""
+"""The get_contract tool: one contract's metadata, key terms and related contracts."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from datetime import date
 
 from pydantic import Field
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractDetail
-from plugin.toolkit.inputs import ContractId
 from plugin.toolkit.markdown import cell, money, table
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import ContractId
 from tools.contract_header import ContractHeader
 
 
@@ -61,7 +62,7 @@ class GetContractOutput(ContractHeader):
     tags: list[str]
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=1, contract_ids=[self.id, *(r.id for r in self.related)])
+        return AuditSummary(count=1, record_ids=[self.id, *(r.id for r in self.related)])
 
 
 def _cap(detail: ContractDetail) -> str | None:
@@ -75,8 +76,8 @@ def _cap(detail: ContractDetail) -> str | None:
     return described or amount or None
 
 
-async def get_contract(args: GetContractInput, ctx: ToolContext) -> GetContractOutput:
-    d = await ctx.clm.get_contract(args.contract_id)
+async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOutput:
+    d = await ctx.api.get_contract(args.contract_id)
     return GetContractOutput(
         **GetContractOutput.header_fields(d),
         our_entity=None if d.our_entity is None else clean_inline(d.our_entity, 120),
@@ -169,8 +170,8 @@ def render(out: GetContractOutput) -> str:
         )
     lines += [
         "",
-        "Terms above are the CLM's recorded fields. To cite the clause text, use clm__read_contract "
-        "or clm__extract_obligations.",
+        "Terms above are the CLM's recorded fields. To cite the clause text, use {tool:read_contract} "
+        "or {tool:extract_obligations}.",
     ]
     return "\n".join(lines)
 
@@ -182,13 +183,14 @@ TOOL = ToolSpec(
         "One contract's record by id: parties, type, status, owner, effective/execution/expiry dates, term "
         "and renewal (auto-renewal, renewal term, notice period and the last day to give notice), "
         "termination rights, payment terms, value, governing law, liability cap, document size, and related "
-        "contracts (parent MSA, SOWs and order forms under it, amendments). Use after clm__search_contracts "
+        "contracts (parent MSA, SOWs and order forms under it, amendments). Use after {tool:search_contracts} "
         "when the user asks about one contract; these are the CLM's recorded fields, so for quotes from the "
-        "text use clm__read_contract."
+        "text use {tool:read_contract}."
     ),
     input_model=GetContractInput,
     output_model=GetContractOutput,
     handler=get_contract,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
+    example={"contract_id": "ctr_000001"},  # valid against the demo CLM
 )

@@ -1,4 +1,4 @@
-"""clm__portfolio_report: aggregate reports over the portfolio, as a Markdown summary plus a full CSV resource."""
+"""The portfolio_report tool: aggregate reports over the portfolio, as a Markdown summary plus a full CSV resource."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary
 from plugin.toolkit.inputs import SearchText
-from plugin.toolkit.markdown import fit, table
+from plugin.toolkit.markdown import table
+from plugin.toolkit.reports import REPORTS_PATH
+from plugin.toolkit.spec import AuditSummary, ResourceSpec, Services, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
 from tools.search_contracts import ContractStatus, ContractType
 
 ReportKind = Literal[
@@ -54,6 +56,12 @@ class PortfolioReportOutput(ToolOutput):
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=self.total_rows, detail=f"{self.kind}, {self.contracts_scanned} scanned")
+
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def trimmed(self, keep: int) -> PortfolioReportOutput:
+        return self.model_copy(update={"rows": self.rows[:keep]})  # the CSV resource keeps every row
 
 
 class _Group:
@@ -104,7 +112,7 @@ KEYS: dict[ReportKind, Callable[[ContractSummary], str]] = {
 }
 
 
-async def portfolio_report(args: PortfolioReportInput, ctx: ToolContext) -> PortfolioReportOutput:
+async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> PortfolioReportOutput:
     filters = _filters(args, ctx.as_of)
     scanned = 0
     total: int | None = None
@@ -112,7 +120,7 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ToolContext) -> Port
     listed: list[ContractSummary] = []
     groups: dict[str, _Group] = defaultdict(_Group)
     while scanned < MAX_SCAN:
-        page = await ctx.clm.search_contracts(filters, limit=PAGE, cursor=cursor)
+        page = await ctx.api.search_contracts(filters, limit=PAGE, cursor=cursor)
         total = page.total if page.total is not None else total
         for contract in page.data:
             scanned += 1
@@ -155,13 +163,12 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ToolContext) -> Port
         ["key", "contracts", "total_value", "annual_value", "detail"],
         [[r.key, r.contracts, r.value, r.annual_value, r.detail] for r in rows],
     )
-    shown = fit(rows, lambda part: sum(2 * len(r.model_dump_json()) + 20 for r in part), budget=30_000)
     return PortfolioReportOutput(
         kind=args.kind,
         as_of=ctx.as_of,
         contracts_scanned=scanned,
         partial=partial,
-        rows=rows[:shown],
+        rows=rows,
         total_rows=len(rows),
         csv_resource=uri,
     )
@@ -197,6 +204,19 @@ def render(out: PortfolioReportOutput) -> str:
     return "\n".join(lines)
 
 
+def _read_report(services: Services, report_id: str) -> str | None:
+    return services.reports.get(report_id)
+
+
+REPORT_CSV = ResourceSpec(
+    uri_template=REPORTS_PATH + "{report_id}",
+    name="portfolio-report-csv",
+    title="Portfolio report (CSV)",
+    description="The full result of a {tool:portfolio_report} call, as CSV; kept for an hour.",
+    mime_type="text/csv",
+    read=_read_report,
+)
+
 TOOL = ToolSpec(
     name="portfolio_report",
     title="Portfolio report",
@@ -205,12 +225,14 @@ TOOL = ToolSpec(
         "deadline within within_days), by_counterparty, by_type, by_status, value_by_currency (totals per "
         "currency, never summed across currencies), expiring_without_renewal. Optional filters: types, statuses, "
         "counterparty. Returns a Markdown table within the output budget and the full result as a CSV resource "
-        "(clm-report://...). Reads up to 20,000 contracts with progress notifications; use it instead of paging "
-        "clm__search_contracts for totals."
+        "(the csv_resource URI). Reads up to 20,000 contracts with progress notifications; use it instead of paging "
+        "{tool:search_contracts} for totals."
     ),
     input_model=PortfolioReportInput,
     output_model=PortfolioReportOutput,
     handler=portfolio_report,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
+    example={"kind": "by_type"},  # valid against the demo CLM
+    resources=(REPORT_CSV,),
 )

@@ -1,18 +1,20 @@
-"""clm__search_contracts: find contracts by counterparty, type, status, dates or text, one page at a time."""
+"""The search_contracts tool: find contracts by counterparty, type, status, dates or text, one page at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary
-from plugin.toolkit.inputs import ContractId, CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.toolkit.markdown import PAGE_BUDGET, PageCursor, cell, fit, money, table
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.cursors import PageCursor
+from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
+from plugin.toolkit.markdown import cell, money, table
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import ContractId, CounterpartyId
 from tools.contract_header import ContractHeader
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
@@ -64,9 +66,20 @@ class SearchContractsOutput(ToolOutput):
     contracts: list[ContractRow]
     total: int | None = Field(description="Contracts matching the filters, across all pages")
     next_cursor: str | None = Field(description="Pass as `cursor` (same filters) for the next page")
+    _position: PageCursor = PrivateAttr(default_factory=lambda: PageCursor(backend_cursor=None))
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=len(self.contracts), contract_ids=[c.id for c in self.contracts])
+        return AuditSummary(count=len(self.contracts), record_ids=[c.id for c in self.contracts])
+
+    def row_count(self) -> int:
+        return len(self.contracts)
+
+    def trimmed(self, keep: int) -> SearchContractsOutput:
+        # Continue inside the same backend page, right after the last row shown.
+        position = self._position
+        after = PageCursor(backend_cursor=position.backend_cursor, skip=position.skip + keep)
+        trimmed = self.model_copy(update={"contracts": self.contracts[:keep], "next_cursor": after.encode()})
+        return trimmed
 
 
 def _row(summary: ContractSummary) -> ContractRow:
@@ -81,7 +94,7 @@ def _row(summary: ContractSummary) -> ContractRow:
     )
 
 
-async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> SearchContractsOutput:
+async def search_contracts(args: SearchContractsInput, ctx: ClmContext) -> SearchContractsOutput:
     position = PageCursor.decode(args.cursor)
     filters = ContractFilters(
         q=args.query,
@@ -99,21 +112,17 @@ async def search_contracts(args: SearchContractsInput, ctx: ToolContext) -> Sear
         parent_id=args.parent_id,
         sort=args.sort,
     )
-    page = await ctx.clm.search_contracts(filters, limit=args.limit, cursor=position.c)
-    rows = [_row(summary) for summary in page.data[position.s : position.s + args.limit]]
-
-    def size(part: Sequence[ContractRow]) -> int:  # exactly what the response will hold
-        out = SearchContractsOutput(contracts=list(part), total=page.total, next_cursor="x" * 120)
-        return len(render(out)) + len(out.model_dump_json())
-
-    # A row is at most ~1,200 characters in both renderings (titles and names are bounded), so a page
-    # that small cannot exceed the budget and skips the exact measurement.
-    shown = len(rows) if len(rows) * 1_200 <= PAGE_BUDGET else fit(rows, size)
-    if position.s + shown < len(page.data):
-        next_cursor: str | None = PageCursor(c=position.c, s=position.s + shown).encode()
+    page = await ctx.api.search_contracts(filters, limit=args.limit, cursor=position.backend_cursor)
+    rows = [_row(summary) for summary in page.data[position.skip : position.skip + args.limit]]
+    if position.skip + len(rows) < len(page.data):
+        next_cursor: str | None = PageCursor(
+            backend_cursor=position.backend_cursor, skip=position.skip + len(rows)
+        ).encode()
     else:
-        next_cursor = None if page.next_cursor is None else PageCursor(c=page.next_cursor).encode()
-    return SearchContractsOutput(contracts=rows[:shown], total=page.total, next_cursor=next_cursor)
+        next_cursor = None if page.next_cursor is None else PageCursor(backend_cursor=page.next_cursor).encode()
+    output = SearchContractsOutput(contracts=rows, total=page.total, next_cursor=next_cursor)
+    output._position = position
+    return output
 
 
 def render(out: SearchContractsOutput) -> str:
@@ -156,7 +165,7 @@ def render(out: SearchContractsOutput) -> str:
     if out.next_cursor:
         lines += [
             "",
-            f"More results: call clm__search_contracts again with the same filters and "
+            f"More results: call {{tool:search_contracts}} again with the same filters and "
             f"cursor=`{cell(out.next_cursor, 2000)}`.",
         ]
     else:
@@ -181,4 +190,5 @@ TOOL = ToolSpec(
     handler=search_contracts,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
+    example={"limit": 3},  # valid against the demo CLM
 )

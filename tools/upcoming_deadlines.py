@@ -1,4 +1,4 @@
-"""clm__upcoming_deadlines: renewal-notice deadlines, expiries and obligation due dates in a window, by date.
+"""The upcoming_deadlines tool: renewal-notice deadlines, expiries and obligation due dates in a window, by date.
 
 Three date-sorted sources, each filtered by the CLM (never scanned client-side): auto-renewing
 contracts by renewal-notice date, non-renewing contracts by expiry, tracked obligations by due date.
@@ -17,13 +17,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
 from plugin.toolkit.errors import InvalidArgument
-from plugin.toolkit.inputs import CounterpartyId, Cursor, PageLimit, SearchText
-from plugin.toolkit.markdown import OpaqueCursor, table
+from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
+from plugin.toolkit.cursors import OpaqueCursor
+from plugin.toolkit.markdown import table
+from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
-from plugin.toolkit.spec import AuditSummary, ToolContext, ToolInput, ToolOutput, ToolSpec
+from tools.arguments import CounterpartyId
 
 Kind = Literal["renewal_notice", "expiry", "obligation"]
 KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")
@@ -61,7 +64,7 @@ class UpcomingDeadlinesOutput(ToolOutput):
     next_cursor: str | None
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=len(self.deadlines), contract_ids=sorted({d.contract_id for d in self.deadlines}))
+        return AuditSummary(count=len(self.deadlines), record_ids=sorted({d.contract_id for d in self.deadlines}))
 
 
 class _SourceState(BaseModel):
@@ -92,7 +95,7 @@ def _fingerprint(args: UpcomingDeadlinesInput, as_of: date) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _sources(args: UpcomingDeadlinesInput, ctx: ToolContext, start: date, end: date) -> dict[str, Fetch]:
+def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[str, Fetch]:
     as_of = ctx.as_of
 
     def contracts(kind: Kind) -> Fetch:
@@ -109,7 +112,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ToolContext, start: date, end: d
                 expires_before=None if renewal else end,
                 sort="renewal_notice_date" if renewal else "expiration_date",
             )
-            page = await ctx.clm.search_contracts(filters, limit=limit, cursor=cursor)
+            page = await ctx.api.search_contracts(filters, limit=limit, cursor=cursor)
             rows = []
             for c in page.data:
                 when = c.renewal_notice_date if renewal else c.expiration_date
@@ -140,7 +143,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ToolContext, start: date, end: d
         filters = ObligationFilters(
             due_after=start, due_before=end, counterparty=args.counterparty, counterparty_id=args.counterparty_id
         )
-        page = await ctx.clm.list_obligations(filters, limit=limit, cursor=cursor)
+        page = await ctx.api.list_obligations(filters, limit=limit, cursor=cursor)
         rows = [
             Deadline(
                 date=o.due_date,
@@ -166,7 +169,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ToolContext, start: date, end: d
     return {kind: available[kind] for kind in args.kinds}
 
 
-async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ToolContext) -> UpcomingDeadlinesOutput:
+async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> UpcomingDeadlinesOutput:
     as_of = ctx.as_of
     start = as_of - timedelta(days=30) if args.include_past_due else as_of
     end = as_of + timedelta(days=args.within_days)
@@ -242,11 +245,11 @@ def render(out: UpcomingDeadlinesOutput) -> str:
     if out.next_cursor:
         lines += [
             "",
-            f"More: call clm__upcoming_deadlines again with the same arguments and cursor=`{out.next_cursor}`.",
+            f"More: call {{tool:upcoming_deadlines}} again with the same arguments and cursor=`{out.next_cursor}`.",
         ]
     lines += [
         "",
-        "Dates come from the CLM's records; confirm a notice clause with clm__extract_obligations before relying "
+        "Dates come from the CLM's records; confirm a notice clause with {tool:extract_obligations} before relying "
         "on it.",
     ]
     return "\n".join(lines)
@@ -267,4 +270,5 @@ TOOL = ToolSpec(
     handler=upcoming_deadlines,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
+    example={"within_days": 365, "limit": 5},  # valid against the demo CLM
 )

@@ -1,87 +1,109 @@
-"""Command line of `server.py`.
+"""The command line of `server.py`.
 
     python server.py                         serve MCP on stdio (every message goes to stderr)
-    python server.py doctor                  check configuration, token, scopes, CLM, residency, signature
+    python server.py doctor                  check configuration, token, scopes, backend, residency, signature
     python server.py audit-report [--file F] per-tool calls, error rates, latency, abandoned sessions
+    python server.py manifest write|check    regenerate / check manifest.json against the code
+    python server.py identity write|check    regenerate / check the files derived from identity.toml
+    python server.py package plugin-zip|mcpb build the installable packages
 
-`doctor` and `audit-report` are reports for a person at a terminal, so they write to stdout; they
-never start the MCP server, whose stdout is reserved for the protocol.
+`doctor`, `audit-report` and the release commands are for a person at a terminal, so they write to
+stdout; they never start the MCP server, whose stdout is reserved for the protocol.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from plugin.observability.logging import configure_logging, get_logger
+from plugin.observability.logging import configure_logging
 
 if TYPE_CHECKING:
     from plugin.config.settings import PluginSettings
+    from plugin.server.parts import PluginParts
 
-log = get_logger(__name__)
-
-CONNECT_HELP = """\
-contract-intelligence: this is an MCP server speaking JSON-RPC on stdin/stdout; it is waiting for a client.
-Connect one instead of typing here, e.g.:
-  npx @modelcontextprotocol/inspector python server.py                         (MCP Inspector, web UI)
-  npx @modelcontextprotocol/inspector --cli python server.py --method tools/list
-  claude plugin marketplace add ./ && claude plugin install contract-intelligence   (Claude Code)
-Press Ctrl-D or Ctrl-C to quit. `python server.py doctor` checks the configuration.
-"""
+PartsFactory = Callable[[], "PluginParts"]
 
 
-def _fail(message: str) -> int:
-    sys.stderr.write(f"contract-intelligence: {message}\n")
+def _fail(parts: PluginParts | None, message: str) -> int:
+    name = parts.identity.name if parts is not None else "server.py"
+    sys.stderr.write(f"{name}: {message}\n")
     return 2
 
 
-USAGE = "usage: python server.py [doctor | audit-report [--file FILE]]"
+USAGE = (
+    "usage: python server.py [doctor | audit-report [--file FILE] | manifest write|check | identity write|check "
+    "| package plugin-zip|mcpb [...]]"
+)
 
 
-def run(argv: list[str]) -> int:
+def connect_help(parts: PluginParts) -> str:
+    identity = parts.identity
+    return (
+        f"{identity.name}: this is an MCP server speaking JSON-RPC on stdin/stdout; it is waiting for a client.\n"
+        "Connect one instead of typing here, e.g.:\n"
+        "  npx @modelcontextprotocol/inspector python server.py                         (MCP Inspector, web UI)\n"
+        "  npx @modelcontextprotocol/inspector --cli python server.py --method tools/list\n"
+        f"  claude plugin marketplace add ./ && claude plugin install {identity.name}   (Claude Code)\n"
+        "Press Ctrl-D or Ctrl-C to quit. `python server.py doctor` checks the configuration.\n"
+    )
+
+
+def run(argv: list[str], make_parts: PartsFactory) -> int:
+    from plugin.config.identity import IdentityError
     from plugin.config.settings import SettingsError, load_settings
 
-    if argv[:1] == ["doctor"]:
-        return doctor(argv[1:])
-    if argv[:1] == ["audit-report"]:
-        return audit_report(argv[1:])
-    if argv:
-        return _fail(f"unknown command {argv[0]!r}; {USAGE}")
-    if os.environ.get("CLM_REQUIRE_SIGNATURE", "").strip():  # cryptography is imported only when asked for
+    try:
+        parts = make_parts()
+    except IdentityError as exc:
+        return _fail(None, str(exc))
+    command, rest = (argv[0], argv[1:]) if argv else (None, [])
+    if command == "doctor":
+        return doctor(parts, rest)
+    if command == "audit-report":
+        return audit_report(parts, rest)
+    if command in {"manifest", "identity", "package"}:
+        from plugin.release.commands import release
+
+        return release(parts, command, rest)
+    if command is not None:
+        return _fail(parts, f"unknown command {command!r}; {USAGE}")
+    if os.environ.get(parts.identity.env("require_signature"), "").strip():  # cryptography only when asked for
         from plugin.release.signing import verify_installation
 
-        if (problem := verify_installation()) is not None:
-            return _fail(problem)
+        if (problem := verify_installation(parts.root, parts.identity)) is not None:
+            return _fail(parts, problem)
     try:
-        settings = load_settings()
+        settings = load_settings(parts.identity)
     except SettingsError as exc:
-        return _fail(str(exc))
+        return _fail(parts, str(exc))
     configure_logging(settings.log_level)
-    return serve(settings)
+    return serve(parts, settings)
 
 
-def doctor(argv: list[str]) -> int:
+def doctor(parts: PluginParts, argv: list[str]) -> int:
     import anyio
 
     from plugin.cli.doctor import Check, Status, run_checks
 
     if argv:
-        return _fail(f"doctor takes no arguments; {USAGE}")
+        return _fail(parts, f"doctor takes no arguments; {USAGE}")
     configure_logging("ERROR")  # the check lines say it all; library warnings would only repeat them
 
     def emit(check: Check) -> None:
         sys.stdout.write(check.line() + "\n")
         sys.stdout.flush()
 
-    checks = anyio.run(lambda: run_checks(emit=emit))
+    checks = anyio.run(lambda: run_checks(parts, emit=emit))
     failed = [c.name for c in checks if c.status is Status.FAIL]
     sys.stdout.write(f"{len(checks) - len(failed)}/{len(checks)} checks passed or skipped")
     sys.stdout.write(f"; FAILED: {', '.join(failed)}\n" if failed else "; all good\n")
     return 1 if failed else 0
 
 
-def audit_report(argv: list[str]) -> int:
+def audit_report(parts: PluginParts, argv: list[str]) -> int:
     import argparse
     from pathlib import Path
 
@@ -93,42 +115,50 @@ def audit_report(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     path: Path | None = args.file
     if path is None:
-        from plugin.server.assembly import effective_settings
         from plugin.config.settings import SettingsError, load_settings
+        from plugin.server.assembly import effective_settings
 
         try:
-            settings = effective_settings(load_settings())
+            settings = effective_settings(parts, load_settings(parts.identity))
         except (SettingsError, ValueError) as exc:
-            return _fail(str(exc))
-        where = parse_destination(settings.audit or "off")
+            return _fail(parts, str(exc))
+        where = parse_destination(settings.audit or "off", parts.identity)
         if where.kind != "file" or where.path is None:
-            return _fail(f"the audit trail goes to {where.describe()}, not a file; pass --file FILE")
+            return _fail(parts, f"the audit trail goes to {where.describe()}, not a file; pass --file FILE")
         path = where.path
     try:
         report = report_file(path)
     except OSError as exc:
-        return _fail(f"cannot read the audit file {path}: {exc.strerror or exc}")
+        return _fail(parts, f"cannot read the audit file {path}: {exc.strerror or exc}")
     for line in render(report, str(path)):
         sys.stdout.write(line + "\n")
     return 0
 
 
-def serve(settings: PluginSettings) -> int:
-    from plugin.server.assembly import build_server
-    from plugin.observability.audit import AuditConfigError
+def serve(parts: PluginParts, settings: PluginSettings) -> int:
     from plugin.config.controls import ControlsError
-    from tools import UnknownToolError
+    from plugin.observability.audit import AuditConfigError
+    from plugin.server.assembly import build_server
+    from plugin.server.parts import UnknownToolError
 
+    if settings.embedded and parts.adapter.embedded() is None:
+        return _fail(
+            parts,
+            f"no {parts.identity.backend_label} is configured and this plugin has no embedded demo backend; set "
+            f"{parts.identity.env('base_url')}, {parts.identity.env('token_url')}, "
+            f"{parts.identity.env('client_id')} and {parts.identity.env('client_secret')}",
+        )
     try:
-        server, _runtime = build_server(settings)
+        server, _runtime = build_server(parts, settings)
     except (UnknownToolError, AuditConfigError, ControlsError, OSError) as exc:
-        return _fail(str(exc))
+        return _fail(parts, str(exc))
     if sys.stdin.isatty():
-        sys.stderr.write(CONNECT_HELP)
-    if settings.embedded:
+        sys.stderr.write(connect_help(parts))
+    embedded = parts.adapter.embedded() if settings.embedded else None
+    if embedded is not None:
         sys.stderr.write(
-            "contract-intelligence: no CLM configured (CLM_BASE_URL unset): tool calls are served by the "
-            "bundled sandbox CLM in-process, with demo data.\n"
+            f"{parts.identity.name}: no {parts.identity.backend_label} configured ({parts.identity.env('base_url')} "
+            f"unset): tool calls are served by {embedded.description}.\n"
         )
     try:
         server.run("stdio")

@@ -1,9 +1,9 @@
 """`python server.py doctor`: for the engineer whose plugin "doesn't work".
 
 One line per check - PASS, FAIL (with the fix) or SKIP (with why) - in the order a connection is
-made: configuration, token endpoint, token, scopes, CLM, data residency, manifest signature. Every
-line goes through the secret scrubber; the client secret and tokens are never printed. With no CLM
-configured it checks the embedded sandbox. Exit status 0 only when nothing failed.
+made: configuration, token endpoint, token, scopes, backend, data residency, manifest signature.
+Every line goes through the secret scrubber; the client secret and tokens are never printed. With
+no backend configured it checks the embedded demo backend. Exit status 0 only when nothing failed.
 """
 
 from __future__ import annotations
@@ -11,20 +11,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx2
 from pydantic import BaseModel, ConfigDict
 
-from plugin.toolkit.errors import AuthenticationFailed, BackendUnavailable, ClmError, PermissionDenied
-from plugin.observability.redaction import SECRETS
 from plugin.config.settings import PluginSettings, SettingsError, load_settings
+from plugin.observability.redaction import SECRETS
+from plugin.server.parts import PluginParts
+from plugin.toolkit.errors import AuthenticationFailed, BackendUnavailable, PermissionDenied, PluginError
 
 if TYPE_CHECKING:
     from plugin.transport.connection import Backend
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Status(StrEnum):
@@ -61,10 +59,11 @@ def _skip(name: str, detail: str) -> Check:
 
 
 async def run_checks(
-    settings: PluginSettings | None = None, *, emit: Callable[[Check], None] | None = None
+    parts: PluginParts, settings: PluginSettings | None = None, *, emit: Callable[[Check], None] | None = None
 ) -> list[Check]:
     """All checks, in order; `emit` sees each as soon as it is known (the CLI prints progressively)."""
     checks: list[Check] = []
+    label = parts.identity.backend_label
 
     def record(check: Check) -> Check:
         checks.append(check)
@@ -72,29 +71,33 @@ async def run_checks(
             emit(check)
         return check
 
-    effective = _configuration(settings, record)
+    effective = _configuration(parts, settings, record)
     if effective is None:
-        for name in ("token endpoint", "token", "scopes", "CLM", "data residency"):
+        for name in ("token endpoint", "token", "scopes", label, "data residency"):
             record(_skip(name, "configuration failed"))
-        record(_signature())
+        record(_signature(parts))
         return checks
-    await _connection(effective, record)
-    record(_signature())
+    await _connection(parts, effective, record)
+    record(_signature(parts))
     return checks
 
 
-def _configuration(settings: PluginSettings | None, record: Callable[[Check], Check]) -> PluginSettings | None:
-    from plugin.server.assembly import effective_settings
+def _configuration(
+    parts: PluginParts, settings: PluginSettings | None, record: Callable[[Check], Check]
+) -> PluginSettings | None:
     from plugin.observability.audit import open_audit_sink
-    from tools import enabled_tools, full_name
+    from plugin.server.assembly import effective_settings
 
+    identity = parts.identity
     try:
-        loaded = settings if settings is not None else load_settings()
-        effective = effective_settings(loaded)
-        tools = enabled_tools(effective)
-        sink = open_audit_sink(effective.audit)
+        loaded = settings if settings is not None else load_settings(identity)
+        effective = effective_settings(parts, loaded)
+        tools = parts.enabled_tools(effective)
+        sink = open_audit_sink(effective.audit, identity)
     except SettingsError as exc:
-        record(_fail("configuration", str(exc), "fix the named CLM_* variable(s) in the plugin's configuration"))
+        record(
+            _fail("configuration", str(exc), f"fix the named {identity.env_prefix}* variable(s) in the configuration")
+        )
         return None
     except (ValueError, OSError) as exc:
         record(_fail("configuration", str(exc), "fix the named setting (see README, Configuration)"))
@@ -102,26 +105,40 @@ def _configuration(settings: PluginSettings | None, record: Callable[[Check], Ch
     audit = "off" if sink is None else sink.destination
     if sink is not None:
         sink.close()
-    where = "embedded sandbox (CLM_BASE_URL unset)" if effective.embedded else str(effective.base_url)
+    embedded = parts.adapter.embedded() if effective.embedded else None
+    if effective.embedded and embedded is None:
+        record(
+            _fail(
+                "configuration",
+                f"no {identity.backend_label} configured and no embedded demo backend",
+                f"set {identity.env('base_url')}, {identity.env('token_url')}, {identity.env('client_id')} and "
+                f"{identity.env('client_secret')}",
+            )
+        )
+        return None
+    where = f"embedded ({identity.env('base_url')} unset)" if effective.embedded else str(effective.base_url)
+    client = effective.client_id or (embedded.client_id if embedded is not None else "?")
     residency = effective.data_residency or "not required"
     record(
         _pass(
             "configuration",
-            f"CLM {where}; client {effective.client_id or 'demo-client'}; {len(tools)} tools enabled "
-            f"({', '.join(full_name(t) for t in tools)}); audit {audit}"
+            f"{identity.backend_label} {where}; client {client}; {len(tools)} tools enabled "
+            f"({', '.join(parts.full_name(t) for t in tools)}); audit {audit}"
             f"{' (mandatory)' if effective.audit_required else ''}; data residency {residency}",
         )
     )
     return effective
 
 
-async def _connection(settings: PluginSettings, record: Callable[[Check], Check]) -> None:
+async def _connection(parts: PluginParts, settings: PluginSettings, record: Callable[[Check], Check]) -> None:
     from plugin.server.admission import granted_scopes
-    from plugin.transport.connection import open_backend, requested_scopes, rescoped
+    from plugin.transport.connection import open_backend, rescoped
 
-    requested = requested_scopes(settings)
+    identity = parts.identity
+    label = identity.backend_label
+    requested = parts.requested_scopes(settings)
     try:
-        async with open_backend(settings) as backend:
+        async with open_backend(settings, parts.adapter, requested) as backend:
             conn = backend.connection
             token_reachable = await _probe(backend.http, "POST", conn.token_url)
             if token_reachable is None:
@@ -131,29 +148,34 @@ async def _connection(settings: PluginSettings, record: Callable[[Check], Check]
                     _fail(
                         "token endpoint",
                         f"{conn.token_url} cannot be reached ({token_reachable})",
-                        "check CLM_TOKEN_URL, the network/proxy, and that the CLM's OAuth server is up",
+                        f"check {identity.env('token_url')}, the network/proxy, and that the {label}'s OAuth "
+                        "server is up",
                     )
                 )
             granted: frozenset[str] | None = None
             active = backend
             try:
                 granted, narrowed = await granted_scopes(backend)
-                if narrowed is not None:  # as the server does: go on with what the CLM allows
-                    active = rescoped(backend, settings, narrowed)
+                if narrowed is not None:  # as the server does: go on with what the backend allows
+                    active = rescoped(backend, parts.adapter, settings, narrowed)
                 how = (
-                    f"only without {' '.join(sorted(set(requested) - granted))} (the CLM refused the full request)"
+                    f"only without {' '.join(sorted(set(requested) - granted))} (the {label} refused the full request)"
                     if narrowed is not None
                     else f"with scopes {' '.join(sorted(granted))}"
                 )
                 record(_pass("token", f"obtained for client {conn.client_id} {how}"))
-            except ClmError as exc:
-                record(_token_failure(exc, requested))
-            record(_scopes(settings, requested, granted))
-            region = await _clm(active, granted is not None, record)
-            record(_residency(settings.data_residency, region))
-    except OSError as exc:  # the embedded sandbox could not start, or the like
-        for name in ("token endpoint", "token", "scopes", "CLM", "data residency"):
-            record(_fail(name, f"cannot open the backend: {exc}", "run with CLM_LOG_LEVEL=DEBUG for details"))
+            except PluginError as exc:
+                record(_token_failure(parts, exc, requested))
+            record(_scopes(parts, settings, requested, granted))
+            region = await _backend(parts, active, granted is not None, record)
+            record(_residency(parts, settings.data_residency, region))
+    except OSError as exc:  # the embedded backend could not start, or the like
+        for name in ("token endpoint", "token", "scopes", label, "data residency"):
+            record(
+                _fail(
+                    name, f"cannot open the backend: {exc}", f"run with {identity.env('log_level')}=DEBUG for details"
+                )
+            )
 
 
 async def _probe(http: httpx2.AsyncClient, method: str, url: str) -> str | None:
@@ -168,101 +190,114 @@ async def _probe(http: httpx2.AsyncClient, method: str, url: str) -> str | None:
     return None
 
 
-def _token_failure(error: ClmError, requested: tuple[str, ...]) -> Check:
+def _token_failure(parts: PluginParts, error: PluginError, requested: tuple[str, ...]) -> Check:
+    identity = parts.identity
+    label = identity.backend_label
     if isinstance(error, AuthenticationFailed):
-        fix = "check CLM_CLIENT_ID and CLM_CLIENT_SECRET (the secret is never shown) with the CLM administrator"
+        fix = (
+            f"check {identity.env('client_id')} and {identity.env('client_secret')} (the secret is never shown) with "
+            f"the {label} administrator"
+        )
     elif isinstance(error, PermissionDenied):
-        fix = f"ask the CLM administrator to allow scopes {' '.join(requested)}, or disable the tools needing them"
+        fix = f"ask the {label} administrator to allow scopes {' '.join(requested)}, or disable the tools needing them"
     elif isinstance(error, BackendUnavailable):
-        fix = "check CLM_TOKEN_URL and that the CLM's OAuth server is up"
+        fix = f"check {identity.env('token_url')} and that the {label}'s OAuth server is up"
     else:
-        fix = "check CLM_TOKEN_URL points at an OAuth 2.0 token endpoint"
+        fix = f"check {identity.env('token_url')} points at an OAuth 2.0 token endpoint"
     return _fail("token", error.message, fix)
 
 
-def _scopes(settings: PluginSettings, requested: tuple[str, ...], granted: frozenset[str] | None) -> Check:
-    from tools import enabled_tools, full_name
-
+def _scopes(
+    parts: PluginParts, settings: PluginSettings, requested: tuple[str, ...], granted: frozenset[str] | None
+) -> Check:
     if granted is None:
         return _skip("scopes", f"requested {' '.join(requested) or '(none)'}; no token, so nothing granted to compare")
     missing = sorted(set(requested) - granted)
     if not missing:
         return _pass("scopes", f"requested {' '.join(requested)}; granted {' '.join(sorted(granted))}")
-    hidden = [full_name(spec) for spec in enabled_tools(settings) if spec.permission in missing]
+    scopes = parts.tool_scopes(parts.enabled_tools(settings))
+    hidden = [tool for tool, needed in scopes.items() if set(needed) & set(missing)]
     return _fail(
         "scopes",
         f"requested {' '.join(requested)}; granted {' '.join(sorted(granted)) or '(none)'}; missing "
         f"{' '.join(missing)}, so these tools will be hidden: {', '.join(hidden)}",
-        f"ask the CLM administrator to grant {' '.join(missing)} to this client, or disable the tools: "
-        f"CLM_DISABLED_TOOLS={','.join(hidden)}",
+        f"ask the {parts.identity.backend_label} administrator to grant {' '.join(missing)} to this client, or "
+        f"disable the tools: {parts.identity.env('disabled_tools')}={','.join(hidden)}",
     )
 
 
-async def _clm(backend: Backend, have_token: bool, record: Callable[[Check], Check]) -> str | None:
-    """Reach the CLM; return the region it reports (from /v1/meta, else the X-CLM-Region header)."""
-    if have_token:
+async def _backend(
+    parts: PluginParts, backend: Backend, have_token: bool, record: Callable[[Check], Check]
+) -> str | None:
+    """Reach the backend through the adapter's metadata; return the region it reports, if any."""
+    label = parts.identity.backend_label
+    base_url = parts.identity.env("base_url")
+    if not have_token:
         try:
-            meta = await backend.clm.meta()
-        except ClmError as exc:
+            response = await backend.http.get("/", timeout=5.0)
+        except httpx2.TransportError as exc:
             record(
                 _fail(
-                    "CLM",
-                    f"{backend.connection.base_url} /v1/meta failed: {exc.message}",
-                    "check CLM_BASE_URL and that the CLM is up; `curl` it from this machine",
+                    label,
+                    f"{backend.connection.base_url} cannot be reached ({type(exc).__name__})",
+                    f"check {base_url}, the network/proxy, and that the {label} is up",
                 )
             )
             return None
         record(
-            _pass(
-                "CLM",
-                f"{backend.connection.base_url} answers: API {meta.api_version or '?'}, "
-                f"{meta.contracts if meta.contracts is not None else '?'} contracts, as of {meta.as_of or '?'}",
-            )
+            _skip(label, f"{backend.connection.base_url} answers (HTTP {response.status_code}), but without a token")
         )
-        return meta.region
+        return None
     try:
-        response = await backend.http.get("/v1/meta", timeout=5.0)
-    except httpx2.TransportError as exc:
+        metadata = await parts.adapter.metadata(backend.api)
+    except PluginError as exc:
         record(
             _fail(
-                "CLM",
-                f"{backend.connection.base_url} cannot be reached ({type(exc).__name__})",
-                "check CLM_BASE_URL, the network/proxy, and that the CLM is up",
+                label,
+                f"{backend.connection.base_url} failed: {exc.message}",
+                f"check {base_url} and that the {label} is up; `curl` it from this machine",
             )
         )
         return None
-    record(_skip("CLM", f"{backend.connection.base_url} answers (HTTP {response.status_code}), but without a token"))
-    return response.headers.get("x-clm-region")
+    if metadata is None:
+        record(_pass(label, f"{backend.connection.base_url} answers (it reports no metadata: business date is today)"))
+        return None
+    described = f": {metadata.description}" if metadata.description else ""
+    record(_pass(label, f"{backend.connection.base_url} answers{described}, as of {metadata.as_of or 'today'}"))
+    return metadata.region
 
 
-def _residency(required: str | None, reported: str | None) -> Check:
+def _residency(parts: PluginParts, required: str | None, reported: str | None) -> Check:
     from plugin.server.residency import mismatch
 
+    label = parts.identity.backend_label
     if required is None:
-        where = f"the CLM reports {reported}" if reported else "the CLM's region unknown"
+        where = f"the {label} reports {reported}" if reported else f"the {label}'s region unknown"
         return _skip("data residency", f"not required ({where})")
     if reported is None:
         return _fail(
             "data residency",
-            f"required {required}, but the CLM's region could not be read; every tool call will be refused",
-            "fix the CLM/token checks above first",
+            f"required {required}, but the {label}'s region could not be read; every tool call will be refused",
+            "fix the checks above first, or use a backend whose adapter reports its region",
         )
-    if mismatch(required, reported) is not None:
+    if mismatch(required, reported, label) is not None:
         return _fail(
             "data residency",
-            f"required {required}, but the CLM reports {reported}; every tool call will be refused",
-            "point CLM_BASE_URL at the CLM tenant in the required region, or correct "
-            "enterprise_controls.data_residency (CLM_DATA_RESIDENCY) if the requirement changed",
+            f"required {required}, but the {label} reports {reported}; every tool call will be refused",
+            f"point {parts.identity.env('base_url')} at the {label} tenant in the required region, or correct "
+            f"enterprise_controls.data_residency ({parts.identity.env('data_residency')}) if the requirement changed",
         )
-    return _pass("data residency", f"required {required}; the CLM reports {reported}")
+    return _pass("data residency", f"required {required}; the {label} reports {reported}")
 
 
-def _signature(root: Path = ROOT) -> Check:
-    """manifest.sig, when there is one: signature, signer (pinned by CLM_TRUSTED_FINGERPRINT) and file digests."""
+def _signature(parts: PluginParts) -> Check:
+    """manifest.sig, when there is one: signature, signer (pinned by the trusted fingerprint) and file digests."""
     from plugin.release import signing
     from plugin.release.shipped import SIGNATURE_NAME
 
-    start_refusal = signing.verify_installation(root)  # what the server itself would decide at start-up
+    root, identity = parts.root, parts.identity
+    fingerprint_variable = identity.env("trusted_fingerprint")
+    start_refusal = signing.verify_installation(root, identity)  # what the server itself would decide at start-up
     if not (root / SIGNATURE_NAME).exists():
         if start_refusal is not None:
             return _fail(
@@ -271,14 +306,15 @@ def _signature(root: Path = ROOT) -> Check:
                 "sign the installation (python -m plugin.release.signing sign) or install a signed copy",
             )
         return _skip("signature", f"no signature ({SIGNATURE_NAME} absent)")
-    trusted = os.environ.get("CLM_TRUSTED_FINGERPRINT", "").strip() or None
-    result = signing.verify(root, trusted)
+    trusted = os.environ.get(fingerprint_variable, "").strip() or None
+    result = signing.verify(root, identity, trusted)
     if not result.ok:
         more = f" (+{len(result.problems) - 3} more)" if len(result.problems) > 3 else ""
         return _fail(
             "signature",
             "verification failed: " + "; ".join(result.problems[:3]) + more,
-            "re-install the plugin from a trusted, signed copy (python -m plugin.release.signing verify lists every file)",
+            "re-install the plugin from a trusted, signed copy (python -m plugin.release.signing verify lists "
+            "every file)",
         )
-    pinned = "pinned by CLM_TRUSTED_FINGERPRINT" if trusted else "not pinned: set CLM_TRUSTED_FINGERPRINT"
+    pinned = f"pinned by {fingerprint_variable}" if trusted else f"not pinned: set {fingerprint_variable}"
     return _pass("signature", f"{result.checked_files} files verify; signer {result.signer} ({pinned})")

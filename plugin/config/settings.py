@@ -1,7 +1,9 @@
 """Plugin settings, read from the environment (and the host's plugin user configuration).
 
+Every setting has the variable `<env_prefix><NAME>` (the prefix is the identity's, e.g. `CLM_`).
 Secrets come only from the environment or the host's secret store, never from files in the repo.
 A bad value stops the server at start-up with a message naming the variable (see `load_settings`).
+Constructed directly (`PluginSettings(...)`, as tests do), the environment is not read at all.
 """
 
 from __future__ import annotations
@@ -12,28 +14,41 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-ENV_PREFIX = "CLM_"
+from plugin.config.identity import Identity
+
 _ACTING_USER = re.compile(r"^[\w.@+\-]{1,128}$")
 
 
 def _split_words(value: object) -> object:
-    """`CLM_SCOPES="a b"` / `CLM_ENABLED_TOOLS="x,y"`: space- or comma-separated lists."""
+    """`<PREFIX>SCOPES="a b"` / `<PREFIX>ENABLED_TOOLS="x,y"`: space- or comma-separated lists."""
     if isinstance(value, str):
         return [word for word in re.split(r"[\s,]+", value.strip()) if word]
     return value
 
 
 class PluginSettings(BaseSettings):
-    """Every setting has an environment variable `CLM_<NAME>` (upper case)."""
+    """Every setting has an environment variable `<env_prefix><NAME>` (upper case), read by `load_settings`."""
 
     # Hosts (Claude Code, Claude Desktop) pass "" for options the user left empty: treat as unset.
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True, env_ignore_empty=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True)
 
-    # -- the CLM -----------------------------------------------------------------------------------------
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only `load_settings` reads the environment (with the identity's prefix); no dotenv, no files.
+        return (init_settings, env_settings) if cls.model_config.get("env_prefix") else (init_settings,)
+
+    # -- the backend -----------------------------------------------------------------------------------------
     base_url: AnyHttpUrl | None = Field(
-        default=None, description="CLM API base URL; unset = start the bundled sandbox CLM (demo data)"
+        default=None, description="Backend API base URL; unset = the embedded demo backend"
     )
     token_url: AnyHttpUrl | None = Field(default=None, description="OAuth 2.0 token endpoint")
     client_id: str | None = Field(default=None, max_length=256)
@@ -67,10 +82,10 @@ class PluginSettings(BaseSettings):
 
     # -- diagnostics -------------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    demo_contracts: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo corpus")
-    audit_file: Path | None = Field(default=None, description="Deprecated spelling of CLM_AUDIT=file:PATH")
+    demo_size: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo data set")
+    audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 
-    # -- governance (issue 6): effective values; `plugin.config.controls.apply_controls` fills the defaults ---
+    # -- governance: effective values; `plugin.config.controls.apply_controls` fills the defaults ---
     audit: str | None = Field(
         default=None,
         description='Audit destination: "file[:PATH]" | "stderr" | "syslog[:ADDRESS]" | "off" '
@@ -94,20 +109,18 @@ class PluginSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _remote_clm_is_complete(self) -> PluginSettings:
+    def _remote_backend_is_complete(self) -> PluginSettings:
         if self.base_url is not None:
-            missing = [
-                f"{ENV_PREFIX}{name.upper()}"
-                for name in ("token_url", "client_id", "client_secret")
-                if getattr(self, name) is None
-            ]
+            missing = [name for name in ("token_url", "client_id", "client_secret") if getattr(self, name) is None]
             if missing:
-                raise ValueError(f"CLM_BASE_URL is set, so {', '.join(missing)} must be set too")
+                # {setting} markers: load_settings names the variables with the identity's prefix.
+                named = ", ".join("{" + name + "}" for name in missing)
+                raise ValueError("{base_url} is set, so " + named + " must be set too")
         return self
 
     @property
     def embedded(self) -> bool:
-        """No CLM configured: the bundled sandbox serves demo data in-process."""
+        """No backend configured: the adapter's embedded demo backend serves in-process."""
         return self.base_url is None
 
 
@@ -115,13 +128,23 @@ class SettingsError(Exception):
     """Configuration the server cannot start with; the message names the variable."""
 
 
-def load_settings() -> PluginSettings:
+_SETTING_MARKER = re.compile(r"\{([a-z_]+)\}")
+
+
+def settings_class(identity: Identity) -> type[PluginSettings]:
+    """`PluginSettings` reading `<env_prefix><NAME>` variables."""
+    config = SettingsConfigDict(**{**PluginSettings.model_config, "env_prefix": identity.env_prefix})
+    return type("EnvironmentSettings", (PluginSettings,), {"model_config": config})
+
+
+def load_settings(identity: Identity) -> PluginSettings:
     try:
-        return PluginSettings()
+        return settings_class(identity)()
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False, include_input=False):
             loc = "".join(str(part) for part in error["loc"][:1])
-            name = f"{ENV_PREFIX}{loc.upper()}" if loc else "configuration"
-            problems.append(f"{name}: {error['msg']}")
+            name = identity.env(loc) if loc else "configuration"
+            message = _SETTING_MARKER.sub(lambda m: identity.env(m.group(1)), error["msg"])
+            problems.append(f"{name}: {message.removeprefix('Value error, ')}")
         raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

@@ -2,9 +2,9 @@
 
 A record says who (acting user, MCP client), what (tool, redacted and truncated arguments), when
 (UTC timestamp, duration), how it ended (ok / tool error code / exception class) and what it
-touched (counts and contract ids, never contract text), plus request ids to correlate with the CLM.
+touched (counts and record ids, never document text), plus request ids to correlate with the backend.
 
-Destinations (`CLM_AUDIT`): `file[:PATH]` (JSON lines; default path under the user's state
+Destinations (`<ENV_PREFIX>AUDIT`): `file[:PATH]` (JSON lines; default path under the user's state
 directory), `stderr`, `syslog[:ADDRESS]` (SIEM forwarding; ADDRESS = `/dev/log`-style socket path,
 `HOST:PORT` or `udp://HOST:PORT` for UDP, `tcp://HOST:PORT`), or `off`. A destination that cannot be
 opened is a start-up error (`AuditConfigError`); a record that cannot be written raises
@@ -27,6 +27,7 @@ from typing import Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugin.config.identity import Identity
 from plugin.observability.redaction import REDACTED, redact
 
 MAX_ARG_CHARS = 200
@@ -45,7 +46,7 @@ class AuditRecord(BaseModel):
     arguments: dict[str, object]
     outcome: str  # "ok" | "error:<code>" | "exception:<ClassName>" | "cancelled"
     result_count: int | None = None
-    contract_ids: list[str] = Field(default_factory=list)
+    record_ids: list[str] = Field(default_factory=list)  # the backend records the result is about
     result_detail: str | None = None
     duration_ms: float
     acting_user: str | None
@@ -53,7 +54,7 @@ class AuditRecord(BaseModel):
     client_version: str | None
     plugin_name: str
     plugin_version: str
-    clm_request_ids: list[str] = Field(default_factory=list)
+    backend_request_ids: list[str] = Field(default_factory=list)
 
 
 def audit_arguments(arguments: dict[str, object]) -> dict[str, object]:
@@ -77,27 +78,26 @@ def _truncate(value: object) -> object:
     return value
 
 
-APP_NAME = "contract-intelligence"
 AUDIT_FILE_NAME = "audit.jsonl"
 DEFAULT_SYSLOG_PORT = 514
 
 
 class AuditConfigError(ValueError):
-    """`CLM_AUDIT` is malformed or its destination cannot be opened; raised at start-up."""
+    """The audit setting is malformed or its destination cannot be opened; raised at start-up."""
 
 
 class AuditWriteError(OSError):
     """One record could not be written; the message names the destination, never the record."""
 
 
-def default_audit_path() -> Path:
+def default_audit_path(app_name: str) -> Path:
     import platformdirs
 
-    return platformdirs.user_state_path(APP_NAME) / AUDIT_FILE_NAME
+    return platformdirs.user_state_path(app_name) / AUDIT_FILE_NAME
 
 
 class AuditDestination(BaseModel):
-    """A parsed `CLM_AUDIT` value."""
+    """A parsed audit destination setting."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -116,7 +116,7 @@ class AuditDestination(BaseModel):
         return self.kind
 
 
-def parse_destination(spec: str) -> AuditDestination:
+def parse_destination(spec: str, identity: Identity) -> AuditDestination:
     kind, _, rest = spec.strip().partition(":")
     kind = kind.strip().lower()
     if kind == "off" and not rest:
@@ -124,16 +124,16 @@ def parse_destination(spec: str) -> AuditDestination:
     if kind == "stderr" and not rest:
         return AuditDestination(kind="stderr")
     if kind == "file":
-        path = Path(rest).expanduser() if rest.strip() else default_audit_path()
+        path = Path(rest).expanduser() if rest.strip() else default_audit_path(identity.name)
         return AuditDestination(kind="file", path=path)
     if kind == "syslog":
-        return _parse_syslog(rest.strip())
+        return _parse_syslog(rest.strip(), identity)
     raise AuditConfigError(
-        f"CLM_AUDIT={spec!r} is not a valid audit destination; use file[:PATH], stderr, syslog[:ADDRESS] or off"
+        f"{identity.env('audit')}={spec!r} is not a valid audit destination; use file[:PATH], stderr, syslog[:ADDRESS] or off"
     )
 
 
-def _parse_syslog(address: str) -> AuditDestination:
+def _parse_syslog(address: str, identity: Identity) -> AuditDestination:
     if not address:
         if Path("/dev/log").exists():
             return AuditDestination(kind="syslog", path=Path("/dev/log"), transport="unix")
@@ -151,7 +151,7 @@ def _parse_syslog(address: str) -> AuditDestination:
     host = host.strip("[]")
     if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise AuditConfigError(
-            f"CLM_AUDIT syslog address {address!r} is malformed; use syslog:/dev/log, syslog:HOST:PORT, "
+            f"{identity.env('audit')} syslog address {address!r} is malformed; use syslog:/dev/log, syslog:HOST:PORT, "
             "syslog:udp://HOST:PORT or syslog:tcp://HOST:PORT"
         )
     return AuditDestination(kind="syslog", host=host, port=int(port_text), transport=transport)
@@ -236,7 +236,7 @@ class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
 class SyslogAuditSink(AuditSink):
     """Syslog (facility user, severity info; the stdlib's `<PRI>` header) for SIEM forwarding."""
 
-    def __init__(self, where: AuditDestination) -> None:
+    def __init__(self, where: AuditDestination, app_name: str) -> None:
         self.destination = where.describe()
         try:
             if where.transport == "unix":
@@ -251,7 +251,7 @@ class SyslogAuditSink(AuditSink):
                 self._handler = _RaisingSysLogHandler(address=(where.host, where.port), socktype=kind)
         except OSError as exc:
             raise AuditConfigError(f"cannot open the audit {self.destination}: {exc.strerror or exc}") from None
-        self._handler.ident = f"{APP_NAME}: "
+        self._handler.ident = f"{app_name}: "
         self._handler.setFormatter(logging.Formatter("%(message)s"))
         self._tcp = where.transport == "tcp"
         # Framing: one datagram per record over UDP; over TCP a newline ends each (RFC 6587 3.4.2).
@@ -277,11 +277,11 @@ class SyslogAuditSink(AuditSink):
         self._handler.close()
 
 
-def open_audit_sink(spec: str | None) -> AuditSink | None:
-    """The sink for an effective `CLM_AUDIT` value; `None` when audit is off. Raises `AuditConfigError`."""
+def open_audit_sink(spec: str | None, identity: Identity) -> AuditSink | None:
+    """The sink for an effective audit setting; `None` when audit is off. Raises `AuditConfigError`."""
     if spec is None:
         return None
-    where = parse_destination(spec)
+    where = parse_destination(spec, identity)
     if where.kind == "off":
         return None
     if where.kind == "stderr":

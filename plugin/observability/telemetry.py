@@ -21,8 +21,8 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 if TYPE_CHECKING:
     from opentelemetry.metrics import Histogram, MeterProvider
 
-INSTRUMENTATION_NAME = "contract-intelligence"
-DURATION_METRIC = "clm.tool.duration"
+# OpenTelemetry semantic conventions for MCP (gen_ai.*, mcp.*); the instrumentation is named after the plugin.
+DURATION_METRIC = "mcp.tool.duration"
 
 
 @dataclass
@@ -32,7 +32,7 @@ class ToolCallTrace:
     tool: str
     request_id: str
     outcome: str = "ok"
-    clm_requests: int = 0
+    backend_requests: int = 0
 
 
 class Telemetry:
@@ -40,11 +40,13 @@ class Telemetry:
 
     def __init__(
         self,
+        name: str,
         version: str,
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: MeterProvider | None = None,
     ) -> None:
-        self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, version, tracer_provider=tracer_provider)
+        self._tracer = trace.get_tracer(name, version, tracer_provider=tracer_provider)
+        self._name = name
         self._version = version
         self._meter_provider = meter_provider
         self._histogram: Histogram | None = None  # created at the first call: start-up skips the metrics API
@@ -53,7 +55,7 @@ class Telemetry:
         if self._histogram is None:
             from opentelemetry import metrics
 
-            meter = metrics.get_meter(INSTRUMENTATION_NAME, self._version, meter_provider=self._meter_provider)
+            meter = metrics.get_meter(self._name, self._version, meter_provider=self._meter_provider)
             self._histogram = meter.create_histogram(
                 DURATION_METRIC, unit="s", description="Duration of one MCP tool call, by tool and outcome"
             )
@@ -63,9 +65,9 @@ class Telemetry:
     def tool_call(self, tool: str, request_id: str) -> Iterator[ToolCallTrace]:
         call = ToolCallTrace(tool=tool, request_id=request_id)
         with self._tracer.start_as_current_span(
-            f"clm.tool {tool}",
+            f"tools/call {tool}",
             kind=SpanKind.INTERNAL,
-            attributes={"gen_ai.tool.name": tool, "clm.request_id": request_id},
+            attributes={"gen_ai.tool.name": tool, "mcp.request_id": request_id},
             record_exception=False,  # exception text may carry user input; the outcome says enough
             set_status_on_exception=False,
         ) as span:
@@ -73,10 +75,10 @@ class Telemetry:
                 yield call
             finally:
                 if span.is_recording():
-                    span.set_attributes({"clm.outcome": call.outcome, "clm.requests": call.clm_requests})
+                    span.set_attributes({"tool.outcome": call.outcome, "tool.backend_requests": call.backend_requests})
                     if call.outcome != "ok":
                         span.set_attribute("error.type", call.outcome.partition(":")[2] or call.outcome)
                         span.set_status(Status(StatusCode.ERROR))
 
     def record_duration(self, tool: str, outcome: str, seconds: float) -> None:
-        self._duration().record(seconds, {"gen_ai.tool.name": tool, "clm.outcome": outcome})
+        self._duration().record(seconds, {"gen_ai.tool.name": tool, "tool.outcome": outcome})

@@ -1,38 +1,26 @@
 """manifest.json: the plugin's declaration for security review - its model, generation and check.
 
-Hand-maintained fields (name, version, texts, author, category, token endpoint, enterprise controls)
-are kept as written; the generated ones (`tools`, `permissions`, `authentication.scopes`) come from
-the tool registry, so the file can never claim less or more than the code does.
+The identity fields (name, version, display name, texts, author, category, token endpoint) come from
+identity.toml; `tools`, `permissions` and `authentication.scopes` from the tool registry and the
+adapter's scope table; only `enterprise_controls` is written by hand (the administrator's policy).
+So the file can never claim less or more than the code does.
 
-    python -m plugin.release.manifest write    regenerate the generated fields in place
-    python -m plugin.release.manifest check    exit 1 and list every difference when file and code disagree
+    python server.py manifest write    regenerate the generated fields in place
+    python server.py manifest check    exit 1 and list every difference when file and code disagree
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, model_validator
 
-from clm_client.client import SCOPE_READ_CONTRACTS, SCOPE_READ_DOCUMENTS, SCOPE_WRITE_ANNOTATIONS
-from plugin.server.pipeline import input_schema
-from plugin.toolkit.spec import MAX_TOOL_NAME, ToolSpec
-
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST_PATH = ROOT / "manifest.json"
-
-# What each permission a tool may declare grants, as OAuth scopes of the CLM. A fork whose backend
-# names scopes differently changes this table (and the constants in its adapter), nothing else.
-PERMISSION_SCOPES: dict[str, tuple[str, ...]] = {
-    SCOPE_READ_CONTRACTS: (SCOPE_READ_CONTRACTS,),
-    SCOPE_READ_DOCUMENTS: (SCOPE_READ_DOCUMENTS,),
-    SCOPE_WRITE_ANNOTATIONS: (SCOPE_WRITE_ANNOTATIONS,),
-}
+from plugin.server.parts import PluginParts
+from plugin.server.registration import description, input_schema
+from plugin.toolkit.spec import ToolSpec
 
 _NAME = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SEMVER = r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$"
@@ -85,19 +73,8 @@ class Manifest(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Manifest:
         problems: list[str] = []
-        unknown = [p for p in self.permissions if p not in PERMISSION_SCOPES]
-        if unknown:
-            problems.append(
-                f"unknown permission(s) {', '.join(map(repr, unknown))}; known: {', '.join(PERMISSION_SCOPES)}"
-            )
         if len(set(self.permissions)) != len(self.permissions):
             problems.append("permissions lists a permission twice")
-        expected_scopes = scopes_for(p for p in self.permissions if p in PERMISSION_SCOPES)
-        if not unknown and sorted(self.authentication.scopes) != expected_scopes:
-            problems.append(
-                f"authentication.scopes {self.authentication.scopes} do not match the permissions "
-                f"(expected {expected_scopes})"
-            )
         names = [tool.name for tool in self.tools]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
@@ -111,11 +88,7 @@ class ManifestError(Exception):
     """A manifest that cannot be read or does not validate; the message names each problem."""
 
 
-def scopes_for(permissions: Iterable[str]) -> list[str]:
-    return sorted({scope for permission in permissions for scope in PERMISSION_SCOPES[permission]})
-
-
-def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
+def load_manifest(path: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -140,33 +113,45 @@ def describe(exc: ValidationError) -> str:
 # -- generation ----------------------------------------------------------------------------------------
 
 
-def registry() -> tuple[ToolSpec[Any, Any], ...]:
-    from tools import REGISTRY
-
-    return REGISTRY
-
-
-def tool_entry(spec: ToolSpec[Any, Any]) -> ManifestTool:
-    from tools import full_name
-
-    return ManifestTool(name=full_name(spec), description=spec.description, parameters=input_schema(spec))
+def tool_entry(parts: PluginParts, spec: ToolSpec[Any, Any]) -> ManifestTool:
+    namespace = parts.identity.namespace
+    return ManifestTool(
+        name=parts.full_name(spec), description=description(spec, namespace), parameters=input_schema(spec, namespace)
+    )
 
 
-def generate(current: Manifest, specs: Sequence[ToolSpec[Any, Any]] | None = None) -> Manifest:
-    """`current` with its generated fields recomputed from the registry (every tool the plugin ships)."""
-    specs = registry() if specs is None else specs
-    unknown = sorted({s.permission for s in specs} - set(PERMISSION_SCOPES))
+def _unknown_permissions(parts: PluginParts, permissions: Sequence[str]) -> list[str]:
+    return sorted(set(permissions) - set(parts.adapter.permission_scopes))
+
+
+def generate(parts: PluginParts, current: Manifest) -> Manifest:
+    """`current` with its generated fields recomputed from the identity, the registry and the adapter."""
+    specs = parts.tools
+    unknown = _unknown_permissions(parts, [s.permission for s in specs])
     if unknown:
         raise ManifestError(
-            f"tool permission(s) {', '.join(unknown)} are not in plugin.release.manifest.PERMISSION_SCOPES; "
+            f"tool permission(s) {', '.join(unknown)} are not in the adapter's permission_scopes; "
             "add them there with the OAuth scopes they need"
         )
+    identity = parts.identity
     permissions = sorted({spec.permission for spec in specs})
+    author = Author(name=identity.author.name, email=identity.author.email, url=identity.author.url)
     return current.model_copy(
         update={
+            "name": identity.name,
+            "version": identity.version,
+            "display_name": identity.display_name,
+            "description": identity.description,
+            "instructions": identity.instructions,
+            "author": author,
+            "category": identity.category,
             "permissions": permissions,
-            "authentication": current.authentication.model_copy(update={"scopes": scopes_for(permissions)}),
-            "tools": [tool_entry(spec) for spec in specs],
+            "authentication": Authentication(
+                type="oauth2",
+                scopes=list(parts.scopes_for(permissions)),
+                token_endpoint=f"${{{identity.env('token_url')}}}",
+            ),
+            "tools": [tool_entry(parts, spec) for spec in specs],
         }
     )
 
@@ -175,53 +160,70 @@ def render(manifest: Manifest) -> str:
     return json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def differences(manifest: Manifest, specs: Sequence[ToolSpec[Any, Any]] | None = None) -> list[str]:
+def differences(parts: PluginParts, manifest: Manifest) -> list[str]:
     """Every way the manifest disagrees with the code; empty when they agree."""
-    specs = registry() if specs is None else specs
-    from tools import full_name
-
+    specs = parts.tools
+    identity = parts.identity
     problems: list[str] = []
+    unknown = _unknown_permissions(parts, manifest.permissions)
+    if unknown:
+        known = ", ".join(parts.adapter.permission_scopes)
+        problems.append(f"unknown permission(s) {', '.join(map(repr, unknown))}; known: {known}")
     declared = {tool.name: tool for tool in manifest.tools}
+    names = {parts.full_name(s) for s in specs}
     for name in declared:
-        if name not in {full_name(s) for s in specs}:
-            problems.append(f"tool {name} is in the manifest but not in the tool registry (tools.REGISTRY)")
+        if name not in names:
+            problems.append(f"tool {name} is in the manifest but not in the tool registry")
     for spec in specs:
-        name = full_name(spec)
-        if len(spec.name) > MAX_TOOL_NAME:
-            problems.append(f"tool {name}: name longer than {MAX_TOOL_NAME} characters")
+        name = parts.full_name(spec)
+        if len(name) > identity.max_tool_name:
+            problems.append(
+                f"tool {name}: longer than {identity.max_tool_name} characters, so the client's name "
+                f"{identity.client_tool_prefix}{name} would exceed 64"
+            )
         tool = declared.get(name)
         if tool is None:
             problems.append(f"tool {name} is in the registry but missing from the manifest")
             continue
-        expected = tool_entry(spec)
+        expected = tool_entry(parts, spec)
         if tool.description != expected.description:
             problems.append(f"tool {name}: description differs from the code")
         if tool.parameters != expected.parameters:
             problems.append(f"tool {name}: parameters differ from its input schema in the code")
-    if not problems and [t.name for t in manifest.tools] != [full_name(s) for s in specs]:
+    if not problems and [t.name for t in manifest.tools] != [parts.full_name(s) for s in specs]:
         problems.append("tools are not in registry order")
     needed = {spec.permission for spec in specs}
     for permission in sorted(set(manifest.permissions) - needed):
         problems.append(f"permission {permission} is declared but no tool uses it (least privilege)")
     for permission in sorted(needed - set(manifest.permissions)):
         problems.append(f"permission {permission} is used by a tool but not declared")
+    if not unknown and sorted(manifest.authentication.scopes) != list(parts.scopes_for(manifest.permissions)):
+        problems.append(
+            f"authentication.scopes {manifest.authentication.scopes} do not match the permissions "
+            f"(expected {list(parts.scopes_for(manifest.permissions))})"
+        )
+    for field in ("name", "version", "display_name", "description", "instructions", "category"):
+        if getattr(manifest, field) != getattr(identity, field):
+            problems.append(f"{field} differs from identity.toml")
     return problems
 
 
-def check(path: Path = MANIFEST_PATH) -> list[str]:
-    """Problems with the file at `path` (validation errors, disagreement with the code, formatting)."""
+def check(parts: PluginParts, path: Path | None = None) -> list[str]:
+    """Problems with the manifest file (validation errors, disagreement with the code, formatting)."""
+    path = path or parts.manifest_path
     try:
         manifest = load_manifest(path)
     except ManifestError as exc:
         return [str(exc)]
-    problems = differences(manifest)
-    if not problems and path.read_text(encoding="utf-8") != render(generate(manifest)):
+    problems = differences(parts, manifest)
+    if not problems and path.read_text(encoding="utf-8") != render(generate(parts, manifest)):
         problems.append("the file is not in generated form (key order, layout)")
     return problems
 
 
-def write(path: Path = MANIFEST_PATH) -> Manifest:
-    manifest = generate(load_manifest_lenient(path))
+def write(parts: PluginParts, path: Path | None = None) -> Manifest:
+    path = path or parts.manifest_path
+    manifest = generate(parts, load_manifest_lenient(path))
     path.write_text(render(manifest), encoding="utf-8")
     return manifest
 
@@ -240,32 +242,3 @@ def load_manifest_lenient(path: Path) -> Manifest:
         return Manifest.model_validate(data)
     except ValidationError as exc:
         raise ManifestError(f"{path}: invalid manifest:\n" + describe(exc)) from None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m plugin.release.manifest", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["write", "check"])
-    parser.add_argument("--path", type=Path, default=MANIFEST_PATH)
-    args = parser.parse_args(argv)
-    if args.command == "write":
-        try:
-            manifest = write(args.path)
-        except ManifestError as exc:
-            sys.stderr.write(f"{exc}\n")
-            return 1
-        sys.stderr.write(f"wrote {args.path}: {len(manifest.tools)} tools, permissions {manifest.permissions}\n")
-        return 0
-    problems = check(args.path)
-    if problems:
-        sys.stderr.write(
-            f"{args.path} disagrees with the code:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-            + "\nRun `python -m plugin.release.manifest write` and review the diff.\n"
-        )
-        return 1
-    sys.stderr.write(f"{args.path} matches the code\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

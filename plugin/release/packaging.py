@@ -1,11 +1,11 @@
 """Builds what admins install: the Claude plugin zip (Claude Code / Cowork) and the MCP bundle (Claude Desktop).
 
-    python -m plugin.release.packaging plugin-zip [--output PATH]
-        build/contract-intelligence-<version>.zip: the plugin root (.claude-plugin/, .mcp.json,
-        skills/, server.py, ...) for a Cowork admin to upload or a marketplace to host.
-    python -m plugin.release.packaging mcpb [--no-deps] [--output PATH]
-        build/mcpb/ (manifest.json + server/) and build/contract-intelligence-<version>.mcpb; with
-        dependencies (default) `pip install --target server/lib` for this platform and Python.
+    python server.py package plugin-zip [--output PATH]
+        build/<name>-<version>.zip: the plugin root (.claude-plugin/, .mcp.json, skills/, server.py,
+        ...) for a Cowork admin to upload or a marketplace to host.
+    python server.py package mcpb [--no-deps] [--output PATH]
+        build/mcpb/ (manifest.json + server/) and build/<name>-<version>.mcpb; with dependencies
+        (default) `pip install --target server/lib` for this platform and Python.
 
 Both refuse to build when manifest.json disagrees with the code, or when a manifest.sig is present
 but no longer matches the files (shipping a broken signature is worse than none).
@@ -13,7 +13,6 @@ but no longer matches the files (shipping a broken signature is worse than none)
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -24,11 +23,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugin.release.identity_files import user_config_env
 from plugin.release.manifest import Manifest, check, load_manifest
-from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.release.shipped import SIGNATURE_NAME, shipped_files
 from plugin.release.signing import verify
+from plugin.server.parts import PluginParts
 
-META_KEY = "contract-intelligence"  # where this project's own fields live in the MCPB manifest's _meta
 MCPB_MANIFEST_VERSION = "0.3"
 # A fixed timestamp, so two builds of the same files are byte-identical archives.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -38,16 +38,17 @@ class PackagingError(Exception):
     pass
 
 
-def preflight(root: Path = ROOT) -> Manifest:
+def preflight(parts: PluginParts) -> Manifest:
     """The manifest, once it agrees with the code and any signature still matches the files."""
-    problems = check(root / "manifest.json")
+    root = parts.root
+    problems = check(parts)
     if problems:
         raise PackagingError(
-            "manifest.json disagrees with the code (run `python -m plugin.release.manifest write`):\n"
+            "manifest.json disagrees with the code (run `python server.py manifest write`):\n"
             + "\n".join(f"  - {p}" for p in problems)
         )
     if (root / SIGNATURE_NAME).exists():
-        result = verify(root)
+        result = verify(root, parts.identity)
         if not result.ok:
             raise PackagingError(
                 f"{SIGNATURE_NAME} no longer matches the files; re-sign (python -m plugin.release.signing sign) "
@@ -76,8 +77,9 @@ def _zip(entries: Sequence[tuple[Path, str]], output: Path) -> Path:
     return output
 
 
-def build_plugin_zip(root: Path = ROOT, output: Path | None = None) -> Path:
-    manifest = preflight(root)
+def build_plugin_zip(parts: PluginParts, output: Path | None = None) -> Path:
+    root = parts.root
+    manifest = preflight(parts)
     output = output or root / "build" / f"{manifest.name}-{manifest.version}.zip"
     return _zip([(root / name, name) for name in package_files(root)], output)
 
@@ -146,53 +148,6 @@ class McpbManifest(_Mcpb):
     meta: dict[str, dict[str, object]] = Field(serialization_alias="_meta")
 
 
-# The user configuration a Claude Desktop user fills in, and the CLM_* variable each one sets. The
-# same options as userConfig in .claude-plugin/plugin.json. Empty = unset (the bundled demo sandbox).
-USER_OPTIONS: dict[str, tuple[str, McpbUserOption]] = {
-    "clm_base_url": (
-        "CLM_BASE_URL",
-        McpbUserOption(
-            type="string",
-            title="CLM API base URL",
-            description="Base URL of your CLM's REST API. Leave empty to try the plugin on the bundled demo sandbox.",
-            default="",
-        ),
-    ),
-    "clm_token_url": (
-        "CLM_TOKEN_URL",
-        McpbUserOption(
-            type="string",
-            title="OAuth token endpoint",
-            description="OAuth 2.0 token endpoint of the CLM (client credentials). Required with a base URL.",
-            default="",
-        ),
-    ),
-    "clm_client_id": (
-        "CLM_CLIENT_ID",
-        McpbUserOption(
-            type="string", title="OAuth client id", description="Client id issued for this plugin.", default=""
-        ),
-    ),
-    "clm_client_secret": (
-        "CLM_CLIENT_SECRET",
-        McpbUserOption(
-            type="string",
-            title="OAuth client secret",
-            description="Client secret for that client id (kept in the OS secret store).",
-            sensitive=True,
-        ),
-    ),
-    "clm_acting_user": (
-        "CLM_ACTING_USER",
-        McpbUserOption(
-            type="string",
-            title="Acting user",
-            description="Your user name or e-mail in the CLM, recorded in the audit trail.",
-            default="",
-        ),
-    ),
-}
-
 _PLATFORMS: dict[str, Literal["darwin", "win32", "linux"]] = {
     "darwin": "darwin",
     "win32": "win32",
@@ -200,8 +155,23 @@ _PLATFORMS: dict[str, Literal["darwin", "win32", "linux"]] = {
 }
 
 
-def mcpb_manifest(manifest: Manifest, *, with_deps: bool) -> McpbManifest:
-    env = {variable: f"${{user_config.{key}}}" for key, (variable, _) in USER_OPTIONS.items()}
+def user_options(parts: PluginParts) -> dict[str, McpbUserOption]:
+    identity = parts.identity
+    return {
+        identity.user_config_key(option): McpbUserOption(
+            type="string",
+            title=option.title,
+            description=option.description,
+            sensitive=option.sensitive,
+            default=None if option.sensitive else "",
+        )
+        for option in identity.user_options
+    }
+
+
+def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool) -> McpbManifest:
+    identity = parts.identity
+    env = user_config_env(identity)
     if with_deps:
         env["PYTHONPATH"] = "${__dirname}/server/lib"
     major, minor = sys.version_info[:2]
@@ -231,11 +201,11 @@ def mcpb_manifest(manifest: Manifest, *, with_deps: bool) -> McpbManifest:
             ),
         ),
         tools=[McpbTool(name=tool.name, description=tool.description) for tool in manifest.tools],
-        keywords=["contracts", "clm", "legal", manifest.category],
+        keywords=identity.keywords,
         compatibility=McpbCompatibility(platforms=platforms, runtimes={"python": python}),
-        user_config={key: option for key, (_, option) in USER_OPTIONS.items()},
+        user_config=user_options(parts),
         meta={
-            META_KEY: {
+            identity.reverse_dns: {
                 "category": manifest.category,
                 "permissions": manifest.permissions,
                 "authentication": manifest.authentication.model_dump(mode="json"),
@@ -245,9 +215,10 @@ def mcpb_manifest(manifest: Manifest, *, with_deps: bool) -> McpbManifest:
     )
 
 
-def stage_mcpb(root: Path, staging: Path, *, with_deps: bool) -> McpbManifest:
+def stage_mcpb(parts: PluginParts, staging: Path, *, with_deps: bool) -> McpbManifest:
     """Lay the bundle out in `staging`: manifest.json (MCPB) and server/ (the plugin root)."""
-    manifest = preflight(root)
+    root = parts.root
+    manifest = preflight(parts)
     if staging.exists():
         shutil.rmtree(staging)
     server = staging / "server"
@@ -255,7 +226,7 @@ def stage_mcpb(root: Path, staging: Path, *, with_deps: bool) -> McpbManifest:
         target = server / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
-    bundle = mcpb_manifest(manifest, with_deps=with_deps)
+    bundle = mcpb_manifest(parts, manifest, with_deps=with_deps)
     (staging / "manifest.json").write_text(bundle.model_dump_json(indent=2, by_alias=True) + "\n", encoding="utf-8")
     if with_deps:
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--only-binary=:all:"]
@@ -267,37 +238,11 @@ def stage_mcpb(root: Path, staging: Path, *, with_deps: bool) -> McpbManifest:
 
 
 def build_mcpb(
-    root: Path = ROOT, output: Path | None = None, *, staging: Path | None = None, with_deps: bool = True
+    parts: PluginParts, output: Path | None = None, *, staging: Path | None = None, with_deps: bool = True
 ) -> Path:
+    root = parts.root
     staging = staging or root / "build" / "mcpb"
-    bundle = stage_mcpb(root, staging, with_deps=with_deps)
+    bundle = stage_mcpb(parts, staging, with_deps=with_deps)
     output = output or root / "build" / f"{bundle.name}-{bundle.version}.mcpb"
     files = [path for path in staging.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
     return _zip([(path, path.relative_to(staging).as_posix()) for path in files], output)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m plugin.release.packaging", description="Build installable packages."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    zip_ = commands.add_parser("plugin-zip", help="the Claude Code / Cowork plugin zip")
-    zip_.add_argument("--output", type=Path, default=None)
-    bundle = commands.add_parser("mcpb", help="the MCP bundle for Claude Desktop")
-    bundle.add_argument("--output", type=Path, default=None)
-    bundle.add_argument("--no-deps", action="store_true", help="do not bundle Python dependencies")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "plugin-zip":
-            built = build_plugin_zip(output=args.output)
-        else:
-            built = build_mcpb(output=args.output, with_deps=not args.no_deps)
-    except PackagingError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return 1
-    sys.stdout.write(f"built {built}\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# Top-level files and folders that make up an installation, relative to the plugin root.
+# Top-level files and folders that make up an installation, relative to the plugin root. Beside these,
+# every top-level Python package (a folder with __init__.py) ships, except those only development uses.
 SHIPPED_FILES: tuple[str, ...] = (
     "server.py",
+    "identity.toml",
     "manifest.json",
     ".mcp.json",
     ".claude-plugin/plugin.json",
@@ -19,7 +19,8 @@ SHIPPED_FILES: tuple[str, ...] = (
     "README.md",
     "LICENSE",
 )
-SHIPPED_DIRS: tuple[str, ...] = ("plugin", "tools", "clm_client", "analysis", "sandbox", "skills")
+SHIPPED_DATA_DIRS: tuple[str, ...] = ("skills",)
+DEVELOPMENT_PACKAGES = frozenset({"tests", "bench", "build", "dist"})
 
 SIGNATURE_NAME = "manifest.sig"
 
@@ -37,13 +38,22 @@ def _ignored(path: Path) -> bool:
     )
 
 
-def shipped_files(root: Path = ROOT) -> list[str]:
+def shipped_dirs(root: Path) -> list[str]:
+    packages = [
+        path.name
+        for path in root.iterdir()
+        if path.is_dir() and (path / "__init__.py").is_file() and path.name not in DEVELOPMENT_PACKAGES
+    ]
+    return sorted(packages) + list(SHIPPED_DATA_DIRS)
+
+
+def shipped_files(root: Path) -> list[str]:
     """Sorted POSIX paths (relative to `root`) of every shipped file that exists under `root`."""
     found: set[str] = set()
     for name in SHIPPED_FILES:
         if (root / name).is_file():
             found.add(name)
-    for folder in SHIPPED_DIRS:
+    for folder in shipped_dirs(root):
         base = root / folder
         if not base.is_dir():
             continue

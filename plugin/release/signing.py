@@ -8,7 +8,8 @@ manifest.sig is a detached signature: JSON holding the SHA-256 of every shipped 
 the signer's public key and an Ed25519 signature over a canonical JSON form of manifest.json plus that
 digest list. Changing any shipped file - server.py, a tool, SKILL.md, the manifest - breaks it, and
 verify names the file. A signature proves something only when the signer's fingerprint is pinned:
-`--fingerprint`, or CLM_TRUSTED_FINGERPRINT for the start-up check (`verify_installation`).
+`--fingerprint`, or <ENV_PREFIX>TRUSTED_FINGERPRINT for the start-up check (`verify_installation`).
+The signature format is named after the plugin (`identity.signature_format`).
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.config.identity import Identity, load_identity
+from plugin.release.shipped import SIGNATURE_NAME, shipped_files
 
-FORMAT = "contract-intelligence-signature/1"
+ROOT = Path.cwd()  # the default --root of the command line: run it from the plugin root
 PRIVATE_KEY_NAME = "signing-key.pem"
 PUBLIC_KEY_NAME = "signing-key.pub.pem"
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -47,8 +48,8 @@ class SignatureFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: Literal["contract-intelligence-signature/1"]
-    algorithm: Literal["ed25519"]
+    format: str = Field(description="<plugin name>-signature/1")
+    algorithm: Literal[ed25519]
     public_key: str = Field(description="raw 32-byte Ed25519 public key, base64")
     fingerprint: str
     files: dict[str, str] = Field(description="shipped path -> SHA-256 hex")
@@ -81,17 +82,17 @@ def normalise_fingerprint(value: str) -> str:
     return value if value.startswith("SHA256:") else f"SHA256:{value}"
 
 
-def default_key_dir() -> Path:
+def default_key_dir(identity: Identity) -> Path:
     from platformdirs import user_config_path
 
-    return user_config_path("contract-intelligence") / "signing"
+    return user_config_path(identity.name) / "signing"
 
 
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def keygen(directory: Path, *, repo: Path = ROOT) -> tuple[Path, Path, str]:
+def keygen(directory: Path, *, repo: Path) -> tuple[Path, Path, str]:
     """Write a new key pair into `directory` (never inside the repo); refuses to overwrite a key."""
     if _inside(directory, repo):
         raise SigningError(f"{directory} is inside the repository {repo}; keep private keys out of it")
@@ -140,24 +141,26 @@ def digests(root: Path) -> dict[str, str]:
     return {name: digest(root / name) for name in shipped_files(root)}
 
 
-def canonical_payload(manifest_text: str, files: Mapping[str, str]) -> bytes:
+def canonical_payload(signature_format: str, manifest_text: str, files: Mapping[str, str]) -> bytes:
     """What is signed: the manifest as data (layout-independent) and the digest of every shipped file."""
     manifest = json.loads(manifest_text)
-    body = {"format": FORMAT, "manifest": manifest, "files": dict(sorted(files.items()))}
+    body = {"format": signature_format, "manifest": manifest, "files": dict(sorted(files.items()))}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def sign(root: Path, key: Ed25519PrivateKey) -> SignatureFile:
+def sign(root: Path, identity: Identity, key: Ed25519PrivateKey) -> SignatureFile:
     files = digests(root)
     if "manifest.json" not in files:
         raise SigningError(f"{root} has no manifest.json to sign")
     try:
-        payload = canonical_payload((root / "manifest.json").read_text(encoding="utf-8"), files)
+        payload = canonical_payload(
+            identity.signature_format, (root / "manifest.json").read_text(encoding="utf-8"), files
+        )
     except json.JSONDecodeError as exc:
         raise SigningError(f"{root / 'manifest.json'} is not valid JSON: {exc}") from None
     public = key.public_key()
     signature = SignatureFile(
-        format=FORMAT,
+        format=identity.signature_format,
         algorithm="ed25519",
         public_key=base64.b64encode(
             public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -199,7 +202,7 @@ def _decode(value: str, what: str, length: int) -> bytes:
     return raw
 
 
-def verify(root: Path, expected_fingerprint: str | None = None) -> Verification:
+def verify(root: Path, identity: Identity, expected_fingerprint: str | None = None) -> Verification:
     """Check the signature, the signer (when a fingerprint is given) and every shipped file."""
     try:
         signed = read_signature(root / SIGNATURE_NAME)
@@ -209,6 +212,8 @@ def verify(root: Path, expected_fingerprint: str | None = None) -> Verification:
         return Verification(signer=None, checked_files=0, problems=[str(exc)])
 
     problems: list[str] = []
+    if signed.format != identity.signature_format:
+        problems.append(f"manifest.sig: format {signed.format!r} is not {identity.signature_format!r}")
     signer = fingerprint(public)
     if signed.fingerprint != signer:
         problems.append(f"manifest.sig: fingerprint field {signed.fingerprint} does not match its key {signer}")
@@ -224,7 +229,7 @@ def verify(root: Path, expected_fingerprint: str | None = None) -> Verification:
             problems.append(f"modified: {name}")
     try:
         manifest_text = (root / "manifest.json").read_text(encoding="utf-8")
-        public.verify(raw_signature, canonical_payload(manifest_text, signed.files))
+        public.verify(raw_signature, canonical_payload(signed.format, manifest_text, signed.files))
     except FileNotFoundError:
         pass  # already reported as missing
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -234,22 +239,23 @@ def verify(root: Path, expected_fingerprint: str | None = None) -> Verification:
     return Verification(signer=signer, checked_files=len(signed.files), problems=problems)
 
 
-def verify_installation(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> str | None:
+def verify_installation(root: Path, identity: Identity, environ: Mapping[str, str] | None = None) -> str | None:
     """The start-up check: None to go on, else why the server must refuse to start.
 
-    Off unless CLM_REQUIRE_SIGNATURE is true (then it costs an environment lookup); when on it needs
-    CLM_TRUSTED_FINGERPRINT, since a signature by an unpinned key proves nothing.
+    Off unless <PREFIX>REQUIRE_SIGNATURE is true (then it costs an environment lookup); when on it
+    needs <PREFIX>TRUSTED_FINGERPRINT, since a signature by an unpinned key proves nothing.
     """
     env = os.environ if environ is None else environ
-    required = env.get("CLM_REQUIRE_SIGNATURE", "").strip().lower()
+    require, pin = identity.env("require_signature"), identity.env("trusted_fingerprint")
+    required = env.get(require, "").strip().lower()
     if required in _FALSE:
         return None
     if required not in _TRUE:
-        return f"CLM_REQUIRE_SIGNATURE: expected true or false, got {required[:20]!r}"
-    trusted = env.get("CLM_TRUSTED_FINGERPRINT", "").strip()
+        return f"{require}: expected true or false, got {required[:20]!r}"
+    trusted = env.get(pin, "").strip()
     if not trusted:
-        return "CLM_REQUIRE_SIGNATURE is true but CLM_TRUSTED_FINGERPRINT (the signer's key fingerprint) is unset"
-    result = verify(root, trusted)
+        return f"{require} is true but {pin} (the signer's key fingerprint) is unset"
+    result = verify(root, identity, trusted)
     if result.ok:
         return None
     listed = "\n".join(f"  - {problem}" for problem in result.problems[:50])
@@ -264,31 +270,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plugin.release.signing", description="Sign and verify the plugin.")
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("keygen", help="create an Ed25519 key pair outside the repository")
-    gen.add_argument("--dir", type=Path, default=None, help=f"default: {default_key_dir()}")
+    gen.add_argument("--dir", type=Path, default=None, help="default: the user config folder of the plugin")
     sig = commands.add_parser("sign", help="write manifest.sig for the plugin root")
     sig.add_argument("--key", type=Path, default=None, help=f"default: <keygen dir>/{PRIVATE_KEY_NAME}")
     sig.add_argument("--root", type=Path, default=ROOT)
     ver = commands.add_parser("verify", help="check manifest.sig against the files")
     ver.add_argument("--fingerprint", default=None, help="the signer's key fingerprint you trust")
     ver.add_argument("--root", type=Path, default=ROOT)
+    gen.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     out = sys.stdout.write
+    identity = load_identity(args.root)
     try:
         if args.command == "keygen":
-            private, public, print_ = keygen(args.dir or default_key_dir())
+            private, public, print_ = keygen(args.dir or default_key_dir(identity), repo=args.root)
             out(f"private key: {private} (mode 600; keep it secret, back it up)\n")
             out(f"public key:  {public}\nfingerprint: {print_}\n")
             return 0
         if args.command == "sign":
-            key = load_private_key(args.key or default_key_dir() / PRIVATE_KEY_NAME)
-            signed = sign(args.root, key)
+            key = load_private_key(args.key or default_key_dir(identity) / PRIVATE_KEY_NAME)
+            signed = sign(args.root, identity, key)
             out(f"signed {len(signed.files)} files -> {args.root / SIGNATURE_NAME}\n")
             out(f"fingerprint: {signed.fingerprint}\n")
             return 0
     except SigningError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
-    result = verify(args.root, args.fingerprint)
+    result = verify(args.root, identity, args.fingerprint)
     if not result.ok:
         sys.stderr.write(
             f"verification FAILED for {args.root}:\n" + "\n".join(f"  - {p}" for p in result.problems) + "\n"

@@ -1,24 +1,24 @@
-"""What must hold before a tool call may reach the CLM: granted scopes known, data residency verified.
+"""What must hold before a tool call may reach the backend: granted scopes known, data residency verified.
 
 `Admission.admit` runs at the start of every tool call, after argument validation and before the
-tool's first CLM request. Its first run fetches the token (which says which scopes were granted)
-and, when a region is required, asks the CLM where it is; later runs cost a dictionary lookup.
+tool's first backend request. Its first run fetches the token (which says which scopes were granted)
+and, when a region is required, asks the backend where it is; later runs cost a dictionary lookup.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
-from plugin.toolkit.errors import ClmError, PermissionDenied, PolicyDenied
 from plugin.observability.logging import get_logger
 from plugin.server.residency import mismatch, unverifiable
 from plugin.server.visibility import announce_hidden, refusal, ungranted
+from plugin.toolkit.errors import PermissionDenied, PluginError, PolicyDenied
 
 if TYPE_CHECKING:
-    from clm_client.models import Meta
+    from plugin.transport.adapter import BackendMetadata
     from plugin.transport.connection import Backend
 
 log = get_logger(__name__)
@@ -27,11 +27,16 @@ log = get_logger(__name__)
 class Admission:
     def __init__(
         self,
-        permissions: Mapping[str, str],
+        permissions: Mapping[str, tuple[str, ...]],
         residency: str | None,
+        *,
+        backend_label: str,
+        metadata: Callable[[Backend], Awaitable[BackendMetadata | None]],
         rescope: Callable[[tuple[str, ...]], None] | None = None,
     ) -> None:
-        self._permissions = dict(permissions)  # {full tool name: scope it needs}
+        self._permissions = dict(permissions)  # {full tool name: scopes it needs}
+        self._label = backend_label
+        self._metadata = metadata
         self._rescope = rescope  # switches later requests to a narrower scope set (see granted_scopes)
         self._residency = residency
         self._lock = asyncio.Lock()
@@ -39,7 +44,6 @@ class Admission:
         self._region_verified = residency is None
         self._denied: PolicyDenied | None = None
         self.hidden: dict[str, str] = {}
-        self.meta: Meta | None = None  # the CLM's own description, when residency made us fetch it
 
     @property
     def settled(self) -> bool:
@@ -66,19 +70,19 @@ class Admission:
                 self._rescope(narrowed)
             self.hidden = ungranted(self._permissions, granted)
             self._scopes_known = learnt = True
-            announce_hidden(self.hidden)
+            announce_hidden(self.hidden, self._label)
         if not self._region_verified and self._denied is None:
             assert self._residency is not None
             try:
-                meta = await backend.clm.meta()
-            except ClmError as exc:
+                metadata = await self._metadata(backend)
+            except PluginError as exc:
                 log.warning("residency_unverifiable", error=exc.code.value)
-                raise unverifiable(self._residency, exc) from None
-            self._denied = mismatch(self._residency, meta.region)
+                raise unverifiable(self._residency, exc, self._label) from None
+            region = None if metadata is None else metadata.region
+            self._denied = mismatch(self._residency, region, self._label)
             if self._denied is not None:
-                log.error("residency_mismatch", expected=self._residency, reported=meta.region)
+                log.error("residency_mismatch", expected=self._residency, reported=region)
             else:
-                self.meta = meta
                 self._region_verified = True
         return learnt
 
@@ -86,12 +90,12 @@ class Admission:
 async def granted_scopes(backend: Backend) -> tuple[frozenset[str], tuple[str, ...] | None]:
     """(granted scopes, narrowed request or None) from the first token.
 
-    A CLM may grant a subset of the requested scopes (the token response says which), or refuse the
+    A backend may grant a subset of the requested scopes (the token response says which), or refuse the
     whole request with `invalid_scope` when one is not allowed to the client. In that case one token
     request without `scope` (RFC 6749 3.3: the client's default) reveals what the client has; that
     broader token is dropped at once, and the caller narrows later requests to requested & granted.
     """
-    session = backend.clm.session
+    session = backend.session
     key = session.token_key
     try:
         token = await session.tokens.get(key)

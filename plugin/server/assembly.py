@@ -1,65 +1,42 @@
-"""Builds the MCP server from manifest.json (identity, instructions), the tool registry and the settings."""
+"""Builds the MCP server from the parts (identity, tool registry, adapter) and the settings."""
 
 from __future__ import annotations
 
-import json
+import inspect
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
-from pydantic import BaseModel, ConfigDict
 
-from plugin.observability.audit import AuditConfigError, open_audit_sink
 from plugin.config.controls import EnterpriseControls, apply_controls, load_controls
-from plugin.toolkit.reports import REPORT_URI_TEMPLATE
-from plugin.server.pipeline import PluginIdentity, Runtime, build_tool
+from plugin.config.settings import PluginSettings
+from plugin.observability.audit import AuditConfigError, open_audit_sink
+from plugin.server.parts import PluginParts
+from plugin.server.pipeline import Runtime
+from plugin.server.registration import build_tool
 from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import ScopedMCPServer
-from plugin.config.settings import PluginSettings
-
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST_PATH = ROOT / "manifest.json"
-
-
-class ServerIdentity(BaseModel):
-    """The part of manifest.json the server needs at start-up (the full model is plugin.release.manifest)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    name: str
-    version: str
-    display_name: str
-    description: str
-    instructions: str | None = None
-
-
-def load_identity(path: Path = MANIFEST_PATH) -> ServerIdentity:
-    return ServerIdentity.model_validate(json.loads(path.read_text(encoding="utf-8")))
+from plugin.toolkit.spec import ResourceSpec, expand_tool_references
 
 
 def build_server(
-    settings: PluginSettings, *, runtime: Runtime | None = None, controls: EnterpriseControls | None = None
+    parts: PluginParts,
+    settings: PluginSettings,
+    *,
+    runtime: Runtime | None = None,
+    controls: EnterpriseControls | None = None,
 ) -> tuple[MCPServer[Any], Runtime]:
-    """`controls` replaces manifest.json's enterprise_controls (tests; a fork's own policy)."""
-    from tools import enabled_tools, full_name
-
-    identity = load_identity()
+    """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy)."""
+    identity = parts.identity
     if runtime is None:
-        settings = effective_settings(settings, controls=controls)
-        specs = enabled_tools(settings)  # an unknown tool name fails here, at start-up
-        runtime = Runtime(
-            settings,
-            PluginIdentity(identity.name, identity.version),
-            audit=open_audit_sink(settings.audit),
-            permissions={full_name(spec): spec.permission for spec in specs},
-        )
-    else:
-        specs = enabled_tools(runtime.settings)
-    schemas = tool_schemas(specs)
-    tools = [build_tool(spec, full_name(spec), runtime, schemas[spec.name]) for spec in specs]
+        settings = effective_settings(parts, settings, controls=controls)
+        runtime = Runtime(parts, settings, audit=open_audit_sink(settings.audit, identity))
+    specs = runtime.specs
+    schemas = tool_schemas(parts, specs)
+    tools = [build_tool(spec, parts.full_name(spec), runtime, schemas[spec.name]) for spec in specs]
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Any]) -> AsyncIterator[dict[str, Any]]:
@@ -78,35 +55,49 @@ def build_server(
         tools=list(tools),
         lifespan=lifespan,
     )
-    _add_report_resource(server, runtime)
+    for spec in specs:
+        for resource in spec.resources:
+            _add_resource(server, runtime, resource)
     return server, runtime
 
 
 def effective_settings(
-    settings: PluginSettings, manifest: Path | None = None, *, controls: EnterpriseControls | None = None
+    parts: PluginParts, settings: PluginSettings, *, controls: EnterpriseControls | None = None
 ) -> PluginSettings:
     """`settings` with the enterprise controls (default: manifest.json's) applied; raises `AuditConfigError`."""
     if controls is None:
-        controls = load_controls(manifest or MANIFEST_PATH)
+        controls = load_controls(parts.manifest_path)
     effective = apply_controls(settings, controls)
     if effective.audit_required and effective.audit == "off":
         raise AuditConfigError(
-            "audit is mandatory (manifest enterprise_controls.audit_logging or CLM_AUDIT_REQUIRED) but "
-            "CLM_AUDIT=off; choose file[:PATH], stderr or syslog[:ADDRESS]"
+            "audit is mandatory (manifest enterprise_controls.audit_logging or "
+            f"{parts.identity.env('audit_required')}) but {parts.identity.env('audit')}=off; choose file[:PATH], "
+            "stderr or syslog[:ADDRESS]"
         )
     return effective
 
 
-def _add_report_resource(server: MCPServer[Any], runtime: Runtime) -> None:
-    @server.resource(
-        REPORT_URI_TEMPLATE,
-        name="portfolio-report-csv",
-        title="Portfolio report (CSV)",
-        description="The full result of a clm__portfolio_report call, as CSV; kept for an hour.",
-        mime_type="text/csv",
+def _add_resource(server: MCPServer[Any], runtime: Runtime, resource: ResourceSpec) -> None:
+    services = runtime.services
+    namespace = runtime.identity.namespace
+
+    def read(**parameters: str) -> str:
+        text = resource.read(services, **parameters)
+        if text is None:
+            raise ResourceNotFoundError(f"{resource.title} {parameters} has expired or never existed; make it again.")
+        return text
+
+    # The SDK matches URI parameters to the function's signature: give it the template's parameter names.
+    names = re.findall(r"\{(\w+)\}", resource.uri_template)
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names],
+        return_annotation=str,
     )
-    def report_csv(report_id: str) -> str:
-        csv_text = runtime.services.reports.get(report_id)
-        if csv_text is None:
-            raise ResourceNotFoundError(f"No report {report_id!r}: reports are kept for an hour; run it again.")
-        return csv_text
+    read.__annotations__ = {**dict.fromkeys(names, str), "return": str}
+    server.resource(
+        f"{runtime.identity.report_scheme}://{resource.uri_template}",
+        name=resource.name,
+        title=resource.title,
+        description=expand_tool_references(resource.description, namespace),
+        mime_type=resource.mime_type,
+    )(read)

@@ -1,8 +1,8 @@
-"""Runs every tool call the same way: validate, deadline, call, map errors, render, budget, audit.
+"""Runs every tool call the same way: validate, deadline, call, map errors, fit to the budget, render, audit.
 
-`Runtime` owns the process-wide pieces (the CLM client and its token cache, the audit sink) and
+`Runtime` owns the process-wide pieces (the backend client and its token cache, the audit sink) and
 creates the backend lazily on the first call, so `initialize` and `tools/list` never wait for a
-token, a network round trip or the embedded sandbox to start.
+token, a network round trip or the embedded backend to start.
 """
 
 from __future__ import annotations
@@ -14,69 +14,76 @@ import sys
 import time
 import uuid
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.tools.base import Tool
-from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import ConfigDict, ValidationError
+from mcp_types import CallToolResult, TextContent
+from pydantic import ValidationError
 
-from plugin.server.admission import Admission
 from plugin.observability.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
-from plugin.toolkit.errors import ClmError, DeadlineExceeded, ErrorCode, InvalidArgument, NotFound, PolicyDenied
-from plugin.transport.http import CURRENT_CALL, CallScope
 from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
-from plugin.toolkit.untrusted import clean_inline
 from plugin.observability.telemetry import Telemetry
-from plugin.toolkit.spec import AuditSummary, Progress, Services, ToolContext, ToolOutput, ToolSpec
+from plugin.server.admission import Admission
+from plugin.server.budget import MAX_RESPONSE_CHARS, OverBudget, fit_to_budget
+from plugin.server.parts import PluginParts
+from plugin.toolkit.errors import DeadlineExceeded, ErrorCode, InvalidArgument, PluginError, PolicyDenied
+from plugin.toolkit.reports import ReportStore
+from plugin.toolkit.spec import (
+    AuditSummary,
+    Progress,
+    Services,
+    ToolContext,
+    ToolOutput,
+    ToolSpec,
+    expand_tool_references,
+)
+from plugin.transport.http import CURRENT_CALL, CallScope
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
 
-    from clm_client.client import ClmClient
-    from clm_client.models import Meta
-    from plugin.transport.connection import Backend
     from plugin.config.settings import PluginSettings
+    from plugin.transport.adapter import BackendMetadata
+    from plugin.transport.connection import Backend
 
 log = get_logger(__name__)
 
-MAX_RESPONSE_CHARS = 40_000
-
-
-@dataclass(frozen=True)
-class PluginIdentity:
-    name: str
-    version: str
+__all__ = ["MAX_RESPONSE_CHARS", "Runtime"]
 
 
 class Runtime:
     def __init__(
         self,
+        parts: PluginParts,
         settings: PluginSettings,
-        identity: PluginIdentity,
         *,
         audit: AuditSink | None = None,
         backend: Backend | None = None,
-        permissions: dict[str, str] | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
+        self.parts = parts
         self.settings = settings
-        self.identity = identity
+        self.identity = parts.identity
         self.audit = audit
-        # {full tool name: scope}; tools whose scope the first token lacks are hidden (plugin.server.visibility).
-        self.admission = Admission(permissions or {}, settings.data_residency, rescope=self._rescope)
-        self.telemetry = telemetry or Telemetry(identity.version)
+        self.specs = parts.enabled_tools(settings)  # an unknown tool name fails here, at start-up
+        # {full tool name: scopes}; tools whose scopes the first token lacks are hidden (plugin.server.visibility).
+        self.admission = Admission(
+            parts.tool_scopes(self.specs),
+            settings.data_residency,
+            backend_label=self.identity.backend_label,
+            metadata=self._metadata,
+            rescope=self._rescope,
+        )
+        self.telemetry = telemetry or Telemetry(self.identity.name, self.identity.version)
         self.session_id = uuid.uuid4().hex[:12]
         self._backend = backend
         self._backend_lock = asyncio.Lock()
         self._stack = AsyncExitStack()
-        self._clm_as_of: date | None = None  # the CLM's business date, when it reports one
-        self._meta_asked = False
-        self.services = Services()
+        self._backend_as_of: date | None = None  # the backend's business date, when it reports one
+        self._metadata_known = False
+        self.services = Services(reports=ReportStore(self.identity.report_scheme))
 
     async def backend(self) -> Backend:
         if self._backend is None:
@@ -84,39 +91,38 @@ class Runtime:
                 if self._backend is None:
                     from plugin.transport.connection import open_backend
 
-                    self._backend = await self._stack.enter_async_context(open_backend(self.settings))
+                    opened = open_backend(self.settings, self.parts.adapter, self.parts.requested_scopes(self.settings))
+                    self._backend = await self._stack.enter_async_context(opened)
         return self._backend
 
     def _rescope(self, scopes: tuple[str, ...]) -> None:
-        """Request only `scopes` from now on: the CLM refused some of what the enabled tools need."""
+        """Request only `scopes` from now on: the backend refused some of what the enabled tools need."""
         from plugin.transport.connection import rescoped
 
         assert self._backend is not None
-        self._backend = rescoped(self._backend, self.settings, scopes)
+        self._backend = rescoped(self._backend, self.parts.adapter, self.settings, scopes)
 
-    async def clm(self) -> ClmClient:
-        return (await self.backend()).clm
+    async def _metadata(self, backend: Backend) -> BackendMetadata | None:
+        metadata = await self.parts.adapter.metadata(backend.api)
+        self._learn(metadata)
+        return metadata
 
-    async def as_of(self, clm: ClmClient) -> date:
-        """The business date: configured, else the CLM's own, else today.
+    def _learn(self, metadata: BackendMetadata | None) -> None:
+        self._backend_as_of = None if metadata is None else metadata.as_of
+        self._metadata_known = True
 
-        The CLM is asked once per process; a CLM without a metadata endpoint is not asked again, and
+    async def as_of(self, backend: Backend) -> date:
+        """The business date: configured, else the backend's own, else today.
+
+        The backend is asked once per process; one without metadata is not asked again, and
         "today" is re-read on every call so a long-running server does not freeze the date.
         """
         if self.settings.as_of is not None:
             return self.settings.as_of
-        if not self._meta_asked:
-            try:
-                self._learn_meta(await clm.meta())
-            except NotFound:
-                self._meta_asked = True
-            except ClmError:
-                pass  # transient: ask again on the next call
-        return self._clm_as_of or date.today()
-
-    def _learn_meta(self, meta: Meta) -> None:
-        self._clm_as_of = meta.as_of
-        self._meta_asked = True
+        if not self._metadata_known:
+            with contextlib.suppress(PluginError):  # transient: ask again on the next call
+                await self._metadata(backend)
+        return self._backend_as_of or date.today()
 
     async def aclose(self) -> None:
         await self._stack.aclose()
@@ -127,6 +133,8 @@ class Runtime:
     async def invoke(
         self, spec: ToolSpec[Any, Any], full_name: str, arguments: dict[str, Any], ctx: Context | None
     ) -> CallToolResult:
+        from plugin.server.registration import describe_validation_error
+
         scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
         token = CURRENT_CALL.set(scope)
         started = time.perf_counter()
@@ -145,14 +153,17 @@ class Runtime:
                         output = await spec.handler(args, context)
                 except TimeoutError:
                     raise DeadlineExceeded(
-                        f"{full_name} did not finish within {self.settings.call_deadline:g} s; the CLM is slow. "
-                        "Try again, or narrow the request (filters, smaller page)."
+                        f"{full_name} did not finish within {self.settings.call_deadline:g} s; the "
+                        f"{self.identity.backend_label} is slow. Try again, or narrow the request (filters, "
+                        "smaller page)."
                     ) from None
+                result, output = self._result(full_name, spec, output)
                 summary = output.audit_summary()
-                return self._result(full_name, spec, output)
-            except ClmError as exc:
+                return result
+            except PluginError as exc:
                 outcome = f"error:{exc.code.value}"
-                raise ToolError(SECRETS.scrub(exc.for_model())) from None
+                message = expand_tool_references(exc.for_model(), self.identity.namespace)
+                raise ToolError(SECRETS.scrub(message)) from None
             except asyncio.CancelledError:
                 outcome = "cancelled"
                 raise
@@ -160,13 +171,13 @@ class Runtime:
                 outcome = f"exception:{type(exc).__name__}"
                 log.exception("tool_crashed", tool=full_name, request_id=scope.request_id)
                 raise ToolError(
-                    f"[internal_error] {full_name} failed unexpectedly; the error was logged with request id "
-                    f"{scope.request_id}. Try again; if it persists, report that id to an administrator."
+                    f"[{ErrorCode.INTERNAL.value}] {full_name} failed unexpectedly; the error was logged with request "
+                    f"id {scope.request_id}. Try again; if it persists, report that id to an administrator."
                 ) from None
             finally:
                 CURRENT_CALL.reset(token)
                 elapsed = time.perf_counter() - started
-                traced.outcome, traced.clm_requests = outcome, scope.requests
+                traced.outcome, traced.backend_requests = outcome, scope.requests
                 self.telemetry.record_duration(full_name, outcome, elapsed)
                 self._audit(full_name, arguments, ctx, scope, outcome, summary, elapsed)
 
@@ -178,40 +189,44 @@ class Runtime:
                 "was refused. Ask an administrator to fix the audit destination."
             )
 
-    async def _admit(self, full_name: str, ctx: Context | None) -> ToolContext:
-        """Scopes and data residency are settled before the tool's first CLM request."""
+    async def _admit(self, full_name: str, ctx: Context | None) -> ToolContext[Any]:
+        """Scopes and data residency are settled before the tool's first backend request."""
         backend = await self.backend()
         if await self.admission.admit(full_name, backend) and self.admission.hidden and ctx is not None:
             await _notify_tools_changed(ctx)
-        if self.admission.meta is not None and not self._meta_asked:
-            self._learn_meta(self.admission.meta)
-        return await self._context(ctx)
-
-    async def _context(self, ctx: Context | None) -> ToolContext:
-        clm = await self.clm()
+        # The session may have been narrowed to fewer scopes while admitting: read the backend again.
+        backend = await self.backend()
         # The SDK makes this a no-op when the client sent no progress token.
         report = None if ctx is None else ctx.report_progress
         return ToolContext(
-            clm=clm,
+            api=backend.api,
             settings=self.settings,
-            as_of=await self.as_of(clm),
+            as_of=await self.as_of(backend),
             progress=Progress(report),
-            client_name=_client_info(ctx)[0],
             services=self.services,
         )
 
-    def _result(self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput) -> CallToolResult:
-        text = spec.render(output)
-        structured = output.model_dump(mode="json")
-        size = len(text) + len(json.dumps(structured, ensure_ascii=False))
-        if size > MAX_RESPONSE_CHARS:
-            # A tool must page or trim before this; reaching here is a bug, and the budget still holds.
-            log.error("response_over_budget", tool=full_name, chars=size)
-            raise ClmError(
-                f"{full_name} produced a response over the {MAX_RESPONSE_CHARS:,}-character budget; "
-                "ask for a smaller page or a narrower range."
-            )
-        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+    def _result(
+        self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput
+    ) -> tuple[CallToolResult, ToolOutput]:
+        namespace = self.identity.namespace
+
+        def measure(candidate: ToolOutput) -> tuple[int, str, dict[str, Any]]:
+            text = expand_tool_references(spec.render(candidate), namespace)
+            structured = candidate.model_dump(mode="json")
+            return len(text) + len(json.dumps(structured, ensure_ascii=False)), text, structured
+
+        try:
+            output, text, structured = fit_to_budget(output, measure)
+        except OverBudget as exc:
+            # A result that cannot be trimmed to the budget is a defect of the tool, never of the backend.
+            log.error("response_over_budget", tool=full_name, chars=exc.size)
+            raise ToolError(
+                f"[{ErrorCode.INTERNAL.value}] {full_name} produced a response over the {MAX_RESPONSE_CHARS:,}-character "
+                "budget that it cannot page; ask for a narrower request, and report this to an administrator."
+            ) from None
+        result = CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+        return result, output
 
     def _audit(
         self,
@@ -234,7 +249,7 @@ class Runtime:
             arguments=audit_arguments(arguments),
             outcome=outcome,
             result_count=summary.count if outcome == "ok" else None,
-            contract_ids=summary.contract_ids[:100],
+            record_ids=summary.record_ids[:100],
             result_detail=summary.detail,
             duration_ms=round(elapsed * 1000, 2),
             acting_user=self.settings.acting_user,
@@ -242,7 +257,7 @@ class Runtime:
             client_version=client_version,
             plugin_name=self.identity.name,
             plugin_version=self.identity.version,
-            clm_request_ids=scope.clm_request_ids[:50],
+            backend_request_ids=scope.backend_request_ids[:50],
         )
         try:
             self.audit.write(record)
@@ -250,7 +265,7 @@ class Runtime:
             # Never silent: stderr always; with mandatory audit the result is withheld.
             with contextlib.suppress(OSError, ValueError):  # stderr itself may be the broken destination
                 sys.stderr.write(
-                    f"contract-intelligence: AUDIT FAILURE for {tool} (request {scope.request_id}): {exc}\n"
+                    f"{self.identity.name}: AUDIT FAILURE for {tool} (request {scope.request_id}): {exc}\n"
                 )
             if self.settings.audit_required and outcome != "cancelled":
                 raise ToolError(
@@ -279,84 +294,3 @@ def _client_info(ctx: Context | None) -> tuple[str | None, str | None]:
     if params is None:
         return None, None
     return params.client_info.name, params.client_info.version
-
-
-def describe_validation_error(exc: ValidationError, tool: str) -> str:
-    """One line per bad argument, naming it and saying what is allowed; no echo of long values."""
-    parts: list[str] = []
-    for error in exc.errors(include_url=False)[:6]:
-        field = ".".join(str(p) for p in error["loc"]) or "arguments"
-        if error["type"] == "extra_forbidden":
-            parts.append(f"unknown argument '{clean_inline(field, 60)}'")
-            continue
-        message = error["msg"]
-        ctx = error.get("ctx") or {}
-        if "expected" in ctx:
-            message = f"must be one of {ctx['expected']}"
-        parts.append(f"'{clean_inline(field, 60)}': {clean_inline(message, 200)}")
-    more = f" (+{exc.error_count() - 6} more)" if exc.error_count() > 6 else ""
-    return f"Invalid arguments for {tool}: " + "; ".join(parts) + more + ". Fix them and call again."
-
-
-class _NoArguments(ArgModelBase):
-    """Placeholder: `ClmTool.run` validates with the tool's own input model instead."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-class ClmTool(Tool):
-    """An SDK `Tool` whose call goes through `Runtime.invoke`."""
-
-    spec: Any = None
-    runtime: Any = None
-
-    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
-        runtime: Runtime = self.runtime
-        return await runtime.invoke(self.spec, self.name, arguments, context)
-
-
-def annotations_for(spec: ToolSpec[Any, Any]) -> ToolAnnotations:
-    return ToolAnnotations(
-        title=spec.title,
-        read_only_hint=spec.read_only,
-        destructive_hint=spec.destructive,
-        idempotent_hint=spec.idempotent,
-        open_world_hint=spec.open_world,
-    )
-
-
-def build_tool(
-    spec: ToolSpec[Any, Any], full_name: str, runtime: Runtime, schemas: dict[str, dict[str, Any]] | None = None
-) -> ClmTool:
-    """`schemas` ({"input": ..., "output": ...}) as plugin.server.schema_cache gives them; generated when absent."""
-    schemas = schemas or {"input": input_schema(spec), "output": output_schema(spec)}
-    # The schema is given, not derived: ClmTool.run validates and renders itself, so the SDK needs no
-    # output adapter (building one per tool would only slow start-up).
-    metadata = FuncMetadata(arg_model=_NoArguments, output_schema=schemas["output"])
-    return ClmTool(
-        fn=_never_called,
-        name=full_name,
-        title=spec.title,
-        description=spec.description,
-        parameters=schemas["input"],
-        fn_metadata=metadata,
-        is_async=True,
-        annotations=annotations_for(spec),
-        meta={"permission": spec.permission},
-        spec=spec,
-        runtime=runtime,
-    )
-
-
-def input_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
-    schema: dict[str, Any] = spec.input_model.model_json_schema()
-    return schema
-
-
-def output_schema(spec: ToolSpec[Any, Any]) -> dict[str, Any]:
-    schema: dict[str, Any] = spec.output_model.model_json_schema()
-    return schema
-
-
-async def _never_called(**_: Any) -> None:
-    raise AssertionError("ClmTool.run does not call fn")

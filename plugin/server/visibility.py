@@ -1,6 +1,6 @@
-"""Least privilege after the first token: tools whose scope the CLM did not grant are hidden.
+"""Least privilege after the first token: tools whose scopes the backend did not grant are hidden.
 
-The server requests only the scopes of the enabled tools (`plugin.transport.connection.requested_scopes`). The
+The server requests only the scopes of the enabled tools (`PluginParts.requested_scopes`). The
 token response says which were granted; a tool needing one that was not is removed from
 `tools/list` (and refused with `permission_denied` if a client calls it from a stale list), the
 client is told the list changed, and stderr says so once.
@@ -18,25 +18,30 @@ from mcp_types import Tool as MCPTool
 from plugin.toolkit.errors import PermissionDenied
 
 
-def ungranted(permissions: Mapping[str, str], granted: Collection[str]) -> dict[str, str]:
-    """{tool name: missing scope} for every tool whose permission is not among the granted scopes."""
-    return {tool: scope for tool, scope in permissions.items() if scope not in granted}
+def ungranted(permissions: Mapping[str, tuple[str, ...]], granted: Collection[str]) -> dict[str, str]:
+    """{tool name: first missing scope} for every tool that needs a scope not among the granted ones."""
+    hidden: dict[str, str] = {}
+    for tool, scopes in permissions.items():
+        missing = [scope for scope in scopes if scope not in granted]
+        if missing:
+            hidden[tool] = missing[0]
+    return hidden
 
 
-def announce_hidden(hidden: Mapping[str, str], stream: Any = None) -> None:
+def announce_hidden(hidden: Mapping[str, str], label: str, stream: Any = None) -> None:
     if not hidden:
         return
     scopes = sorted(set(hidden.values()))
     (stream or sys.stderr).write(
-        f"contract-intelligence: the CLM did not grant {', '.join(scopes)} to this client; hiding "
-        f"{', '.join(sorted(hidden))}. Ask the CLM administrator to grant the scope, or disable these tools "
-        "(CLM_DISABLED_TOOLS) to silence this message.\n"
+        f"the {label} did not grant {', '.join(scopes)} to this client; hiding "
+        f"{', '.join(sorted(hidden))}. Ask the {label} administrator to grant the scope, or disable these tools "
+        "to silence this message.\n"
     )
 
 
 def refusal(tool: str, scope: str) -> PermissionDenied:
     return PermissionDenied(
-        f"{tool} needs the '{scope}' permission, which the CLM did not grant to this plugin's client; "
+        f"{tool} needs the '{scope}' scope, which the backend did not grant to this plugin's client; "
         "the tool is not available. Ask an administrator to grant it.",
         scope=scope,
     )

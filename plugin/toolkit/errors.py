@@ -24,7 +24,7 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal_error"
 
 
-class ClmError(Exception):
+class PluginError(Exception):
     """An anticipated failure; `str(error)` is safe to show to the model."""
 
     code: ErrorCode = ErrorCode.BACKEND_ERROR
@@ -40,15 +40,15 @@ class ClmError(Exception):
         return f"[{self.code.value}] {self.message}{suffix}"
 
 
-class InvalidArgument(ClmError):
+class InvalidArgument(PluginError):
     code = ErrorCode.INVALID_ARGUMENT
 
 
-class NotFound(ClmError):
+class NotFound(PluginError):
     code = ErrorCode.NOT_FOUND
 
 
-class PermissionDenied(ClmError):
+class PermissionDenied(PluginError):
     code = ErrorCode.PERMISSION_DENIED
 
     def __init__(self, message: str, *, scope: str | None = None, request_id: str | None = None) -> None:
@@ -56,11 +56,11 @@ class PermissionDenied(ClmError):
         self.scope = scope
 
 
-class AuthenticationFailed(ClmError):
+class AuthenticationFailed(PluginError):
     code = ErrorCode.AUTHENTICATION_FAILED
 
 
-class RateLimited(ClmError):
+class RateLimited(PluginError):
     code = ErrorCode.RATE_LIMITED
     retryable = True
 
@@ -69,30 +69,30 @@ class RateLimited(ClmError):
         self.retry_after = retry_after
 
 
-class Conflict(ClmError):
+class Conflict(PluginError):
     code = ErrorCode.CONFLICT
 
 
-class BackendUnavailable(ClmError):
+class BackendUnavailable(PluginError):
     code = ErrorCode.BACKEND_UNAVAILABLE
     retryable = True
 
 
-class DeadlineExceeded(ClmError):
+class DeadlineExceeded(PluginError):
     code = ErrorCode.DEADLINE_EXCEEDED
 
 
-class BackendError(ClmError):
+class BackendError(PluginError):
     """The CLM answered with something we cannot use (malformed, unexpected status)."""
 
     code = ErrorCode.BACKEND_ERROR
 
 
-class ConfirmationRequired(ClmError):
+class ConfirmationRequired(PluginError):
     code = ErrorCode.CONFIRMATION_REQUIRED
 
 
-class PolicyDenied(ClmError):
+class PolicyDenied(PluginError):
     """Refused by an enterprise control (data residency, read-only, audit mandatory)."""
 
     code = ErrorCode.POLICY_DENIED

@@ -10,8 +10,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from clm_client.models import ID_PATTERN
 from plugin.toolkit.untrusted import strip_invisible
+
+# Identifiers go into URL paths: letters, digits, '_' and '-' only, so no '/', '.', '?', '#' or '%'.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 
 def _printable(value: str) -> str:
@@ -20,14 +22,8 @@ def _printable(value: str) -> str:
     return value
 
 
-ContractId = Annotated[
-    str,
-    StringConstraints(pattern=ID_PATTERN),
-    Field(description="A contract id as returned by clm__search_contracts, e.g. 'ctr_000123'"),
-]
-CounterpartyId = Annotated[
-    str, StringConstraints(pattern=ID_PATTERN), Field(description="A counterparty id, e.g. 'cp_0042'")
-]
+# An identifier; a tool's own id types add a description: Annotated[Identifier, Field(description=...)].
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)]
 Cursor = Annotated[
     str,

@@ -11,14 +11,17 @@ from cachetools import TTLCache
 
 from plugin.toolkit.untrusted import strip_invisible
 
-REPORT_URI_PREFIX = "clm-report://reports/"
-REPORT_URI_TEMPLATE = REPORT_URI_PREFIX + "{report_id}"
+REPORTS_PATH = "reports/"
 
 
 class ReportStore:
-    """Recent reports by id, in memory for an hour (a report is a snapshot, not a record)."""
+    """Recent reports by id, in memory for an hour (a report is a snapshot, not a record).
 
-    def __init__(self, maxsize: int = 32, ttl: float = 3600) -> None:
+    `scheme` is the identity's resource scheme: a report's URI is `<scheme>://reports/<id>`.
+    """
+
+    def __init__(self, scheme: str, maxsize: int = 32, ttl: float = 3600) -> None:
+        self.prefix = f"{scheme}://{REPORTS_PATH}"
         self._reports: TTLCache[str, str] = TTLCache(maxsize=maxsize, ttl=ttl)
 
     def put_csv(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -31,7 +34,7 @@ class ReportStore:
             writer.writerow([_safe_cell(value) for value in row])
         report_id = f"{uuid.uuid4().hex[:12]}.csv"
         self._reports[report_id] = buffer.getvalue()
-        return REPORT_URI_PREFIX + report_id
+        return self.prefix + report_id
 
     def get(self, report_id: str) -> str | None:
         return self._reports.get(report_id)

@@ -2,16 +2,21 @@
 
 A tool module (one per tool, under `tools/`) defines an input model, an output model (a
 `ToolOutput`), an async handler, a Markdown renderer and a `TOOL = ToolSpec(...)`. Everything
-else - validation messages, deadlines, error mapping, audit, output budget, registration with the
-MCP server - is done once, by `plugin.server.pipeline`, for every tool.
+else - validation messages, deadlines, error mapping, audit, paging to the output budget,
+registration with the MCP server - is done once, by `plugin.server`, for every tool.
+
+Tools name each other as `{tool:short_name}` in descriptions, schemas, rendered text and error
+messages; the server writes the namespaced name (`identity.namespace`) in its place, so no tool
+spells the namespace.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,12 +25,16 @@ from plugin.toolkit.confirmations import Confirmations
 from plugin.toolkit.reports import ReportStore
 
 if TYPE_CHECKING:
-    from clm_client.client import ClmClient
     from plugin.config.settings import PluginSettings
 
-# Claude Code names plugin tools mcp__plugin_<plugin>_<server>__<tool>; with plugin
-# "contract-intelligence" and server "clm" that leaves 25 characters for <tool> (64 in all).
-MAX_TOOL_NAME = 25
+TOOL_REFERENCE = re.compile(r"\{tool:([a-z][a-z0-9_]*)\}")
+
+
+def expand_tool_references(text: str, namespace: str) -> str:
+    """`{tool:read_contract}` -> `clm__read_contract` (with the identity's namespace)."""
+    if "{tool:" not in text:
+        return text
+    return TOOL_REFERENCE.sub(lambda match: namespace + match.group(1), text)
 
 
 class ToolInput(BaseModel):
@@ -36,26 +45,40 @@ class ToolInput(BaseModel):
 
 
 class AuditSummary(BaseModel):
-    """What the audit trail records about a result: counts and ids, never contract text."""
+    """What the audit trail records about a result: counts and ids, never document text."""
 
     model_config = ConfigDict(frozen=True)
 
     count: int = 0
-    contract_ids: list[str] = Field(default_factory=list)
+    record_ids: list[str] = Field(default_factory=list)
     detail: str | None = None
 
 
 class ToolOutput(BaseModel):
-    """Base of every tool's structured result."""
+    """Base of every tool's structured result.
+
+    A list result overrides `row_count` and `trimmed` so the server can fit it to the output budget:
+    `trimmed(keep)` returns the same result with only its first `keep` rows and a cursor that
+    continues right after them. One rule for every tool: the server trims, never the tool.
+    """
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary()
 
+    def row_count(self) -> int:
+        """How many trimmable rows the result holds (0: it cannot be trimmed)."""
+        return 0
+
+    def trimmed(self, keep: int) -> Self:
+        """The result with its first `keep` rows, continuing after them; only called when `row_count() > keep`."""
+        raise NotImplementedError(f"{type(self).__name__} declares no trimmable rows")
+
 
 In = TypeVar("In", bound=ToolInput)
 Out = TypeVar("Out", bound=ToolOutput)
+Api = TypeVar("Api")
 
 
 class Progress:
@@ -73,39 +96,53 @@ class Progress:
 class Services:
     """Process-wide helpers the tools share."""
 
-    reports: ReportStore = field(default_factory=ReportStore)
+    reports: ReportStore
     confirmations: Confirmations = field(default_factory=Confirmations)
-    # Analysis results by document sha256: a document's text never changes under the same hash.
+    # Analysis results by document digest: a document's text never changes under the same hash.
     analyses: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=256))
 
 
 @dataclass(frozen=True)
-class ToolContext:
-    clm: ClmClient
+class ToolContext(Generic[Api]):
+    api: Api  # the adapter's typed API client
     settings: PluginSettings
     as_of: date  # the business date deadlines are computed against
     progress: Progress
-    client_name: str | None
     services: Services
 
 
 @dataclass(frozen=True)
+class ResourceSpec:
+    """An MCP resource template a tool publishes (e.g. the CSV of a report); removed with the tool.
+
+    `read(services, **uri_parameters)` returns the text, or None when the resource has expired.
+    """
+
+    uri_template: str  # relative to the identity's resource scheme, e.g. "reports/{report_id}"
+    name: str
+    title: str
+    description: str
+    mime_type: str
+    read: Callable[..., str | None]
+
+
+@dataclass(frozen=True)
 class ToolSpec(Generic[In, Out]):
-    """One tool. `name` is without the namespace prefix; the registry adds it."""
+    """One tool. `name` is without the namespace prefix; the server adds it."""
 
     name: str
     title: str
     description: str  # what Claude reads to decide when to call it: precise, says when to use it
     input_model: type[In]
     output_model: type[Out]
-    handler: Callable[[In, ToolContext], Awaitable[Out]]
+    handler: Callable[[In, ToolContext[Any]], Awaitable[Out]]
     render: Callable[[Out], str]  # compact Markdown for the text content
-    permission: str  # the OAuth scope the tool needs
+    permission: str  # the permission the tool needs (the adapter maps it to OAuth scopes)
     read_only: bool = True
     destructive: bool = False
     idempotent: bool = True
-    open_world: bool = False  # the CLM is a closed, known system, not the open web
-
-    @property
-    def writes(self) -> bool:
-        return not self.read_only
+    open_world: bool = False  # the backend is a closed, known system, not the open web
+    # Arguments that make a valid call against the embedded demo backend: the fault matrix, the fuzz
+    # seeds and CI's Inspector calls use them, so no test keeps a table of arguments per tool.
+    example: Mapping[str, object] = field(default_factory=dict)
+    resources: tuple[ResourceSpec, ...] = ()

@@ -1,4 +1,4 @@
-"""Creates the process's single HTTP client, token cache and CLM client, for a real CLM or the embedded one."""
+"""Creates the process's single HTTP client, token cache and API client, for a real backend or the embedded one."""
 
 from __future__ import annotations
 
@@ -6,22 +6,26 @@ import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx2
 
-from clm_client.client import ClmClient
-from clm_client.errors import map_error
-from plugin.transport.http import ApiSession
-from plugin.observability.logging import get_logger
-from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
 from plugin.config.settings import PluginSettings
+from plugin.observability.logging import get_logger
+from plugin.transport.adapter import BackendAdapter
+from plugin.transport.http import ApiSession
+from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
 
 log = get_logger(__name__)
 
 
+class NoBackendConfigured(ValueError):
+    """No base URL is set and the adapter has no embedded demo backend."""
+
+
 @dataclass(frozen=True)
 class Connection:
-    """Where and as whom to reach the CLM."""
+    """Where and as whom to reach the backend."""
 
     base_url: str
     token_url: str
@@ -33,7 +37,8 @@ class Connection:
 
 @dataclass(frozen=True)
 class Backend:
-    clm: ClmClient
+    api: Any  # the adapter's client
+    session: ApiSession
     tokens: TokenCache
     http: httpx2.AsyncClient
     connection: Connection
@@ -51,35 +56,37 @@ def connection_from_settings(settings: PluginSettings) -> Connection:
     )
 
 
-def requested_scopes(settings: PluginSettings) -> tuple[str, ...]:
-    """Exactly the scopes the enabled tools need (least privilege), unless overridden."""
-    if settings.scopes is not None:
-        return tuple(sorted(set(settings.scopes)))
-    from tools import enabled_tools
-
-    return tuple(sorted({spec.permission for spec in enabled_tools(settings)}))
-
-
-def rescoped(backend: Backend, settings: PluginSettings, scopes: tuple[str, ...]) -> Backend:
-    """The same HTTP client and token cache, requesting `scopes` from now on (least privilege)."""
-    key = dataclasses.replace(backend.clm.session.token_key, scopes=scopes)
-    session = ApiSession(
-        client=backend.http,
-        tokens=backend.tokens,
+def _session(
+    http: httpx2.AsyncClient, tokens: TokenCache, key: TokenKey, adapter: BackendAdapter[Any], settings: PluginSettings
+) -> ApiSession:
+    return ApiSession(
+        client=http,
+        tokens=tokens,
         token_key=key,
-        error_mapper=map_error,
+        error_mapper=adapter.map_error,
         acting_user=settings.acting_user,
         max_retries=settings.max_retries,
         max_retry_after=settings.max_retry_after,
     )
-    return dataclasses.replace(backend, clm=ClmClient(session))
+
+
+def rescoped(
+    backend: Backend, adapter: BackendAdapter[Any], settings: PluginSettings, scopes: tuple[str, ...]
+) -> Backend:
+    """The same HTTP client and token cache, requesting `scopes` from now on (least privilege)."""
+    key = dataclasses.replace(backend.session.token_key, scopes=scopes)
+    session = _session(backend.http, backend.tokens, key, adapter, settings)
+    return dataclasses.replace(backend, api=adapter.client(session), session=session)
 
 
 @asynccontextmanager
 async def open_backend(
-    settings: PluginSettings, connection: Connection | None = None, scopes: Sequence[str] | None = None
+    settings: PluginSettings,
+    adapter: BackendAdapter[Any],
+    scopes: Sequence[str],
+    connection: Connection | None = None,
 ) -> AsyncIterator[Backend]:
-    async with _connection(settings, connection) as conn:
+    async with _connection(settings, adapter, connection) as conn:
         timeout = httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         limits = httpx2.Limits(
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
@@ -94,37 +101,39 @@ async def open_backend(
         )
         tokens = TokenCache(fetcher, refresh_margin=settings.token_refresh_margin)
         key = TokenKey(
-            token_url=conn.token_url,
-            client_id=conn.client_id,
-            scopes=tuple(scopes) if scopes is not None else requested_scopes(settings),
-            acting_user=settings.acting_user,
+            token_url=conn.token_url, client_id=conn.client_id, scopes=tuple(scopes), acting_user=settings.acting_user
         )
         async with httpx2.AsyncClient(
             base_url=conn.base_url, timeout=timeout, limits=limits, transport=conn.transport
         ) as http:
-            session = ApiSession(
-                client=http,
-                tokens=tokens,
-                token_key=key,
-                error_mapper=map_error,
-                acting_user=settings.acting_user,
-                max_retries=settings.max_retries,
-                max_retry_after=settings.max_retry_after,
-            )
+            session = _session(http, tokens, key, adapter, settings)
             try:
-                yield Backend(clm=ClmClient(session), tokens=tokens, http=http, connection=conn)
+                yield Backend(api=adapter.client(session), session=session, tokens=tokens, http=http, connection=conn)
             finally:
                 await tokens.aclose()
 
 
 @asynccontextmanager
-async def _connection(settings: PluginSettings, connection: Connection | None) -> AsyncIterator[Connection]:
+async def _connection(
+    settings: PluginSettings, adapter: BackendAdapter[Any], connection: Connection | None
+) -> AsyncIterator[Connection]:
     if connection is not None:
         yield connection
-    elif not settings.embedded:
+        return
+    if not settings.embedded:
         yield connection_from_settings(settings)
-    else:
-        from plugin.transport.embedded import embedded_sandbox
+        return
+    embedded = adapter.embedded()
+    if embedded is None:
+        raise NoBackendConfigured("no backend is configured and this plugin has no embedded demo backend")
+    from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
 
-        async with embedded_sandbox(settings) as conn:
-            yield conn
+    async with embedded_transport(embedded, settings) as transport:
+        yield Connection(
+            base_url=EMBEDDED_BASE_URL,
+            token_url=f"{EMBEDDED_BASE_URL}{embedded.token_path}",
+            client_id=embedded.client_id,
+            client_secret=embedded.client_secret,
+            auth_method=embedded.auth_method,
+            transport=transport,
+        )

@@ -4,7 +4,7 @@ Per request: a bearer token from the cache, `X-Request-Id`, `X-Acting-User`; one
 token on 401; retries with backoff (stamina) for connection errors, 429 (honouring `Retry-After` up
 to a bound) and 5xx, on idempotent requests only (a write is idempotent when it carries an
 `Idempotency-Key`); never past the tool call's deadline; response bodies capped in size.
-Turning an error response into a `ClmError` is the backend adapter's job (`ErrorMapper`).
+Turning an error response into a `PluginError` is the backend adapter's job (`ErrorMapper`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from typing import Any
 
 import httpx2
 
+from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import (
     AuthenticationFailed,
     BackendError,
     BackendUnavailable,
-    ClmError,
     DeadlineExceeded,
+    PluginError,
     RateLimited,
 )
-from plugin.observability.logging import get_logger
 from plugin.transport.oauth import TokenCache, TokenKey
 
 log = get_logger(__name__)
@@ -39,7 +39,7 @@ _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 _SAFE_PATH = re.compile(r"^(/[A-Za-z0-9._~%-]+)+/?$")
 
-ErrorMapper = Callable[[httpx2.Response], ClmError]
+ErrorMapper = Callable[[httpx2.Response], PluginError]
 QueryParams = Mapping[str, str | int | float | bool | Sequence[str] | None]
 
 
@@ -49,7 +49,7 @@ class CallScope:
 
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     deadline: float | None = None  # time.monotonic() value
-    clm_request_ids: list[str] = field(default_factory=list)
+    backend_request_ids: list[str] = field(default_factory=list)
     requests: int = 0
     _seq: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -60,7 +60,7 @@ class CallScope:
         return f"{self.request_id}-{next(self._seq)}"
 
 
-CURRENT_CALL: contextvars.ContextVar[CallScope | None] = contextvars.ContextVar("clm_call", default=None)
+CURRENT_CALL: contextvars.ContextVar[CallScope | None] = contextvars.ContextVar("tool_call", default=None)
 
 
 def current_call() -> CallScope:
@@ -74,7 +74,7 @@ def current_call() -> CallScope:
 class _Retry(Exception):
     """Internal: an attempt worth retrying; carries the wait the server asked for, if any."""
 
-    def __init__(self, error: ClmError, wait: float | None) -> None:
+    def __init__(self, error: PluginError, wait: float | None) -> None:
         super().__init__(str(error))
         self.error = error
         self.wait = wait
@@ -134,7 +134,7 @@ class ApiSession:
         json: object = None,
         idempotency_key: str | None = None,
     ) -> httpx2.Response:
-        """Send one logical request; return a 2xx response or raise a `ClmError`."""
+        """Send one logical request; return a 2xx response or raise a `PluginError`."""
         if not _SAFE_PATH.match(path) or any(part in {".", ".."} for part in path.split("/")):
             raise ValueError(f"unsafe request path {path!r}")  # a bug in the adapter, never user input
         idempotent = method in {"GET", "HEAD", "OPTIONS"} or idempotency_key is not None
@@ -244,7 +244,7 @@ class ApiSession:
         response = httpx2.Response(response.status_code, headers=kept, content=content, request=response.request)
         clm_id = response.headers.get("x-request-id")
         if clm_id:
-            scope.clm_request_ids.append(clm_id)
+            scope.backend_request_ids.append(clm_id)
         log.debug(
             "clm_request",
             method=method,

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Protocol
 import httpx2
 from cachetools import TLRUCache
 
-from plugin.toolkit.errors import AuthenticationFailed, BackendError, BackendUnavailable, ClmError, PermissionDenied
 from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
+from plugin.toolkit.errors import AuthenticationFailed, BackendError, BackendUnavailable, PermissionDenied, PluginError
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import AsyncOAuth2Client
@@ -136,7 +136,7 @@ class ClientCredentialsFetcher:
             await self._client.aclose()
 
 
-def _oauth_error(error: str | None, scopes: tuple[str, ...]) -> ClmError:
+def _oauth_error(error: str | None, scopes: tuple[str, ...]) -> PluginError:
     if error == "invalid_scope":
         return PermissionDenied(
             f"The CLM refused the requested scopes ({' '.join(scopes)}); ask an administrator to grant "

@@ -21,10 +21,10 @@ import pytest
 from mcp.client import Client
 from mcp_types import CallToolResult
 
-from plugin.server.assembly import build_server
 from plugin.observability.audit import AuditRecord
 from plugin.observability.audit_report import render, report_file
 from plugin.observability.logging import configure_logging
+from plugin.server.assembly import build_server
 from sandbox.api_models import Scope
 from sandbox.settings import ClientConfig, SandboxSettings
 from sandbox.testing import running_sandbox
@@ -125,7 +125,7 @@ async def test_two_hundred_calls_two_hundred_complete_records_no_secret_anywhere
         assert record.acting_user and record.client_name and record.client_version
         assert record.plugin_name == "contract-intelligence" and record.plugin_version
         if record.outcome == "ok":
-            assert record.clm_request_ids, record
+            assert record.backend_request_ids, record
     assert len({r["request_id"] for r in rows}) == CALLS and len({r["mcp_request_id"] for r in rows}) == CALLS
     outcomes = Counter(r["outcome"] for r in rows)
     for expected in ("ok", "error:not_found", "error:invalid_argument", "error:rate_limited"):

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from plugin.server.assembly import effective_settings
-from plugin.observability.audit import AuditConfigError, default_audit_path, parse_destination
 from plugin.config.controls import (
     ControlsError,
     EnterpriseControls,
@@ -16,10 +14,12 @@ from plugin.config.controls import (
     load_controls,
     writes_need_confirmation,
 )
-from plugin.toolkit.errors import ErrorCode
+from plugin.config.settings import PluginSettings
+from plugin.observability.audit import AuditConfigError, default_audit_path, parse_destination
+from plugin.server.assembly import effective_settings
 from plugin.server.residency import mismatch
 from plugin.server.visibility import ungranted
-from plugin.config.settings import PluginSettings
+from plugin.toolkit.errors import ErrorCode
 
 STRICT = EnterpriseControls(data_residency="eu-west-1", audit_logging=True, user_consent_required=True)
 LAX = EnterpriseControls(data_residency=None, audit_logging=False, user_consent_required=False)

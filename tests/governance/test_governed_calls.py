@@ -14,12 +14,12 @@ import pytest
 from mcp.client import Client
 from mcp_types import CallToolResult, TextContent
 
-from plugin.server.assembly import build_server
-from plugin.observability.audit import AuditRecord, open_audit_sink
-from plugin.transport.connection import requested_scopes
-from plugin.server.pipeline import PluginIdentity, Runtime
 from plugin.config.settings import PluginSettings
+from plugin.observability.audit import AuditRecord, open_audit_sink
 from plugin.observability.telemetry import DURATION_METRIC, Telemetry
+from plugin.server.assembly import build_server
+from plugin.server.pipeline import PluginIdentity, Runtime
+from plugin.transport.connection import requested_scopes
 from tests.conftest import SandboxAdmin, settings_for
 from tests.governance.calls import every_tool, valid_arguments
 from tests.governance.test_telemetry import RecordingMeterProvider, RecordingTracerProvider
@@ -73,8 +73,8 @@ async def test_one_complete_record_per_call(sandbox_url: str, tmp_path: Path) ->
         assert record.duration_ms > 0
     assert [r["outcome"] for r in rows] == ["ok", "error:not_found", "error:invalid_argument"]
     assert rows[0]["tool"] == "clm__search_contracts" and rows[0]["arguments"] == {"limit": 2, "query": "services"}
-    assert rows[0]["result_count"] == 2 and len(rows[0]["contract_ids"]) == 2 and rows[0]["clm_request_ids"]
-    assert rows[1]["clm_request_ids"] and rows[2]["clm_request_ids"] == []  # rejected before any request
+    assert rows[0]["result_count"] == 2 and len(rows[0]["contract_ids"]) == 2 and rows[0]["backend_request_ids"]
+    assert rows[1]["backend_request_ids"] and rows[2]["backend_request_ids"] == []  # rejected before any request
     assert len({r["request_id"] for r in rows}) == 3 and len({r["mcp_request_id"] for r in rows}) == 3
 
 
@@ -245,7 +245,7 @@ async def test_runtime_emits_a_span_and_a_duration_per_call(sandbox_url: str, tm
         await client.call_tool("clm__get_contract", {"contract_id": "ctr-does-not-exist-0"})
     spans = tracers.tracer.spans
     assert [s.attributes["gen_ai.tool.name"] for s in spans] == ["clm__search_contracts", "clm__get_contract"]
-    assert [s.attributes["clm.outcome"] for s in spans] == ["ok", "error:not_found"]
-    assert spans[0].attributes["clm.requests"] >= 1
+    assert [s.attributes["tool.outcome"] for s in spans] == ["ok", "error:not_found"]
+    assert spans[0].attributes["tool.backend_requests"] >= 1
     points = meters.meter.histograms[DURATION_METRIC].points
-    assert [p[1]["clm.outcome"] for p in points] == ["ok", "error:not_found"] and all(p[0] > 0 for p in points)
+    assert [p[1]["tool.outcome"] for p in points] == ["ok", "error:not_found"] and all(p[0] > 0 for p in points)

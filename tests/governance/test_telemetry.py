@@ -97,14 +97,14 @@ def test_span_and_histogram_carry_tool_and_outcome(outcome: str, error_type: str
     tracers, meters = RecordingTracerProvider(), RecordingMeterProvider()
     telemetry = Telemetry("0.1.0", tracer_provider=tracers, meter_provider=meters)
     with telemetry.tool_call("clm__get_contract", "req-9") as call:
-        call.outcome, call.clm_requests = outcome, 2
+        call.outcome, call.backend_requests = outcome, 2
     telemetry.record_duration("clm__get_contract", outcome, 0.25)
     (span,) = tracers.tracer.spans
     assert span.name == "clm.tool clm__get_contract" and span.kind is SpanKind.INTERNAL
     assert span.attributes["gen_ai.tool.name"] == "clm__get_contract"
     assert span.attributes["clm.request_id"] == "req-9"
-    assert span.attributes["clm.outcome"] == outcome and span.attributes["clm.requests"] == 2
+    assert span.attributes["tool.outcome"] == outcome and span.attributes["tool.backend_requests"] == 2
     assert span.attributes.get("error.type") == error_type
     assert (span.status is not None and span.status.status_code is StatusCode.ERROR) is (error_type is not None)
     points: Sequence[tuple[float, dict[str, Any]]] = meters.meter.histograms[DURATION_METRIC].points
-    assert points == [(0.25, {"gen_ai.tool.name": "clm__get_contract", "clm.outcome": outcome})]
+    assert points == [(0.25, {"gen_ai.tool.name": "clm__get_contract", "tool.outcome": outcome})]

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from pydantic import Field, create_model
 
-from plugin.server.assembly import load_identity
 from plugin.release.manifest import (
     MANIFEST_PATH,
     PERMISSION_SCOPES,
@@ -25,8 +24,9 @@ from plugin.release.manifest import (
     render,
     write,
 )
-from plugin.server.pipeline import input_schema
 from plugin.release.shipped import ROOT
+from plugin.server.assembly import load_identity
+from plugin.server.pipeline import input_schema
 from tools import REGISTRY, full_name
 
 

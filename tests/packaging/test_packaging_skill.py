@@ -6,8 +6,8 @@ import re
 
 from skills_ref import read_properties, validate
 
-from plugin.toolkit.errors import ErrorCode
 from plugin.release.shipped import ROOT
+from plugin.toolkit.errors import ErrorCode
 from tools import REGISTRY, full_name
 
 SKILL_DIR = ROOT / "skills" / "contract-intelligence"

@@ -1,0 +1,68 @@
+"""The reference backend adapter: the contract CLM's REST API (and the bundled sandbox as its demo).
+
+Implements `plugin.transport.adapter.BackendAdapter`; `server.py` hands `ClmAdapter()` to the
+machinery. A fork replaces this package to talk to Ironclad, DocuSign CLM, SpotDraft or an internal API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from clm_client.client import SCOPE_READ_CONTRACTS, SCOPE_READ_DOCUMENTS, SCOPE_WRITE_ANNOTATIONS, ClmClient
+from clm_client.errors import map_error
+from plugin.toolkit.errors import NotFound
+from plugin.transport.adapter import BackendMetadata, EmbeddedBackend
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from plugin.config.settings import PluginSettings
+    from plugin.toolkit.errors import PluginError
+    from plugin.transport.http import ApiSession
+
+# The CLM's OAuth scopes by the permission a tool declares (here they are named alike).
+PERMISSION_SCOPES: dict[str, tuple[str, ...]] = {
+    SCOPE_READ_CONTRACTS: (SCOPE_READ_CONTRACTS,),
+    SCOPE_READ_DOCUMENTS: (SCOPE_READ_DOCUMENTS,),
+    SCOPE_WRITE_ANNOTATIONS: (SCOPE_WRITE_ANNOTATIONS,),
+}
+
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, not a secret  # noqa: S105
+
+
+def _sandbox_app(settings: PluginSettings) -> Any:
+    # The sandbox (FastAPI, SQLite) is imported only when the embedded default is used.
+    from sandbox.app import create_app
+    from sandbox.settings import SandboxSettings
+
+    return create_app(SandboxSettings(contracts=settings.demo_size))
+
+
+class ClmAdapter:
+    @property
+    def permission_scopes(self) -> Mapping[str, tuple[str, ...]]:
+        return PERMISSION_SCOPES
+
+    def client(self, session: ApiSession) -> ClmClient:
+        return ClmClient(session)
+
+    def map_error(self, response: httpx2.Response) -> PluginError:
+        return map_error(response)
+
+    async def metadata(self, client: ClmClient) -> BackendMetadata | None:
+        try:
+            meta = await client.meta()
+        except NotFound:
+            return None  # a CLM without /v1/meta: business date = today, no region
+        described = f"API {meta.api_version or '?'}, {meta.contracts if meta.contracts is not None else '?'} contracts"
+        return BackendMetadata(as_of=meta.as_of, region=meta.region, description=described)
+
+    def embedded(self) -> EmbeddedBackend:
+        return EmbeddedBackend(
+            app=_sandbox_app,
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
+            description="the bundled sandbox CLM, in-process, with demo data",
+        )

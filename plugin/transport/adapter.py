@@ -1,0 +1,73 @@
+"""The backend adapter interface: what a fork implements to put its own API behind the tools.
+
+The machinery never imports an adapter; the composition root (`server.py`) hands one over. An
+adapter declares:
+- `client(session)`: the typed API client the tools call (`ToolContext.api`), built on the one
+  HTTP pipeline (`ApiSession`: tokens, retries, deadlines, size caps);
+- `permission_scopes`: the OAuth scopes each tool permission needs (least privilege);
+- `map_error(response)`: an error response of the backend as a `PluginError` the model can act on;
+- `metadata(client)`: optional business date and region (`None` when the backend has none: "today"
+  is the business date, doctor skips the check, and required data residency fails closed);
+- `embedded()`: the demo backend served in-process when nothing is configured, or `None` (the
+  server then says at start-up that a backend must be configured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from plugin.config.settings import PluginSettings
+    from plugin.toolkit.errors import PluginError
+    from plugin.transport.http import ApiSession
+
+ApiClient = TypeVar("ApiClient", covariant=True)
+
+
+class BackendMetadata(BaseModel):
+    """What a backend may say about itself; every field optional."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    as_of: date | None = None  # the backend's business date, when it is not today
+    region: str | None = None  # where its data lives (data residency)
+    description: str | None = None  # one line for `doctor`, e.g. "API v1, 300 contracts"
+
+
+@dataclass(frozen=True)
+class EmbeddedBackend:
+    """A demo backend served in-process through the ASGI transport (no port, no network).
+
+    `app` is blocking work (it may build a demo database) and runs off the event loop.
+    """
+
+    app: Callable[[PluginSettings], Any]  # returns an ASGI application
+    client_id: str
+    client_secret: str  # a published demo credential, not a secret
+    description: str  # what stderr says at start-up, e.g. "the bundled sandbox CLM, with demo data"
+    token_path: str = "/oauth/token"
+    auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+
+
+class BackendAdapter(Protocol[ApiClient]):
+    """Implemented by the fork's adapter (see clm_client.adapter for the reference implementation)."""
+
+    @property
+    def permission_scopes(self) -> Mapping[str, tuple[str, ...]]:
+        """{permission a tool declares: the OAuth scopes it needs}."""
+        ...
+
+    def client(self, session: ApiSession) -> ApiClient: ...
+
+    def map_error(self, response: httpx2.Response) -> PluginError: ...
+
+    async def metadata(self, client: Any) -> BackendMetadata | None: ...
+
+    def embedded(self) -> EmbeddedBackend | None: ...

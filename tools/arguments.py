@@ -1,0 +1,14 @@
+"""Argument types the contract tools share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from plugin.toolkit.inputs import Identifier
+
+ContractId = Annotated[
+    Identifier, Field(description="A contract id as returned by {tool:search_contracts}, e.g. 'ctr_000123'")
+]
+CounterpartyId = Annotated[Identifier, Field(description="A counterparty id, e.g. 'cp_0042'")]
