@@ -28,8 +28,8 @@ from clm_client.models import (
     Page,
 )
 from plugin.observability.logging import get_logger
-from plugin.toolkit.inputs import ID_PATTERN
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
+from plugin.toolkit.inputs import ID_PATTERN
 from plugin.transport.http import ApiSession, QueryParams, decode_json
 
 log = get_logger(__name__)

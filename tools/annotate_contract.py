@@ -1,4 +1,4 @@
-"""The annotate_contract tool: add a note to a contract or clause, confirmed, idempotent, marked as assistant-written."""
+"""The annotate_contract tool: a note on a contract or clause, confirmed, idempotent, marked as assistant-written."""
 
 from __future__ import annotations
 

@@ -78,8 +78,7 @@ class SearchContractsOutput(ToolOutput):
         # Continue inside the same backend page, right after the last row shown.
         position = self._position
         after = PageCursor(backend_cursor=position.backend_cursor, skip=position.skip + keep)
-        trimmed = self.model_copy(update={"contracts": self.contracts[:keep], "next_cursor": after.encode()})
-        return trimmed
+        return self.model_copy(update={"contracts": self.contracts[:keep], "next_cursor": after.encode()})
 
 
 def _row(summary: ContractSummary) -> ContractRow:

@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
+from plugin.toolkit.cursors import OpaqueCursor
 from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
-from plugin.toolkit.cursors import OpaqueCursor
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline

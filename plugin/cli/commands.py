@@ -9,6 +9,9 @@
 
 `doctor`, `audit-report` and the release commands are for a person at a terminal, so they write to
 stdout; they never start the MCP server, whose stdout is reserved for the protocol.
+
+Each command imports what it runs inside its function: serving stdio must not pay for doctor,
+packaging or cryptography, and `--help` for none of them (start-up is measured in bench/core_server.py).
 """
 
 from __future__ import annotations

@@ -17,9 +17,16 @@ import httpx2
 from pydantic import BaseModel, ConfigDict
 
 from plugin.config.settings import PluginSettings, SettingsError, load_settings
+from plugin.observability.audit import open_audit_sink
 from plugin.observability.redaction import SECRETS
+from plugin.release import signing
+from plugin.release.shipped import SIGNATURE_NAME
+from plugin.server.admission import granted_scopes
+from plugin.server.assembly import effective_settings
 from plugin.server.parts import PluginParts
+from plugin.server.residency import mismatch
 from plugin.toolkit.errors import AuthenticationFailed, BackendUnavailable, PermissionDenied, PluginError
+from plugin.transport.connection import open_backend, rescoped
 
 if TYPE_CHECKING:
     from plugin.transport.connection import Backend
@@ -85,9 +92,6 @@ async def run_checks(
 def _configuration(
     parts: PluginParts, settings: PluginSettings | None, record: Callable[[Check], Check]
 ) -> PluginSettings | None:
-    from plugin.observability.audit import open_audit_sink
-    from plugin.server.assembly import effective_settings
-
     identity = parts.identity
     try:
         loaded = settings if settings is not None else load_settings(identity)
@@ -131,14 +135,11 @@ def _configuration(
 
 
 async def _connection(parts: PluginParts, settings: PluginSettings, record: Callable[[Check], Check]) -> None:
-    from plugin.server.admission import granted_scopes
-    from plugin.transport.connection import open_backend, rescoped
-
     identity = parts.identity
     label = identity.backend_label
     requested = parts.requested_scopes(settings)
     try:
-        async with open_backend(settings, parts.adapter, requested) as backend:
+        async with open_backend(settings, parts.adapter, requested, identity=identity) as backend:
             conn = backend.connection
             token_reachable = await _probe(backend.http, "POST", conn.token_url)
             if token_reachable is None:
@@ -268,8 +269,6 @@ async def _backend(
 
 
 def _residency(parts: PluginParts, required: str | None, reported: str | None) -> Check:
-    from plugin.server.residency import mismatch
-
     label = parts.identity.backend_label
     if required is None:
         where = f"the {label} reports {reported}" if reported else f"the {label}'s region unknown"
@@ -292,9 +291,6 @@ def _residency(parts: PluginParts, required: str | None, reported: str | None) -
 
 def _signature(parts: PluginParts) -> Check:
     """manifest.sig, when there is one: signature, signer (pinned by the trusted fingerprint) and file digests."""
-    from plugin.release import signing
-    from plugin.release.shipped import SIGNATURE_NAME
-
     root, identity = parts.root, parts.identity
     fingerprint_variable = identity.env("trusted_fingerprint")
     start_refusal = signing.verify_installation(root, identity)  # what the server itself would decide at start-up

@@ -4,7 +4,7 @@ An organisation's administrator sets `enterprise_controls` in the manifest they 
 - `audit_logging: true`: every call is audited (default destination: a JSON-lines file under the
   user's state directory) and a call whose audit record cannot be written is refused;
 - `user_consent_required: true`: the annotation confirmation step cannot be turned off;
-- `data_residency: "<region>"`: the CLM must report that region, else every call is refused.
+- `data_residency: "<region>"`: the backend must report that region, else every call is refused.
 
 The environment may choose the audit destination and override the residency region (for admins
 and tests), but it cannot switch off user consent the manifest requires.

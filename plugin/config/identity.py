@@ -82,7 +82,7 @@ class Identity(_Strict):
         return CLIENT_TOOL_NAME_LIMIT - len(self.client_tool_prefix)
 
     def env(self, setting: str) -> str:
-        """The environment variable of a setting: `env("base_url")` -> `CLM_BASE_URL`."""
+        """The environment variable of a setting: `env("base_url")` -> `<env_prefix>BASE_URL`."""
         return f"{self.env_prefix}{setting.upper()}"
 
     def user_config_key(self, option: UserOption) -> str:

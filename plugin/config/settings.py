@@ -1,6 +1,6 @@
 """Plugin settings, read from the environment (and the host's plugin user configuration).
 
-Every setting has the variable `<env_prefix><NAME>` (the prefix is the identity's, e.g. `CLM_`).
+Every setting has the variable `<env_prefix><NAME>` (the prefix is the identity's `env_prefix`).
 Secrets come only from the environment or the host's secret store, never from files in the repo.
 A bad value stops the server at start-up with a message naming the variable (see `load_settings`).
 Constructed directly (`PluginSettings(...)`, as tests do), the environment is not read at all.
@@ -60,7 +60,7 @@ class PluginSettings(BaseSettings):
     )
     acting_user: str | None = Field(default=None, description="User on whose behalf calls are made")
     as_of: date | None = Field(
-        default=None, description="Business date for deadline arithmetic (default: the CLM's, else today)"
+        default=None, description="Business date for deadline arithmetic (default: the backend's, else today)"
     )
 
     # -- tool selection and controls ---------------------------------------------------------------------
@@ -96,7 +96,7 @@ class PluginSettings(BaseSettings):
     )
     data_residency: str | None = Field(
         default=None,
-        description='Region the CLM must report, e.g. "eu-west-1"; "none" disables the check (default: manifest)',
+        description='Region the backend must report, e.g. "eu-west-1"; "none" disables the check (default: manifest)',
     )
 
     _split = field_validator("scopes", "enabled_tools", "disabled_tools", mode="before")(_split_words)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugin.config.identity import Identity
@@ -91,8 +92,6 @@ class AuditWriteError(OSError):
 
 
 def default_audit_path(app_name: str) -> Path:
-    import platformdirs
-
     return platformdirs.user_state_path(app_name) / AUDIT_FILE_NAME
 
 
@@ -129,7 +128,8 @@ def parse_destination(spec: str, identity: Identity) -> AuditDestination:
     if kind == "syslog":
         return _parse_syslog(rest.strip(), identity)
     raise AuditConfigError(
-        f"{identity.env('audit')}={spec!r} is not a valid audit destination; use file[:PATH], stderr, syslog[:ADDRESS] or off"
+        f"{identity.env('audit')}={spec!r} is not a valid audit destination; use file[:PATH], stderr, "
+        "syslog[:ADDRESS] or off"
     )
 
 
@@ -289,4 +289,4 @@ def open_audit_sink(spec: str | None, identity: Identity) -> AuditSink | None:
     if where.kind == "file":
         assert where.path is not None
         return FileAuditSink(where.path)
-    return SyslogAuditSink(where)
+    return SyslogAuditSink(where, identity.name)

@@ -1,7 +1,7 @@
 """OpenTelemetry for tool calls, through `opentelemetry-api` only (the API the `mcp` SDK already uses).
 
 The SDK's middleware already opens a SERVER span per `tools/call`; inside it we add one INTERNAL
-span per tool call (tool name, outcome, our request id, CLM request count) and record the call's
+span per tool call (tool name, outcome, our request id, backend request count) and record the call's
 duration in a histogram. With no OpenTelemetry SDK/exporter configured the API hands out no-op
 tracers and meters, so this costs a few microseconds (see bench/audit_overhead.py). An
 organisation with a collector installs `opentelemetry-sdk` + an exporter and sets the usual

@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from plugin.release import identity_files
+from plugin.release.manifest import ManifestError, check, write
+from plugin.release.packaging import PackagingError, build_mcpb, build_plugin_zip
 from plugin.server.parts import PluginParts
 
 
@@ -18,8 +21,6 @@ def release(parts: PluginParts, command: str, argv: list[str]) -> int:
 
 
 def _manifest(parts: PluginParts, argv: list[str]) -> int:
-    from plugin.release.manifest import ManifestError, check, write
-
     parser = argparse.ArgumentParser(prog="python server.py manifest", description="manifest.json against the code")
     parser.add_argument("action", choices=["write", "check"])
     args = parser.parse_args(argv)
@@ -45,8 +46,6 @@ def _manifest(parts: PluginParts, argv: list[str]) -> int:
 
 
 def _identity(parts: PluginParts, argv: list[str]) -> int:
-    from plugin.release import identity_files
-
     parser = argparse.ArgumentParser(
         prog="python server.py identity", description="the files derived from identity.toml"
     )
@@ -67,8 +66,6 @@ def _identity(parts: PluginParts, argv: list[str]) -> int:
 
 
 def _package(parts: PluginParts, argv: list[str]) -> int:
-    from plugin.release.packaging import PackagingError, build_mcpb, build_plugin_zip
-
     parser = argparse.ArgumentParser(prog="python server.py package", description="Build installable packages.")
     commands = parser.add_subparsers(dest="kind", required=True)
     zip_ = commands.add_parser("plugin-zip", help="the Claude Code / Cowork plugin zip")

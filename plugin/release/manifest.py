@@ -40,7 +40,7 @@ class Author(_Strict):
 class Authentication(_Strict):
     type: Literal["oauth2"]
     scopes: list[str]
-    token_endpoint: str = Field(min_length=1, description="URL, or ${CLM_TOKEN_URL} when set per install")
+    token_endpoint: str = Field(min_length=1, description="URL, or ${<ENV_PREFIX>TOKEN_URL} when set per install")
 
 
 class ManifestTool(_Strict):
@@ -50,7 +50,7 @@ class ManifestTool(_Strict):
 
 
 class EnterpriseControls(_Strict):
-    data_residency: str | None = Field(description="Region the CLM data stays in, or null when not pinned")
+    data_residency: str | None = Field(description="Region the backend's data stays in, or null when not pinned")
     audit_logging: bool
     user_consent_required: bool
 

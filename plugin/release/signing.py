@@ -23,10 +23,12 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from platformdirs import user_config_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plugin.config.identity import Identity, load_identity
@@ -49,7 +51,7 @@ class SignatureFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: str = Field(description="<plugin name>-signature/1")
-    algorithm: Literal[ed25519]
+    algorithm: Literal["ed25519"]
     public_key: str = Field(description="raw 32-byte Ed25519 public key, base64")
     fingerprint: str
     files: dict[str, str] = Field(description="shipped path -> SHA-256 hex")
@@ -83,8 +85,6 @@ def normalise_fingerprint(value: str) -> str:
 
 
 def default_key_dir(identity: Identity) -> Path:
-    from platformdirs import user_config_path
-
     return user_config_path(identity.name) / "signing"
 
 

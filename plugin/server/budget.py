@@ -15,7 +15,7 @@ from plugin.toolkit.spec import ToolOutput
 
 MAX_RESPONSE_CHARS = 40_000
 
-O = TypeVar("O", bound=ToolOutput)
+Result = TypeVar("Result", bound=ToolOutput)
 R = TypeVar("R")
 
 
@@ -26,8 +26,8 @@ class OverBudget(Exception):
 
 
 def fit_to_budget(
-    output: O, measure: Callable[[O], tuple[int, R, dict[str, object]]], budget: int = MAX_RESPONSE_CHARS
-) -> tuple[O, R, dict[str, object]]:
+    output: Result, measure: Callable[[Result], tuple[int, R, dict[str, object]]], budget: int = MAX_RESPONSE_CHARS
+) -> tuple[Result, R, dict[str, object]]:
     """(output, rendering, structured) of the largest leading page of `output` within `budget`."""
     size, rendered, structured = measure(output)
     if size <= budget:
@@ -35,7 +35,7 @@ def fit_to_budget(
     rows = output.row_count()
     if rows < 2:
         raise OverBudget(size)
-    best: tuple[O, R, dict[str, object]] | None = None
+    best: tuple[Result, R, dict[str, object]] | None = None
     low, high = 1, rows - 1
     while low <= high:
         keep = (low + high) // 2

@@ -28,6 +28,7 @@ from plugin.observability.telemetry import Telemetry
 from plugin.server.admission import Admission
 from plugin.server.budget import MAX_RESPONSE_CHARS, OverBudget, fit_to_budget
 from plugin.server.parts import PluginParts
+from plugin.server.registration import describe_validation_error
 from plugin.toolkit.errors import DeadlineExceeded, ErrorCode, InvalidArgument, PluginError, PolicyDenied
 from plugin.toolkit.reports import ReportStore
 from plugin.toolkit.spec import (
@@ -39,6 +40,7 @@ from plugin.toolkit.spec import (
     ToolSpec,
     expand_tool_references,
 )
+from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 
 if TYPE_CHECKING:
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
 
     from plugin.config.settings import PluginSettings
     from plugin.transport.adapter import BackendMetadata
-    from plugin.transport.connection import Backend
 
 log = get_logger(__name__)
 
@@ -89,16 +90,17 @@ class Runtime:
         if self._backend is None:
             async with self._backend_lock:
                 if self._backend is None:
-                    from plugin.transport.connection import open_backend
-
-                    opened = open_backend(self.settings, self.parts.adapter, self.parts.requested_scopes(self.settings))
+                    opened = open_backend(
+                        self.settings,
+                        self.parts.adapter,
+                        self.parts.requested_scopes(self.settings),
+                        identity=self.identity,
+                    )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
 
     def _rescope(self, scopes: tuple[str, ...]) -> None:
         """Request only `scopes` from now on: the backend refused some of what the enabled tools need."""
-        from plugin.transport.connection import rescoped
-
         assert self._backend is not None
         self._backend = rescoped(self._backend, self.parts.adapter, self.settings, scopes)
 
@@ -133,8 +135,6 @@ class Runtime:
     async def invoke(
         self, spec: ToolSpec[Any, Any], full_name: str, arguments: dict[str, Any], ctx: Context | None
     ) -> CallToolResult:
-        from plugin.server.registration import describe_validation_error
-
         scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
         token = CURRENT_CALL.set(scope)
         started = time.perf_counter()
@@ -222,8 +222,9 @@ class Runtime:
             # A result that cannot be trimmed to the budget is a defect of the tool, never of the backend.
             log.error("response_over_budget", tool=full_name, chars=exc.size)
             raise ToolError(
-                f"[{ErrorCode.INTERNAL.value}] {full_name} produced a response over the {MAX_RESPONSE_CHARS:,}-character "
-                "budget that it cannot page; ask for a narrower request, and report this to an administrator."
+                f"[{ErrorCode.INTERNAL.value}] {full_name} produced a response over the "
+                f"{MAX_RESPONSE_CHARS:,}-character budget that it cannot page; ask for a narrower request, and "
+                "report this to an administrator."
             ) from None
         result = CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
         return result, output

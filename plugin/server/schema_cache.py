@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import pydantic
 
 from plugin.observability.logging import get_logger
@@ -54,8 +55,6 @@ def cache_dir(parts: PluginParts) -> Path:
     override = os.environ.get(parts.identity.env("cache_dir"))
     if override:
         return Path(override)
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir(parts.identity.name))
 
 

@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.mcpserver import MCPServer
 from mcp_types import Tool as MCPTool
 
+from plugin.server.stdio import strict_stdio
 from plugin.toolkit.errors import PermissionDenied
 
 
@@ -61,10 +63,6 @@ class ScopedMCPServer(MCPServer[Any]):
     async def run_stdio_async(self) -> None:
         """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
         answering malformed input with JSON-RPC errors (plugin.server.stdio)."""
-        from mcp.server.lowlevel.server import NotificationOptions
-
-        from plugin.server.stdio import strict_stdio
-
         options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
         async with strict_stdio() as (read_stream, write_stream):
             await self._lowlevel_server.run(read_stream, write_stream, options)

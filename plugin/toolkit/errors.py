@@ -36,7 +36,7 @@ class PluginError(Exception):
         self.request_id = request_id
 
     def for_model(self) -> str:
-        suffix = f" (CLM request id {self.request_id})" if self.request_id else ""
+        suffix = f" (backend request id {self.request_id})" if self.request_id else ""
         return f"[{self.code.value}] {self.message}{suffix}"
 
 
@@ -83,7 +83,7 @@ class DeadlineExceeded(PluginError):
 
 
 class BackendError(PluginError):
-    """The CLM answered with something we cannot use (malformed, unexpected status)."""
+    """The backend answered with something we cannot use (malformed, unexpected status)."""
 
     code = ErrorCode.BACKEND_ERROR
 

@@ -31,7 +31,7 @@ TOOL_REFERENCE = re.compile(r"\{tool:([a-z][a-z0-9_]*)\}")
 
 
 def expand_tool_references(text: str, namespace: str) -> str:
-    """`{tool:read_contract}` -> `clm__read_contract` (with the identity's namespace)."""
+    """`{tool:read_items}` -> `<namespace>read_items` (with the identity's namespace)."""
     if "{tool:" not in text:
         return text
     return TOOL_REFERENCE.sub(lambda match: namespace + match.group(1), text)

@@ -51,8 +51,8 @@ class EmbeddedBackend:
     app: Callable[[PluginSettings], Any]  # returns an ASGI application
     client_id: str
     client_secret: str  # a published demo credential, not a secret
-    description: str  # what stderr says at start-up, e.g. "the bundled sandbox CLM, with demo data"
-    token_path: str = "/oauth/token"
+    description: str  # what stderr says at start-up, e.g. "the bundled sandbox, with demo data"
+    token_path: str = "/oauth/token"  # noqa: S105 - a URL path, not a secret
     auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
 
 

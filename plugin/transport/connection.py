@@ -10,9 +10,11 @@ from typing import Any
 
 import httpx2
 
+from plugin.config.identity import Identity
 from plugin.config.settings import PluginSettings
 from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
+from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
 from plugin.transport.http import ApiSession
 from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
 
@@ -57,9 +59,15 @@ def connection_from_settings(settings: PluginSettings) -> Connection:
 
 
 def _session(
-    http: httpx2.AsyncClient, tokens: TokenCache, key: TokenKey, adapter: BackendAdapter[Any], settings: PluginSettings
+    http: httpx2.AsyncClient,
+    tokens: TokenCache,
+    key: TokenKey,
+    adapter: BackendAdapter[Any],
+    settings: PluginSettings,
+    label: str,
 ) -> ApiSession:
     return ApiSession(
+        label=label,
         client=http,
         tokens=tokens,
         token_key=key,
@@ -75,7 +83,7 @@ def rescoped(
 ) -> Backend:
     """The same HTTP client and token cache, requesting `scopes` from now on (least privilege)."""
     key = dataclasses.replace(backend.session.token_key, scopes=scopes)
-    session = _session(backend.http, backend.tokens, key, adapter, settings)
+    session = _session(backend.http, backend.tokens, key, adapter, settings, backend.session.label)
     return dataclasses.replace(backend, api=adapter.client(session), session=session)
 
 
@@ -85,7 +93,16 @@ async def open_backend(
     adapter: BackendAdapter[Any],
     scopes: Sequence[str],
     connection: Connection | None = None,
+    *,
+    identity: Identity | None = None,
 ) -> AsyncIterator[Backend]:
+    """`identity` names the backend and the settings in error messages (generic words without it)."""
+    label = identity.backend_label if identity is not None else "backend"
+    hint = (
+        (identity.env("token_url"), identity.env("client_id"), identity.env("client_secret"))
+        if identity is not None
+        else ("the token URL", "the client id", "the client secret")
+    )
     async with _connection(settings, adapter, connection) as conn:
         timeout = httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         limits = httpx2.Limits(
@@ -98,6 +115,8 @@ async def open_backend(
             auth_method=conn.auth_method,
             timeout=timeout,
             transport=conn.transport,
+            label=label,
+            settings_hint=hint,
         )
         tokens = TokenCache(fetcher, refresh_margin=settings.token_refresh_margin)
         key = TokenKey(
@@ -106,7 +125,7 @@ async def open_backend(
         async with httpx2.AsyncClient(
             base_url=conn.base_url, timeout=timeout, limits=limits, transport=conn.transport
         ) as http:
-            session = _session(http, tokens, key, adapter, settings)
+            session = _session(http, tokens, key, adapter, settings, label)
             try:
                 yield Backend(api=adapter.client(session), session=session, tokens=tokens, http=http, connection=conn)
             finally:
@@ -126,8 +145,6 @@ async def _connection(
     embedded = adapter.embedded()
     if embedded is None:
         raise NoBackendConfigured("no backend is configured and this plugin has no embedded demo backend")
-    from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
-
     async with embedded_transport(embedded, settings) as transport:
         yield Connection(
             base_url=EMBEDDED_BASE_URL,

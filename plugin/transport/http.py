@@ -1,4 +1,4 @@
-"""The one HTTP pipeline every CLM request goes through.
+"""The one HTTP pipeline every backend request goes through.
 
 Per request: a bearer token from the cache, `X-Request-Id`, `X-Acting-User`; one retry with a fresh
 token on 401; retries with backoff (stamina) for connection errors, 429 (honouring `Retry-After` up
@@ -107,7 +107,9 @@ class ApiSession:
         max_retries: int,
         max_retry_after: float,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        label: str = "backend",
     ) -> None:
+        self.label = label  # what messages call the backend (the identity's backend_label)
         self._client = client
         self._tokens = tokens
         self._key = token_key
@@ -142,7 +144,7 @@ class ApiSession:
         attempts = 1 + (self._max_retries if idempotent else 0)
         timeout = scope.remaining()
         if timeout is not None and timeout <= 0:
-            raise DeadlineExceeded("The tool call ran out of time before the CLM answered; try again.")
+            raise DeadlineExceeded(f"The tool call ran out of time before the {self.label} answered; try again.")
         try:
             import stamina  # on first request: not needed to answer initialize or tools/list
 
@@ -164,7 +166,7 @@ class ApiSession:
         if not isinstance(exc, _Retry):
             return False
         # No retry that could not finish inside the call's deadline: the model then gets the real cause
-        # (e.g. "CLM unavailable, HTTP 503") instead of a generic deadline error.
+        # (e.g. "backend unavailable, HTTP 503") instead of a generic deadline error.
         remaining = current_call().remaining()
         if remaining is not None and remaining < (exc.wait if exc.wait is not None else _RETRY_WAIT_MAX) + 0.5:
             return False
@@ -190,8 +192,8 @@ class ApiSession:
             response = await self._send_once(method, path, params, body, idempotency_key, token.value, scope)
             if response.status_code == 401:
                 raise AuthenticationFailed(
-                    "The CLM rejected a freshly issued access token; check that the plugin's client is "
-                    "allowed to call this CLM.",
+                    f"The {self.label} rejected a freshly issued access token; check that the plugin's client is "
+                    f"allowed to call this {self.label}.",
                     request_id=response.headers.get("x-request-id"),
                 )
         if response.is_success:
@@ -231,40 +233,42 @@ class ApiSession:
                 await response.aclose()
         except httpx2.TimeoutException:
             raise _Retry(
-                BackendUnavailable("The CLM did not answer in time; try again or narrow the request."), None
+                BackendUnavailable(f"The {self.label} did not answer in time; try again or narrow the request."), None
             ) from None
         except httpx2.TransportError as exc:
-            log.warning("clm_transport_error", error=type(exc).__name__, path=path)
+            log.warning("backend_transport_error", error=type(exc).__name__, path=path)
             raise _Retry(
-                BackendUnavailable("The CLM cannot be reached right now (connection failed); try again."),
+                BackendUnavailable(f"The {self.label} cannot be reached right now (connection failed); try again."),
                 None,
             ) from None
         # Rebuilt around the body read under the cap (already decoded, hence no encoding headers).
         kept = [(k, v) for k, v in response.headers.items() if k.lower() not in _BODY_HEADERS]
         response = httpx2.Response(response.status_code, headers=kept, content=content, request=response.request)
-        clm_id = response.headers.get("x-request-id")
-        if clm_id:
-            scope.backend_request_ids.append(clm_id)
+        backend_id = response.headers.get("x-request-id")
+        if backend_id:
+            scope.backend_request_ids.append(backend_id)
         log.debug(
-            "clm_request",
+            "backend_request",
             method=method,
             path=path,
             status=response.status_code,
             ms=round((time.monotonic() - started) * 1000, 1),
-            clm_request_id=clm_id,
+            backend_request_id=backend_id,
         )
         return response
 
     async def _read_capped(self, response: httpx2.Response) -> bytes:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
-            raise BackendError(f"The CLM sent a response over the {self._max_bytes // 1_048_576} MB limit.")
+            raise BackendError(f"The {self.label} sent a response over the {self._max_bytes // 1_048_576} MB limit.")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self._max_bytes:
-                raise BackendError(f"The CLM sent a response over the {self._max_bytes // 1_048_576} MB limit.")
+                raise BackendError(
+                    f"The {self.label} sent a response over the {self._max_bytes // 1_048_576} MB limit."
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -274,9 +278,9 @@ def decode_json(response: httpx2.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        log.warning("clm_malformed_json", status=response.status_code, size=len(response.content))
+        log.warning("backend_malformed_json", status=response.status_code, size=len(response.content))
         raise BackendError(
-            "The CLM returned a malformed response; try again, and report it if it persists.",
+            "The backend returned a malformed response; try again, and report it if it persists.",
             request_id=response.headers.get("x-request-id"),
         ) from None
 

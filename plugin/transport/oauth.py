@@ -72,7 +72,11 @@ class ClientCredentialsFetcher:
         auth_method: str,
         timeout: httpx2.Timeout,
         transport: httpx2.AsyncBaseTransport | None = None,
+        label: str = "backend",
+        settings_hint: tuple[str, str, str] = ("the token URL", "the client id", "the client secret"),
     ) -> None:
+        self._label = label  # what messages call the backend
+        self._hint = settings_hint  # the variables that set the token URL, client id and secret
         self._token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
@@ -103,51 +107,52 @@ class ClientCredentialsFetcher:
         try:
             token = await client.fetch_token(self._token_url, grant_type="client_credentials", scope=" ".join(scopes))
         except OAuthError as exc:
-            raise _oauth_error(exc.error, scopes) from None
+            raise self._oauth_error(exc.error, scopes) from None
         except httpx2.HTTPStatusError as exc:
             status = exc.response.status_code
             log.warning("token_endpoint_error", status=status)
             if status >= 500 or status == 429:
                 raise BackendUnavailable(
-                    f"The CLM's token endpoint failed (HTTP {status}); try again shortly."
+                    f"The {self._label}'s token endpoint failed (HTTP {status}); try again shortly."
                 ) from None
-            raise BackendError(f"The CLM's token endpoint answered HTTP {status} without a token.") from None
+            raise BackendError(f"The {self._label}'s token endpoint answered HTTP {status} without a token.") from None
         except httpx2.TimeoutException:
-            raise BackendUnavailable("The CLM's token endpoint did not answer in time; try again.") from None
+            raise BackendUnavailable(f"The {self._label}'s token endpoint did not answer in time; try again.") from None
         except httpx2.TransportError as exc:
             log.warning("token_endpoint_unreachable", error=type(exc).__name__)
             raise BackendUnavailable(
-                "The CLM's token endpoint cannot be reached; check CLM_TOKEN_URL and that the CLM is up."
+                f"The {self._label}'s token endpoint cannot be reached; check {self._hint[0]} and that the "
+                f"{self._label} is up."
             ) from None
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             log.warning("token_response_malformed", error=type(exc).__name__)
-            raise BackendError("The CLM's token endpoint returned a malformed response.") from None
+            raise BackendError(f"The {self._label}'s token endpoint returned a malformed response.") from None
         value = token.get("access_token")
         if not isinstance(value, str) or not value:
-            raise BackendError("The CLM's token endpoint returned no access token.")
+            raise BackendError(f"The {self._label}'s token endpoint returned no access token.")
         SECRETS.add(value)
         lifetime = float(token.get("expires_in") or 300)
         granted = token.get("scope")
         granted_scopes = frozenset(granted.split()) if isinstance(granted, str) else frozenset(scopes)
         return value, lifetime, granted_scopes
 
+    def _oauth_error(self, error: str | None, scopes: tuple[str, ...]) -> PluginError:
+        label = self._label
+        if error == "invalid_scope":
+            return PermissionDenied(
+                f"The {label} refused the requested scopes ({' '.join(scopes)}); ask an administrator to grant "
+                "them to this client or disable the tools that need them."
+            )
+        if error in {"invalid_client", "unauthorized_client", "invalid_grant"}:
+            return AuthenticationFailed(
+                f"The {label} rejected the plugin's client credentials ({error}). Check {self._hint[1]} and "
+                f"{self._hint[2]} in the plugin configuration; the secret itself is never shown."
+            )
+        return AuthenticationFailed(f"The {label}'s token endpoint refused the request ({error}).")
+
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
-
-
-def _oauth_error(error: str | None, scopes: tuple[str, ...]) -> PluginError:
-    if error == "invalid_scope":
-        return PermissionDenied(
-            f"The CLM refused the requested scopes ({' '.join(scopes)}); ask an administrator to grant "
-            "them to this client or disable the tools that need them."
-        )
-    if error in {"invalid_client", "unauthorized_client", "invalid_grant"}:
-        return AuthenticationFailed(
-            f"The CLM rejected the plugin's client credentials ({error}). Check CLM_CLIENT_ID and "
-            "CLM_CLIENT_SECRET in the plugin configuration; the secret itself is never shown."
-        )
-    return AuthenticationFailed(f"The CLM's token endpoint refused the request ({error}).")
 
 
 class TokenCache:
