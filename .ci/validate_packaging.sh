@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # CI: the packaging validators, run for real (never skipped). Exits non-zero on the first failure.
-#   - manifest.json agrees with the code            python -m plugin.release.manifest check
+#   - manifest.json agrees with the code            python server.py manifest check
+#   - the identity files agree with identity.toml   python server.py identity check
+#                                                   (.claude-plugin/plugin.json, marketplace.json, .mcp.json)
 #   - the skill is a valid Agent Skill              agentskills validate (PyPI skills-ref)
 #   - the repository and the built zip are plugins  claude plugin validate --strict (npm @anthropic-ai/claude-code)
 #   - the MCP bundle validates, packs and signs     mcpb validate / pack / sign (npm @anthropic-ai/mcpb)
 #   - the server, as a client sees it               MCP Inspector CLI: tools/list --strict, then one
-#                                                   tools/call per listed tool on the demo default
+#                                                   tools/call per tool on the demo default, with the
+#                                                   tool's own `example` arguments (ToolSpec.example)
 # The npm packages are installed here, pinned, into a throw-away directory (npm install --no-save):
 # nothing installed by hand is used. Python is the CI venv's (`python`), or $PYTHON.
 set -euo pipefail
@@ -23,6 +26,10 @@ export HOME="$work/home" DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_
 mkdir -p "$HOME"
 
 step() { printf '\n== %s\n' "$*"; }
+# Names come from identity.toml (through the composition root): this script spells no product name.
+identity() { "$PYTHON" -c 'import sys, server; print(getattr(server.parts().identity, sys.argv[1]))' "$1"; }
+plugin_name="$(identity name)"
+env_prefix="$(identity env_prefix)"
 
 step "npm install claude-code@$CLAUDE_CODE_VERSION mcpb@$MCPB_VERSION inspector@$INSPECTOR_VERSION"
 mkdir -p "$work/npm"
@@ -37,82 +44,65 @@ inspector="$work/npm/node_modules/.bin/mcp-inspector"
 "$mcpb" --version
 
 step "manifest check"
-"$PYTHON" -m plugin.release.manifest check
+"$PYTHON" server.py manifest check
 
-step "agentskills validate skills/contract-intelligence"
+step "identity check"
+"$PYTHON" server.py identity check
+
+step "agentskills validate skills/*"
 agentskills="$(dirname "$(command -v "$PYTHON")")/agentskills"
 [[ -x "$agentskills" ]] || agentskills="agentskills"
-"$agentskills" validate skills/contract-intelligence
+skills=(skills/*/)
+[[ -d "${skills[0]}" ]] || { echo "no skill under skills/"; exit 1; }
+for skill in "${skills[@]}"; do "$agentskills" validate "${skill%/}"; done
 
 step "claude plugin validate --strict . (repository as plugin + marketplace)"
 "$claude" plugin validate --strict .
 "$claude" plugin validate --strict .claude-plugin/plugin.json
 
 step "plugin zip: build, unpack, claude plugin validate --strict"
-"$PYTHON" -m plugin.release.packaging plugin-zip --output "$work/plugin.zip"
+"$PYTHON" server.py package plugin-zip --output "$work/plugin.zip"
 mkdir -p "$work/plugin"
 "$PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$work/plugin.zip" "$work/plugin"
 "$claude" plugin validate --strict "$work/plugin"
 
 step "MCP bundle: build (with dependencies), mcpb validate, mcpb pack"
-"$PYTHON" -m plugin.release.packaging mcpb --output "$work/python-built.mcpb"
+"$PYTHON" server.py package mcpb --output "$work/python-built.mcpb"
 "$mcpb" validate build/mcpb/manifest.json
-"$mcpb" pack build/mcpb "$work/contract-intelligence.mcpb"
-"$mcpb" info "$work/contract-intelligence.mcpb"
+"$mcpb" pack build/mcpb "$work/$plugin_name.mcpb"
+"$mcpb" info "$work/$plugin_name.mcpb"
 
 step "MCP bundle: mcpb sign (self-signed, throw-away certificate)"
 # `mcpb verify` cannot confirm any signature in mcpb 2.1.2: it always answers "Extension is not signed"
 # (node-forge's PKCS#7 verify is a stub; modelcontextprotocol/mcpb#260, #277). So check that
 # signing succeeded and appended the MCPB signature block; verify our own Ed25519 signature instead
 # (tests/packaging, `python -m plugin.release.signing verify`).
-(cd "$work" && "$mcpb" sign contract-intelligence.mcpb --self-signed)
-tail -c 64 "$work/contract-intelligence.mcpb" | grep -q MCPB_SIG_END
-grep -q --binary-files=text MCPB_SIG_V1 "$work/contract-intelligence.mcpb"
+(cd "$work" && "$mcpb" sign "$plugin_name.mcpb" --self-signed)
+tail -c 64 "$work/$plugin_name.mcpb" | grep -q MCPB_SIG_END
+grep -q --binary-files=text MCPB_SIG_V1 "$work/$plugin_name.mcpb"
 echo "signature block present"
 
 step "MCP Inspector CLI: tools/list --strict (python server.py, demo default)"
-# The demo default: no CLM configured, the bundled sandbox serves the calls in-process.
-for name in $(env | grep -o '^CLM_[A-Z_]*' || true); do unset "$name"; done
+# The demo default: no backend configured, the bundled sandbox serves the calls in-process.
+for name in $(env | grep -o "^${env_prefix}[A-Z0-9_]*" || true); do unset "$name"; done
 "$inspector" --cli --strict "$PYTHON" server.py --method tools/list >"$work/tools.json"
 
-step "MCP Inspector CLI: one tools/call per listed tool"
-# Arguments come from each tool's inputSchema (required fields) plus real ids from a first search,
-# so a new tool is called without editing this script. A tool error (isError) fails the run.
-"$inspector" --cli "$PYTHON" server.py --method tools/call --tool-name clm__search_contracts \
-  --tool-arg limit=2 --tool-arg 'statuses=["active"]' >"$work/search.json"
-"$PYTHON" - "$work/tools.json" "$work/search.json" >"$work/calls.txt" <<'PY'
+step "MCP Inspector CLI: one tools/call per tool, with its example arguments"
+# Names and arguments come from the code (server.parts(): each tool's full name and `example`, arguments
+# valid on the demo backend), so a new tool is called without editing this script. Every tool the code
+# registers must be listed by tools/list and vice versa. A tool error (isError) fails the run.
+"$PYTHON" - "$work/tools.json" >"$work/calls.txt" <<'PY'
 import json, sys
 
-tools = json.load(open(sys.argv[1], encoding="utf-8"))["tools"]
-ids = [row["id"] for row in json.load(open(sys.argv[2], encoding="utf-8"))["structuredContent"]["contracts"]]
-assert len(ids) >= 2, "the demo search returned fewer than 2 contracts"
+import server
 
-
-def sample(schema: dict, defs: dict) -> object:
-    if "$ref" in schema:
-        return sample(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if kind == "integer" or kind == "number":
-        return schema.get("minimum", 1)
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        return []
-    return "CI check: please ignore"
-
-
-for tool in tools:
-    schema = tool["inputSchema"]
-    properties, defs = schema.get("properties", {}), schema.get("$defs", {})
-    args = {name: sample(properties[name], defs) for name in schema.get("required", [])}
-    if "contract_id" in properties:
-        args["contract_id"] = ids[0]
-    if "contract_ids" in properties:
-        args["contract_ids"] = ids[:2]
-    pairs = [f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in args.items()]
-    print("\t".join([tool["name"], *pairs]))
+parts = server.parts()
+listed = [tool["name"] for tool in json.load(open(sys.argv[1], encoding="utf-8"))["tools"]]
+registered = [parts.full_name(spec) for spec in parts.tools]
+assert sorted(listed) == sorted(registered), f"tools/list {sorted(listed)} != registry {sorted(registered)}"
+for spec in parts.tools:
+    pairs = [f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in spec.example.items()]
+    print("\t".join([parts.full_name(spec), *pairs]))
 PY
 while IFS=$'\t' read -r -a call; do
   tool="${call[0]}"

@@ -81,11 +81,12 @@ async def runtime_ab(url: str, audit_path: Path, calls: int) -> None:
     from plugin.config.settings import PluginSettings
     from plugin.observability.logging import configure_logging
     from plugin.server.assembly import build_server, effective_settings
-    from tools import REGISTRY, full_name
+    from server import parts as plugin_parts
 
     configure_logging("WARNING")  # stderr, quiet: as the server runs
 
-    spec = next(s for s in REGISTRY if full_name(s) == "clm__search_contracts")
+    parts = plugin_parts()
+    spec = next(s for s in parts.tools if parts.full_name(s) == "clm__search_contracts")
     runtimes = {}
     for label, audit in (("off", "off"), ("file", f"file:{audit_path}")):
         plain = PluginSettings(
@@ -96,8 +97,8 @@ async def runtime_ab(url: str, audit_path: Path, calls: int) -> None:
             audit=audit,
             audit_required=audit != "off",
         )
-        settings = effective_settings(plain)
-        runtimes[label] = build_server(settings)[1]
+        settings = effective_settings(parts, plain)
+        runtimes[label] = build_server(parts, settings)[1]
     samples: dict[str, list[float]] = {label: [] for label in runtimes}
     for i in range(calls + 10):
         for label in ("off", "file") if i % 2 == 0 else ("file", "off"):
@@ -129,7 +130,7 @@ def audit_cost(path: Path, rounds: int) -> float:
                 arguments=audit_arguments(arguments),
                 outcome="ok",
                 result_count=20,
-                contract_ids=[f"ctr-{j:05d}" for j in range(20)],
+                record_ids=[f"ctr-{j:05d}" for j in range(20)],
                 duration_ms=12.3,
                 acting_user="alice@example.com",
                 client_name="bench",
@@ -143,7 +144,7 @@ def audit_cost(path: Path, rounds: int) -> float:
 
 
 def telemetry_cost(rounds: int) -> float:
-    telemetry = Telemetry("0.1.0")
+    telemetry = Telemetry("contract-intelligence", "0.1.0")
     started = time.perf_counter()
     for i in range(rounds):
         with telemetry.tool_call("clm__search_contracts", f"{i}") as call:

@@ -48,6 +48,17 @@ def token(url: str) -> str:
     return value
 
 
+def backend_for(url: str) -> Any:
+    """The plugin's backend connection to the sandbox at `url` (an async context manager), as the server opens it."""
+    from plugin.transport.connection import open_backend
+    from server import parts as plugin_parts
+    from tests.conftest import settings_for
+
+    parts = plugin_parts()
+    settings = settings_for(url)
+    return open_backend(settings, parts.adapter, parts.requested_scopes(settings), identity=parts.identity)
+
+
 def admin(url: str, method: str, path: str, **kwargs: Any) -> Any:
     response = httpx2.request(method, f"{url}{path}", timeout=30, **kwargs)
     response.raise_for_status()
@@ -113,14 +124,11 @@ def overhead(url: str, calls: int) -> dict[str, float]:
 
 
 async def token_economy(url: str) -> dict[str, float]:
-    from plugin.transport.connection import open_backend
-    from tests.conftest import settings_for
-
     admin(url, "POST", "/_sandbox/reset")
     from clm_client.models import ContractFilters
 
-    async with open_backend(settings_for(url)) as backend:
-        await asyncio.gather(*(backend.clm.search_contracts(ContractFilters(), limit=5) for _ in range(100)))
+    async with backend_for(url) as backend:
+        await asyncio.gather(*(backend.api.search_contracts(ContractFilters(), limit=5) for _ in range(100)))
     cold = admin(url, "GET", "/_sandbox/counters")["token_requests"]
     print(f"token requests for 100 concurrent cold calls: {cold}")
     return {"cold_token_requests": cold}
@@ -128,22 +136,20 @@ async def token_economy(url: str) -> dict[str, float]:
 
 async def token_lifetimes(url: str, lifetimes: int, ttl: float) -> dict[str, float]:
     from clm_client.models import ContractFilters
-    from plugin.transport.connection import open_backend
-    from tests.conftest import settings_for
 
     admin(url, "POST", "/_sandbox/reset")
     latencies: list[float] = []
-    async with open_backend(settings_for(url)) as backend:
+    async with backend_for(url) as backend:
         end = time.perf_counter() + lifetimes * ttl
         while time.perf_counter() < end:
             start = time.perf_counter()
-            await backend.clm.search_contracts(ContractFilters(), limit=5)
+            await backend.api.search_contracts(ContractFilters(), limit=5)
             latencies.append(time.perf_counter() - start)
         spanned = admin(url, "GET", "/_sandbox/counters")["token_requests"]
         waited = backend.tokens.waits
         admin(url, "POST", "/_sandbox/tokens/revoke-all")
         for _ in range(20):
-            await backend.clm.search_contracts(ContractFilters(), limit=5)
+            await backend.api.search_contracts(ContractFilters(), limit=5)
         after_revoke = admin(url, "GET", "/_sandbox/counters")["token_requests"]
     p50, p99, worst = percentile(latencies, 0.5), percentile(latencies, 0.99), max(latencies)
     print(
@@ -161,17 +167,15 @@ async def token_lifetimes(url: str, lifetimes: int, ttl: float) -> dict[str, flo
 
 async def concurrency(url: str) -> dict[str, float]:
     from clm_client.models import ContractFilters
-    from plugin.transport.connection import open_backend
-    from tests.conftest import settings_for
 
-    async with open_backend(settings_for(url)) as backend:
-        await backend.clm.search_contracts(ContractFilters(), limit=20)
+    async with backend_for(url) as backend:
+        await backend.api.search_contracts(ContractFilters(), limit=20)
         admin(url, "POST", "/_sandbox/faults", json={"target": "api", "mode": "latency", "latency_ms": 100, "count": 0})
         start = time.perf_counter()
-        await backend.clm.search_contracts(ContractFilters(), limit=20)
+        await backend.api.search_contracts(ContractFilters(), limit=20)
         single = time.perf_counter() - start
         start = time.perf_counter()
-        await asyncio.gather(*(backend.clm.search_contracts(ContractFilters(), limit=20) for _ in range(50)))
+        await asyncio.gather(*(backend.api.search_contracts(ContractFilters(), limit=20) for _ in range(50)))
         many = time.perf_counter() - start
         admin(url, "DELETE", "/_sandbox/faults")
     print(

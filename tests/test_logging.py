@@ -12,9 +12,11 @@ PROBE = """
 import asyncio, sys
 from plugin.observability.logging import configure_logging, get_logger
 configure_logging("INFO")
+import server as composition_root
 from plugin.server.assembly import build_server
 from plugin.config.settings import PluginSettings
-server, _ = build_server(PluginSettings(audit="off", audit_required=False))
+parts = composition_root.parts()
+server, _ = build_server(parts, PluginSettings(audit="off", audit_required=False))
 asyncio.run(server.list_tools())
 before = "structlog" in sys.modules
 get_logger("probe").info("hello", client_secret="s3cr3t-value", note="Bearer abcdefghijklmnop")

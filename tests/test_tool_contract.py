@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from plugin.server.pipeline import input_schema, output_schema
-from plugin.toolkit.spec import MAX_TOOL_NAME
-from tools import NAMESPACE, REGISTRY, full_name
+from plugin.server.registration import annotations_for, input_schema, output_schema
+from tests.plugin_parts import IDENTITY, NAMESPACE, REGISTRY, full_name
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tool_schemas.json"
 
@@ -24,8 +23,8 @@ def current_schemas() -> dict[str, Any]:
                 "idempotent": spec.idempotent,
                 "open_world": spec.open_world,
             },
-            "input": input_schema(spec),
-            "output": output_schema(spec),
+            "input": input_schema(spec, NAMESPACE),
+            "output": output_schema(spec, NAMESPACE),
         }
         for spec in REGISTRY
     }
@@ -35,8 +34,9 @@ def test_every_tool_name_fits_the_claude_code_budget_and_namespace() -> None:
     for spec in REGISTRY:
         name = full_name(spec)
         assert name.startswith(NAMESPACE)
-        assert len(name) <= MAX_TOOL_NAME, f"{name} is {len(name)} characters"
+        assert len(name) <= IDENTITY.max_tool_name, f"{name} is {len(name)} characters"
         # Claude Code: mcp__plugin_<plugin>_<server>__<tool> must stay within 64 characters.
+        assert IDENTITY.client_tool_prefix == "mcp__plugin_contract-intelligence_clm__"
         assert len(f"mcp__plugin_contract-intelligence_clm__{name}") <= 64
 
 
@@ -44,7 +44,9 @@ def test_names_are_unique_and_write_tools_are_not_read_only() -> None:
     names = [full_name(spec) for spec in REGISTRY]
     assert len(names) == len(set(names))
     for spec in REGISTRY:
-        assert spec.writes == (not spec.read_only)
+        # A write tool (`not spec.read_only`) is announced as one and needs a write permission.
+        assert annotations_for(spec).read_only_hint is spec.read_only
+        assert spec.permission.startswith("write:") == (not spec.read_only), spec.name
         if spec.read_only:
             assert not spec.destructive
 

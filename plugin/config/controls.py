@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from plugin.config.settings import PluginSettings
 
-DEFAULT_MANIFEST = Path(__file__).resolve().parents[2] / "manifest.json"
 NO_RESIDENCY = frozenset({"none", "off", "any", ""})
 
 
@@ -35,7 +34,7 @@ class ControlsError(ValueError):
     """manifest.json's enterprise_controls cannot be read; the server must not start without them."""
 
 
-def load_controls(path: Path = DEFAULT_MANIFEST) -> EnterpriseControls:
+def load_controls(path: Path) -> EnterpriseControls:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return EnterpriseControls.model_validate(raw.get("enterprise_controls") or {})
@@ -65,8 +64,3 @@ def apply_controls(settings: PluginSettings, controls: EnterpriseControls) -> Pl
             "confirm_writes": True if controls.user_consent_required else settings.confirm_writes,
         }
     )
-
-
-def writes_need_confirmation(settings: PluginSettings) -> bool:
-    """What the annotation tool reads: the effective confirmation switch (see `apply_controls`)."""
-    return settings.confirm_writes

@@ -27,7 +27,7 @@ from plugin.toolkit.spec import ToolSpec
 
 log = get_logger(__name__)
 
-_NOT_SOURCES = frozenset({"tests", "bench", "build", "sandbox", "analysis", "node_modules"})
+_NOT_SOURCES = frozenset({"tests", "bench", "build", "dist"})  # development only: never define a served tool
 
 Schemas = dict[str, dict[str, dict[str, Any]]]  # tool name -> {"input": schema, "output": schema}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from plugin.toolkit.spec import ToolSpec
-from tools import REGISTRY, full_name
+from tests.plugin_parts import REGISTRY, full_name
 
 
 def _resolve(prop: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

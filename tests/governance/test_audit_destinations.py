@@ -23,6 +23,7 @@ from plugin.observability.audit import (
     open_audit_sink,
     parse_destination,
 )
+from tests.plugin_parts import IDENTITY
 
 
 def record(**overrides: object) -> AuditRecord:
@@ -58,14 +59,14 @@ def record(**overrides: object) -> AuditRecord:
     ],
 )
 def test_parse_destination(spec: str, kind: str, detail: str) -> None:
-    where = parse_destination(spec)
+    where = parse_destination(spec, IDENTITY)
     assert where.kind == kind
     assert where.describe() == detail
 
 
 def test_default_file_is_under_the_user_state_dir() -> None:
-    where = parse_destination("file")
-    assert where.path == default_audit_path()
+    where = parse_destination("file", IDENTITY)
+    assert where.path == default_audit_path(IDENTITY.name)
     assert where.path.parent == platformdirs.user_state_path("contract-intelligence")
 
 
@@ -74,12 +75,12 @@ def test_default_file_is_under_the_user_state_dir() -> None:
 )
 def test_malformed_destination_is_a_config_error(spec: str) -> None:
     with pytest.raises(AuditConfigError, match="CLM_AUDIT"):
-        parse_destination(spec)
+        parse_destination(spec, IDENTITY)
 
 
 def test_file_sink_appends_one_json_line_per_record(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "audit.jsonl"
-    sink = open_audit_sink(f"file:{path}")
+    sink = open_audit_sink(f"file:{path}", IDENTITY)
     assert isinstance(sink, FileAuditSink) and path.exists()
     sink.write(record(request_id="a"))
     sink.write(record(request_id="b"))
@@ -92,7 +93,7 @@ def test_unwritable_file_fails_at_open_not_at_first_call(tmp_path: Path) -> None
     not_a_dir = tmp_path / "plain-file"
     not_a_dir.write_text("x")  # a path under a regular file cannot be created, even by root
     with pytest.raises(AuditConfigError, match="cannot write the audit file"):
-        open_audit_sink(f"file:{not_a_dir / 'audit.jsonl'}")
+        open_audit_sink(f"file:{not_a_dir / 'audit.jsonl'}", IDENTITY)
 
 
 def test_write_failure_raises_and_ready_turns_false(tmp_path: Path) -> None:
@@ -134,24 +135,24 @@ def syslog_receiver() -> Iterator[socket.socket]:
 
 def test_syslog_sink_sends_the_record_over_udp(syslog_receiver: socket.socket) -> None:
     port = syslog_receiver.getsockname()[1]
-    sink = open_audit_sink(f"syslog:127.0.0.1:{port}")
+    sink = open_audit_sink(f"syslog:127.0.0.1:{port}", IDENTITY)
     assert isinstance(sink, SyslogAuditSink)
     try:
-        sink.write(record(request_id="syslog-1", contract_ids=["c-1"]))
+        sink.write(record(request_id="syslog-1", record_ids=["c-1"]))
     finally:
         sink.close()
     datagram = syslog_receiver.recv(65536).decode()
     # <PRI> with facility user (1) and severity info (6) = 14, then our ident, then the JSON record.
     assert datagram.startswith("<14>contract-intelligence: {")
     payload = json.loads(datagram.split(": ", 1)[1])
-    assert payload["request_id"] == "syslog-1" and payload["contract_ids"] == ["c-1"]
+    assert payload["request_id"] == "syslog-1" and payload["record_ids"] == ["c-1"]
 
 
 def test_syslog_over_tcp_frames_records_and_reconnects() -> None:
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(5)
     port = listener.getsockname()[1]
-    sink = open_audit_sink(f"syslog:tcp://127.0.0.1:{port}")
+    sink = open_audit_sink(f"syslog:tcp://127.0.0.1:{port}", IDENTITY)
     assert isinstance(sink, SyslogAuditSink)
     try:
         conn, _ = listener.accept()
@@ -178,7 +179,7 @@ def test_syslog_over_tcp_frames_records_and_reconnects() -> None:
 
 def test_syslog_to_a_missing_local_socket_fails_at_open(tmp_path: Path) -> None:
     with pytest.raises(AuditConfigError, match="cannot open the audit syslog"):
-        open_audit_sink(f"syslog:{tmp_path / 'no-such-socket'}")
+        open_audit_sink(f"syslog:{tmp_path / 'no-such-socket'}", IDENTITY)
 
 
 def test_arguments_are_redacted_and_truncated() -> None:

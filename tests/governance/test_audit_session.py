@@ -30,6 +30,7 @@ from sandbox.settings import ClientConfig, SandboxSettings
 from sandbox.testing import running_sandbox
 from tests.conftest import TEST_CORPUS, SandboxAdmin, settings_for
 from tests.governance.calls import every_tool, not_found_arguments, valid_arguments
+from tests.plugin_parts import PARTS
 
 pytestmark = pytest.mark.anyio
 
@@ -96,7 +97,7 @@ async def test_two_hundred_calls_two_hundred_complete_records_no_secret_anywhere
             audit=f"file:{audit_path}",
             max_retry_after=3.0,
         )
-        server, runtime = build_server(settings)
+        server, runtime = build_server(PARTS, settings)
         outputs: list[str] = []
         async with Client(server) as client:
             first = await client.call_tool("clm__search_contracts", {"limit": 3})
@@ -108,7 +109,7 @@ async def test_two_hundred_calls_two_hundred_complete_records_no_secret_anywhere
                 outputs.append(_dump(await client.call_tool(name, args)))
                 admin.clear_faults()
             backend = await runtime.backend()
-            token = (await backend.tokens.get(backend.clm.session.token_key)).value
+            token = (await backend.tokens.get(backend.session.token_key)).value
     finally:
         configure_logging("INFO", stream=sys.__stderr__)
         admin.http.close()
@@ -147,7 +148,7 @@ async def test_two_hundred_calls_two_hundred_complete_records_no_secret_anywhere
             assert secret not in text, f"a planted secret leaked into {where}"
     assert "client_secret" in audit_text and "[REDACTED]" in audit_text  # it was there to leak, and was masked
     # the debug logs really were on (a logger cached before this test may still print to stdout)
-    assert (captured.err + captured.out).count("clm_request") > CALLS // 2
+    assert (captured.err + captured.out).count('"event": "backend_request"') > CALLS // 2
 
     if os.environ.get("GOVERNANCE_SHOW_REPORT"):  # GOVERNANCE_SHOW_REPORT=1 pytest -s ...: the pasted report
         with capfd.disabled():

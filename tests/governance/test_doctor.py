@@ -5,6 +5,7 @@ Run with -s to see the outputs (they are the ones pasted in the issue's closing 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import socket
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from plugin.server.parts import PluginParts
 from tests.conftest import ROOT, SECRET
+from tests.plugin_parts import PARTS
 
 CHECKS = ("configuration", "token endpoint", "token", "scopes", "CLM", "data residency", "signature")
 
@@ -125,14 +128,15 @@ def test_bad_configuration_fails_first(tmp_path: Path) -> None:
 
 
 def test_embedded_sandbox(tmp_path: Path) -> None:
-    code, out, err = doctor({"CLM_DEMO_CONTRACTS": "20", "CLM_AUDIT": f"file:{tmp_path / 'a'}"})
+    code, out, err = doctor({"CLM_DEMO_SIZE": "20", "CLM_AUDIT": f"file:{tmp_path / 'a'}"})
     assert code == 0, out + err
-    assert "embedded sandbox" in out
+    assert "CLM embedded (CLM_BASE_URL unset)" in out  # the embedded demo backend
 
 
-def signed_copy(tmp_path: Path) -> tuple[Path, str]:
+def signed_copy(tmp_path: Path) -> tuple[PluginParts, str]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from plugin.config.identity import load_identity
     from plugin.release import signing
     from plugin.release.shipped import shipped_files
 
@@ -140,8 +144,9 @@ def signed_copy(tmp_path: Path) -> tuple[Path, str]:
     for name in shipped_files(ROOT):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, root / name)
-    signed = signing.sign(root, Ed25519PrivateKey.generate())
-    return root, signed.fingerprint
+    identity = load_identity(root)
+    signed = signing.sign(root, identity, Ed25519PrivateKey.generate())
+    return dataclasses.replace(PARTS, root=root, identity=identity), signed.fingerprint
 
 
 def test_signature_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,22 +156,24 @@ def test_signature_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("CLM_REQUIRE_SIGNATURE", raising=False)
     unsigned = tmp_path / "unsigned"
     unsigned.mkdir()
-    assert _signature(unsigned).status is Status.SKIP
+    unsigned_parts = dataclasses.replace(PARTS, root=unsigned)
+    assert _signature(unsigned_parts).status is Status.SKIP
     monkeypatch.setenv("CLM_REQUIRE_SIGNATURE", "true")
     monkeypatch.setenv("CLM_TRUSTED_FINGERPRINT", "ab" * 32)
-    assert _signature(unsigned).status is Status.FAIL  # required, but there is none
+    assert _signature(unsigned_parts).status is Status.FAIL  # required, but there is none
     monkeypatch.delenv("CLM_REQUIRE_SIGNATURE")
 
-    root, signer = signed_copy(tmp_path)
+    parts, signer = signed_copy(tmp_path)
+    root = parts.root
     monkeypatch.delenv("CLM_TRUSTED_FINGERPRINT")
-    unpinned = _signature(root)
+    unpinned = _signature(parts)
     assert unpinned.status is Status.PASS and "not pinned" in unpinned.detail
     monkeypatch.setenv("CLM_TRUSTED_FINGERPRINT", signer)
-    assert _signature(root).status is Status.PASS
+    assert _signature(parts).status is Status.PASS
     monkeypatch.setenv("CLM_TRUSTED_FINGERPRINT", "ab" * 32)
-    assert _signature(root).status is Status.FAIL  # someone else's key
+    assert _signature(parts).status is Status.FAIL  # someone else's key
     monkeypatch.setenv("CLM_TRUSTED_FINGERPRINT", signer)
     target = root / "server.py"
     target.write_bytes(target.read_bytes() + b"\n# tampered\n")
-    tampered = _signature(root)
+    tampered = _signature(parts)
     assert tampered.status is Status.FAIL and "modified: server.py" in tampered.detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,14 +13,14 @@ from plugin.config.controls import (
     EnterpriseControls,
     apply_controls,
     load_controls,
-    writes_need_confirmation,
 )
-from plugin.config.settings import PluginSettings
+from plugin.config.settings import PluginSettings, load_settings
 from plugin.observability.audit import AuditConfigError, default_audit_path, parse_destination
 from plugin.server.assembly import effective_settings
 from plugin.server.residency import mismatch
 from plugin.server.visibility import ungranted
 from plugin.toolkit.errors import ErrorCode
+from tests.plugin_parts import IDENTITY, PARTS
 
 STRICT = EnterpriseControls(data_residency="eu-west-1", audit_logging=True, user_consent_required=True)
 LAX = EnterpriseControls(data_residency=None, audit_logging=False, user_consent_required=False)
@@ -28,17 +29,18 @@ LAX = EnterpriseControls(data_residency=None, audit_logging=False, user_consent_
 def test_strict_manifest_defaults() -> None:
     effective = apply_controls(PluginSettings(confirm_writes=False), STRICT)
     assert effective.data_residency == "eu-west-1"
-    assert effective.audit == "file" and parse_destination(effective.audit).path == default_audit_path()
+    assert effective.audit == "file"
+    assert parse_destination(effective.audit, IDENTITY).path == default_audit_path(IDENTITY.name)
     assert effective.audit_required is True
     # consent required by the manifest cannot be configured away
-    assert effective.confirm_writes is True and writes_need_confirmation(effective)
+    assert effective.confirm_writes is True
 
 
 def test_lax_manifest_defaults_and_consent_can_be_turned_off() -> None:
     effective = apply_controls(PluginSettings(confirm_writes=False), LAX)
     assert effective.data_residency is None
     assert effective.audit == "off" and effective.audit_required is False
-    assert effective.confirm_writes is False and not writes_need_confirmation(effective)
+    assert effective.confirm_writes is False
 
 
 def test_environment_overrides_residency_and_destination() -> None:
@@ -57,7 +59,8 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CLM_AUDIT", "syslog:127.0.0.1:5514")
     monkeypatch.setenv("CLM_AUDIT_REQUIRED", "true")
     monkeypatch.setenv("CLM_DATA_RESIDENCY", "ap-south-1")
-    settings = PluginSettings()
+    assert PluginSettings().audit is None  # constructed directly, the environment is not read
+    settings = load_settings(IDENTITY)
     assert (settings.audit, settings.audit_required, settings.data_residency) == (
         "syslog:127.0.0.1:5514",
         True,
@@ -66,15 +69,15 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_mandatory_audit_cannot_be_off(tmp_path: Path) -> None:
-    manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"enterprise_controls": {"audit_logging": True}}))
+    parts = dataclasses.replace(PARTS, root=tmp_path)  # the same plugin with its own manifest.json
+    parts.manifest_path.write_text(json.dumps({"enterprise_controls": {"audit_logging": True}}))
     with pytest.raises(AuditConfigError, match="audit is mandatory"):
-        effective_settings(PluginSettings(audit="off"), manifest)
-    assert effective_settings(PluginSettings(audit="off", audit_required=False), manifest).audit == "off"
+        effective_settings(parts, PluginSettings(audit="off"))
+    assert effective_settings(parts, PluginSettings(audit="off", audit_required=False)).audit == "off"
 
 
 def test_manifest_controls_load_and_bad_manifest_is_clear(tmp_path: Path) -> None:
-    controls = load_controls()  # the repository's own manifest.json
+    controls = load_controls(PARTS.manifest_path)  # the repository's own manifest.json
     assert controls.audit_logging is True and controls.user_consent_required is True
     bad = tmp_path / "manifest.json"
     bad.write_text('{"enterprise_controls": {"audit_logging": "sometimes"}}')
@@ -96,7 +99,7 @@ def test_manifest_controls_load_and_bad_manifest_is_clear(tmp_path: Path) -> Non
     ],
 )
 def test_residency_comparison(expected: str, reported: str | None, refused: bool) -> None:
-    error = mismatch(expected, reported)
+    error = mismatch(expected, reported, IDENTITY.backend_label)
     assert (error is not None) is refused
     if error is not None:
         assert error.code is ErrorCode.POLICY_DENIED and "eu-west-1" in error.message
@@ -105,8 +108,12 @@ def test_residency_comparison(expected: str, reported: str | None, refused: bool
 
 
 def test_ungranted_tools() -> None:
-    permissions = {"clm__search_contracts": "read:contracts", "clm__annotate_contract": "write:annotations"}
+    permissions = {"clm__search_contracts": ("read:contracts",), "clm__annotate_contract": ("write:annotations",)}
     assert ungranted(permissions, {"read:contracts", "read:documents"}) == {
         "clm__annotate_contract": "write:annotations"
     }
     assert ungranted(permissions, {"read:contracts", "write:annotations"}) == {}
+    # a tool needing several scopes is hidden when any one is missing, named by the first missing one
+    both = {"clm__get_document": ("read:contracts", "read:documents")}
+    assert ungranted(both, {"read:contracts"}) == {"clm__get_document": "read:documents"}
+    assert ungranted(both, {"read:contracts", "read:documents"}) == {}

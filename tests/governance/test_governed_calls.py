@@ -18,11 +18,11 @@ from plugin.config.settings import PluginSettings
 from plugin.observability.audit import AuditRecord, open_audit_sink
 from plugin.observability.telemetry import DURATION_METRIC, Telemetry
 from plugin.server.assembly import build_server
-from plugin.server.pipeline import PluginIdentity, Runtime
-from plugin.transport.connection import requested_scopes
+from plugin.server.pipeline import Runtime
 from tests.conftest import SandboxAdmin, settings_for
 from tests.governance.calls import every_tool, valid_arguments
 from tests.governance.test_telemetry import RecordingMeterProvider, RecordingTracerProvider
+from tests.plugin_parts import IDENTITY, PARTS, requested_scopes
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +35,7 @@ def text_of(result: CallToolResult) -> str:
 
 @asynccontextmanager
 async def served(settings: PluginSettings, runtime: Runtime | None = None) -> AsyncIterator[tuple[Client, Runtime]]:
-    server, runtime = build_server(settings, runtime=runtime)
+    server, runtime = build_server(PARTS, settings, runtime=runtime)
     async with Client(server) as client:
         yield client, runtime
 
@@ -73,7 +73,7 @@ async def test_one_complete_record_per_call(sandbox_url: str, tmp_path: Path) ->
         assert record.duration_ms > 0
     assert [r["outcome"] for r in rows] == ["ok", "error:not_found", "error:invalid_argument"]
     assert rows[0]["tool"] == "clm__search_contracts" and rows[0]["arguments"] == {"limit": 2, "query": "services"}
-    assert rows[0]["result_count"] == 2 and len(rows[0]["contract_ids"]) == 2 and rows[0]["backend_request_ids"]
+    assert rows[0]["result_count"] == 2 and len(rows[0]["record_ids"]) == 2 and rows[0]["backend_request_ids"]
     assert rows[1]["backend_request_ids"] and rows[2]["backend_request_ids"] == []  # rejected before any request
     assert len({r["request_id"] for r in rows}) == 3 and len({r["mcp_request_id"] for r in rows}) == 3
 
@@ -132,7 +132,7 @@ async def test_ungranted_scope_hides_the_tool_after_the_first_token(
         after = {tool.name for tool in (await client.list_tools()).tools}
         stale = await client.call_tool(ANNOTATE, {"contract_id": "ctr-x", "body": "note"})
         await client.call_tool("clm__search_contracts", {"limit": 1})
-        scopes_now = (await runtime.clm()).session.token_key.scopes
+        scopes_now = (await runtime.backend()).session.token_key.scopes
     assert ANNOTATE in before and not ok.is_error
     assert ANNOTATE not in after and after == before - {ANNOTATE}
     assert stale.is_error and "[permission_denied]" in text_of(stale) and "write:annotations" in text_of(stale)
@@ -155,7 +155,7 @@ async def test_metadata_client_hides_every_document_and_write_tool(sandbox_url: 
 
 
 async def test_read_only_overrides_explicit_enable(sandbox_url: str, tmp_path: Path) -> None:
-    writes = [name for name, spec in every_tool() if spec.writes]
+    writes = [name for name, spec in every_tool() if not spec.read_only]
     assert writes, "the registry has a write tool to remove"
     settings = settings_for(
         sandbox_url,
@@ -229,16 +229,15 @@ async def test_residency_fails_closed_when_the_region_is_unknown(
 
 
 async def test_runtime_emits_a_span_and_a_duration_per_call(sandbox_url: str, tmp_path: Path) -> None:
-    from plugin.server.assembly import effective_settings, load_identity
+    from plugin.server.assembly import effective_settings
 
     tracers, meters = RecordingTracerProvider(), RecordingMeterProvider()
-    settings = effective_settings(settings_for(sandbox_url, audit=f"file:{tmp_path / 'a'}"))
-    identity = load_identity()
+    settings = effective_settings(PARTS, settings_for(sandbox_url, audit=f"file:{tmp_path / 'a'}"))
     runtime = Runtime(
+        PARTS,
         settings,
-        PluginIdentity(identity.name, identity.version),
-        audit=open_audit_sink(settings.audit),
-        telemetry=Telemetry(identity.version, tracer_provider=tracers, meter_provider=meters),
+        audit=open_audit_sink(settings.audit, IDENTITY),
+        telemetry=Telemetry(IDENTITY.name, IDENTITY.version, tracer_provider=tracers, meter_provider=meters),
     )
     async with served(settings, runtime) as (client, _):
         await client.call_tool("clm__search_contracts", {"limit": 1})

@@ -15,6 +15,7 @@ from opentelemetry import metrics, trace
 from opentelemetry.trace import NonRecordingSpan, SpanKind, Status, StatusCode
 
 from plugin.observability.telemetry import DURATION_METRIC, Telemetry
+from tests.plugin_parts import IDENTITY
 
 
 class RecordedSpan(NonRecordingSpan):
@@ -85,7 +86,7 @@ class RecordingMeterProvider(metrics.NoOpMeterProvider):
 
 
 def test_without_an_sdk_everything_is_a_no_op() -> None:
-    telemetry = Telemetry("0.1.0")
+    telemetry = Telemetry(IDENTITY.name, "0.1.0")
     with telemetry.tool_call("clm__search_contracts", "req-1") as call:
         assert not trace.get_current_span().is_recording()
         call.outcome = "error:not_found"
@@ -95,14 +96,14 @@ def test_without_an_sdk_everything_is_a_no_op() -> None:
 @pytest.mark.parametrize(("outcome", "error_type"), [("ok", None), ("error:not_found", "not_found")])
 def test_span_and_histogram_carry_tool_and_outcome(outcome: str, error_type: str | None) -> None:
     tracers, meters = RecordingTracerProvider(), RecordingMeterProvider()
-    telemetry = Telemetry("0.1.0", tracer_provider=tracers, meter_provider=meters)
+    telemetry = Telemetry(IDENTITY.name, "0.1.0", tracer_provider=tracers, meter_provider=meters)
     with telemetry.tool_call("clm__get_contract", "req-9") as call:
         call.outcome, call.backend_requests = outcome, 2
     telemetry.record_duration("clm__get_contract", outcome, 0.25)
     (span,) = tracers.tracer.spans
-    assert span.name == "clm.tool clm__get_contract" and span.kind is SpanKind.INTERNAL
+    assert span.name == "tools/call clm__get_contract" and span.kind is SpanKind.INTERNAL
     assert span.attributes["gen_ai.tool.name"] == "clm__get_contract"
-    assert span.attributes["clm.request_id"] == "req-9"
+    assert span.attributes["mcp.request_id"] == "req-9"
     assert span.attributes["tool.outcome"] == outcome and span.attributes["tool.backend_requests"] == 2
     assert span.attributes.get("error.type") == error_type
     assert (span.status is not None and span.status.status_code is StatusCode.ERROR) is (error_type is not None)

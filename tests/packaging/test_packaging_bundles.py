@@ -12,71 +12,84 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from plugin.config.identity import UserOption
 from plugin.release.manifest import load_manifest
 from plugin.release.packaging import (
-    META_KEY,
-    USER_OPTIONS,
     PackagingError,
     build_mcpb,
     build_plugin_zip,
     package_files,
+    user_options,
 )
-from plugin.release.shipped import ROOT, SIGNATURE_NAME, shipped_files
+from plugin.release.shipped import SIGNATURE_NAME, shipped_files
 from plugin.release.signing import sign, verify
+from plugin.server.parts import PluginParts
+from tests.plugin_parts import IDENTITY, PARTS, ROOT
 
 KeyPair = tuple[Ed25519PrivateKey, str]
+META_KEY = IDENTITY.reverse_dns
+# {user config key: (environment variable, option)}, from identity.toml's user options.
+USER_OPTIONS: dict[str, tuple[str, UserOption]] = {
+    IDENTITY.user_config_key(option): (IDENTITY.env(option.key), option) for option in IDENTITY.user_options
+}
 
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_plugin_zip_holds_exactly_the_shipped_files_and_is_reproducible(plugin_copy: Path, tmp_path: Path) -> None:
-    first = build_plugin_zip(plugin_copy, tmp_path / "a.zip")
-    second = build_plugin_zip(plugin_copy, tmp_path / "b.zip")
+def test_plugin_zip_holds_exactly_the_shipped_files_and_is_reproducible(
+    plugin_copy: Path, copy_parts: PluginParts, tmp_path: Path
+) -> None:
+    first = build_plugin_zip(copy_parts, tmp_path / "a.zip")
+    second = build_plugin_zip(copy_parts, tmp_path / "b.zip")
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
     assert names == shipped_files(plugin_copy)
-    for required in (".claude-plugin/plugin.json", ".mcp.json", "manifest.json", "server.py"):
+    for required in (".claude-plugin/plugin.json", ".mcp.json", "manifest.json", "identity.toml", "server.py"):
         assert required in names
     assert "skills/contract-intelligence/SKILL.md" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".db", ".pem"))]
 
 
-def test_signed_zip_verifies_after_unpacking(plugin_copy: Path, key_pair: KeyPair, tmp_path: Path) -> None:
+def test_signed_zip_verifies_after_unpacking(
+    plugin_copy: Path, copy_parts: PluginParts, key_pair: KeyPair, tmp_path: Path
+) -> None:
     key, fingerprint = key_pair
-    sign(plugin_copy, key)
-    built = build_plugin_zip(plugin_copy, tmp_path / "signed.zip")
+    sign(plugin_copy, IDENTITY, key)
+    built = build_plugin_zip(copy_parts, tmp_path / "signed.zip")
     unpacked = tmp_path / "installed"
     with zipfile.ZipFile(built) as archive:
         assert SIGNATURE_NAME in archive.namelist()
         archive.extractall(unpacked)
-    assert verify(unpacked, fingerprint).ok
+    assert verify(unpacked, IDENTITY, fingerprint).ok
 
 
-def test_packaging_refuses_a_stale_manifest(plugin_copy: Path, tmp_path: Path) -> None:
+def test_packaging_refuses_a_stale_manifest(plugin_copy: Path, copy_parts: PluginParts, tmp_path: Path) -> None:
     manifest = read_json(plugin_copy / "manifest.json")
     manifest["tools"][0]["description"] = "stale"
     (plugin_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(PackagingError, match="description differs from the code"):
-        build_plugin_zip(plugin_copy, tmp_path / "x.zip")
+        build_plugin_zip(copy_parts, tmp_path / "x.zip")
     assert not (tmp_path / "x.zip").exists()
 
 
 def test_packaging_refuses_a_signature_that_no_longer_matches(
-    plugin_copy: Path, key_pair: KeyPair, tmp_path: Path
+    plugin_copy: Path, copy_parts: PluginParts, key_pair: KeyPair, tmp_path: Path
 ) -> None:
-    sign(plugin_copy, key_pair[0])
+    sign(plugin_copy, IDENTITY, key_pair[0])
     (plugin_copy / "server.py").write_text((plugin_copy / "server.py").read_text() + "\n# edit\n", encoding="utf-8")
     with pytest.raises(PackagingError, match=re.escape("modified: server.py")):
-        build_mcpb(plugin_copy, tmp_path / "x.mcpb", staging=tmp_path / "stage", with_deps=False)
+        build_mcpb(copy_parts, tmp_path / "x.mcpb", staging=tmp_path / "stage", with_deps=False)
 
 
-def test_mcpb_layout_and_manifest(plugin_copy: Path, key_pair: KeyPair, tmp_path: Path) -> None:
+def test_mcpb_layout_and_manifest(
+    plugin_copy: Path, copy_parts: PluginParts, key_pair: KeyPair, tmp_path: Path
+) -> None:
     key, fingerprint = key_pair
-    sign(plugin_copy, key)
-    built = build_mcpb(plugin_copy, tmp_path / "ci.mcpb", staging=tmp_path / "stage", with_deps=False)
+    sign(plugin_copy, IDENTITY, key)
+    built = build_mcpb(copy_parts, tmp_path / "ci.mcpb", staging=tmp_path / "stage", with_deps=False)
     ours = load_manifest(plugin_copy / "manifest.json")
     with zipfile.ZipFile(built) as archive:
         names = set(archive.namelist())
@@ -84,7 +97,7 @@ def test_mcpb_layout_and_manifest(plugin_copy: Path, key_pair: KeyPair, tmp_path
         archive.extractall(tmp_path / "unpacked")
     assert names == {"manifest.json"} | {f"server/{n}" for n in package_files(plugin_copy)}
     # The plugin inside the bundle is still a verifiable, signed installation.
-    assert verify(tmp_path / "unpacked" / "server", fingerprint).ok
+    assert verify(tmp_path / "unpacked" / "server", IDENTITY, fingerprint).ok
 
     assert bundle["manifest_version"] == "0.3"
     assert (bundle["name"], bundle["version"], bundle["display_name"]) == (ours.name, ours.version, ours.display_name)
@@ -98,6 +111,7 @@ def test_mcpb_layout_and_manifest(plugin_copy: Path, key_pair: KeyPair, tmp_path
     assert bundle["_meta"][META_KEY]["authentication"]["scopes"] == ours.authentication.scopes
     assert "permissions" not in bundle and "enterprise_controls" not in bundle
     env = bundle["server"]["mcp_config"]["env"]
+    assert set(user_options(copy_parts)) == set(USER_OPTIONS) == set(bundle["user_config"])
     for key_name, (variable, _) in USER_OPTIONS.items():
         assert env[variable] == f"${{user_config.{key_name}}}"
         assert key_name in bundle["user_config"]
@@ -106,7 +120,7 @@ def test_mcpb_layout_and_manifest(plugin_copy: Path, key_pair: KeyPair, tmp_path
 
 
 def test_claude_plugin_files_agree_with_the_manifest() -> None:
-    ours = load_manifest()
+    ours = load_manifest(PARTS.manifest_path)
     plugin = read_json(ROOT / ".claude-plugin" / "plugin.json")
     market = read_json(ROOT / ".claude-plugin" / "marketplace.json")
     mcp = read_json(ROOT / ".mcp.json")
@@ -114,6 +128,7 @@ def test_claude_plugin_files_agree_with_the_manifest() -> None:
     [listed] = [p for p in market["plugins"] if p["name"] == ours.name]
     assert listed["version"] == ours.version
     assert listed["source"] == "./"
+    assert IDENTITY.server_key == "clm"
     server = mcp["mcpServers"]["clm"]
     assert server["args"] == ["${CLAUDE_PLUGIN_ROOT}/server.py"]
     # Same options, same variables, same secret as the MCP bundle.

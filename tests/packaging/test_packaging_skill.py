@@ -6,9 +6,8 @@ import re
 
 from skills_ref import read_properties, validate
 
-from plugin.release.shipped import ROOT
 from plugin.toolkit.errors import ErrorCode
-from tools import REGISTRY, full_name
+from tests.plugin_parts import NAMESPACE, REGISTRY, ROOT, full_name
 
 SKILL_DIR = ROOT / "skills" / "contract-intelligence"
 SKILL = (SKILL_DIR / "SKILL.md").read_text(encoding="utf-8")
@@ -27,7 +26,7 @@ def test_skill_names_every_registered_tool() -> None:
 
 
 def test_skill_names_no_tool_that_does_not_exist() -> None:
-    named = set(re.findall(r"clm__[a-z_]+", SKILL))
+    named = set(re.findall(re.escape(NAMESPACE) + r"[a-z_]+", SKILL))
     assert named <= {full_name(spec) for spec in REGISTRY}
 
 
