@@ -21,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--contracts", type=int, help="corpus size (default 300)")
     parser.add_argument("--seed", type=int, help="corpus seed (default 7)")
     parser.add_argument("--db", type=Path, help="SQLite file (default: a cache file; ':memory:' = throw-away)")
-    parser.add_argument("--as-of", type=date.fromisoformat, dest="as_of", help="demo 'today' (default 2026-11-24)")
+    parser.add_argument(
+        "--as-of", type=date.fromisoformat, dest="as_of", help="business date, YYYY-MM-DD (default today)"
+    )
     parser.add_argument("--token-ttl", type=int, dest="token_ttl_seconds", help="token lifetime in seconds")
     parser.add_argument("--region", help="data residency region reported (default eu-west-1)")
     parser.add_argument("--test-endpoints", action="store_true", default=None, help="enable /_sandbox/* (tests)")

@@ -201,7 +201,7 @@ class Meta(Wire):
 
     api_version: str
     region: str = Field(description="Data residency region of this tenant, e.g. 'eu-west-1'")
-    as_of: date = Field(description="The CLM's business date (the sandbox's fixed demo 'today')")
+    as_of: date = Field(description="The CLM's business date (the sandbox's demo 'today': the real date unless set)")
     contracts: int
 
 

@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sandbox.api_models import Scope
 from sandbox.corpus.models import Corpus
 
-DEMO_AS_OF = date(2026, 11, 24)  # the fixed demo "today": renewal deadlines fall 30/60/90 days after it
+# A fixed business date for reproducible tests and benchmarks (pass it as `as_of`). The default is
+# the real date instead, so a demo's planted deadlines always sit 30/60/90 days ahead of today.
+DEMO_AS_OF = date(2026, 11, 24)
 MEMORY_DB = Path(":memory:")  # db=":memory:" means a private, throw-away copy of the corpus
 
 
@@ -59,11 +61,14 @@ class SandboxSettings(BaseSettings):
         description="SQLite file; None = a cache file keyed by the corpus parameters; ':memory:' = throw-away",
     )
     cache_dir: Path | None = Field(default=None, description="Where corpus builds are cached (default: user cache)")
-    as_of: date = DEMO_AS_OF
+    as_of: date = Field(
+        default_factory=date.today,
+        description="The CLM's business date; default today (local date, so stable within a day)",
+    )
     token_ttl_seconds: int = Field(default=3600, ge=1)
     rate_limit_per_minute: int = Field(default=6000, ge=1)
     region: str = "eu-west-1"
-    test_endpoints: bool = False
+    test_endpoints: bool = Field(default=False, description="Mount /_sandbox/* and keep the request log (tests)")
     clients: list[ClientConfig] = Field(default_factory=default_clients)
     cursor_secret: SecretStr = Field(default_factory=random_secret)
 

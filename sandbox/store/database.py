@@ -125,7 +125,7 @@ def cached_corpus(corpus: Corpus, cache_dir: Path | None = None, progress: Progr
     cached = cache.cached_corpus_path(cache_dir or cache.default_cache_dir(), corpus, key)
     if not cached.exists():
         build_database(cached, corpus, key, progress)
-        for stale in cache.stale_siblings(cached, corpus):
+        for stale in [*cache.stale_siblings(cached, corpus), *cache.outdated_days(cached, corpus)]:
             stale.unlink(missing_ok=True)
     return cached
 
