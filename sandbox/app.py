@@ -42,6 +42,7 @@ def create_app(settings: SandboxSettings | None = None, *, progress: ProgressFn 
         memory=settings.is_memory_db,
         cache_dir=settings.cache_dir,
         progress=progress,
+        imports=settings.import_paths,
     )
     state = SandboxState.create(settings, db)
 
