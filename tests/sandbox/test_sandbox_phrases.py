@@ -124,3 +124,15 @@ def test_odd_quotes_are_just_text(api: Api, q: str) -> None:
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert response.json()["errors"][0]["field"] == "q"
+
+
+def test_accents_aside_the_hit_points_at_the_text_as_written(api: Api) -> None:
+    rows = api.walk("/v1/contracts", {"q": '"societe generale"'}, limit=50)
+    assert rows and all(row["counterparty"]["name"].startswith("Société Générale") for row in rows)
+    documents = corpus_documents()
+    for row in rows:
+        match = row["match"]
+        if match["field"] == "body":
+            assert documents[row["id"]].text[match["start"] : match["end"]] == "Société Générale"
+        else:
+            assert match["field"] == "counterparty" and match["snippet"] == row["counterparty"]["name"]
