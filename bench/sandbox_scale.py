@@ -1,6 +1,14 @@
 """Sandbox CLM at scale (issue 2, acceptance 4): build time, database size, query latency over HTTP.
 
-    python bench/sandbox_scale.py [--contracts 100000] [--seed 7] [--samples 200] [--keep DIR]
+    python bench/sandbox_scale.py [--contracts 100000] [--seed 7] [--samples 200] [--keep DIR] [--db FILE]
+    python bench/sandbox_scale.py --request-log-rss [--calls 20000]
+    python bench/sandbox_scale.py --import-cuad /work/shared/cuad-dev/full_contract_txt [--documents 30]
+
+`--db FILE` measures an existing build of the same parameters instead of building one.
+`--request-log-rss` compares the server's resident memory growth over N calls with the test
+endpoints (and so the request log) off and on, each in a fresh child process.
+`--import-cuad DIR` converts real contracts (text files) to PDF, DOCX and TXT at run time, imports
+them and reports the time per document by format (nothing of the source is kept or committed).
 
 Builds a fresh corpus database, serves it with uvicorn on 127.0.0.1 and measures p50/p95 of
 each query over real HTTP. The scenarios are interleaved round-robin in one run, so the noise of
@@ -13,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +36,7 @@ import httpx2
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sandbox.corpus.models import Corpus
-from sandbox.settings import DEMO_AS_OF, SandboxSettings
+from sandbox.settings import DEMO_AS_OF, MEMORY_DB, SandboxSettings
 from sandbox.store.build import build_database
 from sandbox.store.cache import generator_key
 from sandbox.testing import running_sandbox
@@ -105,6 +114,24 @@ def scenarios(deep: str, middle: str) -> list[Scenario]:
         Scenario("contract detail", f"/v1/contracts/{middle}", {}),
         Scenario("document chunk (20k chars)", f"/v1/contracts/{middle}/document", {"max_chars": 20_000}),
         Scenario("obligations due in 90 days", "/v1/obligations", {"due_before": window["renewal_notice_before"]}),
+        Scenario("full-text q, quoted phrase", "/v1/contracts", {"q": '"limitation of liability"', "limit": PAGE}),
+        Scenario("counterparty resolve q", "/v1/counterparties", {"q": "Acme Corp.", "limit": 5}),
+        Scenario("second page, total carried", "/v1/contracts", {"status": "active", "limit": PAGE, "cursor": ""}),
+        *[
+            Scenario(f"aggregate {kind}", "/v1/contracts/aggregate", {"group_by": kind})
+            for kind in ("type", "status", "counterparty", "currency")
+        ],
+        *[
+            Scenario(
+                f"aggregate month of {field}", "/v1/contracts/aggregate", {"group_by": "month", "date_field": field}
+            )
+            for field in ("expiration_date", "renewal_notice_date", "renewal_date", "effective_date")
+        ],
+        Scenario(
+            "aggregate counterparty, filtered",
+            "/v1/contracts/aggregate",
+            {"group_by": "counterparty", "status": "active", **window},
+        ),
     ]
 
 
@@ -143,18 +170,38 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="build into this directory and keep the database")
+    parser.add_argument("--db", type=Path, help="measure this existing build (same --contracts/--seed)")
+    parser.add_argument("--request-log-rss", action="store_true", help="RSS growth with the request log off/on")
+    parser.add_argument("--calls", type=int, default=20_000)
+    parser.add_argument("--rss-child", choices=["on", "off"], help=argparse.SUPPRESS)
+    parser.add_argument("--import-cuad", type=Path, help="time the import of real contracts converted at run time")
+    parser.add_argument("--documents", type=int, default=30)
     args = parser.parse_args()
+    if args.rss_child:
+        rss_child(args.rss_child == "on", args.calls)
+        return
+    if args.request_log_rss:
+        request_log_rss(args.calls)
+        return
+    if args.import_cuad:
+        import_cuad(args.import_cuad, args.documents)
+        return
     corpus = Corpus(contracts=args.contracts, seed=args.seed, as_of=DEMO_AS_OF)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sandbox-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    db = workdir / f"scale-{corpus.contracts}.db"
-    db.unlink(missing_ok=True)
+    db = args.db or workdir / f"scale-{corpus.contracts}.db"
+    if args.db is None:
+        db.unlink(missing_ok=True)
     cleanup: Callable[[], None] = (lambda: None) if args.keep else (lambda: shutil.rmtree(workdir, ignore_errors=True))
     try:
-        print(f"building {corpus.contracts:,} contracts into {db} ...", file=sys.stderr)
-        build_s = build(db, corpus)
+        build_s = float("nan")
+        if args.db is None:
+            print(f"building {corpus.contracts:,} contracts into {db} ...", file=sys.stderr)
+            build_s = build(db, corpus)
         size = size_of(db)
-        settings = SandboxSettings(contracts=corpus.contracts, seed=corpus.seed, db=db, rate_limit_per_minute=10**9)
+        settings = SandboxSettings(
+            contracts=corpus.contracts, seed=corpus.seed, as_of=corpus.as_of, db=db, rate_limit_per_minute=10**9
+        )
         with running_sandbox(settings) as url, httpx2.Client(base_url=url, timeout=60) as http:
             token = http.post(
                 "/oauth/token", data={"grant_type": "client_credentials"}, auth=("demo-client", "demo-secret")
@@ -163,10 +210,106 @@ def main() -> None:
             deep = deep_cursor(http, headers)
             middle = http.get("/v1/contracts", params={"cursor": deep}, headers=headers).json()["data"][0]["id"]
             runs = scenarios(deep, middle)
+            for scenario in runs:
+                if scenario.params.get("cursor") == "":  # the second page of its own first page
+                    first = {k: v for k, v in scenario.params.items() if k != "cursor"}
+                    scenario.params["cursor"] = http.get(scenario.path, params=first, headers=headers).json()[
+                        "next_cursor"
+                    ]
             measure(http, headers, runs, args.samples)
         report(corpus, build_s, size, runs)
     finally:
         cleanup()
+
+
+def _rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def rss_child(test_endpoints: bool, calls: int) -> None:
+    """In this process: serve, warm up, then N calls; print RSS before and after (kB)."""
+    settings = SandboxSettings(
+        contracts=300, as_of=DEMO_AS_OF, db=MEMORY_DB, test_endpoints=test_endpoints, rate_limit_per_minute=10**9
+    )
+    with running_sandbox(settings) as url, httpx2.Client(base_url=url, timeout=60) as http:
+        token = http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, auth=("demo-client", "demo-secret")
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(500):  # warm-up: caches, pools, first allocations
+            http.get("/v1/contracts", params={"limit": 1}, headers=headers)
+        before = _rss_kb()
+        for i in range(calls):
+            http.get("/v1/contracts", params={"limit": 1, "q": f"w{i}"}, headers=headers)
+        after = _rss_kb()
+    print(f"{before} {after}")
+
+
+def request_log_rss(calls: int) -> None:
+    print(f"server RSS over {calls:,} calls (one process: server thread + client), fresh child each")
+    for mode in ("off", "on"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--rss-child", mode, "--calls", str(calls)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        before, after = int(out[-2]), int(out[-1])
+        print(
+            f"  test endpoints {mode:>3}: RSS {before / 1024:7.1f} MB -> {after / 1024:7.1f} MB"
+            f"  (+{(after - before) / 1024:.1f} MB, {(after - before) / calls * 1000 / 1024:.2f} MB per 1,000 calls)"
+        )
+
+
+def import_cuad(folder: Path, documents: int) -> None:
+    """Convert real contracts to PDF/DOCX/TXT in a temporary folder, import them, time each document."""
+    from sandbox.importing import import_into
+    from sandbox.store.database import cached_corpus, copy_database
+    from sandbox.testfiles import pdf_bytes, write_docx
+
+    sources = sorted(folder.glob("*.txt"))[:documents]
+    if len(sources) < documents:
+        raise SystemExit(f"{folder}: {len(sources)} text files, {documents} wanted")
+    workdir = Path(tempfile.mkdtemp(prefix="sandbox-import-bench-"))
+    try:
+        files = workdir / "files"
+        files.mkdir()
+        for index, source in enumerate(sources):
+            text = source.read_text(encoding="utf-8", errors="replace")
+            stem = f"doc{index:03d}"
+            kind = ("pdf", "docx", "txt")[index % 3]
+            if kind == "pdf":
+                (files / f"{stem}.pdf").write_bytes(pdf_bytes(text))
+            elif kind == "docx":
+                lines = [line for line in text.splitlines() if line.strip()]
+                write_docx(files / f"{stem}.docx", lines[0][:200] if lines else stem, lines[1:])
+            else:
+                (files / f"{stem}.txt").write_text(text, encoding="utf-8")
+        db = workdir / "clm.db"
+        corpus = Corpus(contracts=40, seed=7, as_of=DEMO_AS_OF)
+        copy_database(cached_corpus(corpus), db)
+        started = time.perf_counter()
+        results = import_into(db, [files])
+        elapsed = time.perf_counter() - started
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"imported {len(results)} real contracts (from {folder.name}) converted at run time, in {elapsed:.2f} s")
+    print(f"  {'format':<6} {'docs':>5} {'mean ms':>8} {'p50 ms':>8} {'max ms':>8} {'chars/doc':>10}")
+    for suffix in (".pdf", ".docx", ".txt"):
+        mine = [r for r in results if r.path.suffix == suffix and r.error is None]
+        if not mine:
+            continue
+        times = [r.seconds * 1000 for r in mine]
+        chars = sum(r.chars for r in mine) / len(mine)
+        print(
+            f"  {suffix[1:]:<6} {len(mine):>5} {sum(times) / len(times):8.1f} {percentile(times, 0.5):8.1f}"
+            f" {max(times):8.1f} {chars:10,.0f}"
+        )
+    failed = [r for r in results if r.error is not None]
+    print(f"  all: {elapsed / len(results) * 1000:.1f} ms per document; failed {len(failed)}")
 
 
 if __name__ == "__main__":

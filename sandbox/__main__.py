@@ -1,4 +1,9 @@
-"""`python -m sandbox`: serve the sandbox CLM over HTTP (uvicorn) on loopback by default."""
+"""`python -m sandbox`: serve the sandbox CLM over HTTP (uvicorn) on loopback by default.
+
+`python -m sandbox import PATH...` adds your own PDF/DOCX/TXT contracts (files or folders): into
+`--db FILE` if given, else into the cached demo database that `SANDBOX_IMPORT=PATH... python -m
+sandbox` (or `python -m sandbox --import PATH`) serves.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.settings import SandboxSettings
+
+if TYPE_CHECKING:
+    from sandbox.importing import ImportResult
 
 READY_MARKER = "sandbox: serving on "  # sandbox.testing.SandboxProcess waits for this line on stderr
 
@@ -21,10 +29,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--contracts", type=int, help="corpus size (default 300)")
     parser.add_argument("--seed", type=int, help="corpus seed (default 7)")
     parser.add_argument("--db", type=Path, help="SQLite file (default: a cache file; ':memory:' = throw-away)")
-    parser.add_argument("--as-of", type=date.fromisoformat, dest="as_of", help="demo 'today' (default 2026-11-24)")
+    parser.add_argument(
+        "--as-of", type=date.fromisoformat, dest="as_of", help="business date, YYYY-MM-DD (default today)"
+    )
     parser.add_argument("--token-ttl", type=int, dest="token_ttl_seconds", help="token lifetime in seconds")
     parser.add_argument("--region", help="data residency region reported (default eu-west-1)")
     parser.add_argument("--test-endpoints", action="store_true", default=None, help="enable /_sandbox/* (tests)")
+    parser.add_argument(
+        "--import",
+        dest="import_paths",
+        action="append",
+        type=Path,
+        help="also serve the PDF/DOCX/TXT contracts in this file or folder (repeatable; env SANDBOX_IMPORT)",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     return parser
 
@@ -33,7 +50,81 @@ def _progress(done: int, total: int) -> None:
     print(f"\rsandbox: building corpus {done}/{total}", end="\n" if done == total else "", file=sys.stderr)
 
 
+def _import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox import",
+        description="Import PDF, DOCX and TXT contracts (files or folders) into a sandbox database.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or a folder (searched recursively)")
+    parser.add_argument("--db", type=Path, help="import into this SQLite file (built first if missing)")
+    parser.add_argument("--contracts", type=int, help="generated corpus size beside them (default 300)")
+    parser.add_argument("--seed", type=int, help="corpus seed (default 7)")
+    parser.add_argument("--as-of", type=date.fromisoformat, dest="as_of", help="business date (default today)")
+    return parser
+
+
+def _print_result(result: ImportResult) -> None:
+    if result.error is not None:
+        print(f"sandbox: skipped   {result.path}: {result.error}", file=sys.stderr)
+        return
+    state = "scanned " if result.scanned else "imported"
+    if result.already:
+        state = "present "
+    detail = "no text layer: stored as scanned (listed, not searchable)" if result.scanned else f"{result.chars} chars"
+    print(
+        f"sandbox: {state}  {result.contract_id}  {result.path.name}  {detail}  "
+        f"title={result.title!r} type={result.type} (derived)  {result.seconds * 1000:.0f} ms",
+        file=sys.stderr,
+    )
+
+
+def import_main(argv: list[str]) -> None:
+    parser = _import_parser()
+    args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from sandbox.importing import import_into
+    from sandbox.store.database import cached_corpus, cached_with_imports, open_database
+
+    overrides: dict[str, Any] = {k: v for k, v in vars(args).items() if v is not None and k != "paths"}
+    try:
+        settings = SandboxSettings(**overrides)
+    except ValidationError as exc:
+        parser.error(str(exc))
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(map(str, missing))}")
+    results: list[ImportResult] = []
+
+    def collect(result: ImportResult) -> None:
+        results.append(result)
+        _print_result(result)
+
+    started = time.perf_counter()
+    if settings.db is not None:
+        open_database(settings.db, settings.corpus, progress=_progress).close()
+        import_into(settings.db, args.paths, collect)
+        serve = f"python -m sandbox --db {settings.db}"
+    else:
+        cached_with_imports(cached_corpus(settings.corpus, settings.cache_dir, _progress), args.paths, collect)
+        serve = "python -m sandbox " + " ".join(f"--import {p}" for p in args.paths)
+    elapsed = time.perf_counter() - started
+    stored = [r for r in results if r.error is None]
+    scanned = sum(1 for r in stored if r.scanned)
+    print(
+        f"sandbox: {len(stored)} contracts ({scanned} scanned, {sum(r.already for r in stored)} already there), "
+        f"{len(results) - len(stored)} skipped, in {elapsed:.2f}s\nsandbox: serve them with: {serve}",
+        file=sys.stderr,
+    )
+    if not stored:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:
+        import_main(argv[1:])
+        return
     parser = _parser()
     args = parser.parse_args(argv)
     # Imported here so that --help and argument errors answer at once.

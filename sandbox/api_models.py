@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,12 @@ class ContractType(StrEnum):
     AMENDMENT = "Amendment"
     LICENSE = "License"
     SUPPLY = "Supply Agreement"
+
+
+# The generated corpus uses every ContractType; an imported document whose type cannot be told
+# from its text is "Other" (kept out of ContractType, which is the generator's vocabulary).
+OTHER_TYPE: Literal["Other"] = "Other"
+AnyContractType = ContractType | Literal["Other"]
 
 
 class ContractStatus(StrEnum):
@@ -72,11 +78,59 @@ class CounterpartyRef(Wire):
     name: str
 
 
+class NameMatchKind(StrEnum):
+    """Why a counterparty is a candidate for `q`, strictest first."""
+
+    EXACT = "exact"  # the same string, case aside
+    NORMALISED = "normalised"  # the same once case, accents, punctuation and spacing are ignored
+    SUFFIX = "suffix"  # the same once legal forms (Inc., GmbH, S.A....) and a leading "The" are dropped
+    TRANSLITERATION = "transliteration"  # ... and umlauts spelt out (ü = ue), British spellings folded
+    CONTAINS = "contains"  # the query's words are (starts of) words of the name, or a fragment of it
+    FUZZY = "fuzzy"  # close by edit distance (typos)
+
+
 class Counterparty(Wire):
     id: str
     name: str
     country: str = Field(description="ISO 3166-1 alpha-2")
-    contract_count: int
+    contract_count: int = Field(description="All contracts with this counterparty")
+    contracts_by_status: dict[str, int] = Field(
+        default_factory=dict, description="contract_count split by status (statuses with none are left out)"
+    )
+    score: float | None = Field(
+        default=None, ge=0, le=1, description="How well the name matches `q` (1 = exact); null without `q`"
+    )
+    match: NameMatchKind | None = Field(default=None, description="Why it matches `q`; null without `q`")
+
+
+class SectionRef(Wire):
+    number: str = Field(description="e.g. '12.2'")
+    heading: str = Field(description="e.g. 'Limitation of Liability'")
+
+
+class Section(Wire):
+    number: str = Field(description="e.g. '12.2' or an article number 'IV'")
+    heading: str
+    start: int = Field(description="Offset of the section's first character in the document text")
+    end: int = Field(description="Offset just past its last character; sections nest (12 holds 12.2)")
+
+
+class SectionList(Wire):
+    contract_id: str
+    sections: list[Section] = Field(description="In document order; empty when the document has no numbered sections")
+
+
+class SearchMatch(Wire):
+    """Where `q` hits a contract of a search result (its first hit)."""
+
+    field: str = Field(description="'body' (the document text), 'title' or 'counterparty'")
+    snippet: str = Field(
+        description="Plain text around the first hit (at most ~200 characters), whitespace collapsed, "
+        "never cut mid-word; '…' marks where the document goes on"
+    )
+    start: int | None = Field(description="Offset of the hit in the document text (body hits), else null")
+    end: int | None = Field(description="End offset (exclusive) of the hit in the document text, else null")
+    section: SectionRef | None = Field(description="The innermost section holding the hit, when known")
 
 
 class ContractSummary(Wire):
@@ -85,7 +139,7 @@ class ContractSummary(Wire):
     id: str
     number: str = Field(description="Human contract number, e.g. CTR-2024-0042")
     title: str
-    type: ContractType
+    type: AnyContractType
     status: ContractStatus
     counterparty: CounterpartyRef
     effective_date: date | None
@@ -99,6 +153,10 @@ class ContractSummary(Wire):
     currency: str | None = Field(description="ISO 4217")
     parent_id: str | None
     updated_at: datetime
+    source: str = Field(default="generated", description="'generated' (demo corpus) or 'imported' (your file)")
+    match: SearchMatch | None = Field(
+        default=None, description="Only in search results with `q`: where the query hits this contract"
+    )
 
 
 class Term(Wire):
@@ -127,7 +185,7 @@ class RelatedContract(Wire):
     relation: Relation
     number: str
     title: str
-    type: ContractType
+    type: AnyContractType
     status: ContractStatus
 
 
@@ -141,6 +199,10 @@ class DocumentInfo(Wire):
     sha256: str
     has_text: bool = Field(description="False for a scanned document with no text layer")
     mime_type: str = "text/plain"
+    scanned: bool = Field(default=False, description="An imported PDF without a text layer (no text to read)")
+    source_mime_type: str | None = Field(
+        default=None, description="Imported: the original file's type (the text served is extracted from it)"
+    )
 
 
 class ContractDetail(ContractSummary):
@@ -157,6 +219,11 @@ class ContractDetail(ContractSummary):
     related: list[RelatedContract]
     document: DocumentInfo
     tags: list[str]
+    source_file: str | None = Field(default=None, description="Imported: the name of the file it came from")
+    derived_fields: list[str] = Field(
+        default_factory=list,
+        description="Imported: fields guessed from the document text (e.g. title, type), not entered by a person",
+    )
 
 
 class Page(Wire, Generic[T]):
@@ -194,6 +261,11 @@ class Annotation(Wire):
     author: str = Field(description="Acting user from X-Acting-User, else the OAuth client id")
     author_type: str
     created_at: datetime
+    duplicate: bool = Field(
+        default=False,
+        description="POST responses only: true when this author had already written this body on this target "
+        "of the contract; that earlier note is returned (HTTP 200, header Annotation-Duplicate) and nothing is written",
+    )
 
 
 class Meta(Wire):
@@ -201,8 +273,50 @@ class Meta(Wire):
 
     api_version: str
     region: str = Field(description="Data residency region of this tenant, e.g. 'eu-west-1'")
-    as_of: date = Field(description="The CLM's business date (the sandbox's fixed demo 'today')")
+    as_of: date = Field(description="The CLM's business date (the sandbox's demo 'today': the real date unless set)")
     contracts: int
+
+
+class GroupBy(StrEnum):
+    TYPE = "type"
+    STATUS = "status"
+    COUNTERPARTY = "counterparty"
+    CURRENCY = "currency"
+    MONTH = "month"
+
+
+class DateField(StrEnum):
+    EXPIRATION = "expiration_date"
+    RENEWAL_NOTICE = "renewal_notice_date"
+    RENEWAL = "renewal_date"  # when an auto-renewing contract renews (end of its current term)
+    EFFECTIVE = "effective_date"
+    EXECUTION = "execution_date"
+
+
+class Money(Wire):
+    currency: str = Field(description="ISO 4217")
+    amount: float = Field(description="Sum over the group's contracts in this currency (nulls count as 0)")
+    contracts: int = Field(description="Contracts of the group in this currency with a value")
+
+
+class AggregateGroup(Wire):
+    key: str | None = Field(
+        description="The group: a type, a status, a counterparty id, a currency, or a month 'YYYY-MM' of "
+        "`date_field`; null for contracts without one (no currency, no date)"
+    )
+    label: str | None = Field(description="Counterparty name for group_by=counterparty; else the key")
+    count: int = Field(description="Contracts in the group")
+    total_value: list[Money] = Field(description="Sum of total_value per currency (never summed across currencies)")
+    annual_value: list[Money] = Field(description="Sum of annual_value per currency")
+
+
+class Aggregate(Wire):
+    """GET /v1/contracts/aggregate: every contract matching the filters, grouped (complete, not a page)."""
+
+    group_by: GroupBy
+    date_field: DateField | None = Field(description="The date whose month groups (group_by=month)")
+    total: int = Field(description="Contracts matching the filters (the sum of the groups' counts)")
+    groups: list[AggregateGroup] = Field(description="By count, largest first (month: in calendar order, no-date last)")
 
 
 class Obligation(Wire):

@@ -29,7 +29,12 @@ Reference contract-management (CLM) API of the Contract Intelligence plugin.
 
 Get a token with the OAuth 2.0 client-credentials grant at `POST /oauth/token`, then call `/v1`
 with `Authorization: Bearer <token>`. Lists page with an opaque `cursor` (`next_cursor` of the
-previous page). Every error is an RFC 9457 `application/problem+json` document with a stable `code`.
+previous page; a search counts its `total` once and carries it in the cursor). Every error is an
+RFC 9457 `application/problem+json` document with a stable `code`.
+
+`q` on `/v1/contracts` takes words and "quoted phrases" and returns where each contract matches;
+`/v1/contracts/aggregate` counts and sums all matching contracts by a dimension;
+`/v1/counterparties?q=` resolves a name as people write it to ranked candidates.
 """
 
 
@@ -42,6 +47,7 @@ def create_app(settings: SandboxSettings | None = None, *, progress: ProgressFn 
         memory=settings.is_memory_db,
         cache_dir=settings.cache_dir,
         progress=progress,
+        imports=settings.import_paths,
     )
     state = SandboxState.create(settings, db)
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from sandbox.api_models import Scope
 from sandbox.corpus.models import Corpus
 
-DEMO_AS_OF = date(2026, 11, 24)  # the fixed demo "today": renewal deadlines fall 30/60/90 days after it
+# A fixed business date for reproducible tests and benchmarks (pass it as `as_of`). The default is
+# the real date instead, so a demo's planted deadlines always sit 30/60/90 days ahead of today.
+DEMO_AS_OF = date(2026, 11, 24)
 MEMORY_DB = Path(":memory:")  # db=":memory:" means a private, throw-away copy of the corpus
 
 
@@ -48,7 +52,7 @@ def random_secret() -> SecretStr:
 
 
 class SandboxSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SANDBOX_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="SANDBOX_", extra="forbid", frozen=True, populate_by_name=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
@@ -59,13 +63,29 @@ class SandboxSettings(BaseSettings):
         description="SQLite file; None = a cache file keyed by the corpus parameters; ':memory:' = throw-away",
     )
     cache_dir: Path | None = Field(default=None, description="Where corpus builds are cached (default: user cache)")
-    as_of: date = DEMO_AS_OF
+    as_of: date = Field(
+        default_factory=date.today,
+        description="The CLM's business date; default today (local date, so stable within a day)",
+    )
     token_ttl_seconds: int = Field(default=3600, ge=1)
     rate_limit_per_minute: int = Field(default=6000, ge=1)
     region: str = "eu-west-1"
-    test_endpoints: bool = False
+    test_endpoints: bool = Field(default=False, description="Mount /_sandbox/* and keep the request log (tests)")
+    import_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        validation_alias="sandbox_import",
+        description="PDF/DOCX/TXT files or folders served besides the generated corpus (env SANDBOX_IMPORT, "
+        "paths separated by the OS path separator, ':' on POSIX)",
+    )
     clients: list[ClientConfig] = Field(default_factory=default_clients)
     cursor_secret: SecretStr = Field(default_factory=random_secret)
+
+    @field_validator("import_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.split(os.pathsep) if part]
+        return value
 
     @property
     def is_memory_db(self) -> bool:
@@ -81,7 +101,7 @@ class SandboxSettings(BaseSettings):
     def to_env(self) -> dict[str, str]:
         """These settings as `SANDBOX_*` environment variables (to start `python -m sandbox` with them)."""
         env: dict[str, str] = {}
-        for name, value in self.model_dump(mode="json", exclude={"clients", "cursor_secret"}).items():
+        for name, value in self.model_dump(mode="json", exclude={"clients", "cursor_secret", "import_paths"}).items():
             if value is None:
                 continue
             env[f"SANDBOX_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
@@ -92,4 +112,6 @@ class SandboxSettings(BaseSettings):
             ]
         )
         env["SANDBOX_CURSOR_SECRET"] = self.cursor_secret.get_secret_value()
+        if self.import_paths:
+            env["SANDBOX_IMPORT"] = os.pathsep.join(str(p) for p in self.import_paths)
         return env

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from sandbox.__main__ import READY_MARKER
 from sandbox.app import create_app
@@ -43,7 +44,13 @@ def _private_settings(settings: SandboxSettings | None) -> SandboxSettings:
 @contextlib.contextmanager
 def running_sandbox(settings: SandboxSettings | None = None, *, startup_timeout: float = 120.0) -> Iterator[str]:
     """Serve the sandbox on 127.0.0.1 (port chosen by the OS) for the duration of the block; yield its URL."""
-    app = create_app(_private_settings(settings))
+    with serving(create_app(_private_settings(settings)), startup_timeout=startup_timeout) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(app: ASGIApp, *, startup_timeout: float = 120.0) -> Iterator[str]:
+    """Serve an app already made (e.g. to look at its state afterwards) on 127.0.0.1; yield its URL."""
     listener = tcp_listener("127.0.0.1", 0)
     port = listener.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2)

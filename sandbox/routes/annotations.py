@@ -10,7 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sandbox.api_models import ID_PATTERN, Annotation, AnnotationCreate, ErrorCode, Page
 from sandbox.routes.common import CursorWalk, problems, query_binding
 from sandbox.routes.contracts import ContractId
-from sandbox.store.annotations import IdempotencyConflictError, create_annotation, get_annotation, list_annotations
+from sandbox.store.annotations import (
+    IdempotencyConflictError,
+    TargetError,
+    create_annotation,
+    get_annotation,
+    list_annotations,
+)
 from sandbox.store.contracts import contract_seq
 from sandbox.web.problems import ApiError
 from sandbox.web.security import ReadContracts, WriteAnnotations
@@ -72,8 +78,18 @@ def get_one_annotation(
     response_model=Annotation,
     status_code=201,
     summary="Add an annotation (idempotent: same Idempotency-Key and body -> the original, 200)",
+    description="201: written. 200 with header `Idempotent-Replayed: true`: a retry of an earlier request with "
+    "this key. 200 with header `Annotation-Duplicate: true` and `duplicate: true`: this author had already "
+    "written this body (whitespace aside) on this target of the contract; that note is returned and nothing is "
+    "written. 400 names the field (`target.section`, `target.start`, `target.end`) when the target is not in "
+    "the document: a section must be one of the document's sections, offsets must satisfy "
+    "0 <= start < end <= document length (and lie inside the section when both are given).",
     responses={
-        200: {"model": Annotation, "description": "Replay of an earlier request with this key (Idempotent-Replayed)"},
+        200: {
+            "model": Annotation,
+            "description": "Replay of an earlier request with this key (Idempotent-Replayed), or the existing "
+            "identical note (Annotation-Duplicate)",
+        },
         **problems(400, 403, 404, 409, 428),
     },
 )
@@ -96,11 +112,14 @@ def post_annotation(
     author = _checked_header("X-Acting-User", x_acting_user, MAX_ACTING_USER_CHARS) if x_acting_user else None
     try:
         with state.db.write() as conn:
-            if contract_seq(conn, contract_id) is None:
+            seq = contract_seq(conn, contract_id)
+            if seq is None:
                 raise ApiError.not_found(f"contract {contract_id}")
             outcome = create_annotation(
-                conn, principal.client_id, key, contract_id, annotation, author or principal.client_id
+                conn, principal.client_id, key, contract_id, annotation, author or principal.client_id, seq
             )
+    except TargetError as exc:
+        raise ApiError.invalid_parameter(exc.field, exc.message) from exc
     except IdempotencyConflictError as exc:
         raise ApiError(
             409, ErrorCode.CONFLICT, "this Idempotency-Key was already used with a different request"
@@ -108,6 +127,11 @@ def post_annotation(
     if outcome.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
+    elif outcome.duplicate:
+        response.status_code = 200
+        response.headers["Annotation-Duplicate"] = "true"
+        response.headers["Location"] = f"/v1/contracts/{contract_id}/annotations/{outcome.annotation.id}"
+        return outcome.annotation.model_copy(update={"duplicate": True})
     else:
         state.observer.annotation_created()
         response.headers["Location"] = f"/v1/contracts/{contract_id}/annotations/{outcome.annotation.id}"

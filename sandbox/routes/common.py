@@ -42,12 +42,17 @@ class CursorWalk:
     def __init__(self, codec: CursorCodec, endpoint: str, query: Mapping[str, object]) -> None:
         self._codec = codec
         self._binding = binding_of(endpoint, query)
+        self.carried: tuple[int, int] | None = None  # (total, data version) the previous page counted
 
     def position(self, cursor: str | None) -> Position | None:
-        return self._codec.decode(self._binding, cursor) if cursor is not None else None
+        if cursor is None:
+            return None
+        position, self.carried = self._codec.decode_carried(self._binding, cursor)
+        return position
 
-    def page(self, page_type: type[Page[RowT]], rows: Slice[RowT]) -> Page[RowT]:
-        next_cursor = self._codec.encode(self._binding, rows.next_position) if rows.next_position else None
+    def page(self, page_type: type[Page[RowT]], rows: Slice[RowT], carry: tuple[int, int] | None = None) -> Page[RowT]:
+        """The page; `carry` = (total, data version) to put in its cursor, so the next page need not count."""
+        next_cursor = self._codec.encode(self._binding, rows.next_position, carry) if rows.next_position else None
         return page_type(data=rows.rows, next_cursor=next_cursor, total=rows.total)
 
 

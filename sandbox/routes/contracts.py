@@ -8,9 +8,29 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
-from sandbox.api_models import ID_PATTERN, ContractDetail, ContractSummary, DocumentChunk, Page, SortKey
+from sandbox.api_models import (
+    ID_PATTERN,
+    Aggregate,
+    ContractDetail,
+    ContractSummary,
+    DateField,
+    DocumentChunk,
+    GroupBy,
+    Page,
+    Section,
+    SectionList,
+    SortKey,
+)
 from sandbox.routes.common import CursorWalk, problems, query_binding
-from sandbox.store.contracts import ContractFilters, get_contract, list_contracts
+from sandbox.store.aggregate import aggregate_contracts
+from sandbox.store.contracts import (
+    ContractFilters,
+    KnownTotal,
+    contract_seq,
+    get_contract,
+    list_contracts,
+    with_matches,
+)
 from sandbox.store.documents import load_document
 from sandbox.store.text import fts_query
 from sandbox.web.problems import ApiError
@@ -50,14 +70,48 @@ def search_contracts(
         raise ApiError.invalid_parameter("q", "must contain at least one letter or digit")
     walk = CursorWalk(state.cursors, "contracts", query_binding(query, _PAGING))
     after = walk.position(query.cursor)
+    known = KnownTotal(*walk.carried) if walk.carried is not None else None
     with state.db.read() as conn:
         try:
-            rows = list_contracts(conn, query, query.sort, after, query.limit)
+            rows, counted = list_contracts(conn, query, query.sort, after, query.limit, known)
         except sqlite3.OperationalError as exc:
             if "fts5" not in str(exc):
                 raise
             raise ApiError.invalid_parameter("q", "is not a valid search") from exc
-    return walk.page(Page[ContractSummary], rows)
+        if query.q is not None:
+            rows.rows[:] = with_matches(conn, state.documents, rows.rows, query.q)
+    return walk.page(Page[ContractSummary], rows, (counted.total, counted.version))
+
+
+class AggregateQuery(ContractFilters):
+    """Query parameters of GET /v1/contracts/aggregate: the search filters, and how to group."""
+
+    group_by: GroupBy = Field(description="type, status, counterparty, currency, or month (of `date_field`)")
+    date_field: DateField | None = Field(
+        default=None, description="Required with group_by=month: the date whose calendar month groups"
+    )
+
+
+@router.get(
+    "/contracts/aggregate",
+    response_model=Aggregate,
+    summary="Count and sum contracts by type, status, counterparty, currency or month",
+    description="Groups every contract matching the filters (the same filters as GET /v1/contracts): no "
+    "paging, nothing left out. Values are summed per currency, never across currencies.",
+    responses=problems(400, 403),
+)
+def aggregate(query: Annotated[AggregateQuery, Query()], principal: ReadContracts, state: State) -> Aggregate:
+    if query.q is not None and fts_query(query.q) is None:
+        raise ApiError.invalid_parameter("q", "must contain at least one letter or digit")
+    if query.group_by is GroupBy.MONTH and query.date_field is None:
+        raise ApiError.invalid_parameter("date_field", "is required with group_by=month")
+    with state.db.read() as conn:
+        try:
+            return aggregate_contracts(conn, query, query.group_by, query.date_field)
+        except sqlite3.OperationalError as exc:
+            if "fts5" not in str(exc):
+                raise
+            raise ApiError.invalid_parameter("q", "is not a valid search") from exc
 
 
 @router.get(
@@ -103,3 +157,23 @@ def read_document(
         total_chars=total,
         sha256=document.info.sha256,
     )
+
+
+@router.get(
+    "/contracts/{contract_id}/document/sections",
+    response_model=SectionList,
+    summary="The numbered sections of the contract's document (number, heading, character span)",
+    description="What an annotation target's `section` may name, and where each section starts and ends.",
+    responses=problems(400, 403, 404),
+)
+def read_sections(contract_id: ContractId, principal: ReadDocuments, state: State) -> SectionList:
+    with state.db.read() as conn:
+        seq = contract_seq(conn, contract_id)
+        if seq is None:
+            raise ApiError.not_found(f"contract {contract_id}")
+        rows = conn.execute(
+            "SELECT number, heading, start, end_ FROM sections WHERE contract_seq = ? ORDER BY start, number",
+            (seq,),
+        ).fetchall()
+    sections = [Section(number=r["number"], heading=r["heading"], start=r["start"], end=r["end_"]) for r in rows]
+    return SectionList(contract_id=contract_id, sections=sections)

@@ -23,7 +23,13 @@ _PAGING = {"limit", "cursor"}
 class CounterpartyQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    q: str | None = Field(default=None, max_length=200, description="Name contains (case- and accent-insensitive)")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A name as people write it: candidates ranked by `score`, with the `match` reason. Legal "
+        "forms (Inc., GmbH...), case, accents, punctuation, spacing, umlaut spellings (ue = ü), British/US "
+        "spellings and small typos are tolerated; any fragment of the name also matches",
+    )
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=1000)
 
@@ -38,6 +44,8 @@ class ObligationQuery(ObligationFilters):
     response_model=Page[Counterparty],
     tags=["counterparties"],
     summary="Resolve counterparty names to ids",
+    description="Without `q`: every counterparty, by name. With `q`: the candidates for that name, best first "
+    "(`score` 0-1, `match` = exact, normalised, suffix, transliteration, contains or fuzzy); `total` counts them.",
     responses=problems(400, 403),
 )
 def search_counterparties(

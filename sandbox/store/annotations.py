@@ -3,6 +3,10 @@
 `create_annotation` runs inside a write transaction taken with BEGIN IMMEDIATE, so the check for
 an earlier use of the key and the insert are one atomic step: twenty identical concurrent POSTs
 create one row, and the other nineteen replay it.
+
+Two more guards make notes trustworthy: the same author writing the same body on the same target
+of a contract again (under a new key) gets the existing note back, flagged as a duplicate, and a
+target must exist in the document (a section of its section list, offsets inside its text).
 """
 
 from __future__ import annotations
@@ -25,10 +29,59 @@ class IdempotencyConflictError(Exception):
     """The idempotency key was already used for a different request."""
 
 
+class TargetError(Exception):
+    """The annotation's target does not exist in the document."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
 @dataclass(frozen=True)
 class CreateOutcome:
     annotation: Annotation
     replayed: bool  # True: the key was seen before with this same request; nothing new was written
+    duplicate: bool = False  # True: the same author had written this body on this target; nothing new written
+
+
+def check_target(conn: sqlite3.Connection, contract_seq: int, target: AnnotationTarget | None) -> None:
+    """Raise TargetError naming the field unless `target` exists in the contract's document."""
+    if target is None:
+        return
+    span: tuple[int, int] | None = None
+    if target.section is not None:
+        row = conn.execute(
+            "SELECT start, end_ FROM sections WHERE contract_seq = ? AND number = ? ORDER BY start LIMIT 1",
+            (contract_seq, target.section),
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in conn.execute(
+                "SELECT number FROM sections WHERE contract_seq = ? ORDER BY start LIMIT 12", (contract_seq,)
+            )]  # fmt: skip
+            listed = f"its sections include {', '.join(known)}" if known else "it has no numbered sections"
+            raise TargetError("target.section", f"no section {target.section!r} in this document; {listed}")
+        span = (row["start"], row["end_"])
+    if target.start is None and target.end is None:
+        return
+    if target.start is None or target.end is None:
+        missing = "target.start" if target.start is None else "target.end"
+        raise TargetError(missing, "give both target.start and target.end, or neither")
+    total, has_text = conn.execute(
+        "SELECT total_chars, has_text FROM documents WHERE contract_seq = ?", (contract_seq,)
+    ).fetchone()
+    if not has_text:
+        raise TargetError("target.start", "the document has no text (scanned): offsets cannot point into it")
+    if target.end <= target.start:
+        raise TargetError("target.end", "must be greater than target.start")
+    if target.end > total:
+        raise TargetError("target.end", f"is past the end of the document ({total} characters)")
+    if span is not None and not (span[0] <= target.start and target.end <= span[1]):
+        raise TargetError("target.start", f"offsets lie outside section {target.section} ({span[0]}-{span[1]})")
+
+
+def _same_body(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
 
 
 def request_fingerprint(contract_id: str, create: AnnotationCreate, author: str) -> str:
@@ -41,9 +94,18 @@ def request_fingerprint(contract_id: str, create: AnnotationCreate, author: str)
 
 
 def create_annotation(
-    conn: sqlite3.Connection, client_id: str, key: str, contract_id: str, create: AnnotationCreate, author: str
+    conn: sqlite3.Connection,
+    client_id: str,
+    key: str,
+    contract_id: str,
+    create: AnnotationCreate,
+    author: str,
+    contract_seq: int,
 ) -> CreateOutcome:
-    """Insert once per (client, key); call inside `Database.write()`."""
+    """Insert once per (client, key); call inside `Database.write()`.
+
+    A key already used answers first (a replay, or a conflict); only then is the target checked.
+    """
     fingerprint = request_fingerprint(contract_id, create, author)
     seen = conn.execute(
         "SELECT fingerprint, annotation_id FROM idempotency_keys WHERE client_id = ? AND key = ?", (client_id, key)
@@ -53,6 +115,19 @@ def create_annotation(
             raise IdempotencyConflictError(key)
         original = conn.execute("SELECT * FROM annotations WHERE id = ?", (seen["annotation_id"],)).fetchone()
         return CreateOutcome(_from_row(original), replayed=True)
+    check_target(conn, contract_seq, create.target)
+    target_json = create.target.model_dump_json() if create.target is not None else None
+    for row in conn.execute(
+        "SELECT * FROM annotations WHERE contract_id = ? AND author = ? AND target IS ? ORDER BY seq",
+        (contract_id, author, target_json),
+    ).fetchall():
+        if _same_body(row["body"], create.body):
+            # Remember the key too: a retry of this request replays this answer.
+            conn.execute(
+                "INSERT INTO idempotency_keys (client_id, key, fingerprint, annotation_id) VALUES (?, ?, ?, ?)",
+                (client_id, key, fingerprint, row["id"]),
+            )
+            return CreateOutcome(_from_row(row), replayed=False, duplicate=True)
     annotation = Annotation(
         id=f"ann_{uuid.uuid4().hex[:24]}",
         contract_id=contract_id,
@@ -69,7 +144,7 @@ def create_annotation(
             annotation.id,
             contract_id,
             annotation.body,
-            annotation.target.model_dump_json() if annotation.target is not None else None,
+            target_json,
             author,
             annotation.author_type,
             annotation.created_at.isoformat(),

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sandbox.corpus.generate import CorpusRecords, generate_records, render_contract
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
-from sandbox.store.schema import DDL, SCHEMA_VERSION
+from sandbox.store.schema import AGG_DDL, DDL, SCHEMA_VERSION
 from sandbox.store.text import fold
 
 ProgressFn = Callable[[int, int], None]
@@ -48,6 +48,13 @@ class ObligationRow(NamedTuple):
     section: str | None
 
 
+class SectionRow(NamedTuple):
+    number: str
+    heading: str
+    start: int
+    end: int
+
+
 class RenderedDocument(NamedTuple):
     """What the database keeps of one rendered contract (compact, cheap to pickle)."""
 
@@ -56,6 +63,9 @@ class RenderedDocument(NamedTuple):
     sha256: str
     has_text: bool
     obligations: tuple[ObligationRow, ...]
+    sections: tuple[SectionRow, ...] = ()
+    scanned: bool = False
+    source_mime_type: str | None = None
 
     def text(self) -> str:
         return zlib.decompress(self.body).decode("utf-8")
@@ -86,6 +96,7 @@ def compact(generated: GeneratedContract) -> RenderedDocument:
         sha256=hashlib.sha256(encoded).hexdigest(),
         has_text=bool(text),
         obligations=tuple(obligations),
+        sections=tuple(SectionRow(s.number, s.heading, s.start, s.end) for s in generated.truth.sections),
     )
 
 
@@ -128,6 +139,7 @@ def _fill(
     finally:
         if parallel is not None:
             parallel.close()
+    conn.executescript(AGG_DDL)  # sorting once here beats maintaining them row by row
     conn.execute("INSERT INTO contracts_fts (contracts_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA locking_mode = NORMAL")
@@ -168,18 +180,31 @@ def insert_counterparties(conn: sqlite3.Connection, counterparties: Iterable[Gen
 
 
 def insert_contract(
-    conn: sqlite3.Connection, record: ContractRecord, counterparty_name: str, doc: RenderedDocument
-) -> None:
-    """One contract with its document, search entry and tracked obligations (inside the caller's transaction)."""
-    row = _contract_row(record)
+    conn: sqlite3.Connection,
+    record: ContractRecord,
+    counterparty_name: str,
+    doc: RenderedDocument,
+    extra: dict[str, object] | None = None,
+) -> int:
+    """One contract with its document, search entry, sections and obligations (in the caller's transaction).
+
+    `extra`: more contract columns (an imported contract's source, file and derived fields). Returns its seq.
+    """
+    row = {**_contract_row(record), **(extra or {})}
     cursor = conn.execute(
         f"INSERT INTO contracts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608 - column names are ours
         tuple(row.values()),
     )
     seq = cursor.lastrowid
+    assert seq is not None
     conn.execute(
-        "INSERT INTO documents (contract_seq, body, total_chars, sha256, has_text) VALUES (?, ?, ?, ?, ?)",
-        (seq, doc.body, doc.total_chars, doc.sha256, int(doc.has_text)),
+        "INSERT INTO documents (contract_seq, body, total_chars, sha256, has_text, scanned, source_mime_type)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (seq, doc.body, doc.total_chars, doc.sha256, int(doc.has_text), int(doc.scanned), doc.source_mime_type),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO sections (contract_seq, start, number, heading, end_) VALUES (?, ?, ?, ?, ?)",
+        ((seq, s.start, s.number, s.heading, s.end) for s in doc.sections),
     )
     conn.execute(
         "INSERT INTO contracts_fts (rowid, title, counterparty, body) VALUES (?, ?, ?, ?)",
@@ -190,6 +215,7 @@ def insert_contract(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         ((o.id, seq, o.category, o.party, o.description, o.due_date, o.recurrence, o.section) for o in doc.obligations),
     )
+    return seq
 
 
 def append_contracts(

@@ -7,6 +7,7 @@ generator, the renderer or the schema invalidates old caches without a manual ve
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import platformdirs
@@ -43,3 +44,22 @@ def cached_corpus_path(cache_dir: Path, corpus: Corpus, key: str) -> Path:
 def stale_siblings(path: Path, corpus: Corpus) -> list[Path]:
     """Older builds of the same corpus parameters (built by other versions of the code)."""
     return [p for p in path.parent.glob(f"{corpus_stem(corpus)}-*.db") if p != path]
+
+
+OLD_DAY_SECONDS = 7 * 24 * 3600
+
+
+def outdated_days(path: Path, corpus: Corpus, now: float | None = None) -> list[Path]:
+    """Builds of the same size and seed for other business dates, untouched for a week.
+
+    The default business date is today, so a demo builds a new database each day: without this
+    the cache would grow by one database a day. A week's grace keeps the builds of fixed dates
+    (tests, benchmarks) that are still in use.
+    """
+    now = time.time() if now is None else now
+    pattern = f"corpus-n{corpus.contracts}-s{corpus.seed}-*.db"
+    return [
+        p
+        for p in path.parent.glob(pattern)
+        if p != path and not p.name.startswith(corpus_stem(corpus)) and now - p.stat().st_mtime > OLD_DAY_SECONDS
+    ]

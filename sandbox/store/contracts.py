@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -11,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import (
     ID_PATTERN,
+    OTHER_TYPE,
+    AnyContractType,
     ContractDetail,
     ContractStatus,
     ContractSummary,
@@ -21,12 +25,15 @@ from sandbox.api_models import (
     Owner,
     RelatedContract,
     Relation,
+    SearchMatch,
+    SectionRef,
     SortKey,
     Term,
     Termination,
 )
+from sandbox.store.documents import DocumentCache, load_document
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
-from sandbox.store.text import fts_query, like_contains
+from sandbox.store.text import find_hit, fts_query, hit_pattern, like_contains, parse_query, snippet
 
 MAX_RELATED: Final = 200
 PROBE_TEXT_ABOVE: Final = 2000  # text matches above which a page scans the sort index (see list_contracts)
@@ -56,13 +63,16 @@ class ContractFilters(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     q: str | None = Field(
-        default=None, max_length=200, description="Words that must all appear in the title, counterparty or text"
+        default=None,
+        max_length=200,
+        description='Words that must all appear in the title, counterparty or text (word* = prefix); a "quoted '
+        'phrase" must appear as that phrase (case, accents and punctuation between its words aside)',
     )
     counterparty: str | None = Field(
         default=None, max_length=200, description="Counterparty name contains (case- and accent-insensitive)"
     )
     counterparty_id: str | None = Field(default=None, pattern=ID_PATTERN)
-    type: list[ContractType] = Field(default_factory=list, description="Any of these types (repeatable)")
+    type: list[AnyContractType] = Field(default_factory=list, description="Any of these types (repeatable)")
     status: list[ContractStatus] = Field(default_factory=list, description="Any of these statuses (repeatable)")
     effective_after: date | None = None
     effective_before: date | None = None
@@ -70,8 +80,16 @@ class ContractFilters(BaseModel):
     expires_before: date | None = None
     renewal_notice_after: date | None = None
     renewal_notice_before: date | None = None
+    renewal_after: date | None = Field(default=None, description="Auto-renewing, and renews on or after this date")
+    renewal_before: date | None = Field(default=None, description="Auto-renewing, and renews on or before this date")
+    signed_after: date | None = Field(default=None, description="Executed (signed) on or after this date")
+    signed_before: date | None = Field(default=None, description="Executed (signed) on or before this date")
+    currency: list[str] = Field(
+        default_factory=list, description="Any of these ISO 4217 currencies (repeatable)", max_length=20
+    )
     auto_renew: bool | None = None
     parent_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    source: str | None = Field(default=None, pattern="^(generated|imported)$", description="generated or imported")
 
     def where(self, *, probe_text: bool = False) -> tuple[list[str], list[Any]]:
         """SQL conditions on `contracts AS c` and their parameters.
@@ -97,14 +115,24 @@ class ContractFilters(BaseModel):
             if value is not None:
                 clauses.append(f"c.{column} = ?")
                 params.append(value)
-        for column, values in (("type", self.type), ("status", self.status)):
+        if self.source is not None:
+            clauses.append("c.source = ?")
+            params.append(self.source)
+        lists: tuple[tuple[str, list[str]], ...] = (
+            ("type", [str(t) for t in self.type]),
+            ("status", [s.value for s in self.status]),
+            ("currency", [c.upper() for c in self.currency]),
+        )
+        for column, values in lists:
             if values:
                 clauses.append(f"c.{column} IN ({', '.join('?' * len(values))})")
-                params.extend(v.value for v in values)
+                params.extend(values)
         for column, low, high in (
             ("effective_date", self.effective_after, self.effective_before),
             ("expiration_date", self.expires_after, self.expires_before),
             ("renewal_notice_date", self.renewal_notice_after, self.renewal_notice_before),
+            ("renewal_date", self.renewal_after, self.renewal_before),
+            ("execution_date", self.signed_after, self.signed_before),
         ):
             if low is not None:
                 clauses.append(f"c.{column} >= ?")
@@ -118,11 +146,34 @@ class ContractFilters(BaseModel):
         return clauses, params
 
 
+@dataclass(frozen=True)
+class KnownTotal:
+    """A total counted for an earlier page, valid while the contracts table is unchanged.
+
+    Contracts are only ever appended (never updated or deleted), so max(seq) - an O(1) lookup on
+    the rowid - tells whether any was added since: if not, the count still holds.
+    """
+
+    total: int
+    version: int
+
+
+def table_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM contracts").fetchone()[0])
+
+
 def list_contracts(
-    conn: sqlite3.Connection, filters: ContractFilters, sort: SortKey, after: Position | None, limit: int
-) -> Slice[ContractSummary]:
+    conn: sqlite3.Connection,
+    filters: ContractFilters,
+    sort: SortKey,
+    after: Position | None,
+    limit: int,
+    known: KnownTotal | None = None,
+) -> tuple[Slice[ContractSummary], KnownTotal]:
+    """One page and its total; the total is counted only when `known` is missing or out of date."""
     order = ORDERS[sort]
-    total = _count(conn, filters)
+    version = table_version(conn)
+    total = known.total if known is not None and known.version == version else _count(conn, filters)
     # Many text matches: walk the sort index and test each row (stops after one page). Few: start
     # from the matches and sort them. Either way the same rows in the same order.
     page_clauses, page_params = filters.where(probe_text=total > PROBE_TEXT_ABOVE)
@@ -135,7 +186,49 @@ def list_contracts(
         [*page_params, limit + 1],
     ).fetchall()
     rows, next_position = split_page(rows, limit, _SORT_COLUMN[sort])
-    return Slice(rows=[summary_from_row(r) for r in rows], next_position=next_position, total=total)
+    page = Slice(rows=[summary_from_row(r) for r in rows], next_position=next_position, total=total)
+    return page, KnownTotal(total=total, version=version)
+
+
+def with_matches(
+    conn: sqlite3.Connection, documents: DocumentCache, rows: list[ContractSummary], q: str
+) -> list[ContractSummary]:
+    """The rows, each with where `q` first hits it (a snippet of the text and its section)."""
+    pattern = hit_pattern(parse_query(q))
+    if pattern is None:
+        return rows
+    return [row.model_copy(update={"match": _first_match(conn, documents, row, pattern)}) for row in rows]
+
+
+def _first_match(
+    conn: sqlite3.Connection, documents: DocumentCache, row: ContractSummary, pattern: re.Pattern[str]
+) -> SearchMatch | None:
+    document = load_document(conn, documents, row.id)
+    if document is not None and document.text:
+        hit = find_hit(document.text, pattern)
+        if hit is not None:
+            start, end = hit
+            return SearchMatch(
+                field="body",
+                snippet=snippet(document.text, start, end),
+                start=start,
+                end=end,
+                section=section_at(conn, document.seq, start),
+            )
+    for field, value in (("title", row.title), ("counterparty", row.counterparty.name)):
+        if find_hit(value, pattern) is not None:
+            return SearchMatch(field=field, snippet=value, start=None, end=None, section=None)
+    return None
+
+
+def section_at(conn: sqlite3.Connection, seq: int, offset: int) -> SectionRef | None:
+    """The innermost section holding `offset` (sections nest: the one starting last)."""
+    row = conn.execute(
+        "SELECT number, heading FROM sections WHERE contract_seq = ? AND start <= ? AND end_ > ?"
+        " ORDER BY start DESC LIMIT 1",
+        (seq, offset, offset),
+    ).fetchone()
+    return SectionRef(number=row["number"], heading=row["heading"]) if row is not None else None
 
 
 def _count(conn: sqlite3.Connection, filters: ContractFilters) -> int:
@@ -159,7 +252,7 @@ def _summary_fields(row: sqlite3.Row) -> dict[str, Any]:
         "id": row["id"],
         "number": row["number"],
         "title": row["title"],
-        "type": ContractType(row["type"]),
+        "type": _type(row["type"]),
         "status": ContractStatus(row["status"]),
         "counterparty": CounterpartyRef(id=row["counterparty_id"], name=row["counterparty_name"]),
         "effective_date": _date(row["effective_date"]),
@@ -171,7 +264,12 @@ def _summary_fields(row: sqlite3.Row) -> dict[str, Any]:
         "currency": row["currency"],
         "parent_id": row["parent_id"],
         "updated_at": datetime.fromisoformat(row["updated_at"]),
+        "source": row["source"],
     }
+
+
+def _type(value: str) -> AnyContractType:
+    return OTHER_TYPE if value == OTHER_TYPE else ContractType(value)
 
 
 def _date(value: str | None) -> date | None:
@@ -188,7 +286,8 @@ def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail |
     if row is None:
         return None
     document = conn.execute(
-        "SELECT total_chars, sha256, has_text FROM documents WHERE contract_seq = ?", (row["seq"],)
+        "SELECT total_chars, sha256, has_text, scanned, source_mime_type FROM documents WHERE contract_seq = ?",
+        (row["seq"],),
     ).fetchone()
     cap = None
     if row["liability_cap_description"] is not None:
@@ -220,9 +319,15 @@ def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail |
         liability_cap=cap,
         related=_related(conn, row),
         document=DocumentInfo(
-            total_chars=document["total_chars"], sha256=document["sha256"], has_text=bool(document["has_text"])
+            total_chars=document["total_chars"],
+            sha256=document["sha256"],
+            has_text=bool(document["has_text"]),
+            scanned=bool(document["scanned"]),
+            source_mime_type=document["source_mime_type"],
         ),
         tags=json.loads(row["tags"]),
+        source_file=row["source_file"],
+        derived_fields=json.loads(row["derived_fields"]) if row["derived_fields"] else [],
     )
 
 
@@ -253,6 +358,6 @@ def _related_from_row(row: sqlite3.Row, relation: Relation) -> RelatedContract:
         relation=relation,
         number=row["number"],
         title=row["title"],
-        type=ContractType(row["type"]),
+        type=_type(row["type"]),
         status=ContractStatus(row["status"]),
     )

@@ -7,17 +7,20 @@ from the pool for its duration. WAL mode lets readers run while an annotation is
 from __future__ import annotations
 
 import logging
+import os
 import queue
+import secrets
 import shutil
 import sqlite3
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sandbox.corpus.models import Corpus
+from sandbox.importing import ImportResult, import_digest, import_into
 from sandbox.store import cache
 from sandbox.store.build import ProgressFn, build_database
 
@@ -101,16 +104,24 @@ def open_database(
     memory: bool = False,
     cache_dir: Path | None = None,
     progress: ProgressFn | None = None,
+    imports: Sequence[Path] = (),
 ) -> Database:
-    """The database for `corpus`: the cached build (db None), a throw-away copy of it (memory), or `db`."""
+    """The database for `corpus`: the cached build (db None), a throw-away copy of it (memory), or `db`.
+
+    `imports`: files or folders of your own contracts, added to it (see `sandbox.importing`).
+    """
     if db is not None and not memory:
         key = cache.generator_key()
         if db.exists():
             _check_corpus(db, corpus, key)
         else:
             build_database(db, corpus, key, progress)
+        if imports:
+            import_into(db, imports)  # contracts already there are skipped: cheap on every start
         return Database(db)
     cached = cached_corpus(corpus, cache_dir, progress)
+    if imports:
+        cached = cached_with_imports(cached, imports)
     if not memory:
         return Database(cached)
     owned = Path(tempfile.mkdtemp(prefix="sandbox-db-"))
@@ -125,9 +136,36 @@ def cached_corpus(corpus: Corpus, cache_dir: Path | None = None, progress: Progr
     cached = cache.cached_corpus_path(cache_dir or cache.default_cache_dir(), corpus, key)
     if not cached.exists():
         build_database(cached, corpus, key, progress)
-        for stale in cache.stale_siblings(cached, corpus):
+        for stale in [*cache.stale_siblings(cached, corpus), *cache.outdated_days(cached, corpus)]:
             stale.unlink(missing_ok=True)
     return cached
+
+
+def cached_with_imports(
+    cached: Path, imports: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+) -> Path:
+    """A cached copy of a corpus build with the files under `imports` added (keyed by what they hold now).
+
+    Built beside the corpus build under a temporary name and renamed into place, like the corpus
+    itself; older builds for other versions of the files are removed.
+    """
+    path = cached.with_name(f"{cached.stem}-imp{import_digest(imports)}.db")
+    if path.exists() and on_result is None:
+        return path
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        if path.exists():
+            copy_database(path, tmp)
+        else:
+            copy_database(cached, tmp)
+        import_into(tmp, imports, on_result)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    for stale in path.parent.glob(f"{cached.stem}-imp*.db"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
 
 
 def copy_database(source_path: Path, target_path: Path) -> None:

@@ -13,6 +13,7 @@ from sandbox.api_models import DocumentInfo
 
 @dataclass(frozen=True)
 class StoredDocument:
+    seq: int
     info: DocumentInfo
     text: str
 
@@ -42,17 +43,23 @@ class DocumentCache:
 
 def load_document(conn: sqlite3.Connection, cache: DocumentCache, contract_id: str) -> StoredDocument | None:
     row = conn.execute(
-        "SELECT d.contract_seq, d.total_chars, d.sha256, d.has_text FROM documents AS d"
+        "SELECT d.contract_seq, d.total_chars, d.sha256, d.has_text, d.scanned, d.source_mime_type FROM documents AS d"
         " JOIN contracts AS c ON c.seq = d.contract_seq WHERE c.id = ?",
         (contract_id,),
     ).fetchone()
     if row is None:
         return None
     seq = int(row["contract_seq"])
-    info = DocumentInfo(total_chars=row["total_chars"], sha256=row["sha256"], has_text=bool(row["has_text"]))
+    info = DocumentInfo(
+        total_chars=row["total_chars"],
+        sha256=row["sha256"],
+        has_text=bool(row["has_text"]),
+        scanned=bool(row["scanned"]),
+        source_mime_type=row["source_mime_type"],
+    )
     text = cache.get(seq)
     if text is None:
         body = conn.execute("SELECT body FROM documents WHERE contract_seq = ?", (seq,)).fetchone()[0]
         text = zlib.decompress(body).decode("utf-8")
         cache.put(seq, text)
-    return StoredDocument(info=info, text=text)
+    return StoredDocument(seq=seq, info=info, text=text)

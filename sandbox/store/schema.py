@@ -3,14 +3,15 @@
 Sort keys are generated columns that never hold NULL (a missing date sorts as the far future,
 a missing value as the lowest), so keyset pagination compares plain `(key, id)` row values and
 each sort is one index scan. Document text is stored zlib-compressed; the full-text index is a
-contentless FTS5 table (the text is not stored twice).
+contentless FTS5 table (the text is not stored twice) with positions, so quoted phrases match as
+phrases. Each document's section list (number, heading, span) serves snippets and note targets.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "1"
+SCHEMA_VERSION: Final = "2"
 FAR_FUTURE: Final = "9999-12-31"
 
 DDL: Final = f"""
@@ -58,6 +59,11 @@ CREATE TABLE contracts (
     amends_id TEXT,
     tags TEXT NOT NULL,  -- JSON array
     updated_at TEXT NOT NULL,  -- ISO 8601, UTC
+    source TEXT NOT NULL DEFAULT 'generated',  -- 'generated' | 'imported'
+    source_file TEXT,  -- imported: the file name it came from
+    derived_fields TEXT,  -- imported: JSON array of the fields guessed from the text
+    -- The date an auto-renewing contract renews (end of its current term); NULL otherwise.
+    renewal_date TEXT GENERATED ALWAYS AS (CASE WHEN auto_renew THEN expiration_date END) VIRTUAL,
     sort_effective TEXT GENERATED ALWAYS AS (coalesce(effective_date, '{FAR_FUTURE}')) VIRTUAL,
     sort_expiration TEXT GENERATED ALWAYS AS (coalesce(expiration_date, '{FAR_FUTURE}')) VIRTUAL,
     sort_renewal_notice TEXT GENERATED ALWAYS AS (coalesce(renewal_notice_date, '{FAR_FUTURE}')) VIRTUAL,
@@ -70,6 +76,9 @@ CREATE INDEX contracts_sort_renewal_notice ON contracts (sort_renewal_notice, id
 CREATE INDEX contracts_sort_value ON contracts (sort_value, id);
 CREATE INDEX contracts_sort_updated ON contracts (updated_at, id);
 CREATE INDEX contracts_by_counterparty ON contracts (counterparty_id, id);
+CREATE INDEX contracts_by_counterparty_status ON contracts (counterparty_id, status);
+CREATE INDEX contracts_by_renewal ON contracts (renewal_date);
+CREATE INDEX contracts_by_execution ON contracts (execution_date);
 CREATE INDEX contracts_by_type ON contracts (type, status);
 CREATE INDEX contracts_by_status ON contracts (status);
 CREATE INDEX contracts_by_effective ON contracts (effective_date);
@@ -84,13 +93,24 @@ CREATE TABLE documents (
     body BLOB NOT NULL,  -- zlib-compressed UTF-8
     total_chars INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
-    has_text INTEGER NOT NULL
+    has_text INTEGER NOT NULL,
+    scanned INTEGER NOT NULL DEFAULT 0,  -- an imported PDF without a text layer
+    source_mime_type TEXT  -- imported: the original file's type
 );
 
--- detail=none: the index records which documents hold a word, not where. `q` is "all these words"
--- (never a phrase or NEAR), which needs nothing more, and the index is ~5x smaller and faster to build.
+CREATE TABLE sections (
+    contract_seq INTEGER NOT NULL REFERENCES contracts (seq),
+    start INTEGER NOT NULL,
+    number TEXT NOT NULL,  -- "12.2"
+    heading TEXT NOT NULL,
+    end_ INTEGER NOT NULL,
+    PRIMARY KEY (contract_seq, start, number)
+) WITHOUT ROWID;
+
+-- detail=full (positions): a quoted phrase in `q` is an FTS5 phrase query. It costs ~6x the index
+-- of detail=none (~6 kB per contract) and ~0.15 ms per contract to build.
 CREATE VIRTUAL TABLE contracts_fts USING fts5(
-    title, counterparty, body, content='', detail=none, tokenize='unicode61 remove_diacritics 2'
+    title, counterparty, body, content='', detail=full, tokenize='unicode61 remove_diacritics 2'
 );
 
 CREATE TABLE obligations (
@@ -127,3 +147,26 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (client_id, key)
 ) WITHOUT ROWID;
 """
+
+# Aggregation (GET /v1/contracts/aggregate) without a sort: one covering index per group key,
+# led by the key and holding the currency, the values and every filterable column, so SQLite
+# streams GROUP BY (key, currency) off the index and tests the filters there, never touching the
+# wide contract rows. ~10x faster at 100,000 contracts; built after the bulk insert.
+_AGG_COLUMNS: Final = (
+    "currency", "total_value", "annual_value", "status", "type", "counterparty_id", "auto_renew", "effective_date",
+    "expiration_date", "renewal_notice_date", "execution_date", "parent_id", "source",
+)  # fmt: skip
+AGG_KEYS: Final = {
+    "type": "type",
+    "status": "status",
+    "counterparty": "counterparty_id",
+    "currency": "currency",
+    **{f"month_{d}": f"substr({d}, 1, 7)" for d in (
+        "expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"
+    )},
+}  # fmt: skip
+AGG_DDL: Final = "\n".join(
+    f"CREATE INDEX IF NOT EXISTS contracts_agg_{name} ON contracts"
+    f" ({', '.join([key, *(column for column in _AGG_COLUMNS if column != key)])});"
+    for name, key in AGG_KEYS.items()
+)

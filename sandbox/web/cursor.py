@@ -28,6 +28,8 @@ class _Payload(BaseModel):
     b: str  # binding digest
     k: KeyValue
     i: str
+    t: int | None = None  # the total counted on the first page (count once per walk)
+    v: int | None = None  # the data version that total was counted at
 
 
 def binding_of(endpoint: str, query: Mapping[str, object]) -> str:
@@ -51,11 +53,22 @@ class CursorCodec:
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._secret, payload, hashlib.sha256).digest()[:18]
 
-    def encode(self, binding: str, position: Position) -> str:
-        payload = _Payload(b=binding, k=position.key, i=position.id).model_dump_json().encode()
+    def encode(self, binding: str, position: Position, carried: tuple[int, int] | None = None) -> str:
+        """A cursor for `position`; `carried` = (total, data version) for the next page to reuse."""
+        total, version = carried if carried is not None else (None, None)
+        payload = _Payload(b=binding, k=position.key, i=position.id, t=total, v=version).model_dump_json(
+            exclude_none=True
+        )
+        return self._seal(payload.encode())
+
+    def _seal(self, payload: bytes) -> str:
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
     def decode(self, binding: str, cursor: str) -> Position:
+        return self.decode_carried(binding, cursor)[0]
+
+    def decode_carried(self, binding: str, cursor: str) -> tuple[Position, tuple[int, int] | None]:
+        """The position, and the (total, data version) the previous page carried, if any."""
         invalid = ApiError(400, ErrorCode.INVALID_CURSOR, "cursor is invalid: start again without a cursor")
         payload_text, dot, signature_text = cursor.partition(".")
         if not dot:
@@ -76,4 +89,5 @@ class CursorCodec:
                 ErrorCode.INVALID_CURSOR,
                 "cursor was issued for other filters or another sort: repeat the original query or start again",
             )
-        return Position(key=decoded.k, id=decoded.i)
+        carried = (decoded.t, decoded.v) if decoded.t is not None and decoded.v is not None else None
+        return Position(key=decoded.k, id=decoded.i), carried

@@ -125,13 +125,17 @@ class SandboxMiddleware:
         route = scope.get("route")
         route_path = getattr(route, "path", None)
         method: str = scope["method"]
+        endpoint = f"{method} {route_path}" if isinstance(route_path, str) else None
+        if not self.state.observer.keeps_log:
+            self.state.observer.count_request(method, endpoint)  # a counter, nothing else
+            return
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         client_id = request_state.get("client_id")
         self.state.observer.record_request(
             method=method,
             path=raw_path.decode("latin-1"),
             query=bytes(scope.get("query_string", b"")).decode("latin-1"),
-            endpoint=f"{method} {route_path}" if isinstance(route_path, str) else None,
+            endpoint=endpoint,
             status=status,
             client_id=client_id if isinstance(client_id, str) else None,
             request_id=request_id,

@@ -34,6 +34,7 @@ class SandboxState:
             tokens=TokenStore(settings.token_ttl_seconds),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            observer=Observer(keep_log=settings.test_endpoints),
         )
 
 

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from sandbox.settings import SandboxSettings
+from sandbox.settings import DEMO_AS_OF, SandboxSettings
 from sandbox.testing import running_sandbox
 from tests.sandbox.helpers import CORPUS, SEED, Api
 
 
 @pytest.fixture(scope="session")
 def sandbox_base_url() -> Iterator[str]:
-    settings = SandboxSettings(contracts=CORPUS, seed=SEED, test_endpoints=True)
+    settings = SandboxSettings(contracts=CORPUS, seed=SEED, as_of=DEMO_AS_OF, test_endpoints=True)
     with running_sandbox(settings) as url:
         yield url
 

@@ -50,6 +50,8 @@ def test_chunks_reassemble_to_the_generated_text(api: Api, which: str) -> None:
         "sha256": first["sha256"],
         "has_text": True,
         "mime_type": "text/plain",
+        "scanned": False,
+        "source_mime_type": None,
     }
 
 

@@ -12,7 +12,9 @@ PATHS = {
     "/v1/meta": {"get"},
     "/v1/healthz": {"get"},
     "/v1/contracts": {"get"},
+    "/v1/contracts/aggregate": {"get"},
     "/v1/contracts/{contract_id}": {"get"},
+    "/v1/contracts/{contract_id}/document/sections": {"get"},
     "/v1/contracts/{contract_id}/document": {"get"},
     "/v1/contracts/{contract_id}/annotations": {"get", "post"},
     "/v1/contracts/{contract_id}/annotations/{annotation_id}": {"get"},
@@ -36,6 +38,10 @@ def test_openapi_document(api: Api) -> None:
         "Annotation",
         "TokenResponse",
         "Obligation",
+        "Aggregate",
+        "AggregateGroup",
+        "SearchMatch",
+        "SectionList",
     ):
         assert name in schemas
     assert set(schemas["ContractDetail"]["required"]) >= {"id", "term", "termination", "related", "document", "owner"}
@@ -60,6 +66,15 @@ def test_operations_document_parameters_scopes_and_problems(api: Api) -> None:
         "cursor",
     }
     assert search["security"] == [{"clientCredentials": ["read:contracts"]}]
+    aggregate = spec["paths"]["/v1/contracts/aggregate"]["get"]
+    assert {p["name"] for p in aggregate["parameters"]} >= names - {"sort", "limit", "cursor"} | {
+        "group_by",
+        "date_field",
+        "renewal_after",
+        "signed_before",
+        "currency",
+    }
+    assert aggregate["description"] and aggregate["security"] == [{"clientCredentials": ["read:contracts"]}]
     problem_schema = search["responses"]["400"]["content"]["application/problem+json"]["schema"]
     assert problem_schema == {"$ref": "#/components/schemas/Problem"}
     document = spec["paths"]["/v1/contracts/{contract_id}/document"]["get"]

@@ -15,7 +15,8 @@ from sandbox.settings import DEMO_AS_OF, ClientConfig, SandboxSettings
 def test_defaults() -> None:
     settings = SandboxSettings()
     assert (settings.host, settings.port, settings.contracts, settings.seed) == ("127.0.0.1", 8765, 300, 7)
-    assert settings.as_of == DEMO_AS_OF == date(2026, 11, 24)
+    assert settings.as_of == date.today(), "the demo is dated today, not frozen"
+    assert date(2026, 11, 24) == DEMO_AS_OF, "the fixed date tests pass explicitly"
     assert settings.db is None and settings.token_ttl_seconds == 3600 and settings.region == "eu-west-1"
     assert settings.test_endpoints is False and settings.rate_limit_per_minute == 6000
     clients = {c.client_id: (c.client_secret.get_secret_value(), set(c.scopes)) for c in settings.clients}

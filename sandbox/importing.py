@@ -1,0 +1,320 @@
+"""Bring your own contracts: PDF, DOCX and TXT files stored and served like generated ones.
+
+Text comes from well-kept extractors (pypdf, python-docx). A PDF without a text layer is stored
+as scanned: a record with no text, flagged, so it is listed and can be annotated but never quoted.
+What can be guessed cheaply from the text - the title (first heading, else the file name), the
+type (keywords near the top) and numbered section headings - is filled in, and the guessed fields
+are listed in the record's `derived_fields`; nothing else is invented (no dates, no values, the
+counterparty is "unknown").
+
+An imported contract's id comes from its content (`imp_` + hash), so importing the same file
+twice stores it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import time
+import unicodedata
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from sandbox.api_models import OTHER_TYPE, AnyContractType, ContractStatus, ContractType
+from sandbox.corpus.models import ContractRecord
+from sandbox.store.build import ZLIB_LEVEL, RenderedDocument, SectionRow, insert_contract
+from sandbox.store.text import fold
+
+MIME_TYPES: Final = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain",
+}
+IMPORTED_COUNTERPARTY: Final = ("cp_imported", "Unknown counterparty (imported)", "ZZ")  # ZZ: unknown region
+MAX_TITLE_CHARS: Final = 160
+
+# Type keywords, most specific first, looked for in the title and then the top of the text.
+_TYPE_KEYWORDS: Final[tuple[tuple[ContractType, re.Pattern[str]], ...]] = (
+    (ContractType.AMENDMENT, re.compile(r"\bamendment\b|\baddendum\b")),
+    (ContractType.DPA, re.compile(r"data processing (agreement|addendum)")),
+    (ContractType.NDA, re.compile(r"non-?disclosure|confidentiality agreement|\bnda\b")),
+    (ContractType.SOW, re.compile(r"statement of work|\bsow\b")),
+    (ContractType.ORDER_FORM, re.compile(r"order form")),
+    (ContractType.MSA, re.compile(r"master (services?|subscription) agreement|services agreement")),
+    (ContractType.LICENSE, re.compile(r"licen[cs]e agreement|\blicen[cs]e\b")),
+    (ContractType.SUPPLY, re.compile(r"supply agreement|distribut(ion|or) agreement|manufactur")),
+)
+# "12.2 Termination", "ARTICLE IV  PAYMENT", "Section 3. Fees": a number, then a short heading line.
+_HEADING: Final = re.compile(
+    r"^[ \t]*(?:(?:article|section)[ \t]+)?(?P<number>\d{1,3}(?:\.\d{1,3}){0,3}|[IVXLC]{1,6})\.?[ \t]+"
+    r"(?P<heading>[A-Z][^\n]{1,80}?)[ \t]*\.?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+class ImportError_(Exception):
+    """A file that could not be read."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    mime_type: str
+    scanned: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    contract_id: str | None  # None: not imported (see error)
+    chars: int = 0
+    scanned: bool = False
+    title: str = ""
+    type: AnyContractType | None = None
+    already: bool = False  # the same content was imported before: nothing new stored
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(supported files, unsupported files) under `paths` (files or folders, folders recursively), sorted."""
+    found: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for candidate in candidates:
+            if candidate.name.startswith("."):
+                continue
+            (found if candidate.suffix.lower() in MIME_TYPES else skipped).append(candidate)
+    return found, skipped
+
+
+def extract(path: Path) -> Extracted:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            text = _pdf_text(path)
+            return Extracted(text=text, mime_type=MIME_TYPES[suffix], scanned=not text.strip())
+        if suffix == ".docx":
+            return Extracted(text=_docx_text(path), mime_type=MIME_TYPES[suffix], scanned=False)
+        if suffix == ".txt":
+            return Extracted(text=_plain_text(path.read_bytes()), mime_type=MIME_TYPES[suffix], scanned=False)
+    except ImportError_:
+        raise
+    except Exception as exc:  # a broken file is reported, it does not stop the other files
+        raise ImportError_(f"cannot read {path.name}: {type(exc).__name__}: {exc}") from exc
+    raise ImportError_(f"unsupported file type {suffix or '(none)'}: {path.name}")
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader  # imported on first use: serving needs none of the extractors
+
+    reader = PdfReader(path)
+    return _clean("\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages))
+
+
+def _docx_text(path: Path) -> str:
+    import docx  # python-docx
+
+    document = docx.Document(str(path))
+    blocks = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:  # tables come after the body text: python-docx lists them apart
+        for row in table.rows:
+            blocks.append("\t".join(cell.text for cell in row.cells))
+    return _clean("\n".join(blocks))
+
+
+def _plain_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return _clean(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return _clean(data.decode("latin-1"))
+
+
+def derive_title(text: str, path: Path) -> str:
+    """The first line that reads as a title, else the file name."""
+    for line in text.split("\n")[:40]:
+        line = " ".join(line.split())
+        if 4 <= len(line) <= MAX_TITLE_CHARS and sum(ch.isalpha() for ch in line) >= 4:
+            return line
+    return " ".join(re.sub(r"[_\-]+", " ", path.stem).split())[:MAX_TITLE_CHARS] or path.name
+
+
+def derive_type(title: str, text: str) -> AnyContractType:
+    for haystack in (fold(title), fold(text[:3000])):
+        for ctype, pattern in _TYPE_KEYWORDS:
+            if pattern.search(haystack):
+                return ctype
+    return OTHER_TYPE
+
+
+def derive_sections(text: str) -> tuple[SectionRow, ...]:
+    """Numbered headings ("12.2 Termination"); a section runs to the next heading of its depth or above."""
+    found = [(m.start(), m.group("number"), m.group("heading").strip()) for m in _HEADING.finditer(text)]
+    rows: list[SectionRow] = []
+    for index, (start, number, heading) in enumerate(found):
+        depth = number.count(".")
+        end = len(text)
+        for later_start, later_number, _ in found[index + 1 :]:
+            if later_number.count(".") <= depth:
+                end = later_start
+                break
+        rows.append(SectionRow(number=number, heading=heading, start=start, end=end))
+    return tuple(rows)
+
+
+def _ensure_counterparty(conn: sqlite3.Connection) -> None:
+    cp_id, name, country = IMPORTED_COUNTERPARTY
+    conn.execute(
+        "INSERT OR IGNORE INTO counterparties (id, name, name_folded, country) VALUES (?, ?, ?, ?)",
+        (cp_id, name, fold(name), country),
+    )
+
+
+def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
+    """Extract and store one file (inside the caller's write transaction); a file stored before is skipped."""
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    contract_id = f"imp_{digest[:16]}"
+    existing = conn.execute(
+        "SELECT c.title, c.type, d.total_chars, d.scanned FROM contracts AS c"
+        " JOIN documents AS d ON d.contract_seq = c.seq WHERE c.id = ?",
+        (contract_id,),
+    ).fetchone()
+    if existing is not None:
+        title, stored_type, chars, scanned = existing
+        ctype: AnyContractType = OTHER_TYPE if stored_type == OTHER_TYPE else ContractType(stored_type)
+        return ImportResult(path, contract_id, chars, bool(scanned), title, ctype, already=True)
+    extracted = extract(path)
+    text = extracted.text
+    title = derive_title(text, path)
+    ctype = derive_type(title, text)
+    result = ImportResult(
+        path=path, contract_id=contract_id, chars=len(text), scanned=extracted.scanned, title=title, type=ctype
+    )
+    _ensure_counterparty(conn)
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    record = ContractRecord(
+        id=contract_id,
+        number=f"IMP-{digest[:10].upper()}",
+        title=title,
+        type=ctype if isinstance(ctype, ContractType) else ContractType.MSA,  # "Other" is set by `extra` below
+        status=ContractStatus.ACTIVE,  # not derived: an imported file is taken to be in force
+        counterparty_id=IMPORTED_COUNTERPARTY[0],
+        our_entity="Unknown (imported)",
+        owner_name="",
+        owner_email="",
+        effective_date=None,
+        execution_date=None,
+        expiration_date=None,
+        initial_term_months=None,
+        auto_renew=False,
+        renewal_term_months=None,
+        renewal_notice_days=None,
+        renewal_notice_date=None,
+        termination_for_convenience=False,
+        convenience_party=None,
+        convenience_notice_days=None,
+        cure_days=None,
+        payment_terms_days=None,
+        total_value=None,
+        annual_value=None,
+        currency=None,
+        governing_law=None,
+        liability_cap_amount=None,
+        liability_cap_description=None,
+        parent_id=None,
+        amends_id=None,
+        tags=["imported", "scanned"] if extracted.scanned else ["imported"],
+        updated_at=modified,
+    )
+    encoded = text.encode("utf-8")
+    document = RenderedDocument(
+        body=zlib.compress(encoded, ZLIB_LEVEL),
+        total_chars=len(text),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+        has_text=bool(text),
+        obligations=(),
+        sections=derive_sections(text),
+        scanned=extracted.scanned,
+        source_mime_type=extracted.mime_type,
+    )
+    derived = ["title", "type"] + (["sections"] if document.sections else [])
+    insert_contract(
+        conn,
+        record,
+        IMPORTED_COUNTERPARTY[1],
+        document,
+        extra={
+            "type": str(ctype),
+            "source": "imported",
+            "source_file": path.name,
+            "derived_fields": json.dumps(derived),
+        },
+    )
+    return result
+
+
+def import_files(
+    conn: sqlite3.Connection, paths: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+) -> list[ImportResult]:
+    """Import every supported file under `paths` into the open database (one transaction per file)."""
+    files, skipped = discover(paths)
+    results: list[ImportResult] = [
+        ImportResult(path=p, contract_id=None, error="unsupported file type") for p in skipped
+    ]
+    for result in results:
+        if on_result is not None:
+            on_result(result)
+    for path in files:
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = import_one(conn, path)
+        except ImportError_ as exc:
+            conn.execute("ROLLBACK")
+            result = ImportResult(path=path, contract_id=None, error=str(exc))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        result = replace(result, seconds=time.perf_counter() - started)
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def import_digest(paths: Sequence[Path]) -> str:
+    """A key for what `paths` hold now (names, sizes, modification times): cached builds follow changes."""
+    files, _ = discover(paths)
+    digest = hashlib.sha256()
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def import_into(
+    db: Path, paths: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+) -> list[ImportResult]:
+    """Import into the sandbox database file `db` (which may be served meanwhile: WAL)."""
+    conn = sqlite3.connect(db, isolation_level=None, timeout=30)
+    try:
+        return import_files(conn, paths, on_result)
+    finally:
+        conn.close()
