@@ -21,6 +21,7 @@ from pydantic import Field
 
 from analysis.amendments import Operation, amendment_operations
 from analysis.context import build_document
+from analysis.dates import find_dates
 from analysis.models import Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
 
 # CLM statuses of a document that is not (yet) binding.
@@ -80,6 +81,12 @@ def _covers(reference: str, section: str | None) -> bool:
     if section is None:
         return False
     return section == reference or section.startswith((reference + ".", reference + "("))
+
+
+def _derived_expiry(term: KeyTerm) -> bool:
+    """An expiry the extractor counted from the amendment's own effective date ("an initial period of three
+    years") is not one the amendment states: the initial term runs from the base's effective date."""
+    return term.kind is TermKind.EXPIRATION_DATE and not any(d.value for d in find_dates(term.citation.quote))
 
 
 def _order(item: tuple[DocumentRef, str]) -> tuple[date, str]:
@@ -211,7 +218,7 @@ def consolidate(
         if not operations:
             warnings.append(f"{ref.id}: no amendment of a numbered section of the agreement was found")
             continue
-        terms = [t for t in analyse(text).terms if t.kind in AMENDABLE_KINDS]
+        terms = [t for t in analyse(text).terms if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
         scopes = [(op.start, op.end) for op in operations]
         for index, operation in enumerate(operations):
             # A structural operation's scope ends where the next operation starts.
