@@ -13,11 +13,15 @@ first; several values of one kind mean the contract contradicts itself, and `war
 
 Modules: `text` (cleaning, sentences), `segment` (sections), `numbers`/`durations`/`dates` (parsing and date
 arithmetic), `term_dates`/`term_length`/`term_renewal`/`term_lifecycle`, `term_law`, `term_clauses`,
-`parties` (key terms), `obligations`, `deadlines` (renewal and expiry dates computed from key terms).
+`parties` (key terms), `obligations`, `deadlines` (renewal and expiry dates computed from key terms),
+`amendments` (what an amendment does to its agreement), `consolidate` (the terms in force after the
+amendments, with provenance), `renewal_state` (notice open / missed and locked in / ended ... at a date,
+with record-vs-text disagreements), `quotes` (exact or visibly elided quotes and the words carrying a fact).
 """
 
 from __future__ import annotations
 
+from analysis.consolidate import ConsolidatedTerms, DocumentRef, Source, TermInForce, consolidate
 from analysis.context import build_document
 from analysis.dates import (
     DateResult,
@@ -47,6 +51,8 @@ from analysis.models import (
 )
 from analysis.numbers import parse_number, words_to_int
 from analysis.obligations import extract_obligations
+from analysis.quotes import Quote, fact_spans, quote
+from analysis.renewal_state import ClmRecord, Disagreement, RenewalState, TermFacts, renewal_state, term_facts
 from analysis.segment import segment
 from analysis.terms import extract_terms
 
@@ -71,19 +77,30 @@ __all__ = [
     "UNDETERMINED",
     "Citation",
     "Clause",
+    "ClmRecord",
+    "ConsolidatedTerms",
     "ContractAnalysis",
     "DateResult",
+    "Disagreement",
+    "DocumentRef",
     "Due",
     "Duration",
     "KeyTerm",
     "Obligation",
     "ObligationCategory",
+    "Quote",
     "RenewalDeadline",
+    "RenewalState",
+    "Source",
+    "TermFacts",
+    "TermInForce",
     "TermKind",
     "add_duration",
     "analyse",
     "anniversary",
+    "consolidate",
     "expiry_date",
+    "fact_spans",
     "find_dates",
     "from_iso",
     "initial_term_end",
@@ -91,10 +108,13 @@ __all__ = [
     "parse_date",
     "parse_duration",
     "parse_number",
+    "quote",
     "renewal_deadline",
     "renewal_deadlines",
+    "renewal_state",
     "segment",
     "subtract_duration",
+    "term_facts",
     "to_iso",
     "words_to_int",
 ]

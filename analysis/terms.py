@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from analysis.amendments import modified_terms
 from analysis.context import Document
 from analysis.models import KeyTerm
 from analysis.parties import parties
@@ -16,6 +17,7 @@ EXTRACTORS: tuple[Callable[[Document], list[KeyTerm]], ...] = (
     lifecycle_terms,
     governing_law,
     *CLAUSE_EXTRACTORS,
+    modified_terms,  # last: an amendment's "X is changed to Y" (other extractors find restated clauses)
 )
 
 

@@ -34,6 +34,9 @@ def render_document(
     `parent` is the agreement a SOW / order form / DPA sits under, or the agreement an amendment
     amends; its section numbers are recomputed so cross-references cite real sections.
     """
+    # An amended base's text states its terms as signed; the record holds the consolidated ones.
+    record = record.signed_view()
+    parent = parent.signed_view() if parent is not None else None
     flags = set(record.adversarial)
     if "scanned" in flags:  # an image-only PDF: no text layer, so nothing can be read from it
         return "", GroundTruth(

@@ -18,6 +18,9 @@ from typing import Final
 
 from sandbox.api_models import ContractStatus, ContractType
 from sandbox.corpus import parties
+from sandbox.corpus.amendments import plan_amendments
+from sandbox.corpus.clauses.plan import plan_document
+from sandbox.corpus.consolidation import consolidated_truth
 from sandbox.corpus.document import render_document
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
 from sandbox.corpus.terms import add_months, current_term_end, initial_expiry, renewal_notice_date
@@ -36,16 +39,25 @@ class CorpusRecords:
     contracts: list[ContractRecord]
     _counterparty_index: dict[str, GeneratedCounterparty] = field(init=False, repr=False)
     _contract_index: dict[str, ContractRecord] = field(init=False, repr=False)
+    _amendment_index: dict[str, list[ContractRecord]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._counterparty_index = {c.id: c for c in self.counterparties}
         self._contract_index = {c.id: c for c in self.contracts}
+        self._amendment_index = {}
+        for c in self.contracts:
+            if c.amends_id is not None:
+                self._amendment_index.setdefault(c.amends_id, []).append(c)
 
     def counterparty_of(self, record: ContractRecord) -> GeneratedCounterparty:
         return self._counterparty_index[record.counterparty_id]
 
     def parent_of(self, record: ContractRecord) -> ContractRecord | None:
         return self._contract_index.get(record.parent_id) if record.parent_id else None
+
+    def amendments_of(self, record: ContractRecord) -> list[ContractRecord]:
+        """The amendments of an agreement, in corpus order (executed or not)."""
+        return self._amendment_index.get(record.id, [])
 
 
 def generate_records(corpus: Corpus) -> CorpusRecords:
@@ -57,6 +69,10 @@ def render_contract(records: CorpusRecords, record: ContractRecord) -> Generated
     corpus = records.corpus
     parent = records.parent_of(record)
     text, truth = render_document(record, records.counterparty_of(record), parent, corpus.as_of, corpus.seed)
+    amendments = records.amendments_of(record)
+    if amendments:
+        consolidated = consolidated_truth(record, truth, amendments, corpus.seed, corpus.as_of)
+        truth = truth.model_copy(update={"consolidated": consolidated})
     return GeneratedContract(record=record, text=text, truth=truth)
 
 
@@ -117,6 +133,7 @@ class _RecordFactory:
     planted_left: list[int] = field(default_factory=list)
     family_order: list[int] = field(default_factory=list)
     cp_weights: list[float] = field(default_factory=list)
+    planted_ids: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # Seed from the corpus parameters only; str(seed) keeps big or negative seeds well defined.
@@ -202,9 +219,29 @@ class _RecordFactory:
     def _maybe_amendments(self, parent: ContractRecord, cp: GeneratedCounterparty, chance: float) -> None:
         if parent.execution_date is None or self.rng.random() >= chance:
             return
+        first = len(self.contracts)
         for k in range(1, self.rng.choice((1, 1, 2)) + 1):
             if self._room():
                 self._child(ContractType.AMENDMENT, parent, cp, k)
+        self._apply_amendments(parent, first)
+
+    def _apply_amendments(self, base: ContractRecord, first: int) -> None:
+        """Plan what the amendments just added change, and give the base its consolidated terms."""
+        amendments = self.contracts[first:]
+        if not amendments:
+            return
+        keys = frozenset(plan_document(base, self.corpus.seed).placed)
+        consolidated, planned = plan_amendments(
+            base,
+            amendments,
+            keys,
+            seed=self.corpus.seed,
+            as_of=self.corpus.as_of,
+            term_changes=base.id not in self.planted_ids,
+        )
+        self.contracts[first:] = planned
+        index = next(i for i in range(first - 1, -1, -1) if self.contracts[i].id == base.id)
+        self.contracts[index] = consolidated
 
     # -- one contract --
 
@@ -358,6 +395,8 @@ class _RecordFactory:
             adversarial=[self.adversarial_at[index]] if index in self.adversarial_at else [],
         )
         self.contracts.append(record)
+        if planted:
+            self.planted_ids.add(record.id)
         return record
 
     def _lifecycle(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,13 +86,74 @@ class TruthSection(Frozen):
     end: int
 
 
+ChangeOp = Literal["replace", "modify", "add", "delete"]
+
+
+class TermChange(Frozen):
+    """One change an amendment makes to its base agreement's terms (planned with the records).
+
+    `clause` is the base's clause key the change acts on ("term.renewal", "payment.terms", ...);
+    `values` the normalised facts the clause states afterwards ({} when it is deleted), `previous`
+    the facts in force just before (what "deleting X and replacing it with Y" quotes).
+    """
+
+    clause: str
+    op: ChangeOp  # replace: section restated; modify: words swapped / "extended to"; add: new section
+    values: dict[FactKind, str]
+    previous: dict[FactKind, str] = Field(default_factory=dict)
+
+
+class AsSigned(Frozen):
+    """The base agreement's record fields as its own text states them, before any amendment.
+
+    The CLM record holds the consolidated (amended) terms; the base document is rendered from these."""
+
+    status: ContractStatus
+    expiration_date: date | None
+    initial_term_months: int | None
+    auto_renew: bool
+    renewal_term_months: int | None
+    renewal_notice_days: int | None
+    renewal_notice_date: date | None
+    payment_terms_days: int | None
+    liability_cap_amount: float | None
+    liability_cap_description: str | None
+
+
+class Provenance(Frozen):
+    document_id: str  # the base contract's id or the amendment's
+    section: str | None  # where that document states it, e.g. "9.2"
+    value: str | None  # the value it set (None: the term was deleted)
+
+
+class ConsolidatedFact(Frozen):
+    """A term in force after applying the executed amendments in effective-date order."""
+
+    kind: FactKind
+    value: str | None  # None: the term no longer exists (its section was deleted)
+    source: Provenance  # who set the value in force
+    superseded: list[Provenance] = Field(default_factory=list)  # earlier values, oldest first
+
+
+class ConsolidatedTruth(Frozen):
+    amendments: list[str]  # the executed amendments applied, in effective-date order
+    pending: list[str] = Field(default_factory=list)  # unsigned amendments: stated but not in force
+    facts: list[ConsolidatedFact]
+    renewal_notice_deadline: date | None  # = the CLM record's, for the consolidated terms
+    current_term_end: date | None
+    next_notice_deadline: date | None  # first one on/after the as-of date (what the CLM tracks)
+
+
 class GroundTruth(Frozen):
     facts: list[TruthFact]
     obligations: list[TruthObligation]
     sections: list[TruthSection]
-    renewal_notice_deadline: date | None  # for the current term at the corpus' as-of date
+    # Both for the current term at the corpus' as-of date, as this document's own text implies
+    # (for an amended base: the terms as signed; `consolidated` holds the terms in force).
+    renewal_notice_deadline: date | None
     current_term_end: date | None
     adversarial: list[str] = Field(default_factory=list)  # e.g. ["huge", "invisible_chars", "injection"]
+    consolidated: ConsolidatedTruth | None = None  # a base agreement with amendments (set by render_contract)
 
 
 class GeneratedCounterparty(Frozen):
@@ -136,6 +198,15 @@ class ContractRecord(Frozen):
     tags: list[str]
     updated_at: datetime
     adversarial: list[str] = Field(default_factory=list)  # document variants to render, see GroundTruth
+    # Not CLM fields (the database leaves them out): what the generator needs to render amendments.
+    changes: list[TermChange] = Field(default_factory=list)  # an amendment's changes to its base
+    as_signed: AsSigned | None = None  # an amended base: its terms before the amendments
+
+    def signed_view(self) -> ContractRecord:
+        """The record as its own document states it (the terms before any amendment)."""
+        if self.as_signed is None:
+            return self
+        return self.model_copy(update={**dict(self.as_signed), "as_signed": None})
 
 
 class GeneratedContract(Frozen):

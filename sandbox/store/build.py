@@ -26,7 +26,7 @@ from typing import IO, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from sandbox.corpus.generate import CorpusRecords, generate_records, render_contract
-from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
+from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty, ObligationCategory
 from sandbox.store.schema import AGG_DDL, DDL, SCHEMA_VERSION
 from sandbox.store.text import fold
 
@@ -76,8 +76,13 @@ def compact(generated: GeneratedContract) -> RenderedDocument:
     encoded = text.encode("utf-8")
     stem = generated.record.id.removeprefix("ctr_")
     obligations: list[ObligationRow] = []
+    consolidated = generated.truth.consolidated
     for truth in generated.truth.obligations:
-        if truth.next_due is None:
+        next_due = truth.next_due
+        if consolidated is not None and truth.category is ObligationCategory.RENEWAL:
+            # An amendment may have moved or removed the deadline: the CLM tracks the one in force.
+            next_due = consolidated.next_notice_deadline
+        if next_due is None:
             continue  # the CLM tracks only obligations with a date it can put in a calendar
         obligations.append(
             ObligationRow(
@@ -85,7 +90,7 @@ def compact(generated: GeneratedContract) -> RenderedDocument:
                 category=truth.category.value,
                 party=truth.party,
                 description=truth.action,
-                due_date=truth.next_due.isoformat(),
+                due_date=next_due.isoformat(),
                 recurrence=truth.recurrence,
                 section=truth.span.section,
             )
@@ -234,7 +239,7 @@ def append_contracts(
 
 
 def _contract_row(record: ContractRecord) -> dict[str, object]:
-    row = record.model_dump(mode="json", exclude={"adversarial"})
+    row = record.model_dump(mode="json", exclude={"adversarial", "changes", "as_signed"})
     row["tags"] = json.dumps(record.tags, ensure_ascii=False)
     row["auto_renew"] = int(record.auto_renew)
     row["termination_for_convenience"] = int(record.termination_for_convenience)

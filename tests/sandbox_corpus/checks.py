@@ -75,7 +75,9 @@ class Expectation:
 
 
 def expectations(doc: Rendered) -> dict[FactKind, Expectation]:
-    r, parent = doc.record, doc.parent
+    # The text states an amended base's terms as signed (the record holds the consolidated ones).
+    r = doc.record.signed_view()
+    parent = doc.parent.signed_view() if doc.parent is not None else None
     amendment = r.type == ContractType.AMENDMENT
     out: dict[FactKind, Expectation] = {}
 
@@ -121,6 +123,11 @@ def expectations(doc: Rendered) -> dict[FactKind, Expectation]:
     exact(F.GOVERNING_LAW, {r.governing_law} if r.governing_law else None)
     cap = cap_expected(r, parent)
     exact(F.LIABILITY_CAP, {cap} if cap else None)
+    for change in r.changes:  # an amendment may state the new values of the terms it changes
+        for kind, value in [*change.values.items(), *([(F.AUTO_RENEWAL, "false")] if change.op == "delete" else [])]:
+            forms = months_values(int(value[1:-1])) if value.startswith("P") and value.endswith("M") else {value}
+            before = out.get(kind, Expectation(None, set()))
+            out[kind] = Expectation(before.required, before.allowed | forms)
     return out
 
 

@@ -77,8 +77,9 @@ def test_record_fields_the_text_states_are_in_the_truth_with_normalised_values(a
         for fact in doc.truth.facts:
             if fact.kind in FORMATS:
                 assert FORMATS[fact.kind].match(fact.value), f"{doc.label}: {fact.kind}={fact.value!r}"
-        assert doc.truth.current_term_end == doc.record.expiration_date
-        assert doc.truth.renewal_notice_deadline == doc.record.renewal_notice_date
+        signed = doc.record.signed_view()  # the document alone: an amended base's terms as signed
+        assert doc.truth.current_term_end == signed.expiration_date
+        assert doc.truth.renewal_notice_deadline == signed.renewal_notice_date
 
 
 def test_every_quote_states_its_value(all_docs: list[Rendered]) -> None:
@@ -131,7 +132,7 @@ def test_recurring_reports_fall_due_at_the_next_period_end_plus_offset(all_docs:
 def test_renewal_notice_obligation_matches_the_records_deadline(all_docs: list[Rendered]) -> None:
     seen = 0
     for doc in all_docs:
-        r = doc.record
+        r = doc.record.signed_view()
         if not (r.auto_renew and r.renewal_notice_days) or "contradictory" in doc.truth.adversarial:
             continue
         renewal = [o for o in doc.truth.obligations if o.category == ObligationCategory.RENEWAL]

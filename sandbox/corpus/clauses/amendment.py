@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from random import Random
 
 from sandbox.corpus.clauses.context import Ctx
@@ -10,16 +11,16 @@ from sandbox.corpus.clauses.general import write_governing_law
 from sandbox.corpus.clauses.risk import cap_value
 from sandbox.corpus.clauses.term import notice, stated_end
 from sandbox.corpus.clauses.wording import amount_value, iso_days, iso_hours, quantity
-from sandbox.corpus.models import ContractRecord, FactKind, ObligationCategory
+from sandbox.corpus.models import ContractRecord, FactKind, ObligationCategory, TermChange
 
 F = FactKind
 
 
 # Amendments of terms the record does not hold (so any value is consistent with it), by the parent
-# clause they replace.
+# clause they replace. (The warranty period is changed by planned `TermChange`s, which the
+# consolidated ground truth records.)
 FREE_ITEMS = (
     ("amend.insurance", "insurance.coverage"),
-    ("amend.warranty", "warranties.performance"),
     ("amend.breach", "data.protection"),
     ("amend.audit", "audit.rights"),
     ("amend.confidentiality", "confidentiality.period"),
@@ -218,19 +219,6 @@ def amend_insurance(ctx: Ctx) -> None:
     )
 
 
-def amend_warranty(ctx: Ctx) -> None:
-    months = ctx.pick((6, 12, 18, 24))
-    phrase, iso = ctx.months(months)
-    _replace_quoted(
-        ctx,
-        "warranties.performance",
-        "Warranty",
-        f"{ctx.seller.term} warrants that the Services and Deliverables will conform in all material respects to "
-        f"the applicable specifications for a period of {phrase} from acceptance.",
-        (F.WARRANTY_DURATION, iso),
-    )
-
-
 def amend_breach(ctx: Ctx) -> None:
     hours = ctx.pick((24, 48, 72))
     seller, buyer = ctx.seller.term, ctx.buyer.term
@@ -305,3 +293,192 @@ def amendment_law(ctx: Ctx) -> None:
         write_governing_law(ctx, law)
     else:
         ctx.say(f"This {ctx.doc} shall be governed by the law that governs the Agreement.")
+
+
+# --- planned changes to the base agreement (`ContractRecord.changes`) --------------------------------
+
+CHANGE_HEADINGS: dict[str, tuple[str, ...]] = {
+    "warranties.performance": ("Warranty", "Warranty Period", "Performance Warranty"),
+    "payment.terms": ("Payment Terms", "Payment"),
+    "liability.cap": ("Limitation of Liability", "Liability Cap"),
+    "term.initial": ("Extension of Term", "Initial Term", "Term"),
+    "term.renewal": ("Renewal", "Automatic Renewal", "Renewal Term"),
+}
+_MONEY_KINDS = (FactKind.LIABILITY_CAP,)
+
+
+def change_renderer(change: TermChange) -> Callable[[Ctx], None]:
+    def render(ctx: Ctx) -> None:
+        write_change(ctx, change)
+
+    return render
+
+
+def _period(ctx: Ctx, iso: str) -> tuple[str, str]:
+    """Prose for a planned ISO period and the ISO form in the unit the prose uses
+    ("P24M" -> ("two (2) years", "P2Y") or ("twenty-four (24) months", "P24M"))."""
+    amount, unit = int(iso[1:-1]), iso[-1]
+    if unit == "M":
+        return ctx.months(amount)
+    return (ctx.days(amount), iso) if unit == "D" else (quantity(amount, "year", ctx.num_style()), iso)
+
+
+def _duration_phrase(ctx: Ctx, iso: str) -> str:
+    return _period(ctx, iso)[0]
+
+
+def _where(ctx: Ctx, clause: str) -> str:
+    placed = ctx.parent_ref(clause, "")
+    return (
+        f"{placed} of the Agreement"
+        if placed
+        else f'the section of the Agreement headed "{CHANGE_HEADINGS[clause][0]}"'
+    )
+
+
+def _replace_intro(ctx: Ctx, clause: str) -> str:
+    where = _where(ctx, clause)
+    return ctx.pick(
+        (
+            f"{cap_first(where)} is hereby deleted in its entirety and replaced with the following:",
+            f"{cap_first(where)} is deleted and replaced by:",
+            f"{cap_first(where)} is amended and restated to read as follows:",
+            f"With effect from the Amendment Effective Date, {where} shall read:",
+        )
+    )
+
+
+def cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _cap_prose(ctx: Ctx, value: str) -> str:
+    if value.endswith("months fees"):
+        months = quantity(int(value.split(" ", 1)[0]), "month", ctx.num_style())
+        return f"the total fees paid or payable under the Agreement in the {months} preceding the claim"
+    amount = float(value.split(" ", 1)[1])
+    return ctx.money(amount)
+
+
+def _renewal_sentence(ctx: Ctx, values: dict[FactKind, str]) -> tuple[str, list[tuple[FactKind, str]]]:
+    """The restated renewal clause, and its facts in the units the prose uses."""
+    length = "periods equal to the Initial Term"
+    facts = list(values.items())
+    if FactKind.RENEWAL_TERM in values:
+        phrase, iso = _period(ctx, values[FactKind.RENEWAL_TERM])
+        length = f"successive periods of {phrase}"
+        facts = [(kind, iso if kind is FactKind.RENEWAL_TERM else value) for kind, value in facts]
+    days = int(values[FactKind.RENEWAL_NOTICE_PERIOD][1:-1])
+    return ctx.pick(
+        (
+            f"The Agreement shall automatically renew for {length} unless either {ctx.party} gives the other at "
+            f"least {notice(ctx, days)} written notice of non-renewal before the end of the then-current term.",
+            f"Upon expiry of the Initial Term, the Agreement shall renew automatically for {length} (each a "
+            f'"Renewal Term") unless either {ctx.party} notifies the other in writing, not less than '
+            f"{ctx.days(days)} before the end of the then-current term, that it does not wish to renew.",
+        )
+    ), facts
+
+
+def write_change(ctx: Ctx, change: TermChange) -> None:
+    """One amendment section acting on one clause of the base: restate, swap words, add or delete."""
+    clause, values = change.clause, change.values
+    facts = list(values.items())
+    where = _where(ctx, clause)
+    if change.op == "delete":
+        ctx.say(
+            ctx.pick(
+                (
+                    f"{cap_first(where)} is deleted in its entirety.",
+                    f"{cap_first(where)} is hereby deleted and shall be of no further force or effect.",
+                    f"The {ctx.parties} agree that {where} is deleted in its entirety and intentionally left blank.",
+                )
+            )
+        )
+        if clause == "term.renewal" and ctx.chance(0.5):
+            ctx.say(
+                "Accordingly, the Agreement shall not renew automatically and shall expire at the end of the "
+                "Initial Term.",
+                (FactKind.AUTO_RENEWAL, "false"),
+            )
+        return
+    if change.op == "add":
+        body, facts = _renewal_sentence(ctx, values)
+        lead = ctx.parent_next_section("term.initial")
+        if lead.startswith("Section "):
+            intro = ctx.pick(
+                (
+                    f"A new {lead} is added to the Agreement:",
+                    f"The following is inserted as a new {lead} of the Agreement:",
+                )
+            )
+        else:
+            intro = f"The following is added at the end of {_where(ctx, 'term.initial')}:"
+        ctx.say(f'{intro} "{body}"', *facts)
+        return
+    if change.op == "modify":
+        kind, new = next(iter(values.items()))
+        old = change.previous.get(kind)
+        if kind in _MONEY_KINDS:
+            assert old is not None
+            old_text, new_text = _cap_prose(ctx, old), _cap_prose(ctx, new)
+        else:
+            old_text = _duration_phrase(ctx, old) if old else ""
+            new_text, iso = _period(ctx, new)
+            facts = [(kind, iso)]
+        noun = {
+            FactKind.PAYMENT_TERMS: "payment period",
+            FactKind.INITIAL_TERM: "Initial Term",
+            FactKind.RENEWAL_NOTICE_PERIOD: "period of notice of non-renewal",
+            FactKind.LIABILITY_CAP: "limit of liability",
+        }[kind]
+        variant = ctx.rng.randrange(3) if old_text else 2
+        if variant == 0:
+            sentence = f'{cap_first(where)} is amended by deleting "{old_text}" and replacing it with "{new_text}".'
+        elif variant == 1:
+            sentence = f"The {noun} in {where} is changed from {old_text} to {new_text}."
+        else:
+            verb = "increased" if kind in _MONEY_KINDS else "extended"
+            sentence = f"The {noun} set out in {where} is {verb} to {new_text}."
+        payment = _payment_obligation(ctx, new) if kind is FactKind.PAYMENT_TERMS else None
+        ctx.say(sentence, *facts, obligation=payment)
+        return
+    intro = _replace_intro(ctx, clause)
+    obligation = None
+    if clause == "warranties.performance":
+        period, iso = _period(ctx, values[FactKind.WARRANTY_DURATION])
+        facts = [(FactKind.WARRANTY_DURATION, iso)]
+        body = (
+            f"{ctx.seller.term} warrants that the Services and Deliverables will conform in all material respects "
+            f"to the applicable specifications for a period of {period} from acceptance."
+        )
+    elif clause == "payment.terms":
+        days = _duration_phrase(ctx, values[FactKind.PAYMENT_TERMS])
+        body = f"{ctx.buyer.term} shall pay each undisputed invoice within {days} after receipt of a valid invoice."
+        obligation = _payment_obligation(ctx, values[FactKind.PAYMENT_TERMS])
+    elif clause == "liability.cap":
+        body = (
+            f"Each {ctx.party}'s total aggregate liability arising out of or in connection with the Agreement "
+            f"shall not exceed {_cap_prose(ctx, values[FactKind.LIABILITY_CAP])}."
+        )
+    elif clause == "term.initial":
+        phrase, iso = _period(ctx, values[FactKind.INITIAL_TERM])
+        facts = [(FactKind.INITIAL_TERM, iso)]
+        body = (
+            f"The term of the Agreement shall commence on the Effective Date and, unless terminated earlier in "
+            f'accordance with its terms, shall continue for an initial period of {phrase} (the "Initial Term").'
+        )
+    else:
+        body, facts = _renewal_sentence(ctx, values)
+    ctx.say(f'{intro} "{body}"', *facts, obligation=obligation)
+
+
+def _payment_obligation(ctx: Ctx, iso: str) -> tuple[ObligationCategory, str, str, str, None, None]:
+    return (
+        ObligationCategory.PAYMENT,
+        ctx.buyer.term,
+        "pay undisputed invoices",
+        f"after:{iso}:invoice receipt",
+        None,
+        None,
+    )

@@ -600,7 +600,6 @@ def amendment(o: Outliner, parent: ContractRecord | None, parent_keys: frozenset
         "amend.fees": (("Fees", "Pricing"), am.amend_fees),
         "amend.notices": (("Notices",), am.amend_notices),
         "amend.insurance": (("Insurance",), am.amend_insurance),
-        "amend.warranty": (("Warranty", "Warranty Period"), am.amend_warranty),
         "amend.breach": (("Data Protection", "Breach Notification"), am.amend_breach),
         "amend.audit": (("Audit Rights",), am.amend_audit),
         "amend.confidentiality": (("Confidentiality",), am.amend_confidentiality),
@@ -611,7 +610,15 @@ def amendment(o: Outliner, parent: ContractRecord | None, parent_keys: frozenset
             ("Definitions", "Interpretation"),
             o.s("amendment.definitions", ("Defined Terms",), pre.parent_defined_terms),
         ),
-        o.a("amendments", ("Amendments", "Amendments to the Agreement"), *(o.s(key, *headings[key]) for key in items)),
+        o.a(
+            "amendments",
+            ("Amendments", "Amendments to the Agreement"),
+            *(
+                o.s(f"amend.change.{k}", am.CHANGE_HEADINGS[change.clause], am.change_renderer(change))
+                for k, change in enumerate(o.record.changes, 1)
+            ),
+            *(o.s(key, *headings[key]) for key in items),
+        ),
         o.a(
             "general",
             ("General", "Miscellaneous"),
