@@ -1,0 +1,171 @@
+"""Obligations against the sandbox generator's ground truth: precision as well as recall, and who is bound.
+
+The truth lists the duties a legal team tracks (a deadline, a cycle, or a standing duty such as keeping
+insurance in force). An extracted obligation counts as right when it is paired, one to one, with a truth
+obligation whose span its citation overlaps, of the same category, bound on the same party (case-insensitive),
+and naming the same act: the two actions share a content word (compared on its first five letters) or their
+verbs are synonyms ("report" / "notify", "furnish" / "deliver"), since the truth paraphrases the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from analysis import Obligation, analyse
+from sandbox.corpus.generate import generate_records, render_contract
+from sandbox.corpus.models import Corpus, TruthObligation
+
+CORPUS = Corpus(contracts=260, seed=20240605, as_of=date(2025, 6, 30))
+MIN_PRECISION = 0.90
+MIN_RECALL = 0.95
+MIN_OBLIGOR_ACCURACY = 0.97
+
+_STOP = frozenset({"the", "a", "an", "of", "or", "and", "to", "for", "any", "all", "each", "with", "its", "be"})
+_SYNONYMS = (
+    frozenset({"notify", "inform", "report", "advise", "notifies", "give"}),
+    frozenset({"pay", "remit"}),
+    frozenset({"deliver", "provide", "furnish", "submit", "send", "complete"}),
+    frozenset({"return", "destroy", "delete"}),
+    frozenset({"maintain", "carry", "obtain"}),
+    frozenset({"audit", "inspect", "permit", "make"}),
+)
+# Obligors that are documents, clauses or things, never parties.
+_NOT_OBLIGORS = re.compile(
+    r"\b(?:agreement|order\s+form|statement\s+of\s+work|sow|schedule|exhibit|pdf|firmware|notice|invoice|services|"
+    r"deliverables|products|section|term)s?$",
+    re.IGNORECASE,
+)
+
+
+def _stems(action: str) -> set[str]:
+    return {word[:5] for word in re.findall(r"[a-z]+", action.lower()) if word not in _STOP}
+
+
+def same_act(truth: str, got: str) -> bool:
+    if _stems(truth) & _stems(got):
+        return True
+    truth_verb, got_verb = truth.split()[0].lower(), got.split()[0].lower()
+    return any(truth_verb in group and got_verb in group for group in _SYNONYMS)
+
+
+def _overlaps(o: Obligation, t: TruthObligation) -> bool:
+    return o.citation.start < t.span.end and t.span.start < o.citation.end
+
+
+@dataclass
+class Quality:
+    extracted: int = 0
+    right: int = 0
+    truth: int = 0
+    found: int = 0
+    overlapping: int = 0
+    right_party: int = 0
+    bad_obligors: list[str] = field(default_factory=list)
+    noise: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.extracted
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.truth
+
+
+def measure(extracted: list[Obligation], truth: list[TruthObligation], quality: Quality) -> None:
+    used: set[int] = set()
+    quality.truth += len(truth)
+    for o in extracted:
+        quality.extracted += 1
+        if o.party is None or _NOT_OBLIGORS.search(o.party) or o.party.lower().startswith(("this ", "the agreement")):
+            quality.bad_obligors.append(f"{o.party!r}: {o.action[:60]}")
+        candidates = [(i, t) for i, t in enumerate(truth) if _overlaps(o, t)]
+        if candidates:
+            quality.overlapping += 1
+            quality.right_party += any((o.party or "").lower() == t.party.lower() for _, t in candidates)
+        hit = next(
+            (
+                i
+                for i, t in candidates
+                if i not in used
+                and t.category.value == o.category.value
+                and (o.party or "").lower() == t.party.lower()
+                and same_act(t.action, o.action)
+            ),
+            None,
+        )
+        if hit is None:
+            quality.noise.append(f"{o.category.value} | {o.party} | {o.action[:60]}")
+        else:
+            used.add(hit)
+            quality.right += 1
+    quality.found += len(used)
+
+
+@pytest.fixture(scope="module")
+def quality() -> Quality:
+    records = generate_records(CORPUS)
+    result = Quality()
+    for record in records.contracts:
+        contract = render_contract(records, record)
+        measure(analyse(contract.text).obligations, contract.truth.obligations, result)
+    return result
+
+
+def test_obligations_are_precise_at_high_recall(quality: Quality) -> None:
+    print(
+        f"\nobligations: {quality.extracted} extracted, {quality.truth} in the truth; precision "
+        f"{quality.precision:.3f}, recall {quality.recall:.3f}"
+    )
+    assert quality.truth >= 500
+    assert quality.recall >= MIN_RECALL
+    assert quality.precision >= MIN_PRECISION, quality.noise[:10]
+
+
+def test_the_obligor_is_a_party_never_a_document_or_a_thing(quality: Quality) -> None:
+    accuracy = quality.right_party / quality.overlapping
+    print(f"\nobligor accuracy on obligations overlapping a truth one: {accuracy:.3f}")
+    assert quality.bad_obligors == []
+    assert accuracy >= MIN_OBLIGOR_ACCURACY
+
+
+def test_the_act_decides_the_category_not_a_word_further_on() -> None:
+    text = (
+        'This Supply Agreement is made between Acme Inc. ("Buyer") and Beta LLC ("Supplier").\n\n'
+        "7. Indemnity\n7.1 Supplier shall indemnify Buyer against all claims arising from any delivery of "
+        "defective Products within thirty (30) days after notice.\n"
+        "7.2 Buyer shall review each shipment and shall notify Supplier of any defect within ten (10) days "
+        "after delivery.\n"
+    )
+    found = [(o.category.value, o.party) for o in analyse(text).obligations]
+    assert found == [("notice", "Buyer")]
+
+
+def test_documents_things_and_deeming_clauses_bind_no_one() -> None:
+    text = (
+        'This Agreement is made between Acme Inc. ("Customer") and Beta LLC ("Provider").\n\n'
+        "12. General\n12.1 Signatures delivered by PDF shall be deemed original signatures.\n"
+        "12.2 This Agreement shall be delivered to the escrow agent within five (5) days after signature.\n"
+        "12.3 Firmware shall be delivered with release notes within ten (10) days after release.\n"
+        "12.4 Neither party shall deliver notices by fax within 5 days after the Effective Date.\n"
+        "12.5 The Order Form shall be paid within 30 days after receipt.\n"
+        "12.6 Provider shall deliver the Software within 10 days after the Effective Date.\n"
+    )
+    found = [(o.category.value, o.party) for o in analyse(text).obligations]
+    assert found == [("delivery", "Provider")]
+
+
+def test_passive_and_implied_duties_name_who_acts() -> None:
+    text = (
+        'This Services Agreement is made between Acme Inc. ("Client") and Beta LLC ("Vendor").\n\n'
+        "4. Fees\n4.1 Client shall pay Vendor the Fees set out in Schedule 1.\n"
+        "4.2 All invoices are due and payable thirty (30) days from the invoice date.\n"
+        "9. Data\n9.1 Notification of any Personal Data Breach shall be made by Vendor to Client no later than "
+        "seventy-two (72) hours after Vendor becomes aware of it.\n"
+    )
+    found = [(o.category.value, o.party, o.due.period) for o in analyse(text).obligations]
+    assert found == [("payment", "Client", "P30D"), ("data_protection", "Vendor", "PT72H")]
