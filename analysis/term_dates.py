@@ -266,6 +266,9 @@ _FILING_METADATA = re.compile(
 )
 
 
+_SIGNED_LABEL = re.compile(r"\b(?:dated?|signed|executed|signature)\b[^\n.]{0,25}$", re.IGNORECASE)
+
+
 def _last_signature_date(doc: Document) -> DateMatch | None:
     """The latest date written at the signatures (after the last "IN WITNESS WHEREOF", or in the last
     part of the text), ignoring the filing metadata that EDGAR copies print in page footers."""
@@ -277,7 +280,10 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
     dates = [
         found
         for found in find_dates(text, start, min(len(text), start + 4000))
-        if found.value is not None and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+        if found.value is not None
+        and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+        # Without a signature block, only a date labelled as one: the end of a short contract is its body.
+        and (last_witness is not None or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start]))
     ]
     return max(dates, key=lambda d: d.value or date.min) if dates else None
 

@@ -301,3 +301,17 @@ RUNS = [
 def test_long_runs_of_one_character_do_not_trigger_backtracking(run: str) -> None:
     text = "This Agreement is dated " + run * (60_000 // len(run)) + " and governed by the laws of Delaware."
     assert_citations_hold(text, analyse(text))
+
+
+def test_effective_on_signature_without_a_signature_block_is_not_a_date_from_the_body() -> None:
+    """The end of a short contract is its body: a milestone date there is no date of signature."""
+    text = (
+        'This Services Agreement is entered into as of the date of the last signature below (the "Effective Date") '
+        'by and between Acme Inc. ("Customer") and Beta LLC ("Provider").\n\n'
+        "5. Milestones\n5.1 Provider shall deliver the migration plan on or before March 1, 2024.\n"
+    )
+    effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
+    assert effective is None or effective.value != "2024-03-01"
+    signed = text + "\nSigned by Customer. Date: March 3, 2024\n"
+    dated = analyse(signed).first(TermKind.EFFECTIVE_DATE)
+    assert dated is not None and dated.value == "2024-03-03"
