@@ -12,13 +12,19 @@ end of each calendar quarter").
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+
+from dateutil.relativedelta import relativedelta
 
 from analysis.context import Document, Window, keywords
 from analysis.dates import find_dates
-from analysis.durations import DurationMatch, find_durations
-from analysis.models import Due, Obligation, ObligationCategory
+from analysis.deadlines import initial_term_end, renewal_deadlines
+from analysis.durations import DurationMatch, find_durations, from_iso
+from analysis.models import PERPETUAL, Due, KeyTerm, Obligation, ObligationCategory, TermKind
+from analysis.numbers import ORDINAL_WORD, ordinal_to_int
 
 MAX_OBLIGATIONS = 500
 
@@ -127,6 +133,20 @@ def _relative_due(doc: Document, window: Window, found: DurationMatch) -> Due | 
     return Due(kind="relative", period=found.duration.iso, event=described)
 
 
+_DAY_OF_EACH = re.compile(
+    rf"\b(?:on\s+or\s+before|by|no\s+later\s+than|not\s+later\s+than|before|on)\s+the\s+"
+    rf"(?P<day>\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORD})\s+(?:calendar\s+|business\s+)?day\s+of\s+(?:each|every)\s+"
+    rf"(?:calendar\s+)?month\b",
+    re.IGNORECASE,
+)
+
+
+def _day_number(raw: str) -> int | None:
+    digits = re.match(r"\d+", raw)
+    day = int(digits.group(0)) if digits else ordinal_to_int(raw.lower())
+    return day if day is not None and 1 <= day <= 28 else None  # 29-31 do not occur in every month
+
+
 def _due(doc: Document, window: Window, duty_start: int) -> Due:
     """When the duty falls due, read only from its sentence: the expression nearest after the verb (or, if
     none follows it, the last one before it: "Within 10 days after ..., Vendor shall deliver")."""
@@ -145,6 +165,12 @@ def _due(doc: Document, window: Window, duty_start: int) -> Due:
         return min(after, key=lambda item: item[0])[1]
     if timed:
         return max(timed, key=lambda item: item[0])[1]
+    day_of = _DAY_OF_EACH.search(text, window.start, window.end)
+    if day_of:
+        day = _day_number(day_of.group("day"))
+        if day is not None:
+            # The Nth of each month is N days after the end of the month before: the same schedule.
+            return Due(kind="recurring", period=f"P{day}D", event=f"day {day} of each month", recurrence="P1M")
     adverb = _ADVERB_CYCLE.search(text, window.start, window.end)
     if adverb:
         return Due(
@@ -533,3 +559,130 @@ def extract_obligations(doc: Document) -> list[Obligation]:
             doc.warnings.append(f"obligations: only the first {MAX_OBLIGATIONS} are listed")
             break
     return obligations
+
+
+# --- when it falls due, in words and as the next date ---------------------------------------------------
+
+_CYCLE_WORDS = {"P1W": "week", "P1M": "month", "P3M": "quarter", "P6M": "half-year", "P1Y": "year"}
+
+
+def _period_words(iso: str | None) -> str | None:
+    duration = from_iso(iso) if iso else None
+    return duration.display if duration is not None else None
+
+
+def _date_words(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def due_wording(due: Due) -> str:
+    """When an obligation falls due, in words for a reader: "within 10 days after the end of each calendar
+    month", "within 30 days after receipt of invoice", "at least 60 days before end of current term",
+    "by 1 March 2025", "every quarter". ISO codes stay in the structured fields."""
+    period = _period_words(due.period)
+    if due.kind == "date" and due.date is not None:
+        return f"by {_date_words(due.date)}"
+    if due.kind == "recurring":
+        event = due.event or ""
+        day = re.fullmatch(r"day (\d+) of each month", event)
+        if day:
+            return f"on or before day {day.group(1)} of each month"
+        if period and event.startswith("end of each"):
+            return f"within {period} after the {event}"
+        cycle = _CYCLE_WORDS.get(due.recurrence or "")
+        if cycle:
+            return f"every {cycle}"
+        every = _period_words(due.recurrence)
+        return f"every {every}" if every else (event or "on a recurring basis")
+    if due.kind == "relative" and period:
+        after = due.event
+        if after is None:
+            return f"within {period}"
+        if after == "notice":
+            return f"on {period}' notice" if period.endswith("s") else f"on {period}'s notice"
+        if after.startswith("before "):
+            return f"at least {period} {after}"
+        return f"within {period} after {after}"
+    return "no fixed date: a continuing duty"
+
+
+_CALENDAR_CYCLES = {"P1M": 1, "P3M": 3, "P6M": 6, "P1Y": 12}
+
+
+def _term_value(terms: Sequence[KeyTerm], kind: TermKind) -> str | None:
+    return next((term.value for term in terms if term.kind == kind), None)
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _next_period_due(
+    months: int, offset: relativedelta, start: dt.date, end: dt.date | None, as_of: dt.date
+) -> dt.date | None:
+    """First "end of a calendar period + offset" on or after `as_of`, over the periods that overlap
+    [start, end]: calendar periods (quarters end 31 March, 30 June, ...) from the one holding `start`."""
+    first = dt.date(start.year, ((start.month - 1) // months) * months + 1, 1)
+    # Skip whole periods up to shortly before as_of (no walk through a long history).
+    elapsed = (as_of.year - first.year) * 12 + as_of.month - first.month
+    period_start = first + relativedelta(months=max(0, elapsed // months - 2) * months)
+    for _ in range(24):
+        if end is not None and period_start > end:
+            return None
+        period_end = period_start + relativedelta(months=months) - relativedelta(days=1)
+        due = period_end + offset
+        if due >= as_of:
+            return due
+        period_start += relativedelta(months=months)
+    return None
+
+
+def next_due(obligation: Obligation, terms: Sequence[KeyTerm], as_of: dt.date) -> dt.date | None:
+    """The next date on or after `as_of` by which the obligation must be met, when the text fixes one.
+
+    - a fixed date: that date, unless it has passed;
+    - notice of non-renewal: the last day to give it for the term running at `as_of` (or the next term's,
+      once that day has passed), from the contract's own term, renewal and notice clauses;
+    - "within N days after the end of each calendar month/quarter/year" (or "by the Nth day of each month"):
+      the end of the next period + N days, for periods from the effective date to the end of the current
+      term (none after a term that has ended).
+    None when the schedule depends on an event ("30 days after receipt of invoice") or on something the text
+    does not state (no effective date, a fiscal year whose start is not given, business days)."""
+    due = obligation.due
+    if due.kind == "date":
+        return due.date if due.date is not None and due.date >= as_of else None
+    if obligation.category is ObligationCategory.RENEWAL and (due.event or "").startswith("before"):
+        status = renewal_deadlines(terms, as_of)
+        if status.notice_deadline is None:
+            return None
+        return status.next_notice_deadline if status.deadline_passed else status.notice_deadline
+    if due.kind != "recurring" or due.recurrence not in _CALENDAR_CYCLES:
+        return None
+    event = due.event or ""
+    calendar_cycle = re.fullmatch(
+        r"end of each (?:calendar )?(?:month|quarter|year|half year)|day \d+ of each month", event
+    )
+    offset_duration = from_iso(due.period) if due.period else None
+    if calendar_cycle is None or offset_duration is None or offset_duration.business:
+        return None
+    offset = {
+        "day": relativedelta(days=offset_duration.amount),
+        "week": relativedelta(weeks=offset_duration.amount),
+        "month": relativedelta(months=offset_duration.amount),
+        "year": relativedelta(years=offset_duration.amount),
+    }.get(offset_duration.unit)
+    start = _iso_date(_term_value(terms, TermKind.EFFECTIVE_DATE)) or _iso_date(
+        _term_value(terms, TermKind.AGREEMENT_DATE)
+    )
+    if offset is None or start is None:
+        return None
+    if _term_value(terms, TermKind.EXPIRATION_DATE) == PERPETUAL:
+        end = None
+    elif _term_value(terms, TermKind.AUTO_RENEWAL) == "true":
+        end = renewal_deadlines(terms, as_of).current_term_end or initial_term_end(terms).value
+    else:
+        end = initial_term_end(terms).value
+    return _next_period_due(_CALENDAR_CYCLES[due.recurrence], offset, start, end, as_of)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import date as dt_date
 
 import pytest
 
-from analysis import Obligation, analyse
+from analysis import Due, KeyTerm, Obligation, analyse
+from analysis.obligations import due_wording, next_due
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus, TruthObligation
 
@@ -66,6 +68,11 @@ class Quality:
     right_party: int = 0
     bad_obligors: list[str] = field(default_factory=list)
     noise: list[str] = field(default_factory=list)
+    dated_truth: int = 0  # truth obligations with a next due date at the corpus' as-of date
+    dated_right: int = 0
+    undated_truth: int = 0  # recurring or renewal truth obligations whose text fixes no next date
+    undated_given: list[str] = field(default_factory=list)
+    date_misses: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -106,13 +113,32 @@ def measure(extracted: list[Obligation], truth: list[TruthObligation], quality: 
     quality.found += len(used)
 
 
+def measure_next_due(
+    extracted: list[Obligation], terms: list[KeyTerm], truth: list[TruthObligation], quality: Quality
+) -> None:
+    for t in truth:
+        paired = next((o for o in extracted if _overlaps(o, t) and o.category.value == t.category.value), None)
+        got = next_due(paired, terms, CORPUS.as_of) if paired is not None else None
+        if t.next_due is not None:
+            quality.dated_truth += 1
+            quality.dated_right += got == t.next_due
+            if got != t.next_due:
+                quality.date_misses.append(f"{t.due}: {got} vs {t.next_due}")
+        elif t.recurrence is not None or t.category.value == "renewal":
+            quality.undated_truth += 1
+            if got is not None:
+                quality.undated_given.append(f"{t.due}: {got}")
+
+
 @pytest.fixture(scope="module")
 def quality() -> Quality:
     records = generate_records(CORPUS)
     result = Quality()
     for record in records.contracts:
         contract = render_contract(records, record)
-        measure(analyse(contract.text).obligations, contract.truth.obligations, result)
+        analysis = analyse(contract.text)
+        measure(analysis.obligations, contract.truth.obligations, result)
+        measure_next_due(analysis.obligations, analysis.terms, contract.truth.obligations, result)
     return result
 
 
@@ -169,3 +195,82 @@ def test_passive_and_implied_duties_name_who_acts() -> None:
     )
     found = [(o.category.value, o.party, o.due.period) for o in analyse(text).obligations]
     assert found == [("payment", "Client", "P30D"), ("data_protection", "Vendor", "PT72H")]
+
+
+def test_every_recurring_or_renewal_obligation_with_a_schedule_gets_its_next_due_date(quality: Quality) -> None:
+    print(
+        f"\nnext due date right for {quality.dated_right}/{quality.dated_truth} truth obligations that have one; "
+        f"{len(quality.undated_given)}/{quality.undated_truth} given a date where the text fixes none"
+    )
+    assert quality.dated_truth >= 100
+    assert quality.dated_right == quality.dated_truth, quality.date_misses[:5]
+    assert quality.undated_given == []
+
+
+CONTRACT = (
+    'This Services Agreement is entered into as of January 15, 2024 (the "Effective Date") by and between Acme '
+    'Inc. ("Customer") and Beta LLC ("Provider").\n\n'
+    "2. Term\n2.1 The initial term of this Agreement is two (2) years from the Effective Date.\n"
+    "2.2 This Agreement shall automatically renew for successive one (1) year periods unless either party gives "
+    "the other written notice of non-renewal at least sixty (60) days prior to the end of the then-current term.\n"
+    "5. Reports\n5.1 Within ten (10) days after the end of each calendar quarter, Provider shall deliver to "
+    "Customer a written usage report.\n"
+    "5.2 On or before the 5th day of each month, Provider shall submit a status report for the preceding month.\n"
+    "5.3 Provider shall deliver the migration plan on or before March 1, 2024.\n"
+)
+
+
+def _by_quote(obligations: list[Obligation], words: str) -> Obligation:
+    return next(o for o in obligations if words in o.citation.quote)
+
+
+def test_next_due_dates_from_the_contracts_own_terms() -> None:
+    result = analyse(CONTRACT)
+    quarterly = _by_quote(result.obligations, "usage report")
+    monthly = _by_quote(result.obligations, "status report")
+    renewal = _by_quote(result.obligations, "non-renewal")
+    plan = _by_quote(result.obligations, "migration plan")
+    as_of = dt_date(2025, 5, 20)
+    assert next_due(quarterly, result.terms, as_of) == dt_date(2025, 7, 10)  # quarter ending 30 June + 10 days
+    assert next_due(monthly, result.terms, as_of) == dt_date(2025, 6, 5)  # 20 May is past the 5th
+    assert next_due(monthly, result.terms, dt_date(2025, 6, 5)) == dt_date(2025, 6, 5)  # the day itself counts
+    # The initial term ends 15 January 2026: notice by 16 November 2025 (60 days before).
+    assert next_due(renewal, result.terms, as_of) == dt_date(2025, 11, 16)
+    # Once that day has passed, the next term's deadline (term ending 15 January 2027).
+    assert next_due(renewal, result.terms, dt_date(2025, 12, 1)) == dt_date(2026, 11, 16)
+    assert next_due(plan, result.terms, dt_date(2024, 2, 1)) == dt_date(2024, 3, 1)
+    assert next_due(plan, result.terms, as_of) is None  # a one-off date that has passed
+
+
+def test_no_next_due_date_without_an_effective_date_or_for_an_event_driven_duty() -> None:
+    undated = CONTRACT.replace("as of January 15, 2024", "as of the date of the last signature below")
+    result = analyse(undated)
+    quarterly = _by_quote(result.obligations, "usage report")
+    assert next_due(quarterly, result.terms, dt_date(2025, 5, 20)) is None
+    event = analyse(
+        'This Agreement is made as of January 15, 2024 between Acme Inc. ("Customer") and Beta LLC ("Provider").\n'
+        "4.1 Customer shall pay each invoice within thirty (30) days after receipt of the invoice.\n"
+    )
+    assert next_due(event.obligations[0], event.terms, dt_date(2025, 5, 20)) is None
+
+
+def test_due_wording_is_in_words_never_iso_codes() -> None:
+    result = analyse(CONTRACT)
+    wording = {words: due_wording(_by_quote(result.obligations, words).due) for words in ("usage", "status", "plan")}
+    assert wording == {
+        "usage": "within 10 days after the end of each calendar quarter",
+        "status": "on or before day 5 of each month",
+        "plan": "by 1 March 2024",
+    }
+    assert due_wording(Due(kind="relative", period="P30D", event="receipt of invoice")) == (
+        "within 30 days after receipt of invoice"
+    )
+    assert due_wording(Due(kind="relative", period="PT72H", event="discovery of the breach")) == (
+        "within 72 hours after discovery of the breach"
+    )
+    assert due_wording(Due(kind="relative", period="P60D", event="before end of the then-current term")) == (
+        "at least 60 days before end of the then-current term"
+    )
+    assert due_wording(Due(kind="relative", period="P1D", event="notice")) == "on 1 day's notice"
+    assert due_wording(Due(kind="recurring", recurrence="P3M", event="quarterly")) == "every quarter"
+    assert due_wording(Due(kind="unspecified")) == "no fixed date: a continuing duty"
