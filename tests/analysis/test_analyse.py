@@ -315,3 +315,18 @@ def test_effective_on_signature_without_a_signature_block_is_not_a_date_from_the
     signed = text + "\nSigned by Customer. Date: March 3, 2024\n"
     dated = analyse(signed).first(TermKind.EFFECTIVE_DATE)
     assert dated is not None and dated.value == "2024-03-03"
+
+
+def test_agreement_dated_only_at_signatures_without_in_witness_whereof() -> None:
+    body = "".join(
+        f"{n}. Clause\n{n}.1 Supplier shall perform the work described in Schedule {n}.\n" for n in range(1, 30)
+    )
+    text = (
+        "OUTSOURCING AGREEMENT\n\nThis Agreement sets out the terms on which MMI Ltd provides services to Dragon "
+        "Systems, Inc.\n\n" + body + "\nMMI\n/s/ John Dick\nGeneral Manager\n19 Jan. 1998\n\nDRAGON SYSTEMS, INC.\n"
+        "/s/ Janet M. Baker\n"
+    )
+    agreement = analyse(text).first(TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "1998-01-19"
+    unsigned = text.replace("/s/", "")
+    assert analyse(unsigned).first(TermKind.AGREEMENT_DATE) is None  # a date alone is not a signature date
