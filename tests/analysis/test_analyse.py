@@ -16,6 +16,7 @@ from analysis import (
     TermKind,
     analyse,
     initial_term_end,
+    parse_duration,
     renewal_deadlines,
 )
 
@@ -330,3 +331,28 @@ def test_agreement_dated_only_at_signatures_without_in_witness_whereof() -> None
     assert agreement is not None and agreement.value == "1998-01-19"
     unsigned = text.replace("/s/", "")
     assert analyse(unsigned).first(TermKind.AGREEMENT_DATE) is None  # a date alone is not a signature date
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'The term "Credit Data" means data of any borrower provided for a period of thirty-one (31) days.',
+        "Consultant will not, during the Term, and for a period of one (1) year thereafter, solicit any employee.",
+        'For a period of six (6) months at the end of the Term (the "Sell-off Period"), Distributor may sell stock.',
+        "If the Celebrity is unable to speak during the Term for thirty (30) consecutive business days, Company may "
+        "terminate.",
+    ],
+)
+def test_periods_around_the_term_are_not_the_term(sentence: str) -> None:
+    text = (
+        'This Agreement is made as of February 26, 1999 (the "Effective Date") between Acme Inc. ("Company") and '
+        'Beta LLC ("Consultant").\n\n1. Definitions\n' + sentence + "\n"
+    )
+    result = analyse(text)
+    assert result.first(TermKind.INITIAL_TERM) is None
+    assert result.first(TermKind.EXPIRATION_DATE) is None
+
+
+def test_consecutive_business_days_are_business_days() -> None:
+    found = parse_duration("thirty (30) consecutive business days")
+    assert found is not None and found.business and found.amount == 30
