@@ -252,6 +252,7 @@ _LEADING = re.compile(
 def _clean_party(name: str) -> str:
     """The name itself: not the heading above it ("Fees\nCustomer") nor a conjunction ("If Customer")."""
     name = name.rsplit("\n", 1)[-1].strip()
+    name = re.sub(r"^(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", "", name)  # a heading run in: "CHANGE REQUESTS Client"
     return _LEADING.sub("", name).strip()
 
 
@@ -260,12 +261,29 @@ def _is_party(subject: str, aliases: frozenset[str]) -> bool:
     if _NEGATED.match(subject):
         return False
     core = _DETERMINERS.sub("", " ".join(subject.lower().split()))
-    if core in aliases or subject.lower() in aliases:
-        return True
+    # Checked before the aliases: a preamble defines "this Agreement" as carefully as its parties.
     if re.search(r"\b(?:agreement|order\s+form|statement\s+of\s+work|sow|schedule|exhibit|amendment)\b", core):
         return False
+    if core in aliases or subject.lower() in aliases:
+        return True
     head = core.rsplit(" ", 1)[-1]
     return head in _ROLES or head.rstrip("s") in _ROLES
+
+
+def _is_party_like(subject: str) -> bool:
+    """A proper name that could be a party: capitalised, short, not a negation, a document or a thing."""
+    if _NEGATED.match(subject) or not subject[:1].isupper() or len(subject.split()) > 4:
+        return False
+    core = _DETERMINERS.sub("", subject.lower())
+    return _DOCUMENT_OR_THING.search(core) is None
+
+
+_DOCUMENT_OR_THING = re.compile(
+    r"\b(?:agreement|order\s+form|statement\s+of\s+work|sow|schedule|exhibit|amendment|section|article|clause|"
+    r"notices?|invoices?|payments?|fees?|prices?|term|services?|products?|goods|deliverables?|software|firmware|"
+    r"pdf|documents?|information|data|records?|reports?|plan|committee|license|licence|rights?|obligations?|"
+    r"provisions?|terms|price|amount|sums?|this|such|all|any)\b"
+)
 
 
 def _action(doc: Document, start: int, end: int) -> str:
@@ -486,11 +504,18 @@ def _passive_action(doc: Document, verb: str, subject: str, agent_end: int, end:
     return action.rstrip(" .;,")
 
 
+_REQUIRED = re.compile(r"\s*be\s+(?:required|obligated|obliged)\s+to\b", re.IGNORECASE)
+# A name the contract binds again and again is one of its parties ("GSK shall ...", "Chase will ..."), even
+# when its preamble does not define it: a thing or a document is rarely the subject of a duty.
+MIN_SUBJECT_COUNT = 3
+
+
 def extract_obligations(doc: Document) -> list[Obligation]:
     """Duties a party must act on: bound by name or role, of one of the categories, and timed (a date, a period
     after an event, a cycle) or continuing for a stated time. Untimed statements of intent ("Supplier shall
     comply with all laws") are not tracked obligations and are left out, as are rights and deeming clauses."""
-    obligations: list[Obligation] = []
+    pending: list[tuple[ObligationCategory, str, str | None, Window, int]] = []
+    subjects: dict[str, int] = {}
     aliases = _aliases(doc)
     payer: str | None = None
     payer_known = False
@@ -516,8 +541,10 @@ def extract_obligations(doc: Document) -> list[Obligation]:
         else:
             if _NOT_A_DUTY.match(doc.text, duty_start):
                 continue
+            required = _REQUIRED.match(doc.text, duty_start)
+            duty_start = required.end() if required else duty_start  # "shall be required to notify": active
             subject = _party(doc.text[window.start : at])
-            passive = _PASSIVE.match(doc.text, duty_start)
+            passive = None if required else _PASSIVE.match(doc.text, duty_start)
             if passive is not None:
                 agent = _AGENT.match(doc.text, passive.end() + 1) or _AGENT.search(
                     doc.text, passive.end(), min(window.end, passive.end() + 40)
@@ -525,25 +552,43 @@ def extract_obligations(doc: Document) -> list[Obligation]:
                 # The passive subject is the thing acted on, lower-case or not: "invoices shall be paid by X".
                 thing = " ".join(re.split(r"[,;:\n]", doc.text[max(window.start, at - 120) : at])[-1].split())
                 matched = _passive_category(thing.lower(), passive.group("participle").lower())
-                if agent is None or matched is None:
+                if matched is None:
                     continue  # "shall be deemed accepted": no one is bound to act
                 category, verb = matched
-                party = agent.group("agent")
-                action = _passive_action(doc, verb, thing, agent.end(), window.end)
+                if agent is not None:
+                    party = agent.group("agent")
+                    action = _passive_action(doc, verb, thing, agent.end(), window.end)
+                elif category is ObligationCategory.PAYMENT:  # "the fees shall be paid monthly": by the payer
+                    if not payer_known:
+                        payer, payer_known = _payer(doc, aliases), True
+                    party = payer
+                    action = _passive_action(doc, verb, thing, passive.end(), window.end)
+                else:
+                    continue
             else:
-                party = subject
+                party = _clean_party(subject) if subject else None
+                if party:
+                    subjects[party] = subjects.get(party, 0) + 1
                 category = _act_category(doc.lower, duty_start, window.end)
         party = _clean_party(party) if party else None
-        if category is None or not party or not _is_party(party, aliases):
+        if category is None or not party:
             continue
         if category is ObligationCategory.NOTICE and _BREACH_CUE.search(doc.lower, window.start, window.end):
             category = ObligationCategory.DATA_PROTECTION  # "notify Customer ... of a Personal Data Breach"
+        pending.append((category, party, action, window, duty_start))
+        if len(pending) >= MAX_OBLIGATIONS * 4:
+            break
+    obligations: list[Obligation] = []
+    for category, party, action, window, duty_start in pending:
+        named = _is_party(party, aliases) or (subjects.get(party, 0) >= MIN_SUBJECT_COUNT and _is_party_like(party))
+        if not named:
+            continue
         due = _due(doc, window, duty_start)
         continuing = (
             _CONTINUING.search(doc.text, window.start, window.end) is not None
             or _KEEPS_UP.match(doc.lower, duty_start) is not None
         )
-        if due.kind == "unspecified" and not continuing and fixed_category is not ObligationCategory.AUDIT:
+        if due.kind == "unspecified" and not continuing and category is not ObligationCategory.AUDIT:
             continue
         confidence = 0.75 if due.kind != "unspecified" else 0.55
         obligations.append(

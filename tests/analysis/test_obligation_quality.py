@@ -274,3 +274,17 @@ def test_due_wording_is_in_words_never_iso_codes() -> None:
     assert due_wording(Due(kind="relative", period="P1D", event="notice")) == "on 1 day's notice"
     assert due_wording(Due(kind="recurring", recurrence="P3M", event="quarterly")) == "every quarter"
     assert due_wording(Due(kind="unspecified")) == "no fixed date: a continuing duty"
+
+
+def test_a_name_the_contract_binds_repeatedly_is_a_party_but_the_agreement_never_is() -> None:
+    text = (
+        'This Collaboration Agreement (the "Agreement") is made between Glaxo Group Limited and Theravance, Inc.\n\n'
+        "6. Royalties\n6.1 GSK shall keep Theravance informed of its sales plans.\n"
+        "6.2 GSK shall use reasonable efforts to launch the Product.\n"
+        "6.3 Within twenty (20) days after the end of each Calendar Quarter, GSK shall pay Theravance royalty "
+        "payments based on Net Sales.\n"
+        "6.4 The Agreement shall be delivered to the registrar within ten (10) days after signature.\n"
+        "6.5 Franchisee shall be required to notify Theravance within seven (7) days of changing managers.\n"
+    )
+    found = [(o.category.value, o.party) for o in analyse(text).obligations]
+    assert found == [("payment", "GSK"), ("notice", "Franchisee")]
