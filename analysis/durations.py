@@ -72,7 +72,8 @@ def _from_match(match: re.Match[str]) -> Duration | None:
     if amount is None:
         return None
     qualifier = (match.group("qual") or "").lower()
-    business = qualifier.startswith(("business", "working", "banking"))
+    # "thirty (30) consecutive business days" is as much a business-day period as "30 business days".
+    business = re.search(r"\b(?:business|working|banking)\b", qualifier) is not None
     return Duration(amount=amount, unit=_unit(match.group("unit")), business=business)
 
 

@@ -146,7 +146,29 @@ def _signature_date(doc: Document) -> FoundDate | None:
                 break  # another block of signatures, further on (an exhibit)
     if labelled:
         return max(labelled, key=lambda found: found.match.value or date.min)
-    return None
+    return _date_at_signatures(doc)
+
+
+# Where parties sign without an "IN WITNESS WHEREOF" line: "/s/ John Dick ... 19 Jan. 1998", "(signature) June 25,
+# 2014", "Signature ... Date 24 OCT 2011". Only in the closing part of the text, next to such a mark.
+_SIGNATURE_MARK = re.compile(r"/s/|\(signature\)|\(seal\)|\bSignature\b|\bSigned\b|\bBy\s*:\s*\S")
+_SIGNATURE_TRIGGER = keywords("/s/", r"\(signature\)", r"\(seal\)", "signature", "signed", r"by\s*:")
+_SIGNATURES_PART = 0.7  # the signatures are in the last 30% of the text (exhibits may follow them)
+
+
+def _date_at_signatures(doc: Document) -> FoundDate | None:
+    text = doc.text
+    start = int(len(text) * _SIGNATURES_PART)
+    found: list[FoundDate] = []
+    for window in doc.windows(_SIGNATURE_TRIGGER, start, limit=40):
+        for mark in _SIGNATURE_MARK.finditer(text, window.start, window.end):
+            for candidate in find_dates(text, max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
+                lead = text[max(0, candidate.start - 80) : candidate.start]
+                if candidate.value is not None and not _FILING_METADATA.search(lead):
+                    found.append(FoundDate(match=candidate, cite_start=candidate.start, confidence=0.5))
+        if found:
+            break  # the first block of signatures
+    return max(found, key=lambda f: f.match.value or date.min) if found else None
 
 
 _DATE_LABEL_TRIGGER = keywords("date")
@@ -266,6 +288,9 @@ _FILING_METADATA = re.compile(
 )
 
 
+_SIGNED_LABEL = re.compile(r"\b(?:dated?|signed|executed|signature)\b[^\n.]{0,25}$", re.IGNORECASE)
+
+
 def _last_signature_date(doc: Document) -> DateMatch | None:
     """The latest date written at the signatures (after the last "IN WITNESS WHEREOF", or in the last
     part of the text), ignoring the filing metadata that EDGAR copies print in page footers."""
@@ -277,7 +302,10 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
     dates = [
         found
         for found in find_dates(text, start, min(len(text), start + 4000))
-        if found.value is not None and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+        if found.value is not None
+        and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+        # Without a signature block, only a date labelled as one: the end of a short contract is its body.
+        and (last_witness is not None or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start]))
     ]
     return max(dates, key=lambda d: d.value or date.min) if dates else None
 

@@ -134,9 +134,21 @@ def _is_term_length(window: Window, found: DurationMatch) -> bool:
     return _TERM_DURATION_LEAD.search(lead) is not None
 
 
+# 'The term "Credit Data" means ...': the word "term" introducing a definition, not the contract's term.
+_DEFINITION_AFTER = re.compile(r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)")
+# A period that starts when the term ends: "for six (6) months at the end of the Term", "one (1) year thereafter"
+# (after "during the Term"); a survival or sell-off period, not the term.
+_AT_TERM_END = re.compile(
+    r"[\s,]*+(?:\([^)]{0,20}\)\s*)?(?:at|upon|on)\s+(?:the\s+)?(?:end|expiration|expiry|termination)\s+of\b",
+    re.IGNORECASE,
+)
+_THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
+_DURING_TERM = re.compile(r"\b(?:during|throughout)\s+the\s+term\b", re.IGNORECASE)
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
-    about = _ABOUT_TERM.search(text)
+    about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
     if about is None:
         return None
     end_date: date | None = None
@@ -155,6 +167,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         lead = doc.text[max(window.start, found_duration.start - 40) : found_duration.start]
         if _POST_TERM.match(tail) or found_duration.duration.business or found_duration.duration.unit == "hour":
             continue  # "for two years after termination" is a survival period, not the term
+        if _AT_TERM_END.match(tail) or (
+            _THEREAFTER.match(tail) and _DURING_TERM.search(doc.text, window.start, found_duration.start)
+        ):
+            continue
         if _RENEWAL_LEAD.search(lead) or re.match(r"[\s,]*(?:prior\s+to|before|in\s+advance)", tail, re.IGNORECASE):
             continue  # a renewal length or a notice period
         if _is_term_length(window, found_duration):

@@ -1,6 +1,6 @@
 """Measure `analysis.analyse` against CUAD expert labels.
 
-    python bench/cuad_eval.py --data ../shared/cuad-dev --out predictions.jsonl [--holdout]
+    python bench/cuad_eval.py --data ../shared/cuad-dev --out predictions.jsonl [--holdout] [--folds 5]
 
 DIR has the CUAD layout: DIR/full_contract_txt/*.txt and DIR/master_clauses.csv. For every contract and
 every mapped category the script writes one JSON line (predicted spans in the original text, normalised
@@ -20,6 +20,11 @@ value) and prints, per category, with the number of contracts behind each figure
 
 --holdout prints two more tables: the development part and the held-out fifth (a fixed hash of the file
 name decides), so rules tuned on one can be checked on the other.
+
+--folds K prints K-fold cross-validation: fold = sha256(file name) % K (fold 0 is the --holdout fifth when
+K = 5). The rules have no trained parameters, so each fold is scored as unseen text; the table gives, per
+category, the mean and the worst fold of document-level F1 and of value accuracy. Judge the rules on the
+worst fold: a rule that only fits some contracts shows up as a spread between folds.
 """
 
 from __future__ import annotations
@@ -96,8 +101,13 @@ def load_contracts(data: Path) -> list[Contract]:
     return contracts
 
 
+def fold_of(name: str, folds: int) -> int:
+    """The cross-validation fold of a contract: a fixed hash of its file name, so folds never change."""
+    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % folds
+
+
 def in_holdout(name: str) -> bool:
-    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % 5 == 0
+    return fold_of(name, 5) == 0
 
 
 # --- gold ---------------------------------------------------------------------------------------------
@@ -299,14 +309,49 @@ class Tally:
             self.value_ok += int(outcome.value_correct)
 
 
+@dataclass(frozen=True)
+class Scores:
+    f1: float
+    value: float | None  # None when no contract has a comparable gold value
+
+
+def scores(tally: Tally) -> Scores:
+    precision = tally.tp / (tally.tp + tally.fp) if tally.tp + tally.fp else 0.0
+    recall = tally.tp / (tally.tp + tally.fn) if tally.tp + tally.fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(f1=f1, value=tally.value_ok / tally.value_n if tally.value_n else None)
+
+
+def tallies_by_category(outcomes: Iterable[Outcome]) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = {category: Tally() for category in CATEGORIES}
+    for outcome in outcomes:
+        tallies[outcome.category].add(outcome)
+    return tallies
+
+
+def print_folds(outcomes: list[Outcome], folds: int) -> None:
+    """Mean and worst fold of F1 and value accuracy per category over `folds` hash folds."""
+    per_fold = [tallies_by_category(o for o in outcomes if fold_of(o.contract, folds) == k) for k in range(folds)]
+    sizes = [len({o.contract for o in outcomes if fold_of(o.contract, folds) == k}) for k in range(folds)]
+    print(f"\n{folds}-fold cross-validation (fold = sha256(file name) % {folds}; contracts per fold {sizes})")
+    header = f"{'category':<36} {'F1 mean':>8} {'F1 worst':>9}   {'value mean':>10} {'value worst':>11}"
+    print(header)
+    print("-" * len(header))
+    for category in CATEGORIES:
+        fold_scores = [scores(fold[category]) for fold in per_fold]
+        f1s = [score.f1 for score in fold_scores]
+        values = [score.value for score in fold_scores if score.value is not None]
+        value_mean = f"{sum(values) / len(values):10.3f}" if values else f"{'n/a':>10}"
+        value_worst = f"{min(values):11.3f}" if values else f"{'n/a':>11}"
+        print(f"{category:<36} {sum(f1s) / len(f1s):8.3f} {min(f1s):9.3f}   {value_mean} {value_worst}")
+
+
 def _ratio(numerator: int, denominator: int) -> str:
     return f"{numerator / denominator:.3f}" if denominator else "  n/a"
 
 
 def print_table(title: str, outcomes: list[Outcome]) -> None:
-    tallies: dict[str, Tally] = {category: Tally() for category in CATEGORIES}
-    for outcome in outcomes:
-        tallies[outcome.category].add(outcome)
+    tallies = tallies_by_category(outcomes)
     contracts = len({o.contract for o in outcomes})
     print(f"\n{title}: {contracts} contracts")
     header = (
@@ -333,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="CUAD-layout folder")
     parser.add_argument("--out", type=Path, required=True, help="predictions, one JSON line per (file, category)")
     parser.add_argument("--holdout", action="store_true", help="also print the development and held-out fifths")
+    parser.add_argument("--folds", type=int, default=0, help="also print K-fold cross-validation (e.g. 5)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--errors", type=Path, help="write value/presence mismatches here (for development)")
     args = parser.parse_args(argv)
@@ -373,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.holdout:
         print_table("Development part (4/5)", [o for o in outcomes if not in_holdout(o.contract)])
         print_table("Held-out fifth (1/5)", [o for o in outcomes if in_holdout(o.contract)])
+    if args.folds > 1:
+        print_folds(outcomes, args.folds)
     print(
         f"\nanalysed {len(contracts)} contracts, {characters:,} characters: {analysis_seconds:.1f} s of analysis "
         f"({characters / analysis_seconds / 1e6:.2f} M chars/s per worker), "

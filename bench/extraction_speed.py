@@ -3,12 +3,20 @@ and whether time grows linearly with length. All figures come from one run, side
 shared; compare ratios, not absolute seconds across runs).
 
     python bench/extraction_speed.py [--data ../shared/cuad-dev] [--repeat 5]
+    python bench/extraction_speed.py --baseline /tmp/base [--repeat 3]   # before/after in one run
+
+--baseline DIR compares CUAD throughput of the `analysis` package in DIR (e.g. an older commit's, exported with
+`git archive <commit> analysis | tar -x -C DIR`) with this checkout's, in one run: each pass runs in a fresh
+process and the two alternate (baseline, current, baseline, ...) so that load on a shared machine hits both alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -99,6 +107,50 @@ def cuad_throughput(data: Path) -> None:
     )
 
 
+_PASS = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from analysis import analyse
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[2]).glob("*.txt"))]
+started = time.perf_counter()
+for text in texts:
+    analyse(text)
+print(json.dumps({"seconds": time.perf_counter() - started, "characters": sum(map(len, texts))}))
+"""
+
+
+def _one_pass(root: Path, folder: Path) -> tuple[float, int]:
+    """Seconds and characters for one pass over the folder, with `analysis` imported from `root`."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PASS, str(root), str(folder)], capture_output=True, text=True, check=True
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(result["seconds"]), int(result["characters"])
+
+
+def compare(baseline: Path, data: Path, repeat: int) -> None:
+    folder = data / "full_contract_txt"
+    if not (baseline / "analysis" / "__init__.py").is_file():
+        raise SystemExit(f"--baseline {baseline}: no analysis package there")
+    runs: dict[str, list[float]] = {"baseline": [], "current": []}
+    characters = 0
+    for _ in range(repeat):
+        for label, root in (("baseline", baseline), ("current", ROOT)):
+            seconds, characters = _one_pass(root, folder)
+            runs[label].append(seconds)
+    print(f"{datetime.date.today().isoformat()}: CUAD throughput, {characters:,} characters, {repeat} passes each,")
+    print("alternating, one process per pass")
+    for label, timings in runs.items():
+        rates = [characters / seconds / 1e6 for seconds in timings]
+        print(
+            f"  {label:<9} median {statistics.median(rates):5.2f} M chars/s   best {max(rates):5.2f}   "
+            f"worst {min(rates):5.2f}   ({label} = {baseline if label == 'baseline' else ROOT})"
+        )
+    ratio = statistics.median(runs["baseline"]) / statistics.median(runs["current"])
+    print(f"  current / baseline throughput (medians): {ratio:.2f}")
+
+
 def large_contracts(repeat: int) -> None:
     print(f"synthetic contracts (median of {repeat} runs):")
     print(f"  {'characters':>10}  {'median s':>9}  {'M chars/s':>9}  {'time / time(600k)':>17}")
@@ -138,7 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CUAD-layout folder")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="compare with the analysis package in this folder")
     args = parser.parse_args(argv)
+    if args.baseline is not None:
+        compare(args.baseline, args.data, args.repeat)
+        return 0
     cuad_throughput(args.data)
     large_contracts(args.repeat)
     sandbox_huge_document(args.repeat)

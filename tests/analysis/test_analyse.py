@@ -16,6 +16,7 @@ from analysis import (
     TermKind,
     analyse,
     initial_term_end,
+    parse_duration,
     renewal_deadlines,
 )
 
@@ -301,3 +302,57 @@ RUNS = [
 def test_long_runs_of_one_character_do_not_trigger_backtracking(run: str) -> None:
     text = "This Agreement is dated " + run * (60_000 // len(run)) + " and governed by the laws of Delaware."
     assert_citations_hold(text, analyse(text))
+
+
+def test_effective_on_signature_without_a_signature_block_is_not_a_date_from_the_body() -> None:
+    """The end of a short contract is its body: a milestone date there is no date of signature."""
+    text = (
+        'This Services Agreement is entered into as of the date of the last signature below (the "Effective Date") '
+        'by and between Acme Inc. ("Customer") and Beta LLC ("Provider").\n\n'
+        "5. Milestones\n5.1 Provider shall deliver the migration plan on or before March 1, 2024.\n"
+    )
+    effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
+    assert effective is None or effective.value != "2024-03-01"
+    signed = text + "\nSigned by Customer. Date: March 3, 2024\n"
+    dated = analyse(signed).first(TermKind.EFFECTIVE_DATE)
+    assert dated is not None and dated.value == "2024-03-03"
+
+
+def test_agreement_dated_only_at_signatures_without_in_witness_whereof() -> None:
+    body = "".join(
+        f"{n}. Clause\n{n}.1 Supplier shall perform the work described in Schedule {n}.\n" for n in range(1, 30)
+    )
+    text = (
+        "OUTSOURCING AGREEMENT\n\nThis Agreement sets out the terms on which MMI Ltd provides services to Dragon "
+        "Systems, Inc.\n\n" + body + "\nMMI\n/s/ John Dick\nGeneral Manager\n19 Jan. 1998\n\nDRAGON SYSTEMS, INC.\n"
+        "/s/ Janet M. Baker\n"
+    )
+    agreement = analyse(text).first(TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "1998-01-19"
+    unsigned = text.replace("/s/", "")
+    assert analyse(unsigned).first(TermKind.AGREEMENT_DATE) is None  # a date alone is not a signature date
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'The term "Credit Data" means data of any borrower provided for a period of thirty-one (31) days.',
+        "Consultant will not, during the Term, and for a period of one (1) year thereafter, solicit any employee.",
+        'For a period of six (6) months at the end of the Term (the "Sell-off Period"), Distributor may sell stock.',
+        "If the Celebrity is unable to speak during the Term for thirty (30) consecutive business days, Company may "
+        "terminate.",
+    ],
+)
+def test_periods_around_the_term_are_not_the_term(sentence: str) -> None:
+    text = (
+        'This Agreement is made as of February 26, 1999 (the "Effective Date") between Acme Inc. ("Company") and '
+        'Beta LLC ("Consultant").\n\n1. Definitions\n' + sentence + "\n"
+    )
+    result = analyse(text)
+    assert result.first(TermKind.INITIAL_TERM) is None
+    assert result.first(TermKind.EXPIRATION_DATE) is None
+
+
+def test_consecutive_business_days_are_business_days() -> None:
+    found = parse_duration("thirty (30) consecutive business days")
+    assert found is not None and found.business and found.amount == 30
