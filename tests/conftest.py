@@ -17,6 +17,7 @@ from plugin.observability.logging import configure_logging
 from plugin.server.assembly import build_server
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
+from tests.plugin_parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CORPUS = 120
@@ -45,7 +46,10 @@ class SandboxAdmin:
     """The sandbox's test-only endpoints: faults, counters, request log."""
 
     def __init__(self, base_url: str) -> None:
-        self.http = httpx2.Client(base_url=base_url, timeout=10)
+        # A fresh connection per request: a kept-alive one may be closed by the server's idle timeout just
+        # as the next test sends on it (a ReadError that is no fault of the plugin).
+        limits = httpx2.Limits(max_keepalive_connections=0)
+        self.http = httpx2.Client(base_url=base_url, timeout=10, limits=limits)
 
     def reset(self) -> None:
         self.http.post("/_sandbox/reset").raise_for_status()
@@ -100,7 +104,7 @@ def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
 
 @asynccontextmanager
 async def mcp_client(settings: PluginSettings) -> AsyncIterator[Client]:
-    server, _runtime = build_server(settings)
+    server, _runtime = build_server(PARTS, settings)
     async with Client(server) as client:
         yield client
 

@@ -34,7 +34,9 @@ def truth_deadlines() -> dict[str, str]:
         if not record.auto_renew or record.status != "active":
             continue
         truth = render_contract(records, record).truth
-        deadline = truth.renewal_notice_deadline or record.renewal_notice_date
+        # An amended agreement: the terms in force (consolidated), not the ones it was signed with.
+        in_force = truth.consolidated if truth.consolidated is not None else truth
+        deadline = in_force.renewal_notice_deadline or record.renewal_notice_date
         if deadline is not None and DEMO.as_of <= deadline <= DEMO.as_of + timedelta(days=WINDOW):
             expected[record.id] = deadline.isoformat()
     return expected
@@ -71,4 +73,4 @@ async def test_extract_obligations_computes_the_true_notice_date(demo_url: str) 
 def test_demo_settings_are_the_embedded_default() -> None:
     from plugin.config.settings import PluginSettings
 
-    assert PluginSettings().demo_contracts == DEMO.contracts
+    assert PluginSettings().demo_size == DEMO.contracts

@@ -77,7 +77,7 @@ def by_id(messages: list[Any]) -> dict[int, Any]:
 
 
 def test_embedded_default_over_stdio() -> None:
-    env = {"CLM_DEMO_CONTRACTS": "60"}
+    env = {"CLM_DEMO_SIZE": "60"}
     messages, stderr = run_session(
         [
             {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},

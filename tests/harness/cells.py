@@ -1,10 +1,11 @@
-"""Shared pieces of the harness: valid arguments per tool, call outcomes, leak checks, audit reading.
+"""Shared pieces of the harness: valid arguments per tool (its own example), call outcomes, leak checks, audit reading.
 
 Used by the fault matrix, the fuzz and injection tests, and the soak benchmark.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from typing import Any
 
 from mcp.client import Client
 from mcp_types import CallToolResult, TextContent
+from pydantic import ValidationError
 
 from plugin.observability.redaction import SECRETS
+from plugin.toolkit.spec import ToolSpec
 from tests.conftest import SECRET
-from tools import REGISTRY, full_name
+from tests.plugin_parts import REGISTRY, full_name
 
 TOOL_NAMES: tuple[str, ...] = tuple(full_name(spec) for spec in REGISTRY)
 _CODE = re.compile(r"^\[([a-z_]+)\]")
@@ -26,30 +29,32 @@ _LEAKS = (SECRET, "Bearer ", "Traceback", 'File "/', "readonly-secret", "metadat
 
 @dataclass(frozen=True)
 class SampleIds:
-    """Real ids from the sandbox the arguments are built from."""
+    """Real ids from the sandbox (for callers that want more than the tools' own examples)."""
 
     contract: str
     other: str
 
 
-def valid_arguments(tool: str, ids: SampleIds) -> dict[str, Any]:
-    """Arguments every tool accepts (one page, small); annotate writes the same note every time (idempotent)."""
-    table: dict[str, dict[str, Any]] = {
-        "clm__search_contracts": {"limit": 3},
-        "clm__get_contract": {"contract_id": ids.contract},
-        "clm__read_contract": {"contract_id": ids.contract, "max_chars": 500},
-        "clm__extract_obligations": {"contract_id": ids.contract, "limit": 5},
-        "clm__upcoming_deadlines": {"within_days": 365, "limit": 5},
-        "clm__compare_contracts": {"contract_ids": [ids.contract, ids.other]},
-        "clm__portfolio_report": {"kind": "by_type"},
-        "clm__annotate_contract": {"contract_id": ids.contract, "body": "Harness note: reviewed."},
-    }
-    if set(table) != set(TOOL_NAMES):  # a new tool must get arguments here, not be silently skipped
-        raise AssertionError(f"valid_arguments does not cover: {sorted(set(TOOL_NAMES) ^ set(table))}")
-    return table[tool]
+SPECS: dict[str, ToolSpec[Any, Any]] = {full_name(spec): spec for spec in REGISTRY}
+
+
+def valid_arguments(tool: str, ids: SampleIds | None = None) -> dict[str, Any]:
+    """The tool's own example (`ToolSpec.example`): one page, small; a write tool's example writes the same
+    note every time (idempotent). The test sandbox has the demo CLM's ids (ctr_000001..), so the example
+    works there as it is. `ids` is not used (kept for callers written for the former per-tool table)."""
+    spec = SPECS[tool]
+    if not spec.example:  # a new tool must declare an example, not be silently skipped
+        raise AssertionError(f"{tool} declares no example arguments (ToolSpec.example in its tool module)")
+    example = copy.deepcopy(dict(spec.example))
+    try:
+        spec.input_model.model_validate(example)
+    except ValidationError as exc:
+        raise AssertionError(f"{tool}: its example does not match its own input model: {exc}") from None
+    return example
 
 
 async def sample_ids(client: Client) -> SampleIds:
+    """Two real MSA ids from the sandbox (bench/response_sizes.py still asks for them)."""
     result = await client.call_tool("clm__search_contracts", {"types": ["MSA"], "limit": 2})
     assert not result.is_error and result.structured_content is not None, text_of(result)
     rows = result.structured_content["contracts"]
@@ -76,7 +81,8 @@ def model_visible(result: CallToolResult) -> str:
 def leaks(result: CallToolResult) -> list[str]:
     seen = model_visible(result)
     found = [marker for marker in _LEAKS if marker in seen]
-    # Every client secret and access token this process has fetched is registered there (plugin.observability.redaction).
+    # Every client secret and access token this process has fetched is registered there
+    # (plugin.observability.redaction).
     if any(value in seen for value in SECRETS._values):
         found.append("a registered secret or access token")
     return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tests.plugin_parts import NAMESPACE
+
 
 @dataclass
 class Cell:
@@ -27,7 +29,7 @@ def render(cells: list[Cell]) -> list[str]:
     tools = list(dict.fromkeys(cell.tool for cell in cells))
     faults = list(dict.fromkeys(cell.fault for cell in cells))
     by_key = {(c.fault, c.tool): c for c in cells}
-    short = [t.removeprefix("clm__")[:14] for t in tools]
+    short = [t.removeprefix(NAMESPACE)[:14] for t in tools]
     width = max(len(f) for f in faults)
     lines = [" | ".join([" " * width, *(f"{s:<14}" for s in short)])]
     for fault in faults:

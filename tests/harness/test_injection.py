@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from pydantic import ValidationError
 
 from tests.conftest import SandboxAdmin, mcp_client, settings_for
-from tests.harness.cells import TOOL_NAMES, leaks, outcome_of, sample_ids, text_of, valid_arguments
-from tools import REGISTRY, full_name
+from tests.harness.cells import SPECS, TOOL_NAMES, leaks, outcome_of, text_of, valid_arguments
+from tests.plugin_parts import REGISTRY, full_name
 
 pytestmark = pytest.mark.anyio
 
@@ -59,6 +60,32 @@ def string_fields(schema: dict[str, Any]) -> list[tuple[str, bool]]:
     return fields
 
 
+def hostile_arguments(tool: str, field: str, is_list: bool, payload: str) -> dict[str, Any]:
+    """The tool's example with `payload` in `field` (a list: in place of its first item, the others kept).
+
+    A field the example leaves out may be excluded by the arguments the example does give (e.g. either
+    contract ids or a counterparty): when the input model refuses the combination but accepts the value
+    with only the example's required arguments, those are what is sent, so the payload itself is tested.
+    """
+    spec = SPECS[tool]
+    example = valid_arguments(tool)
+    value: Any = [payload, *example.get(field, [])[1:]] if is_list else payload
+    arguments = {**example, field: value}
+    if field in example or _accepts(spec.input_model, arguments):
+        return arguments
+    required = set(spec.input_model.model_json_schema().get("required", []))
+    reduced = {**{k: v for k, v in example.items() if k in required}, field: value}
+    return reduced if _accepts(spec.input_model, reduced) else arguments
+
+
+def _accepts(model: Any, arguments: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(arguments)
+    except ValidationError:
+        return False
+    return True
+
+
 def template_regex(endpoint: str) -> re.Pattern[str]:
     """'GET /v1/contracts/{contract_id}' -> a regex for the raw path, ids limited to the id alphabet."""
     path = endpoint.split(" ", 1)[1]
@@ -77,21 +104,24 @@ def test_every_tool_with_string_arguments_is_covered() -> None:
     assert covered == set(TOOL_NAMES), sorted(set(TOOL_NAMES) - covered)
 
 
+@pytest.mark.parametrize("tool", TOOL_NAMES)
+async def test_the_tools_own_example_works_on_the_test_sandbox(sandbox_url: str, tool: str) -> None:
+    """The base every hostile value is put into (ToolSpec.example) is valid on the test corpus."""
+    async with mcp_client(settings_for(sandbox_url)) as client:
+        result = await client.call_tool(tool, valid_arguments(tool))
+    assert outcome_of(result) == "ok", f"{tool} example {valid_arguments(tool)}: {text_of(result)[:300]}"
+
+
 @pytest.mark.parametrize(("tool", "field", "is_list"), CASES, ids=[f"{t}.{f}" for t, f, _ in CASES])
 async def test_hostile_values_never_reach_an_unintended_path(
     sandbox_url: str, admin: SandboxAdmin, tool: str, field: str, is_list: bool
 ) -> None:
     async with mcp_client(settings_for(sandbox_url)) as client:
-        ids = await sample_ids(client)
-        base = valid_arguments(tool, ids)
+        base = valid_arguments(tool)
         start = admin.requests()[-1]["seq"] if admin.requests() else 0
         accepted: list[str] = []
         for label, payload in PAYLOADS.items():
-            value: Any = [payload, ids.other] if is_list else payload
-            arguments = {**base, field: value}
-            if tool == "clm__compare_contracts" and field == "counterparty":
-                del arguments["contract_ids"]  # the two are exclusive: either ids or a counterparty
-            result = await client.call_tool(tool, arguments)
+            result = await client.call_tool(tool, hostile_arguments(tool, field, is_list, payload))
             outcome = outcome_of(result)
             assert outcome in SAFE_OUTCOMES, f"{label}: {outcome}: {text_of(result)[:300]}"
             assert not leaks(result), f"{label}: {leaks(result)}"
