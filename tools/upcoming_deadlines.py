@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
@@ -57,32 +57,71 @@ class Deadline(ToolOutput):
     section: str | None = Field(default=None, description="Clause of an obligation, when the CLM records it")
 
 
+class _SourceState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    backend_cursor: str | None = None  # CLM cursor of the page being read (None = first page)
+    skip: int = 0  # rows of that page already returned
+    done: bool = False
+
+
+class _Progress(BaseModel):
+    """How far one page went in each source, so the page can be cut shorter and still continue exactly."""
+
+    fingerprint: str
+    before: dict[str, _SourceState]  # where each source stood when the page started
+    fetched: dict[str, int]  # rows fetched and not yet shown, per source
+    backend_next: dict[str, str | None]  # the CLM's cursor after the fetched page, per source
+    order: list[str]  # the source of each row shown, in order
+
+    def cursor_after(self, shown: int) -> str | None:
+        used = dict.fromkeys(self.fetched, 0)
+        for kind in self.order[:shown]:
+            used[kind] += 1
+        after: dict[str, _SourceState] = {}
+        for kind, st in self.before.items():
+            if kind not in self.fetched:
+                after[kind] = st
+            elif used[kind] < self.fetched[kind]:
+                after[kind] = _SourceState(backend_cursor=st.backend_cursor, skip=st.skip + used[kind])
+            elif self.backend_next[kind] is not None:
+                after[kind] = _SourceState(backend_cursor=self.backend_next[kind])
+            else:
+                after[kind] = _SourceState(done=True)
+        if all(st.done for st in after.values()):
+            return None
+        return _MergeCursor(query=self.fingerprint, sources=after).encode()
+
+
 class UpcomingDeadlinesOutput(ToolOutput):
     as_of: date
     window_end: date
     deadlines: list[Deadline]
     next_cursor: str | None
+    _progress: _Progress | None = PrivateAttr(default=None)
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=len(self.deadlines), record_ids=sorted({d.contract_id for d in self.deadlines}))
 
+    def row_count(self) -> int:
+        return len(self.deadlines) if self._progress is not None else 0
 
-class _SourceState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    c: str | None = None  # CLM cursor of the page being read (None = first page)
-    s: int = 0  # rows of that page already returned
-    done: bool = False
+    def trimmed(self, keep: int) -> UpcomingDeadlinesOutput:
+        assert self._progress is not None
+        update = {"deadlines": self.deadlines[:keep], "next_cursor": self._progress.cursor_after(keep)}
+        trimmed = self.model_copy(update=update)
+        trimmed._progress = self._progress
+        return trimmed
 
 
 class _MergeCursor(OpaqueCursor):
-    v: int = 1
-    q: str  # fingerprint of the query: a cursor only continues the query that made it
-    src: dict[str, _SourceState]
+    version: int = 2
+    query: str  # fingerprint of the query: a cursor only continues the query that made it
+    sources: dict[str, _SourceState]
 
     @classmethod
     def decode(cls, value: str, fingerprint: str) -> _MergeCursor:
         cursor = cls.parse(value)
-        if cursor.q != fingerprint:
+        if cursor.query != fingerprint:
             raise InvalidArgument("The cursor belongs to a different query; call again without it.")
         return cursor
 
@@ -178,14 +217,16 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     state = (
         _MergeCursor.decode(args.cursor, fingerprint)
         if args.cursor
-        else _MergeCursor(q=fingerprint, src={kind: _SourceState() for kind in sources})
+        else _MergeCursor(query=fingerprint, sources={kind: _SourceState() for kind in sources})
     )
-    active = {kind: st for kind, st in state.src.items() if not st.done and kind in sources}
-    fetched = await asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items()))
+    active = {kind: st for kind, st in state.sources.items() if not st.done and kind in sources}
+    fetched = await asyncio.gather(
+        *(sources[k](st.backend_cursor, min(100, args.limit + st.skip)) for k, st in active.items())
+    )
     pending: dict[str, list[Deadline]] = {}
     next_clm: dict[str, str | None] = {}
     for (kind, st), (rows, nxt) in zip(active.items(), fetched, strict=True):
-        pending[kind] = rows[st.s :]
+        pending[kind] = rows[st.skip :]
         next_clm[kind] = nxt
     merged: list[tuple[date, str, int, Deadline]] = [
         (row.date, kind, i, row) for kind, rows in pending.items() for i, row in enumerate(rows)
@@ -197,27 +238,21 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         (rows[-1].date for kind, rows in pending.items() if rows and next_clm[kind] is not None), default=None
     )
     chosen = [item for item in merged if frontier is None or item[0] <= frontier][: args.limit]
-    used = {kind: 0 for kind in pending}
-    for _, kind, _, _ in chosen:
-        used[kind] += 1
-    new_src: dict[str, _SourceState] = {}
-    for kind, st in state.src.items():
-        if kind not in pending:
-            new_src[kind] = st
-            continue
-        if used[kind] < len(pending[kind]):
-            new_src[kind] = _SourceState(c=st.c, s=st.s + used[kind])
-        elif next_clm[kind] is not None:
-            new_src[kind] = _SourceState(c=next_clm[kind])
-        else:
-            new_src[kind] = _SourceState(done=True)
-    more = any(not st.done for st in new_src.values())
-    return UpcomingDeadlinesOutput(
+    progress = _Progress(
+        fingerprint=fingerprint,
+        before=state.sources,
+        fetched={kind: len(rows) for kind, rows in pending.items()},
+        backend_next=next_clm,
+        order=[kind for _, kind, _, _ in chosen],
+    )
+    output = UpcomingDeadlinesOutput(
         as_of=as_of,
         window_end=end,
         deadlines=[row for _, _, _, row in chosen],
-        next_cursor=_MergeCursor(q=fingerprint, src=new_src).encode() if more else None,
+        next_cursor=progress.cursor_after(len(chosen)),
     )
+    output._progress = progress
+    return output
 
 
 def render(out: UpcomingDeadlinesOutput) -> str:
