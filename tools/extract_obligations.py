@@ -8,6 +8,7 @@ disagreement between the two is reported, never silently resolved.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -25,7 +26,8 @@ from plugin.toolkit.untrusted import clean_inline, strip_invisible
 from tools.arguments import ContractId
 
 if TYPE_CHECKING:
-    from analysis.models import Citation
+    from analysis import ConsolidatedTerms, RenewalState
+    from analysis.models import Citation, ContractAnalysis
 
 # analysis/ is imported inside the handler: it is not needed to answer initialize or tools/list.
 Category = Literal[
@@ -56,9 +58,28 @@ class Fact(ToolOutput):
     kind: str
     value: str = Field(description="Normalised: ISO dates, ISO 8601 durations (P60D, P1Y), names")
     display: str
-    source: Literal["clm", "document"] = Field(description="clm = the CLM's recorded field (wins); document = text")
+    source: Literal["clm", "document", "amendment"] = Field(
+        description="clm = the CLM's recorded field (wins); document = the base text; amendment = an amendment's text"
+    )
     citation: Source | None
     disagreement: str | None = Field(default=None, description="Set when the document states a different value")
+    set_by: str | None = Field(default=None, description="The amendment (id and section) that set the term in force")
+    superseded: list[str] = Field(default_factory=list, description="Earlier values an amendment replaced")
+
+
+class Renewal(ToolOutput):
+    """Where the contract stands on renewal at the business date (from the terms in force and the CLM status)."""
+
+    state: str = Field(
+        description="notice_open | notice_missed_locked_in | renewed | not_renewing | ended | not_in_force | "
+        "undetermined"
+    )
+    current_term_end: date | None
+    notice_deadline: date | None = Field(description="notice_open: the last day to give notice")
+    missed_on: date | None = Field(description="notice_missed_locked_in: the notice deadline that passed")
+    locked_in_until: date | None = Field(description="notice_missed_locked_in: end of the renewal term now fixed")
+    next_notice_deadline: date | None = Field(description="notice_missed_locked_in: the next chance to give notice")
+    explanation: str
 
 
 class Due(ToolOutput):
@@ -88,7 +109,11 @@ class ComputedDate(ToolOutput):
 class ExtractObligationsOutput(ToolOutput):
     contract_id: str
     contract_number: str
+    status: str = Field(description="The CLM's status of the contract")
     as_of: date
+    amendments_applied: list[str] = Field(default_factory=list, description="Amendment ids applied, in order")
+    amendments_pending: list[str] = Field(default_factory=list, description="Unsigned amendments, not applied")
+    renewal: Renewal | None = None
     document_sha256: str | None
     facts: list[Fact]
     computed: list[ComputedDate]
@@ -168,73 +193,159 @@ def _same(kind: str, a: str, b: str) -> bool:
     return a.strip().lower() == b.strip().lower()
 
 
-def _computed(facts: dict[str, Fact], as_of: date) -> list[ComputedDate]:
-    from analysis.dates import renewal_deadline
-    from analysis.durations import from_iso
+MAX_AMENDMENTS = 20
+
+
+async def _consolidate(
+    ctx: ClmContext, detail: ContractDetail, base: ContractAnalysis, warnings: list[str]
+) -> ConsolidatedTerms:
+    """The base analysis with its amendments applied in effective-date order (their text read from the CLM)."""
+    from analysis import DocumentRef, consolidate
+
+    ids = [r.id for r in detail.related if r.relation == "amended_by"]
+    if len(ids) > MAX_AMENDMENTS:
+        warnings.append(f"{len(ids)} amendments: only the first {MAX_AMENDMENTS} were read and applied.")
+        ids = ids[:MAX_AMENDMENTS]
+    amendments: list[tuple[DocumentRef, str]] = []
+    for amendment in await asyncio.gather(*(ctx.api.get_contract(i) for i in ids)):
+        text = ""
+        if amendment.document is not None and amendment.document.has_text and amendment.document.total_chars:
+            text = await _document(ctx, amendment)
+        ref = DocumentRef(
+            id=amendment.id,
+            title=clean_inline(amendment.title, 120),
+            effective_date=amendment.effective_date,
+            status=amendment.status,
+        )
+        amendments.append((ref, text))
+    base_ref = DocumentRef(id=detail.id, title=clean_inline(detail.title, 120), effective_date=detail.effective_date)
+    consolidated = await anyio.to_thread.run_sync(consolidate, base_ref, base, amendments)
+    warnings += [clean_inline(w, 300) for w in consolidated.warnings]
+    if consolidated.pending:
+        warnings.append(
+            f"Amendment(s) {', '.join(consolidated.pending)} are not signed yet: their changes are not applied."
+        )
+    return consolidated
+
+
+def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, base_id: str, text_len: int) -> None:
+    """Terms an amendment set replace what the base text says; the CLM's own field still wins on the value."""
+    for term in consolidated.terms:
+        source = term.source
+        if source.document_id == base_id:
+            continue
+        kind = term.kind.value
+        where = f"amendment {source.document_id}" + (f" §{source.section}" if source.section else "")
+        superseded = [
+            f"{s.value or 'deleted'} ({'base' if s.document_id == base_id else s.document_id}"
+            + (f" §{s.section}" if s.section else "")
+            + ")"
+            for s in term.superseded
+        ]
+        current = facts.get(kind)
+        display = clean_inline(term.display or ("deleted" if term.value is None else term.value), 120)
+        citation = None if source.citation is None else _amendment_source(source.citation)
+        if current is not None and current.source == "clm":
+            facts[kind] = current.model_copy(
+                update={"set_by": where, "superseded": superseded, "citation": citation, "disagreement": None}
+            )
+            continue
+        facts[kind] = Fact(
+            kind=kind,
+            value=clean_inline(term.value or "deleted", 120),
+            display=display,
+            source="amendment",
+            citation=citation,
+            set_by=where,
+            superseded=superseded,
+        )
+
+
+def _amendment_source(citation: Citation) -> Source:
+    # Offsets are in the amendment's own text (named in set_by), not the base document's.
+    return _source(citation, citation.end)
+
+
+def _renewal(
+    facts: dict[str, Fact], detail: ContractDetail, as_of: date, warnings: list[str]
+) -> tuple[Renewal | None, list[ComputedDate]]:
+    """The renewal state at `as_of` from the terms in force and the CLM status, and the computed dates."""
+    from analysis import ClmRecord, TermFacts, renewal_state
 
     def value(kind: str) -> str | None:
         fact = facts.get(kind)
-        return None if fact is None else fact.value
+        return None if fact is None or fact.value == "deleted" else fact.value
 
-    out: list[ComputedDate] = []
-    effective = value("effective_date")
-    term = value("initial_term")
-    stated_expiry = value("expiration_date")
-    initial_end: date | None = None
-    if stated_expiry and stated_expiry[:4].isdigit():
-        initial_end = date.fromisoformat(stated_expiry)
-        basis = "expiration date stated in the contract"
-    elif effective and term and (duration := from_iso(term)) and effective[:4].isdigit():
-        from analysis.dates import expiry_date
+    def day(kind: str) -> date | None:
+        text = value(kind)
+        return date.fromisoformat(text) if text and text[:4].isdigit() else None
 
-        result = expiry_date(date.fromisoformat(effective), duration)
-        initial_end = result.value
-        basis = (
-            f"effective date {effective} + initial term {duration.display}" if initial_end else (result.reason or "")
-        )
-    else:
-        basis = "cannot be determined: " + ("no effective date" if not effective else "no initial term or expiry")
-    out.append(
-        ComputedDate(
-            name="end of initial term",
-            date=initial_end,
-            days_remaining=None if initial_end is None else (initial_end - as_of).days,
-            basis=basis,
-        )
+    clm_term = "initial_term" in facts and facts["initial_term"].source == "clm"
+    in_force = TermFacts(
+        effective_date=day("effective_date"),
+        initial_term=value("initial_term"),
+        # The CLM's recorded term (as amended) decides the end; a stated date in the base text may be superseded.
+        expiration_date=None if clm_term and day("effective_date") else day("expiration_date"),
+        auto_renewal=None if value("auto_renewal") is None else value("auto_renewal") == "true",
+        renewal_term=value("renewal_term"),
+        notice_period=value("renewal_notice_period"),
     )
-    if value("auto_renewal") == "true":
-        renewal = from_iso(value("renewal_term") or "")
-        notice = from_iso(value("renewal_notice_period") or "")
-        status = renewal_deadline(initial_end, renewal, notice, as_of)
-        out.append(
-            ComputedDate(
-                name="end of current term",
-                date=status.current_term_end,
-                days_remaining=None if status.current_term_end is None else (status.current_term_end - as_of).days,
-                basis=(
-                    f"initial term rolled forward through {status.renewals_elapsed} renewal(s) of "
-                    f"{renewal.display if renewal else '?'}"
-                    if status.current_term_end
-                    else f"cannot be determined: {status.reason}"
-                ),
+    record = ClmRecord(
+        status=detail.status,
+        expiration_date=detail.expiration_date,
+        renewal_notice_date=detail.renewal_notice_date,
+        auto_renew=detail.auto_renew,
+    )
+    state = renewal_state(in_force, record, as_of)
+    for disagreement in state.disagreements:
+        warnings.append(
+            clean_inline(
+                f"The CLM record and the text disagree on {disagreement.field}: record {disagreement.record}, "
+                f"text {disagreement.text}. {disagreement.note}",
+                300,
             )
         )
-        deadline = status.next_notice_deadline if status.deadline_passed else status.notice_deadline
-        out.append(
-            ComputedDate(
-                name="last day to give notice of non-renewal",
-                date=deadline,
-                days_remaining=None if deadline is None else (deadline - as_of).days,
-                basis=(
-                    f"end of {'next' if status.deadline_passed else 'current'} term - notice period "
-                    f"{notice.display if notice else '?'}"
-                    + (" (this term's deadline has passed)" if status.deadline_passed else "")
-                    if deadline
-                    else f"cannot be determined: {status.reason}"
-                ),
-            )
+    explanation = _explain(state)
+    renewal = Renewal(
+        state=state.state,
+        current_term_end=state.current_term_end,
+        notice_deadline=state.notice_deadline,
+        missed_on=state.missed_on,
+        locked_in_until=state.locked_in_until,
+        next_notice_deadline=state.next_notice_deadline,
+        explanation=explanation,
+    )
+
+    def row(name: str, when: date | None, basis: str) -> ComputedDate:
+        return ComputedDate(
+            name=name, date=when, days_remaining=None if when is None else (when - as_of).days, basis=basis
         )
-    return out
+
+    computed = [row("end of current term", state.current_term_end, explanation)]
+    if state.state == "notice_open":
+        computed.append(row("last day to give notice of non-renewal", state.notice_deadline, explanation))
+    elif state.state == "notice_missed_locked_in":
+        computed.append(row("missed notice deadline", state.missed_on, explanation))
+        computed.append(row("last day to give notice of non-renewal", state.next_notice_deadline, explanation))
+    else:
+        computed.append(row("last day to give notice of non-renewal", None, f"cannot be determined: {explanation}"))
+    return renewal, computed
+
+
+def _explain(state: RenewalState) -> str:
+    if state.state == "notice_open":
+        return (
+            f"renews automatically at the end of the current term ({state.current_term_end}) unless notice is given "
+            f"by {state.notice_deadline} ({state.days_left} days left)"
+        )
+    if state.state == "notice_missed_locked_in":
+        return (
+            f"notice deadline {state.missed_on} was missed: the contract renews on {state.renewal_date} and is "
+            f"locked in until {state.locked_in_until}; next chance to give notice: {state.next_notice_deadline}"
+        )
+    if state.state == "ended":
+        return f"the contract is {clean_inline(state.reason or 'ended', 160)}: no future renewal deadline"
+    return clean_inline(state.reason or state.state.replace("_", " "), 200)
 
 
 async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) -> ExtractObligationsOutput:
@@ -289,6 +400,11 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
                 source="document",
                 citation=_source(term.citation, text_len),
             )
+    consolidated = None
+    if analysis is not None:
+        consolidated = await _consolidate(ctx, detail, analysis, warnings)
+        _apply_amendments(facts, consolidated, detail.id, text_len)
+    renewal, computed = _renewal(facts, detail, ctx.as_of, warnings)
     obligations = [] if analysis is None else list(analysis.obligations)
     if args.categories:
         obligations = [o for o in obligations if o.category.value in args.categories]
@@ -317,7 +433,11 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
         as_of=ctx.as_of,
         document_sha256=sha,
         facts=sorted(facts.values(), key=lambda f: f.kind),
-        computed=_computed(facts, ctx.as_of),
+        computed=computed,
+        status=detail.status,
+        amendments_applied=[] if consolidated is None else list(consolidated.applied),
+        amendments_pending=[] if consolidated is None else list(consolidated.pending),
+        renewal=renewal,
         obligations=items,
         total_obligations=len(obligations),
         next_offset=end if end < len(obligations) else None,
