@@ -17,6 +17,7 @@ from plugin.observability.logging import configure_logging
 from plugin.server.assembly import build_server
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
+from tests.plugin_parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CORPUS = 120
@@ -100,7 +101,7 @@ def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
 
 @asynccontextmanager
 async def mcp_client(settings: PluginSettings) -> AsyncIterator[Client]:
-    server, _runtime = build_server(settings)
+    server, _runtime = build_server(PARTS, settings)
     async with Client(server) as client:
         yield client
 
