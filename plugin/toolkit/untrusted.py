@@ -47,14 +47,26 @@ _MARKER_REMOVED = "[marker removed]"
 
 def _marker_pattern() -> re.Pattern[str]:
     # Matched on the folded text (ASCII lower case, one character per original character, see `_fold`):
-    # '\x00' stands for an invisible character, so "untr<ZWSP>usted" still matches.
+    # '\x00' stands for an invisible character, so "untr<ZWSP>usted" still matches. The pattern starts at
+    # the word itself (fast to scan for); a '<' and '/' before it are taken in by `_extend_left`.
     gap = "\x00*"
     words = [gap.join(word) for word in ("untrusted", "document", "content")]
     joint = "[\\s\x00_\\-.]*"
-    return re.compile(f"<?[\\s\x00]*/?[\\s\x00]*{joint.join(words)}(?:[\\s\x00]*/?[\\s\x00]*>)?")
+    return re.compile(f"{joint.join(words)}(?:[\\s\x00]*/?[\\s\x00]*>)?")
+
+
+def _extend_left(folded: str, start: int) -> int:
+    """Where a marker whose word starts at `start` really starts: over '<', '/' and spaces before it."""
+    position = start
+    while position > 0 and folded[position - 1] in " \t\r\n\x0b\x0c\x00/<":
+        position -= 1
+        if folded[position] == "<":
+            return position
+    return position if "/" in folded[position:start] else start
 
 
 _MARKER = _marker_pattern()
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 @functools.cache
@@ -101,10 +113,11 @@ def neutralise_markers(text: str) -> str:
     Case, inner spaces, '< /...>', fullwidth forms and homoglyphs (Cyrillic, Greek...) are all caught:
     the text is folded one character for one, so a match maps back onto the original span.
     """
-    folded = text.lower() if text.isascii() else "".join(_fold(char) for char in text)
-    if "d" not in folded:  # cheap exit: every spelling of the marker contains a folded 'd'
+    # Every non-ASCII character becomes one ASCII one, so lower() keeps positions.
+    folded = (text if text.isascii() else _NON_ASCII.sub(lambda match: _fold(match.group()), text)).lower()
+    if "untr" not in folded and "\x00" not in folded:  # cheap exit: no spelling of the marker can be there
         return text
-    spans = [match.span() for match in _MARKER.finditer(folded)]
+    spans = [(_extend_left(folded, match.start()), match.end()) for match in _MARKER.finditer(folded)]
     if not spans:
         return text
     pieces: list[str] = []
