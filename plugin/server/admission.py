@@ -78,6 +78,9 @@ class Admission:
             assert self._residency is not None
             try:
                 metadata = await self._metadata(backend)
+            except PolicyDenied as exc:  # the region header of the metadata response itself: a definite answer
+                self._denied = exc
+                raise
             except PluginError as exc:
                 log.warning("residency_unverifiable", error=exc.code.value)
                 raise unverifiable(self._residency, exc, self._label) from None
