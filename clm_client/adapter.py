@@ -41,6 +41,8 @@ def _sandbox_app(settings: PluginSettings) -> Any:
 
 
 class ClmAdapter:
+    region_header = "X-CLM-Region"  # the CLM reports its data-residency region on every response
+
     @property
     def permission_scopes(self) -> Mapping[str, tuple[str, ...]]:
         return PERMISSION_SCOPES

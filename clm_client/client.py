@@ -69,6 +69,9 @@ class ClmClient:
     def _parse(payload: object, model: type[M], request_id: str | None) -> M:
         try:
             return model.model_validate(payload)
+        except BackendError as exc:  # a field the boundary refused (e.g. a malformed id): keep the request id
+            log.warning("clm_refused_field", model=model.__name__)
+            raise BackendError(exc.message, request_id=request_id) from None
         except ValidationError as exc:
             log.warning("clm_unexpected_shape", model=model.__name__, errors=exc.error_count())
             raise BackendError(

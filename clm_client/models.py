@@ -2,16 +2,34 @@
 
 A fork that talks to another CLM keeps these shapes and maps its API onto them in `client.py`;
 the tools only ever see these models. Unknown fields from the CLM are ignored, not errors.
+
+This is the adapter boundary where everything the CLM returns is sanitised, once: identifiers must
+match the id pattern (else `[backend_error]`), single-line text (`Line`) loses control, invisible,
+bidi and tag characters and every line break, free text (`FreeText`) keeps its line breaks, and
+both have any spelling of the untrusted-content delimiter defused (`plugin.toolkit.untrusted`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from functools import partial
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from plugin.toolkit.inputs import ID_PATTERN
+from plugin.toolkit.untrusted import clean_identifier, clean_text, strip_invisible
 
 T = TypeVar("T")
+
+_ID = re.compile(ID_PATTERN)
+_CURSOR = re.compile(r"[A-Za-z0-9_\-=.~]{1,2000}")  # what the tools accept back as `cursor`
+
+ClmId = Annotated[str, AfterValidator(partial(clean_identifier, pattern=_ID, what="identifier", label="CLM"))]
+Line = Annotated[str, AfterValidator(clean_text)]
+FreeText = Annotated[str, AfterValidator(partial(clean_text, multiline=True))]
+ClmCursor = Annotated[str, AfterValidator(partial(clean_identifier, pattern=_CURSOR, what="cursor", label="CLM"))]
 
 
 class ClmModel(BaseModel):
@@ -19,23 +37,23 @@ class ClmModel(BaseModel):
 
 
 class CounterpartyRef(ClmModel):
-    id: str
-    name: str
+    id: ClmId
+    name: Line
 
 
 class Counterparty(ClmModel):
-    id: str
-    name: str
-    country: str | None = None
+    id: ClmId
+    name: Line
+    country: Line | None = None
     contract_count: int | None = None
 
 
 class ContractSummary(ClmModel):
-    id: str
-    number: str
-    title: str
-    type: str
-    status: str
+    id: ClmId
+    number: Line
+    title: Line
+    type: Line
+    status: Line
     counterparty: CounterpartyRef
     effective_date: date | None = None
     expiration_date: date | None = None
@@ -43,8 +61,8 @@ class ContractSummary(ClmModel):
     renewal_notice_date: date | None = None
     total_value: float | None = None
     annual_value: float | None = None
-    currency: str | None = None
-    parent_id: str | None = None
+    currency: Line | None = None
+    parent_id: ClmId | None = None
     updated_at: datetime | None = None
 
 
@@ -58,99 +76,116 @@ class Term(ClmModel):
 
 class Termination(ClmModel):
     for_convenience: bool = False
-    convenience_party: str | None = None
+    convenience_party: Line | None = None
     convenience_notice_days: int | None = None
     for_cause_cure_days: int | None = None
 
 
 class LiabilityCap(ClmModel):
     amount: float | None = None
-    currency: str | None = None
-    description: str = ""
+    currency: Line | None = None
+    description: FreeText = ""
 
 
 class RelatedContract(ClmModel):
-    id: str
-    relation: str
-    number: str
-    title: str
-    type: str
-    status: str
+    id: ClmId
+    relation: Line
+    number: Line
+    title: Line
+    type: Line
+    status: Line
 
 
 class Owner(ClmModel):
-    name: str
-    email: str
+    name: Line
+    email: Line
 
 
 class DocumentInfo(ClmModel):
     total_chars: int
-    sha256: str
+    sha256: Line
     has_text: bool = True
-    mime_type: str = "text/plain"
+    mime_type: Line = "text/plain"
 
 
 class ContractDetail(ContractSummary):
-    our_entity: str | None = None
+    our_entity: Line | None = None
     owner: Owner | None = None
     execution_date: date | None = None
     term: Term = Field(default_factory=Term)
     termination: Termination = Field(default_factory=Termination)
     payment_terms_days: int | None = None
-    governing_law: str | None = None
+    governing_law: Line | None = None
     liability_cap: LiabilityCap | None = None
     related: list[RelatedContract] = Field(default_factory=list)
     document: DocumentInfo | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=list)
 
 
 class Page(ClmModel, Generic[T]):
     data: list[T]
-    next_cursor: str | None = None
+    next_cursor: ClmCursor | None = None
     total: int | None = None
 
 
 class DocumentChunk(ClmModel):
-    contract_id: str
+    contract_id: ClmId
     offset: int
-    text: str
+    text: FreeText
     next_offset: int | None
     total_chars: int
-    sha256: str
+    sha256: Line
+    # Set here from the text as received (never taken from the CLM's own fields): the raw text exists only
+    # to verify the CLM's checksum, which covers the raw document; it is excluded from dumps and never shown.
+    raw_text: str = Field(default="", repr=False, exclude=True)
+    removed_invisible_chars: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            raw = data["text"]
+            data = {**data, "raw_text": raw, "removed_invisible_chars": len(raw) - len(strip_invisible(raw))}
+        return data
+
+    @property
+    def raw_chars(self) -> int:
+        """The chunk's length in the CLM's own character offsets."""
+        return len(self.raw_text)
 
 
 class Obligation(ClmModel):
-    id: str
-    contract_id: str
-    contract_number: str
+    id: ClmId
+    contract_id: ClmId
+    contract_number: Line
     counterparty: CounterpartyRef
-    category: str
-    party: str
-    description: str
+    category: Line
+    party: Line
+    description: FreeText
     due_date: date
-    recurrence: str | None = None
-    section: str | None = None
+    recurrence: Line | None = None
+    section: Line | None = None
 
 
 class AnnotationTarget(ClmModel):
-    section: str | None = None
+    section: Line | None = None
     start: int | None = None
     end: int | None = None
 
 
 class Annotation(ClmModel):
-    id: str
-    contract_id: str
-    body: str
+    id: ClmId
+    contract_id: ClmId
+    body: FreeText
     target: AnnotationTarget | None = None
-    author: str
-    author_type: str
+    author: Line
+    author_type: Line
     created_at: datetime
 
 
 class Meta(ClmModel):
-    api_version: str | None = None
-    region: str | None = None
+    api_version: Line | None = None
+    region: Line | None = None
     as_of: date | None = None
     contracts: int | None = None
 

@@ -150,14 +150,16 @@ async def _document(ctx: ClmContext, detail: ContractDetail) -> str:
     if detail.document.total_chars > MAX_DOCUMENT_CHARS:
         raise BackendError(f"The document has {detail.document.total_chars:,} characters, over the 5 M limit.")
     parts: list[str] = []
+    checksum = hashlib.sha256()  # the CLM's checksum covers the raw text, before the boundary cleaned it
     offset: int | None = 0
     while offset is not None:
         chunk = await ctx.api.read_document(detail.id, offset=offset, max_chars=CHUNK)
         parts.append(chunk.text)
-        await ctx.progress(offset + len(chunk.text), chunk.total_chars, "reading the document")
+        checksum.update(chunk.raw_text.encode("utf-8"))
+        await ctx.progress(offset + chunk.raw_chars, chunk.total_chars, "reading the document")
         offset = chunk.next_offset
     text = "".join(parts)
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != detail.document.sha256:
+    if checksum.hexdigest() != detail.document.sha256:
         raise BackendError("The document text does not match the CLM's checksum (it changed while being read); retry.")
     return text
 

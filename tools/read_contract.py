@@ -8,7 +8,7 @@ from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_DOCUMENTS
 from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
-from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, delimit_untrusted, strip_invisible
+from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, delimit_untrusted
 from tools.arguments import ContractId
 
 MAX_CHUNK = 15_000  # the text appears in both the Markdown and the structured result: 2 x 15k < 40k
@@ -45,8 +45,8 @@ async def read_contract(args: ReadContractInput, ctx: ClmContext) -> ReadContrac
             f"Contract '{args.contract_id}' has no text layer (a scanned document or no document): its text "
             "cannot be read. Use {tool:get_contract} for its recorded terms."
         )
-    text = strip_invisible(chunk.text)
-    end = chunk.offset + len(chunk.text)
+    text = chunk.text  # cleaned at the adapter boundary; offsets stay the CLM's (raw_chars)
+    end = chunk.offset + chunk.raw_chars
     return ReadContractOutput(
         contract_id=args.contract_id,
         offset=chunk.offset,
@@ -54,7 +54,7 @@ async def read_contract(args: ReadContractInput, ctx: ClmContext) -> ReadContrac
         total_chars=chunk.total_chars,
         next_offset=chunk.next_offset,
         sha256=chunk.sha256,
-        removed_invisible_chars=len(chunk.text) - len(text),
+        removed_invisible_chars=chunk.removed_invisible_chars,
         text=text,
     )
 

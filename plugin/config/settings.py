@@ -8,6 +8,7 @@ Constructed directly (`PluginSettings(...)`, as tests do), the environment is no
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
 from pathlib import Path
@@ -54,6 +55,10 @@ class PluginSettings(BaseSettings):
     client_id: str | None = Field(default=None, max_length=256)
     client_secret: SecretStr | None = None
     token_auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"  # noqa: S105
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="Accept http:// backend and token URLs on non-loopback hosts (labs only: secrets travel in clear)",
+    )
     scopes: Annotated[list[str] | None, NoDecode] = Field(
         default=None,
         description="Override the requested scopes (default: exactly what the enabled tools need)",
@@ -118,10 +123,42 @@ class PluginSettings(BaseSettings):
                 raise ValueError("{base_url} is set, so " + named + " must be set too")
         return self
 
+    @model_validator(mode="after")
+    def _transport_is_safe(self) -> PluginSettings:
+        """Credentials never travel in clear nor sit in a URL (checked before anything connects)."""
+        for name in ("base_url", "token_url"):
+            url = getattr(self, name)
+            if url is None:
+                continue
+            if url.username is not None or url.password is not None:
+                # The value itself is never repeated: it holds a credential.
+                raise ValueError(
+                    "{" + name + "} must not contain credentials (user:password@); the plugin authenticates with "
+                    "{client_id} and {client_secret}"
+                )
+            if url.scheme == "http" and not self.allow_insecure_http and not is_loopback(url.host or ""):
+                raise ValueError(
+                    "{" + name + "} uses http:// for the non-loopback host '" + (url.host or "") + "', so the client "
+                    "secret and access tokens would travel unencrypted: use https://, or set "
+                    "{allow_insecure_http}=true for a lab"
+                )
+        return self
+
     @property
     def embedded(self) -> bool:
         """No backend configured: the adapter's embedded demo backend serves in-process."""
         return self.base_url is None
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class SettingsError(Exception):

@@ -40,10 +40,24 @@ class SecretRegistry:
                 self._values = self._values | {value}
 
     def scrub(self, text: str) -> str:
+        return _CREDENTIAL_TEXT.sub(_mask_credential, self.scrub_values(text))
+
+    def scrub_values(self, text: str) -> str:
+        """Only the registered values (net 2): for tool output, whose ordinary text must stay as it is."""
         for value in self._values:
             if value in text:
                 text = text.replace(value, REDACTED)
-        return _CREDENTIAL_TEXT.sub(_mask_credential, text)
+        return text
+
+    def scrub_structure(self, value: object) -> object:
+        """`scrub_values` over every string of a JSON-like structure (keys kept: they are the schema's)."""
+        if isinstance(value, str):
+            return self.scrub_values(value)
+        if isinstance(value, Mapping):
+            return {key: self.scrub_structure(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.scrub_structure(item) for item in value]
+        return value
 
 
 def _mask_credential(match: re.Match[str]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 from plugin.observability.logging import get_logger
-from plugin.server.residency import mismatch, unverifiable
+from plugin.server.residency import RegionGuard, mismatch, unverifiable
 from plugin.server.visibility import announce_hidden, refusal, ungranted
 from plugin.toolkit.errors import PermissionDenied, PluginError, PolicyDenied
 
@@ -44,6 +44,7 @@ class Admission:
         self._region_verified = residency is None
         self._denied: PolicyDenied | None = None
         self.hidden: dict[str, str] = {}
+        self.region_guard: RegionGuard | None = None  # per-response region check; its refusal is sticky
 
     @property
     def settled(self) -> bool:
@@ -57,6 +58,8 @@ class Admission:
                 learnt = await self._settle(backend)
         if self._denied is not None:
             raise self._denied
+        if self.region_guard is not None and self.region_guard.denied is not None:
+            raise self.region_guard.denied
         scope = self.hidden.get(tool)
         if scope is not None:
             raise refusal(tool, scope)
@@ -75,6 +78,9 @@ class Admission:
             assert self._residency is not None
             try:
                 metadata = await self._metadata(backend)
+            except PolicyDenied as exc:  # the region header of the metadata response itself: a definite answer
+                self._denied = exc
+                raise
             except PluginError as exc:
                 log.warning("residency_unverifiable", error=exc.code.value)
                 raise unverifiable(self._residency, exc, self._label) from None

@@ -29,6 +29,7 @@ from plugin.server.admission import Admission
 from plugin.server.budget import MAX_RESPONSE_CHARS, OverBudget, fit_to_budget
 from plugin.server.parts import PluginParts
 from plugin.server.registration import describe_validation_error
+from plugin.server.residency import RegionGuard
 from plugin.toolkit.errors import DeadlineExceeded, ErrorCode, InvalidArgument, PluginError, PolicyDenied
 from plugin.toolkit.reports import ReportStore
 from plugin.toolkit.spec import (
@@ -40,6 +41,7 @@ from plugin.toolkit.spec import (
     ToolSpec,
     expand_tool_references,
 )
+from plugin.transport.adapter import region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 
@@ -79,6 +81,13 @@ class Runtime:
         )
         self.telemetry = telemetry or Telemetry(self.identity.name, self.identity.version)
         self.session_id = uuid.uuid4().hex[:12]
+        header = region_header_of(parts.adapter)
+        self.region_guard = (
+            RegionGuard(settings.data_residency, header, self.identity.backend_label)
+            if settings.data_residency is not None and header is not None
+            else None
+        )
+        self.admission.region_guard = self.region_guard
         self._backend = backend
         self._backend_lock = asyncio.Lock()
         self._stack = AsyncExitStack()
@@ -95,6 +104,7 @@ class Runtime:
                         self.parts.adapter,
                         self.parts.requested_scopes(self.settings),
                         identity=self.identity,
+                        response_check=None if self.region_guard is None else self.region_guard.check,
                     )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
@@ -226,7 +236,12 @@ class Runtime:
                 f"{MAX_RESPONSE_CHARS:,}-character budget that it cannot page; ask for a narrower request, and "
                 "report this to an administrator."
             ) from None
-        result = CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+        # A backend may echo a credential inside an ordinary field (e.g. a title): never to the model.
+        # Done after fitting: tokens and secrets are far longer than the marker that replaces them.
+        text = SECRETS.scrub_values(text)
+        scrubbed = SECRETS.scrub_structure(structured)
+        assert isinstance(scrubbed, dict)
+        result = CallToolResult(content=[TextContent(type="text", text=text)], structured_content=scrubbed)
         return result, output
 
     def _audit(

@@ -1,14 +1,50 @@
 """Data residency: refuse to call a backend outside the declared region, failing closed.
 
-Checked once per process, before the first resource request of the first tool call, from the
-region the backend reports (the adapter's `metadata`). A definite answer (match or mismatch) is
-remembered; a backend that cannot say where it is is refused for this call and asked again on the next.
-`label` is what messages call the backend (the identity's `backend_label`).
+Checked before the first resource request of the first tool call, from the region the backend
+reports (the adapter's `metadata`). A definite answer (match or mismatch) is remembered; a backend
+that cannot say where it is is refused for this call and asked again on the next.
+When the adapter names a response header that reports the region (`region_header`), every response
+is checked too (`RegionGuard`): a region that changes mid-session fails that call and, sticky, every
+later one. `label` is what messages call the backend (the identity's `backend_label`).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import PluginError, PolicyDenied
+
+if TYPE_CHECKING:
+    import httpx2
+
+log = get_logger(__name__)
+
+
+class RegionGuard:
+    """Checks the region header of every backend response against the required region."""
+
+    def __init__(self, expected: str, header: str, label: str) -> None:
+        self.expected = expected
+        self.header = header
+        self._label = label
+        self.denied: PolicyDenied | None = None  # once set, every later call is refused
+
+    def check(self, response: httpx2.Response) -> None:
+        if self.denied is not None:
+            raise self.denied
+        reported = response.headers.get(self.header)
+        if reported is None:
+            return  # this response says nothing; the metadata check covers a backend that never says
+        refusal = mismatch(self.expected, reported, self._label)
+        if refusal is not None:
+            log.error("residency_changed", expected=self.expected, reported=reported[:64], header=self.header)
+            self.denied = PolicyDenied(
+                f"Data residency requires region '{self.expected}', but a {self._label} response reported region "
+                f"'{reported.strip()[:64]}'; this call and every later one in this session are refused so that no "
+                f"data leaves the approved region. Ask an administrator to check the {self._label}."
+            )
+            raise self.denied
 
 
 def normalise_region(region: str) -> str:

@@ -30,7 +30,7 @@ class ReportStore:
         writer = csv.writer(buffer)
         writer.writerow(headers)
         for row in rows:
-            # Cells starting with = + - @ are neutralised so a spreadsheet never runs them as formulas.
+            # Text cells that a spreadsheet would run as a formula are neutralised (see `_safe_cell`).
             writer.writerow([_safe_cell(value) for value in row])
         report_id = f"{uuid.uuid4().hex[:12]}.csv"
         self._reports[report_id] = buffer.getvalue()
@@ -40,6 +40,22 @@ class ReportStore:
         return self._reports.get(report_id)
 
 
+_FORMULA_LEAD = frozenset("=+-@|")
+# Spreadsheets skip leading whitespace and control characters before deciding a cell is a formula.
+_IGNORED_LEAD = " \t\r\n\x0b\x0c\u00a0\u3000"
+
+
 def _safe_cell(value: object) -> str:
-    text = "" if value is None else strip_invisible(str(value))
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+    """A CSV cell no spreadsheet runs as a formula (OWASP CSV injection: a leading quote makes it text).
+
+    Numbers stay numbers; text is checked after its leading whitespace and control characters, so
+    `\\t=HYPERLINK(...)` and `\\r=1+1` are caught as well as `=1+1`, `@SUM(...)` and `|cmd`.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = strip_invisible(str(value))
+    if text.lstrip(_IGNORED_LEAD)[:1] in _FORMULA_LEAD:
+        return "'" + text
+    return text

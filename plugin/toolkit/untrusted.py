@@ -3,11 +3,22 @@
 Invisible characters (zero-width, bidirectional controls, Unicode tags, other format and control
 characters) are stripped: they can hide instructions from a human reviewer or reorder what is shown.
 Long text is then delimited as untrusted data so the model treats it as content, not as instructions.
+
+The adapter applies this once, where it parses backend responses into its models:
+`clean_identifier` (an id must match the id pattern, else `BackendError`), `clean_text` (single-line
+fields lose line breaks; free text keeps them) and `neutralise_markers` (any spelling of the untrusted
+delimiter, whatever its case, spacing or homoglyphs, is defused so backend text cannot end a block).
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import unicodedata
+from importlib import resources
+
+from plugin.toolkit.errors import BackendError
 
 # Removed: Cc controls except \t \n \r; every Cf format character of Unicode 15 (zero-width,
 # bidi embeddings/overrides/isolates, word joiner, BOM, interlinear annotation, the U+E0000 tag
@@ -30,6 +41,115 @@ UNTRUSTED_NOTICE = (
 )
 
 
+_LINE_BREAKS = re.compile("\r\n?|[\u0085\u2028\u2029]")
+_MARKER_REMOVED = "[marker removed]"
+
+
+def _marker_pattern() -> re.Pattern[str]:
+    # Matched on the folded text (ASCII lower case, one character per original character, see `_fold`):
+    # '\x00' stands for an invisible character, so "untr<ZWSP>usted" still matches. The pattern starts at
+    # the word itself (fast to scan for); a '<' and '/' before it are taken in by `_extend_left`.
+    gap = "\x00*"
+    words = [gap.join(word) for word in ("untrusted", "document", "content")]
+    joint = "[\\s\x00_\\-.]*"
+    return re.compile(f"{joint.join(words)}(?:[\\s\x00]*/?[\\s\x00]*>)?")
+
+
+def _extend_left(folded: str, start: int) -> int:
+    """Where a marker whose word starts at `start` really starts: over '<', '/' and spaces before it."""
+    position = start
+    while position > 0 and folded[position - 1] in " \t\r\n\x0b\x0c\x00/<":
+        position -= 1
+        if folded[position] == "<":
+            return position
+    return position if "/" in folded[position:start] else start
+
+
+_MARKER = _marker_pattern()
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+@functools.cache
+def _confusables() -> dict[str, str]:
+    """{character: the ASCII character it is confusable with}, from Unicode's confusables data.
+
+    Loaded on first use (only text with non-ASCII characters needs it). The data ships with the
+    `confusable-homoglyphs` package, read directly as JSON.
+    """
+    raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for char, entries in json.loads(raw).items():
+        if len(char) != 1 or char.isascii():
+            continue
+        ascii_alike = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isprintable()]
+        if ascii_alike:
+            table[char] = ascii_alike[0]
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    """One ASCII character standing for `char` when matching markers (NFKC, then confusables, then case)."""
+    if char.isascii():
+        return char.lower()
+    if _INVISIBLE.match(char):
+        return "\x00"
+    if char.isspace():
+        return " "
+    normal = unicodedata.normalize("NFKC", char)
+    if len(normal) == 1 and normal.isascii():
+        return normal.lower()
+    alike = _confusables().get(normal if len(normal) == 1 else char) or _confusables().get(char)
+    if alike is not None:
+        return alike.lower()
+    if unicodedata.category(char) == "Pd":  # every dash is a hyphen here
+        return "-"
+    return "\x01"  # anything else: matches nothing in the marker
+
+
+def neutralise_markers(text: str) -> str:
+    """Defuse every spelling of the untrusted-content delimiter (opening or closing) inside `text`.
+
+    Case, inner spaces, '< /...>', fullwidth forms and homoglyphs (Cyrillic, Greek...) are all caught:
+    the text is folded one character for one, so a match maps back onto the original span.
+    """
+    # Every non-ASCII character becomes one ASCII one, so lower() keeps positions.
+    folded = (text if text.isascii() else _NON_ASCII.sub(lambda match: _fold(match.group()), text)).lower()
+    if "untr" not in folded and "\x00" not in folded:  # cheap exit: no spelling of the marker can be there
+        return text
+    spans = [(_extend_left(folded, match.start()), match.end()) for match in _MARKER.finditer(folded)]
+    if not spans:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        pieces += [text[last:start], _MARKER_REMOVED]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Backend text made safe: invisible, bidi, tag and control characters removed, markers defused.
+
+    Single-line fields (names, types, statuses) also lose every line break and run of whitespace;
+    free text (`multiline`) keeps its line breaks, normalised to '\\n'.
+    """
+    text = strip_invisible(value)
+    text = _LINE_BREAKS.sub("\n", text) if multiline else _WHITESPACE.sub(" ", text).strip()
+    return neutralise_markers(text)
+
+
+def clean_identifier(value: str, pattern: re.Pattern[str], *, what: str = "identifier", label: str = "backend") -> str:
+    """`value` if it is a well-formed identifier, else a `BackendError` (the value itself is never echoed)."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise BackendError(
+            f"The {label} returned a malformed {what} (not letters, digits, '-' and '_'); the response was "
+            "refused. Report this to an administrator."
+        )
+    return value
+
+
 def strip_invisible(text: str) -> str:
     """Remove invisible, bidi-control, tag, private-use and control characters (keeps \\t \\n \\r)."""
     return _INVISIBLE.sub("", text)
@@ -50,6 +170,5 @@ def delimit_untrusted(text: str, *, source: str) -> str:
 
     A closing marker inside the text itself is defused so the content cannot end the block early.
     """
-    body = strip_invisible(text).replace(UNTRUSTED_CLOSE, "[marker removed]")
-    body = body.replace(UNTRUSTED_OPEN, "[marker removed]")
+    body = neutralise_markers(strip_invisible(text))
     return f'{UNTRUSTED_OPEN} source="{clean_inline(source, 120)}">\n{body}\n{UNTRUSTED_CLOSE}'

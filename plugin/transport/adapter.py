@@ -10,6 +10,10 @@ adapter declares:
   is the business date, doctor skips the check, and required data residency fails closed);
 - `embedded()`: the demo backend served in-process when nothing is configured, or `None` (the
   server then says at start-up that a backend must be configured).
+
+Optional (read with `region_header_of`, so an adapter without it needs no change):
+- `region_header`: the response header in which the backend reports its region on every response
+  (e.g. "X-Region"); with data residency required, every response carrying it is checked.
 """
 
 from __future__ import annotations
@@ -71,3 +75,9 @@ class BackendAdapter(Protocol[ApiClient]):
     async def metadata(self, client: Any) -> BackendMetadata | None: ...
 
     def embedded(self) -> EmbeddedBackend | None: ...
+
+
+def region_header_of(adapter: object) -> str | None:
+    """The adapter's optional `region_header` (None when it declares none)."""
+    header = getattr(adapter, "region_header", None)
+    return header if isinstance(header, str) and header else None

@@ -15,7 +15,7 @@ from plugin.config.settings import PluginSettings
 from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
 from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
-from plugin.transport.http import ApiSession
+from plugin.transport.http import ApiSession, ResponseCheck
 from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
 
 log = get_logger(__name__)
@@ -65,8 +65,10 @@ def _session(
     adapter: BackendAdapter[Any],
     settings: PluginSettings,
     label: str,
+    response_check: ResponseCheck | None = None,
 ) -> ApiSession:
     return ApiSession(
+        response_check=response_check,
         label=label,
         client=http,
         tokens=tokens,
@@ -83,7 +85,9 @@ def rescoped(
 ) -> Backend:
     """The same HTTP client and token cache, requesting `scopes` from now on (least privilege)."""
     key = dataclasses.replace(backend.session.token_key, scopes=scopes)
-    session = _session(backend.http, backend.tokens, key, adapter, settings, backend.session.label)
+    session = _session(
+        backend.http, backend.tokens, key, adapter, settings, backend.session.label, backend.session.response_check
+    )
     return dataclasses.replace(backend, api=adapter.client(session), session=session)
 
 
@@ -95,8 +99,12 @@ async def open_backend(
     connection: Connection | None = None,
     *,
     identity: Identity | None = None,
+    response_check: ResponseCheck | None = None,
 ) -> AsyncIterator[Backend]:
-    """`identity` names the backend and the settings in error messages (generic words without it)."""
+    """`identity` names the backend and the settings in error messages (generic words without it).
+
+    `response_check` runs on every backend response (the server's data-residency guard).
+    """
     label = identity.backend_label if identity is not None else "backend"
     hint = (
         (identity.env("token_url"), identity.env("client_id"), identity.env("client_secret"))
@@ -125,7 +133,7 @@ async def open_backend(
         async with httpx2.AsyncClient(
             base_url=conn.base_url, timeout=timeout, limits=limits, transport=conn.transport
         ) as http:
-            session = _session(http, tokens, key, adapter, settings, label)
+            session = _session(http, tokens, key, adapter, settings, label, response_check)
             try:
                 yield Backend(api=adapter.client(session), session=session, tokens=tokens, http=http, connection=conn)
             finally:

@@ -40,6 +40,7 @@ _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 _SAFE_PATH = re.compile(r"^(/[A-Za-z0-9._~%-]+)+/?$")
 
 ErrorMapper = Callable[[httpx2.Response], PluginError]
+ResponseCheck = Callable[[httpx2.Response], None]  # may raise a PluginError (e.g. data residency)
 QueryParams = Mapping[str, str | int | float | bool | Sequence[str] | None]
 
 
@@ -108,6 +109,7 @@ class ApiSession:
         max_retry_after: float,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         label: str = "backend",
+        response_check: ResponseCheck | None = None,
     ) -> None:
         self.label = label  # what messages call the backend (the identity's backend_label)
         self._client = client
@@ -118,6 +120,7 @@ class ApiSession:
         self._max_retries = max_retries
         self._max_retry_after = max_retry_after
         self._max_bytes = max_response_bytes
+        self.response_check = response_check  # run on every response, success or error, before it is used
 
     @property
     def token_key(self) -> TokenKey:
@@ -247,6 +250,8 @@ class ApiSession:
         backend_id = response.headers.get("x-request-id")
         if backend_id:
             scope.backend_request_ids.append(backend_id)
+        if self.response_check is not None:
+            self.response_check(response)
         log.debug(
             "backend_request",
             method=method,

@@ -7,16 +7,24 @@
 
 The grant is behind `TokenFetcher`, so private_key_jwt (authlib's `PrivateKeyJWT` client auth) or
 another grant slots in without touching the cache.
+
+Token responses are not taken on trust: the body is capped like API bodies (`MAX_TOKEN_RESPONSE_BYTES`,
+refused from its Content-Length or as soon as the stream passes the cap), only Bearer tokens are
+accepted, and `expires_in` must be a finite number of seconds >= 1 (capped at `MAX_TOKEN_LIFETIME`).
+With client_secret_basic the client id and secret are form-urlencoded before base64 (RFC 6749 §2.3.1).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import math
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote_plus
 
 import httpx2
 from cachetools import TLRUCache
@@ -24,11 +32,98 @@ from cachetools import TLRUCache
 from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
 from plugin.toolkit.errors import AuthenticationFailed, BackendError, BackendUnavailable, PermissionDenied, PluginError
+from plugin.toolkit.untrusted import clean_inline
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 log = get_logger(__name__)
+
+MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024  # a token response is a few hundred bytes; 1 MB is generous
+DEFAULT_TOKEN_LIFETIME = 300.0  # when the response has no expires_in (RFC 6749 §5.1: RECOMMENDED, not required)
+MAX_TOKEN_LIFETIME = 24 * 3600.0  # a longer (or infinite) lifetime is held for a day, then refreshed
+
+
+class TokenResponseTooLarge(Exception):
+    """The token endpoint's body passed `MAX_TOKEN_RESPONSE_BYTES` (raised while it is being read)."""
+
+
+class _CappedStream(httpx2.AsyncByteStream):
+    def __init__(self, inner: httpx2.AsyncByteStream, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in self._inner:
+            size += len(chunk)
+            if size > self._limit:
+                raise TokenResponseTooLarge
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _CappedTransport(httpx2.AsyncBaseTransport):
+    """Caps every response body (the token client reads bodies whole, so the cap sits under it)."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, limit: int, *, owns_inner: bool) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._owns_inner = owns_inner  # a transport handed in (the embedded backend's) is closed by its owner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        declared = response.headers.get("content-length", "")
+        stream = response.stream
+        assert isinstance(stream, httpx2.AsyncByteStream)
+        if declared.isdigit() and int(declared) > self._limit:
+            await stream.aclose()  # refused unread
+            raise TokenResponseTooLarge
+        return httpx2.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_CappedStream(stream, self._limit),
+            extensions=response.extensions,
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        if self._owns_inner:
+            await self._inner.aclose()
+
+
+def form_encoded_basic(client: Any, method: str, uri: str, headers: dict[str, str], body: str) -> tuple[Any, ...]:
+    """client_secret_basic as RFC 6749 §2.3.1 says: id and secret form-urlencoded, then base64.
+
+    (authlib sends them raw, so a secret with '+', '%' or ':' fails against a compliant server.)
+    """
+    pair = f"{quote_plus(client.client_id, safe='')}:{quote_plus(client.client_secret, safe='')}"
+    headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("ascii")).decode("ascii")
+    return uri, headers, body
+
+
+def token_lifetime(raw: object, label: str = "backend") -> float:
+    """Seconds a token may be used, from `expires_in`: bounded, or a `BackendError` the model can report."""
+    if raw is None:
+        return DEFAULT_TOKEN_LIFETIME
+    value: float | None = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            value = None
+    if value is None or math.isnan(value):
+        raise BackendError(f"The {label}'s token endpoint returned a non-numeric token lifetime (expires_in).")
+    if value < 1:
+        # An already-expired token would be used once per request (or reused after expiry): refuse it.
+        raise BackendError(
+            f"The {label}'s token endpoint returned a token that is already expired (expires_in={value:g})."
+        )
+    return min(value, MAX_TOKEN_LIFETIME)
 
 
 @dataclass(frozen=True)
@@ -85,6 +180,10 @@ class ClientCredentialsFetcher:
         self._transport = transport
         self._client: AsyncOAuth2Client | None = None
         SECRETS.add(client_secret)
+        # The token client's own transport, capped: authlib reads the whole body before we see it.
+        self._capped = _CappedTransport(
+            transport or httpx2.AsyncHTTPTransport(), MAX_TOKEN_RESPONSE_BYTES, owns_inner=transport is None
+        )
 
     def _oauth_client(self) -> AsyncOAuth2Client:
         if self._client is None:
@@ -96,9 +195,39 @@ class ClientCredentialsFetcher:
                 client_secret=self._client_secret,
                 token_endpoint_auth_method=self._auth_method,
                 timeout=self._timeout,
-                transport=self._transport,
+                transport=self._capped,
             )
+            self._client.register_client_auth_method(("client_secret_basic", form_encoded_basic))
+            self._client.register_compliance_hook("access_token_response", self._checked_response)
         return self._client
+
+    def _checked_response(self, response: httpx2.Response) -> httpx2.Response:
+        """A 2xx token response rewritten to exactly what we accept (Bearer, bounded lifetime), or refused."""
+        if not response.is_success:
+            return response  # an OAuth error: authlib raises it, `fetch` maps it
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise BackendError(f"The {self._label}'s token endpoint returned a malformed response.")
+        token_type = body.get("token_type")
+        if token_type is None:
+            log.info("token_type_missing")  # RFC 6749 §5.1 requires it; Bearer is the only one we send
+        elif not isinstance(token_type, str) or token_type.lower() != "bearer":
+            shown = clean_inline(str(token_type), 20)
+            raise BackendError(
+                f"The {self._label}'s token endpoint issued a '{shown}' token; this plugin only sends Bearer "
+                "tokens (RFC 6750). Ask an administrator to issue Bearer tokens to this client."
+            )
+        checked = {
+            "access_token": body.get("access_token"),
+            "token_type": "Bearer",
+            "expires_in": token_lifetime(body.get("expires_in"), self._label),
+        }
+        if isinstance(body.get("scope"), str):
+            checked["scope"] = body["scope"]
+        return httpx2.Response(response.status_code, json=checked, request=response.request)
 
     async def fetch(self, scopes: tuple[str, ...]) -> tuple[str, float, frozenset[str]]:
         from authlib.integrations.base_client import OAuthError
@@ -108,6 +237,12 @@ class ClientCredentialsFetcher:
             token = await client.fetch_token(self._token_url, grant_type="client_credentials", scope=" ".join(scopes))
         except OAuthError as exc:
             raise self._oauth_error(exc.error, scopes) from None
+        except TokenResponseTooLarge:
+            log.warning("token_response_too_large", limit=MAX_TOKEN_RESPONSE_BYTES)
+            raise BackendError(
+                f"The {self._label}'s token endpoint sent a response over the "
+                f"{MAX_TOKEN_RESPONSE_BYTES // 1_048_576} MB limit; it was refused unread."
+            ) from None
         except httpx2.HTTPStatusError as exc:
             status = exc.response.status_code
             log.warning("token_endpoint_error", status=status)
@@ -131,7 +266,7 @@ class ClientCredentialsFetcher:
         if not isinstance(value, str) or not value:
             raise BackendError(f"The {self._label}'s token endpoint returned no access token.")
         SECRETS.add(value)
-        lifetime = float(token.get("expires_in") or 300)
+        lifetime = float(token["expires_in"])  # checked and bounded by `_checked_response`
         granted = token.get("scope")
         granted_scopes = frozenset(granted.split()) if isinstance(granted, str) else frozenset(scopes)
         return value, lifetime, granted_scopes
@@ -153,6 +288,8 @@ class ClientCredentialsFetcher:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        else:
+            await self._capped.aclose()
 
 
 class TokenCache:

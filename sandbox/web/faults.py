@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,6 +16,8 @@ class FaultMode(StrEnum):
     HUGE_BODY = "huge_body"  # 200, a valid JSON document of `body_mb` megabytes
     RESET = "reset"  # headers sent, then the connection is dropped mid-body
     LATENCY = "latency"  # wait `latency_ms`, then answer normally
+    BODY = "body"  # answer `status` (default 200) with the JSON document `body` as given: a hostile backend
+    HEADERS = "headers"  # answer normally, with `headers` set on the response (e.g. another X-CLM-Region)
 
 
 class FaultSpec(BaseModel):
@@ -29,6 +31,14 @@ class FaultSpec(BaseModel):
     latency_ms: int | None = Field(default=None, ge=0, le=120_000)
     body_mb: int = Field(default=20, ge=1, le=256)
     path_prefix: str | None = Field(default=None, max_length=512, description="Only requests under this path")
+    declare_length: bool = Field(default=True, description="huge_body: send Content-Length (else chunked)")
+    body: Any = Field(default=None, description="The JSON document to answer with (mode 'body')")
+    raw_body: str | None = Field(
+        default=None, max_length=1_000_000, description="mode 'body': these exact bytes instead (e.g. 1e400)"
+    )
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="Response headers to set (modes 'body', 'headers')"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> FaultSpec:
@@ -36,6 +46,8 @@ class FaultSpec(BaseModel):
             raise ValueError("mode 'status' needs a status")
         if self.mode is FaultMode.LATENCY and self.latency_ms is None:
             raise ValueError("mode 'latency' needs latency_ms")
+        if self.mode is FaultMode.HEADERS and not self.headers:
+            raise ValueError("mode 'headers' needs headers")
         return self
 
     def matches(self, target: str, path: str) -> bool:

@@ -9,6 +9,7 @@ records the request for the test endpoints.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import uuid
@@ -94,7 +95,9 @@ class SandboxMiddleware:
                 latency_ms, fault = self.state.faults.take(target, path)
                 if latency_ms:
                     await asyncio.sleep(latency_ms / 1000)
-                if fault is not None:
+                if fault is not None and fault.mode is FaultMode.HEADERS:
+                    extra_headers.update(fault.headers)  # stamped on the normal answer below
+                elif fault is not None:
                     await _inject(fault, target, scope, receive, send)
                     return
         length = headers.get("content-length", "")
@@ -157,8 +160,14 @@ async def _inject(fault: FaultSpec, target: str, scope: Scope, receive: Receive,
     elif fault.mode is FaultMode.TRUNCATED_JSON:
         body = b'{"access_token": "abc", "token_type": "Bea' if target == "token" else b'{"data": [{"id": "ctr_0'
         await Response(body, media_type="application/json")(scope, receive, send)
+    elif fault.mode is FaultMode.BODY:
+        raw = fault.raw_body if fault.raw_body is not None else json.dumps(fault.body, ensure_ascii=False)
+        body = raw.encode()
+        await Response(body, status_code=fault.status or 200, media_type="application/json", headers=fault.headers)(
+            scope, receive, send
+        )
     elif fault.mode is FaultMode.HUGE_BODY:
-        await _huge_body(fault.body_mb, send)
+        await _huge_body(fault.body_mb, send, declare_length=fault.declare_length)
     elif fault.mode is FaultMode.RESET:
         await send(
             {
@@ -188,18 +197,15 @@ def _fault_status(fault: FaultSpec, target: str, request_id: str) -> Response:
     )
 
 
-async def _huge_body(megabytes: int, send: Send) -> None:
+async def _huge_body(megabytes: int, send: Send, *, declare_length: bool = True) -> None:
     head = b'{"data": [], "next_cursor": null, "total": 0, "padding": "'
     tail = b'"}'
     chunk = b"x" * 1_000_000
     length = len(head) + megabytes * len(chunk) + len(tail)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(length).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json")]
+    if declare_length:
+        headers.append((b"content-length", str(length).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": head, "more_body": True})
     for _ in range(megabytes):
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
