@@ -47,6 +47,7 @@ def build_server(
 
     server: MCPServer[Any] = ScopedMCPServer(
         hidden=lambda: runtime.admission.hidden,
+        on_initialized=runtime.start_warm_up,
         name=identity.name,
         title=identity.display_name,
         description=identity.description,
