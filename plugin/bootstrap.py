@@ -66,7 +66,12 @@ def missing(root: Path) -> list[str]:
     if not requirements.is_file():
         return []
     have = installed()
-    return sorted(name for name in pinned(requirements) if name not in have)
+    names = {
+        normalise(m.group(1)): m.group(1)
+        for line in requirements.read_text(encoding="utf-8").splitlines()
+        if (m := _REQUIREMENT.match(line))
+    }
+    return sorted(names[name] for name in pinned(requirements) if name not in have)
 
 
 def _identity(root: Path) -> tuple[str, str]:
