@@ -30,7 +30,7 @@ from clm_client.models import (
 from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
 from plugin.toolkit.inputs import ID_PATTERN
-from plugin.transport.http import ApiSession, QueryParams, decode_json
+from plugin.transport.http import ApiSession, QueryParams
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)

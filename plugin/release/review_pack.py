@@ -162,12 +162,12 @@ def render(parts: PluginParts) -> str:
         "",
         "## Dependencies (requirements.txt, pinned; licence from the installed metadata)",
         "",
-        "| package | pinned | installed | licence |",
-        "|---|---|---|---|",
+        "| package | pinned | licence |",
+        "|---|---|---|",
     ]
     for name, version in _requirements(root):
-        installed, licence = _licence(name)
-        out.append(f"| {name} | {version} | {installed} | {licence} |")
+        _installed, licence = _licence(name)  # the version installed here may differ (a shared venv): not shown
+        out.append(f"| {name} | {version} | {licence} |")
     out += [
         "",
         "## Rollback",
