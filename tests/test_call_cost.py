@@ -53,3 +53,36 @@ async def test_warm_up_opens_the_embedded_backend_before_the_first_call() -> Non
     assert backend is not None  # opened (imported, built) before any tool call
     assert runtime._metadata_known  # token and business date fetched too
     await runtime.aclose()
+
+
+def test_audit_line_is_scrubbed_once_and_equals_the_field_by_field_encoding() -> None:
+    import json
+
+    from plugin.observability.audit import AuditRecord, encode_record
+    from plugin.observability.redaction import SECRETS, redact
+
+    SECRETS.add("registered-secret-for-audit-test")
+    record = AuditRecord(
+        request_id="r",
+        mcp_request_id="1",
+        session_id="s",
+        tool="t",
+        arguments={"q": "find registered-secret-for-audit-test ü", "nested": {"password": "x"}},
+        outcome="ok",
+        record_ids=["a", "b"],
+        duration_ms=1.0,
+        acting_user=None,
+        client_name=None,
+        client_version=None,
+        plugin_name="p",
+        plugin_version="1",
+    )
+    line = encode_record(record)
+    assert "registered-secret-for-audit-test" not in line
+    assert line == json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    SECRETS.add('quote"secret')  # JSON would escape it: the field-by-field path is taken
+    record2 = record.model_copy(update={"arguments": {"q": 'a quote"secret'}})
+    assert (
+        'quote\\"secret' not in encode_record(record2)
+        and "quote" not in json.loads(encode_record(record2))["arguments"]["q"]
+    )

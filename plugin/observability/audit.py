@@ -29,7 +29,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugin.config.identity import Identity
-from plugin.observability.redaction import REDACTED, redact
+from plugin.observability.redaction import REDACTED, SECRETS, redact
 
 MAX_ARG_CHARS = 200
 # Arguments that carry document or note text: the audit keeps their length, not their content.
@@ -162,8 +162,16 @@ def _parse_syslog(address: str, identity: Identity) -> AuditDestination:
 
 
 def encode_record(record: AuditRecord) -> str:
-    """One JSON line (without the newline), redacted once more as the last net."""
-    return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    """One JSON line (without the newline), redacted once more as the last net.
+
+    The arguments were redacted by key when the record was made (`audit_arguments`); the net is a scrub of
+    the encoded line (registered secret values, credential patterns): one pass over one string instead of
+    a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
+    text scrub, so then the structure is redacted field by field as before.
+    """
+    if any('"' in value or "\\" in value for value in SECRETS._values):
+        return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    return SECRETS.scrub(record.model_dump_json())
 
 
 class AuditSink:
