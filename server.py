@@ -31,6 +31,10 @@ def parts() -> PluginParts:
 
 
 def main(argv: list[str]) -> int:
+    from plugin.bootstrap import ensure_dependencies  # standard library only: runs before any third-party import
+
+    if (status := ensure_dependencies(ROOT, Path(__file__).resolve(), argv)) is not None:
+        return status
     from plugin.observability.logging import configure_logging
 
     configure_logging()

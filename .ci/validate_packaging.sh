@@ -5,7 +5,10 @@
 #                                                   (.claude-plugin/plugin.json, marketplace.json, .mcp.json)
 #   - the skill is a valid Agent Skill              agentskills validate (PyPI skills-ref)
 #   - the repository and the built zip are plugins  claude plugin validate --strict (npm @anthropic-ai/claude-code)
-#   - the MCP bundle validates, packs and signs     mcpb validate / pack / sign (npm @anthropic-ai/mcpb)
+#   - the README's Claude Code commands             marketplace add ./, install, mcp list -> Connected; the plugin
+#                                                   cache holds no venv or test cache (private HOME)
+#   - the MCP bundles validate and pack             mcpb validate / pack (npm @anthropic-ai/mcpb), python and uv types
+#                                                   (`mcpb sign`/`verify` are not run: see README, Signing)
 #   - the server, as a client sees it               MCP Inspector CLI: tools/list --strict, then one
 #                                                   tools/call per tool on the demo default, with the
 #                                                   tool's own `example` arguments (ToolSpec.example)
@@ -60,6 +63,22 @@ step "claude plugin validate --strict . (repository as plugin + marketplace)"
 "$claude" plugin validate --strict .
 "$claude" plugin validate --strict .claude-plugin/plugin.json
 
+step "Claude Code: marketplace add ./, install, mcp list (the README's commands, private HOME)"
+# Before anything is built into build/: `marketplace add ./` copies the whole folder into the plugin cache.
+"$claude" plugin marketplace add ./
+"$claude" plugin install "$plugin_name@$plugin_name-marketplace"
+(for name in $(env | grep -o "^${env_prefix}[A-Z0-9_]*" || true); do unset "$name"; done
+ "$claude" mcp list | tee "$work/mcp-list.txt")
+grep -q "plugin:$plugin_name:.* Connected" "$work/mcp-list.txt" || { echo "the plugin's server did not connect"; exit 1; }
+cache="$HOME/.claude/plugins/cache"
+leaked="$(find "$cache" \( -name .venv -o -name venv -o -name .pytest_cache -o -name .hypothesis -o -name node_modules \) -print)"
+[[ -z "$leaked" ]] || { echo "the plugin cache received: $leaked"; exit 1; }
+echo "plugin cache: $(du -sh "$cache" | cut -f1), no venv or test cache"
+"$claude" plugin uninstall "$plugin_name@$plugin_name-marketplace"
+
+step "review pack is current"
+"$PYTHON" server.py review-pack --check docs/review-pack.md
+
 step "plugin zip: build, unpack, claude plugin validate --strict"
 "$PYTHON" server.py package plugin-zip --output "$work/plugin.zip"
 mkdir -p "$work/plugin"
@@ -72,15 +91,17 @@ step "MCP bundle: build (with dependencies), mcpb validate, mcpb pack"
 "$mcpb" pack build/mcpb "$work/$plugin_name.mcpb"
 "$mcpb" info "$work/$plugin_name.mcpb"
 
-step "MCP bundle: mcpb sign (self-signed, throw-away certificate)"
-# `mcpb verify` cannot confirm any signature in mcpb 2.1.2: it always answers "Extension is not signed"
-# (node-forge's PKCS#7 verify is a stub; modelcontextprotocol/mcpb#260, #277). So check that
-# signing succeeded and appended the MCPB signature block; verify our own Ed25519 signature instead
-# (tests/packaging, `python -m plugin.release.signing verify`).
-(cd "$work" && "$mcpb" sign "$plugin_name.mcpb" --self-signed)
-tail -c 64 "$work/$plugin_name.mcpb" | grep -q MCPB_SIG_END
-grep -q --binary-files=text MCPB_SIG_V1 "$work/$plugin_name.mcpb"
-echo "signature block present"
+step "MCP bundle, uv server type (manifest 0.4): build, mcpb validate, mcpb pack"
+"$PYTHON" server.py package mcpb --uv --output "$work/uv-built.mcpb"
+"$mcpb" validate build/mcpb/manifest.json
+"$mcpb" pack build/mcpb "$work/$plugin_name-uv.mcpb"
+# No build-machine path in what ships (console scripts with a venv shebang were the last ones).
+"$PYTHON" server.py package mcpb --output "$work/python-built.mcpb"
+if grep -rlF --binary-files=without-match "$(dirname "$(dirname "$(command -v "$PYTHON")")")" build/mcpb; then
+  echo "build-machine paths in the bundle"; exit 1
+fi
+# `mcpb sign` is not run: 2.1.2 writes bundles Claude Desktop refuses (modelcontextprotocol/mcpb#278) and
+# `mcpb verify` reports every bundle unsigned (#260, #277). Our Ed25519 signature covers the files instead.
 
 step "MCP Inspector CLI: tools/list --strict (python server.py, demo default)"
 # The demo default: no backend configured, the bundled sandbox serves the calls in-process.

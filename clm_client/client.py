@@ -30,7 +30,7 @@ from clm_client.models import (
 from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
 from plugin.toolkit.inputs import ID_PATTERN
-from plugin.transport.http import ApiSession, QueryParams, decode_json
+from plugin.transport.http import ApiSession, QueryParams
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -63,7 +63,25 @@ class ClmClient:
 
     async def _get(self, path: str, model: type[M], params: QueryParams | None = None) -> M:
         response = await self._session.request("GET", path, params=params)
-        return self._parse(decode_json(response), model, response.headers.get("x-request-id"))
+        return self._parse_bytes(response.content, model, response.headers.get("x-request-id"))
+
+    @staticmethod
+    def _parse_bytes(content: bytes, model: type[M], request_id: str | None) -> M:
+        """Bytes straight into the model (one pass in pydantic-core, no intermediate Python objects)."""
+        try:
+            return model.model_validate_json(content)
+        except ValidationError as exc:
+            if any(error["type"] == "json_invalid" for error in exc.errors(include_url=False)):
+                log.warning("backend_malformed_json", model=model.__name__, size=len(content))
+                raise BackendError(
+                    "The backend returned a malformed response; try again, and report it if it persists.",
+                    request_id=request_id,
+                ) from None
+            log.warning("clm_unexpected_shape", model=model.__name__, errors=exc.error_count())
+            raise BackendError(
+                "The CLM returned data in an unexpected shape; report this to the plugin's maintainers.",
+                request_id=request_id,
+            ) from None
 
     @staticmethod
     def _parse(payload: object, model: type[M], request_id: str | None) -> M:
@@ -165,4 +183,4 @@ class ClmClient:
             response = await self._session.request("POST", path, json=payload, idempotency_key=idempotency_key)
         except NotFound as exc:
             raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
-        return self._parse(decode_json(response), Annotation, response.headers.get("x-request-id"))
+        return self._parse_bytes(response.content, Annotation, response.headers.get("x-request-id"))

@@ -25,6 +25,12 @@ SECRET = "demo-secret"
 
 configure_logging("INFO")  # as server.py does: JSON lines on stderr, redacted
 
+# Hypothesis' example database outside the checkout (default ./.hypothesis): `claude plugin marketplace add ./`
+# copies the whole folder, test caches included, into Claude Code's plugin cache.
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+set_hypothesis_home_dir(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plugin-tests-hypothesis")
+
 # Tests build their own settings; an engineer's CLM_* environment must not leak into them.
 for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:
     del os.environ[_name]

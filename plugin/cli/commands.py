@@ -37,9 +37,26 @@ def _fail(parts: PluginParts | None, message: str) -> int:
 
 
 USAGE = (
-    "usage: python server.py [doctor | audit-report [--file FILE] | manifest write|check | identity write|check "
-    "| package plugin-zip|mcpb [...]]"
+    "usage: python server.py [--help | --version | doctor | audit-report [--file FILE] | review-pack [...] "
+    "| manifest write|check | identity write|check | package plugin-zip|mcpb [...]]"
 )
+
+
+def _print(text: str) -> int:
+    return _closed_pipe_safe(lambda: sys.stdout.write(text) and 0)
+
+
+def _closed_pipe_safe(command: Callable[[], int]) -> int:
+    """Run a command that reports on stdout; a reader that went away (`| head`) ends it quietly, status 1."""
+    try:
+        status = command()
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's own flush at exit does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def connect_help(parts: PluginParts) -> str:
@@ -63,8 +80,16 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
     except IdentityError as exc:
         return _fail(None, str(exc))
     command, rest = (argv[0], argv[1:]) if argv else (None, [])
+    if command in {"--help", "-h", "help", "--version"}:
+        from plugin.cli.usage import help_text, version_text
+
+        return _print(version_text(parts) if command == "--version" else help_text(parts))
     if command == "doctor":
-        return doctor(parts, rest)
+        return _closed_pipe_safe(lambda: doctor(parts, rest))
+    if command == "review-pack":
+        from plugin.release.review_pack import review_pack
+
+        return _closed_pipe_safe(lambda: review_pack(parts, rest))
     if command == "audit-report":
         return audit_report(parts, rest)
     if command in {"manifest", "identity", "package"}:
@@ -125,7 +150,7 @@ def audit_report(parts: PluginParts, argv: list[str]) -> int:
             settings = effective_settings(parts, load_settings(parts.identity))
         except (SettingsError, ValueError) as exc:
             return _fail(parts, str(exc))
-        where = parse_destination(settings.audit or "off", parts.identity)
+        where = parse_destination(settings.audit or "off", parts.identity, demo=settings.embedded)
         if where.kind != "file" or where.path is None:
             return _fail(parts, f"the audit trail goes to {where.describe()}, not a file; pass --file FILE")
         path = where.path

@@ -97,7 +97,7 @@ def _configuration(
         loaded = settings if settings is not None else load_settings(identity)
         effective = effective_settings(parts, loaded)
         tools = parts.enabled_tools(effective)
-        sink = open_audit_sink(effective.audit, identity)
+        sink = open_audit_sink(effective.audit, identity, demo=effective.embedded)
     except SettingsError as exc:
         record(
             _fail("configuration", str(exc), f"fix the named {identity.env_prefix}* variable(s) in the configuration")

@@ -54,6 +54,8 @@ class Identity(_Strict):
     env_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]*_$", max_length=16)
     backend_label: str = Field(min_length=1, max_length=40)
     reverse_dns: str = Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+    # Where the privacy policy of the service the plugin connects to is published (MCP bundle `privacy_policies`).
+    privacy_policies: list[str] = Field(default_factory=list)
     author: Author
     user_options: list[UserOption] = Field(default_factory=list)
 

@@ -52,9 +52,14 @@ class PluginSettings(BaseSettings):
         default=None, description="Backend API base URL; unset = the embedded demo backend"
     )
     token_url: AnyHttpUrl | None = Field(default=None, description="OAuth 2.0 token endpoint")
-    client_id: str | None = Field(default=None, max_length=256)
-    client_secret: SecretStr | None = None
-    token_auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"  # noqa: S105
+    client_id: str | None = Field(default=None, max_length=256, description="OAuth client id")
+    client_secret: SecretStr | None = Field(
+        default=None, description="OAuth client secret (only from the environment or the host's secret store)"
+    )
+    token_auth_method: Literal["client_secret_basic", "client_secret_post"] = Field(
+        default="client_secret_basic",
+        description="How the client authenticates at the token endpoint: client_secret_basic or client_secret_post",
+    )
     allow_insecure_http: bool = Field(
         default=False,
         description="Accept http:// backend and token URLs on non-loopback hosts (labs only: secrets travel in clear)",
@@ -70,23 +75,31 @@ class PluginSettings(BaseSettings):
 
     # -- tool selection and controls ---------------------------------------------------------------------
     read_only: bool = Field(default=False, description="Remove every write tool, overriding everything")
-    enabled_tools: Annotated[list[str] | None, NoDecode] = None
-    disabled_tools: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    enabled_tools: Annotated[list[str] | None, NoDecode] = Field(
+        default=None, description="Only these tools, by name (space/comma separated; default all)"
+    )
+    disabled_tools: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Not these tools, by name (space/comma separated)"
+    )
     confirm_writes: bool = Field(default=True, description="Two-step confirmation for annotations")
 
     # -- transport budgets -------------------------------------------------------------------------------
-    connect_timeout: float = Field(default=5.0, gt=0, le=60)
-    read_timeout: float = Field(default=20.0, gt=0, le=300)
+    connect_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds to connect to the backend")
+    read_timeout: float = Field(default=20.0, gt=0, le=300, description="Seconds to wait for a backend response")
     call_deadline: float = Field(default=30.0, gt=0, le=600, description="Overall seconds per tool call")
-    max_connections: int = Field(default=20, ge=1, le=200)
-    max_retries: int = Field(default=3, ge=0, le=10)
+    max_connections: int = Field(default=20, ge=1, le=200, description="HTTP connection pool size")
+    max_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of idempotent requests (connection errors, 429, 5xx)"
+    )
     max_retry_after: float = Field(default=10.0, ge=0, le=120, description="Longest Retry-After honoured")
     token_refresh_margin: float = Field(
         default=0.1, gt=0, lt=1, description="Refresh when this fraction of the lifetime is left"
     )
 
     # -- diagnostics -------------------------------------------------------------------------------------
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Log level on stderr: DEBUG, INFO, WARNING or ERROR"
+    )
     demo_size: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo data set")
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 

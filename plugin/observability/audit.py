@@ -29,7 +29,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugin.config.identity import Identity
-from plugin.observability.redaction import REDACTED, redact
+from plugin.observability.redaction import REDACTED, SECRETS, redact
 
 MAX_ARG_CHARS = 200
 # Arguments that carry document or note text: the audit keeps their length, not their content.
@@ -80,6 +80,9 @@ def _truncate(value: object) -> object:
 
 
 AUDIT_FILE_NAME = "audit.jsonl"
+# The embedded demo backend's calls are not real work: their default file is a separate one, so an
+# `audit-report` of real sessions is never mixed with someone trying the demo.
+DEMO_AUDIT_FILE_NAME = "audit-demo.jsonl"
 DEFAULT_SYSLOG_PORT = 514
 
 
@@ -91,8 +94,8 @@ class AuditWriteError(OSError):
     """One record could not be written; the message names the destination, never the record."""
 
 
-def default_audit_path(app_name: str) -> Path:
-    return platformdirs.user_state_path(app_name) / AUDIT_FILE_NAME
+def default_audit_path(app_name: str, *, demo: bool = False) -> Path:
+    return platformdirs.user_state_path(app_name) / (DEMO_AUDIT_FILE_NAME if demo else AUDIT_FILE_NAME)
 
 
 class AuditDestination(BaseModel):
@@ -115,7 +118,8 @@ class AuditDestination(BaseModel):
         return self.kind
 
 
-def parse_destination(spec: str, identity: Identity) -> AuditDestination:
+def parse_destination(spec: str, identity: Identity, *, demo: bool = False) -> AuditDestination:
+    """`demo`: the embedded demo backend serves, so a bare `file` means the demo's own file."""
     kind, _, rest = spec.strip().partition(":")
     kind = kind.strip().lower()
     if kind == "off" and not rest:
@@ -123,7 +127,7 @@ def parse_destination(spec: str, identity: Identity) -> AuditDestination:
     if kind == "stderr" and not rest:
         return AuditDestination(kind="stderr")
     if kind == "file":
-        path = Path(rest).expanduser() if rest.strip() else default_audit_path(identity.name)
+        path = Path(rest).expanduser() if rest.strip() else default_audit_path(identity.name, demo=demo)
         return AuditDestination(kind="file", path=path)
     if kind == "syslog":
         return _parse_syslog(rest.strip(), identity)
@@ -158,8 +162,16 @@ def _parse_syslog(address: str, identity: Identity) -> AuditDestination:
 
 
 def encode_record(record: AuditRecord) -> str:
-    """One JSON line (without the newline), redacted once more as the last net."""
-    return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    """One JSON line (without the newline), redacted once more as the last net.
+
+    The arguments were redacted by key when the record was made (`audit_arguments`); the net is a scrub of
+    the encoded line (registered secret values, credential patterns): one pass over one string instead of
+    a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
+    text scrub, so then the structure is redacted field by field as before.
+    """
+    if any('"' in value or "\\" in value for value in SECRETS._values):
+        return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    return SECRETS.scrub(record.model_dump_json())
 
 
 class AuditSink:
@@ -179,24 +191,53 @@ class AuditSink:
 
 
 class FileAuditSink(AuditSink):
-    """Appends to a JSON-lines file, opened per record so log rotation (rename + new file) just works."""
+    """Appends to a JSON-lines file kept open between records (one open per process, not per call).
+
+    Log rotation (rename + new file, or delete) is detected before each record by comparing the open
+    file's device and inode with the path's: on a change the file is reopened at the path.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.destination = f"file {path}"
         self._lock = threading.Lock()
+        self._handle: TextIO | None = None
+        self._identity: tuple[int, int] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8"):
-                pass  # fail at start-up, not at the first call, when the file cannot be written
+            self._open()  # fail at start-up, not at the first call, when the file cannot be written
         except OSError as exc:
             raise AuditConfigError(f"cannot write the audit file {path}: {exc.strerror or exc}") from None
+
+    def _open(self) -> TextIO:
+        handle = self.path.open("a", encoding="utf-8")
+        stat = os.fstat(handle.fileno())
+        self._handle, self._identity = handle, (stat.st_dev, stat.st_ino)
+        return handle
+
+    def _current(self) -> TextIO:
+        """The open file, reopened when the path no longer names it (rotated, deleted, replaced)."""
+        handle = self._handle
+        try:
+            stat = self.path.stat()
+            same = (stat.st_dev, stat.st_ino) == self._identity
+        except OSError:
+            same = False
+        if handle is not None and same:
+            return handle
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+            self._handle = None
+        return self._open()
 
     def write(self, record: AuditRecord) -> None:
         line = encode_record(record) + "\n"
         try:
-            with self._lock, self.path.open("a", encoding="utf-8") as handle:
+            with self._lock:
+                handle = self._current()
                 handle.write(line)
+                handle.flush()  # one complete line on disk per call: a crash loses no record
         except OSError as exc:
             raise AuditWriteError(f"cannot append to the audit file {self.path}: {exc.strerror or exc}") from None
 
@@ -204,6 +245,13 @@ class FileAuditSink(AuditSink):
         if self.path.exists():
             return self.path.is_file() and os.access(self.path, os.W_OK)
         return os.access(self.path.parent, os.W_OK)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._handle is not None:
+                with contextlib.suppress(OSError):
+                    self._handle.close()
+                self._handle = None
 
 
 class StreamAuditSink(AuditSink):
@@ -277,11 +325,11 @@ class SyslogAuditSink(AuditSink):
         self._handler.close()
 
 
-def open_audit_sink(spec: str | None, identity: Identity) -> AuditSink | None:
+def open_audit_sink(spec: str | None, identity: Identity, *, demo: bool = False) -> AuditSink | None:
     """The sink for an effective audit setting; `None` when audit is off. Raises `AuditConfigError`."""
     if spec is None:
         return None
-    where = parse_destination(spec, identity)
+    where = parse_destination(spec, identity, demo=demo)
     if where.kind == "off":
         return None
     if where.kind == "stderr":

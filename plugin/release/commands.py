@@ -73,12 +73,15 @@ def _package(parts: PluginParts, argv: list[str]) -> int:
     bundle = commands.add_parser("mcpb", help="the MCP bundle for Claude Desktop")
     bundle.add_argument("--output", type=Path, default=None)
     bundle.add_argument("--no-deps", action="store_true", help="do not bundle Python dependencies")
+    bundle.add_argument(
+        "--uv", action="store_true", help="manifest 0.4 `uv` server type: one bundle for every platform, no lib/"
+    )
     args = parser.parse_args(argv)
     try:
         if args.kind == "plugin-zip":
             built = build_plugin_zip(parts, output=args.output)
         else:
-            built = build_mcpb(parts, output=args.output, with_deps=not args.no_deps)
+            built = build_mcpb(parts, output=args.output, with_deps=not args.no_deps, uv=args.uv)
     except PackagingError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1

@@ -30,6 +30,10 @@ from plugin.release.signing import verify
 from plugin.server.parts import PluginParts
 
 MCPB_MANIFEST_VERSION = "0.3"
+# The `uv` server type (manifest 0.4, "experimental" upstream): the host runs the server with uv against
+# the bundle's pyproject.toml, so one bundle serves every platform and Python version.
+MCPB_UV_MANIFEST_VERSION = "0.4"
+ICON_NAME = "icon.png"
 # A fixed timestamp, so two builds of the same files are byte-identical archives.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -107,7 +111,7 @@ class McpbMcpConfig(_Mcpb):
 
 
 class McpbServer(_Mcpb):
-    type: Literal["python"] = "python"
+    type: Literal["python", "uv"] = "python"
     entry_point: str
     mcp_config: McpbMcpConfig
 
@@ -145,6 +149,8 @@ class McpbManifest(_Mcpb):
     keywords: list[str]
     compatibility: McpbCompatibility
     user_config: dict[str, McpbUserOption]
+    icon: str = ICON_NAME
+    privacy_policies: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)
     meta: dict[str, dict[str, object]] = Field(serialization_alias="_meta")
 
 
@@ -169,9 +175,11 @@ def user_options(parts: PluginParts) -> dict[str, McpbUserOption]:
     }
 
 
-def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool) -> McpbManifest:
+def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool, uv: bool = False) -> McpbManifest:
     identity = parts.identity
     env = user_config_env(identity)
+    if uv:
+        with_deps = False
     if with_deps:
         env["PYTHONPATH"] = "${__dirname}/server/lib"
     major, minor = sys.version_info[:2]
@@ -180,18 +188,27 @@ def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool) ->
         platforms = [_PLATFORMS[sys.platform]] if sys.platform in _PLATFORMS else ["linux"]
         python = f">={major}.{minor},<{major}.{minor + 1}"
         deps_note = f"Dependencies are bundled for {platforms[0]} and Python {major}.{minor}."
+    elif uv:
+        platforms = ["darwin", "win32", "linux"]
+        python = ">=3.11"
+        deps_note = "The host installs the pinned dependencies with uv (pyproject.toml); nothing is bundled."
     else:
         platforms = ["darwin", "win32", "linux"]
         python = ">=3.11"
-        deps_note = "Dependencies are not bundled: `pip install -r server/requirements.txt` first."
-    return McpbManifest(
-        name=manifest.name,
-        display_name=manifest.display_name,
-        version=manifest.version,
-        description=manifest.description,
-        long_description=f"{manifest.instructions or manifest.description}\n\n{deps_note}",
-        author=McpbAuthor(name=manifest.author.name, email=manifest.author.email, url=manifest.author.url),
-        server=McpbServer(
+        deps_note = (
+            "Dependencies are not bundled: the server installs them with uv on first start when uv is available, "
+            "else `pip install -r server/requirements.txt` first."
+        )
+    if uv:
+        server = McpbServer(
+            type="uv",
+            entry_point="server/server.py",
+            mcp_config=McpbMcpConfig(
+                command="uv", args=["run", "--directory", "${__dirname}", "server/server.py"], env=env
+            ),
+        )
+    else:
+        server = McpbServer(
             entry_point="server/server.py",
             mcp_config=McpbMcpConfig(
                 command="python3",
@@ -199,11 +216,21 @@ def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool) ->
                 env=env,
                 platform_overrides={"win32": {"command": "python"}},
             ),
-        ),
+        )
+    return McpbManifest(
+        manifest_version=MCPB_UV_MANIFEST_VERSION if uv else MCPB_MANIFEST_VERSION,
+        name=manifest.name,
+        display_name=manifest.display_name,
+        version=manifest.version,
+        description=manifest.description,
+        long_description=f"{manifest.instructions or manifest.description}\n\n{deps_note}",
+        author=McpbAuthor(name=manifest.author.name, email=manifest.author.email, url=manifest.author.url),
+        server=server,
         tools=[McpbTool(name=tool.name, description=tool.description) for tool in manifest.tools],
         keywords=identity.keywords,
         compatibility=McpbCompatibility(platforms=platforms, runtimes={"python": python}),
         user_config=user_options(parts),
+        privacy_policies=list(identity.privacy_policies),
         meta={
             identity.reverse_dns: {
                 "category": manifest.category,
@@ -215,7 +242,49 @@ def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool) ->
     )
 
 
-def stage_mcpb(parts: PluginParts, staging: Path, *, with_deps: bool) -> McpbManifest:
+def icon_png(size: int = 512, rgb: tuple[int, int, int] = (38, 84, 124)) -> bytes:
+    """A small solid PNG made with the standard library (no image file to keep in the repository)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * size, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pyproject_for_uv(parts: PluginParts) -> str:
+    """The bundle's pyproject.toml for the `uv` server type: the pinned runtime set of requirements.txt."""
+    from plugin.bootstrap import _REQUIREMENT
+
+    pins = []
+    for line in (parts.root / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        match = _REQUIREMENT.match(line)
+        if match:
+            pins.append(f'    "{match.group(1)}=={match.group(2)}",')
+    identity = parts.identity
+    return "\n".join(
+        [
+            "[project]",
+            f'name = "{identity.name}"',
+            f'version = "{identity.version}"',
+            'requires-python = ">=3.11"',
+            "dependencies = [",
+            *pins,
+            "]",
+            "",
+        ]
+    )
+
+
+def stage_mcpb(parts: PluginParts, staging: Path, *, with_deps: bool, uv: bool = False) -> McpbManifest:
     """Lay the bundle out in `staging`: manifest.json (MCPB) and server/ (the plugin root)."""
     root = parts.root
     manifest = preflight(parts)
@@ -226,23 +295,34 @@ def stage_mcpb(parts: PluginParts, staging: Path, *, with_deps: bool) -> McpbMan
         target = server / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
-    bundle = mcpb_manifest(parts, manifest, with_deps=with_deps)
+    bundle = mcpb_manifest(parts, manifest, with_deps=with_deps, uv=uv)
     (staging / "manifest.json").write_text(bundle.model_dump_json(indent=2, by_alias=True) + "\n", encoding="utf-8")
+    (staging / ICON_NAME).write_bytes(icon_png())
+    if uv:
+        (staging / "pyproject.toml").write_text(pyproject_for_uv(parts), encoding="utf-8")
+        return bundle
     if with_deps:
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--only-binary=:all:"]
         command += ["--target", str(server / "lib"), "-r", str(root / "requirements.txt")]
         completed = subprocess.run(command, check=False, stdout=sys.stderr)  # noqa: S603 - fixed argv
         if completed.returncode != 0:
             raise PackagingError(f"pip could not install the dependencies into {server / 'lib'}")
+        # Console scripts: their shebang is this build machine's interpreter path, and the server never runs them.
+        shutil.rmtree(server / "lib" / "bin", ignore_errors=True)
     return bundle
 
 
 def build_mcpb(
-    parts: PluginParts, output: Path | None = None, *, staging: Path | None = None, with_deps: bool = True
+    parts: PluginParts,
+    output: Path | None = None,
+    *,
+    staging: Path | None = None,
+    with_deps: bool = True,
+    uv: bool = False,
 ) -> Path:
     root = parts.root
     staging = staging or root / "build" / "mcpb"
-    bundle = stage_mcpb(parts, staging, with_deps=with_deps)
+    bundle = stage_mcpb(parts, staging, with_deps=with_deps, uv=uv)
     output = output or root / "build" / f"{bundle.name}-{bundle.version}.mcpb"
     files = [path for path in staging.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
     return _zip([(path, path.relative_to(staging).as_posix()) for path in files], output)

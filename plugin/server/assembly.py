@@ -33,7 +33,7 @@ def build_server(
     identity = parts.identity
     if runtime is None:
         settings = effective_settings(parts, settings, controls=controls)
-        runtime = Runtime(parts, settings, audit=open_audit_sink(settings.audit, identity))
+        runtime = Runtime(parts, settings, audit=open_audit_sink(settings.audit, identity, demo=settings.embedded))
     specs = runtime.specs
     schemas = tool_schemas(parts, specs)
     tools = [build_tool(spec, parts.full_name(spec), runtime, schemas[spec.name]) for spec in specs]
@@ -47,6 +47,7 @@ def build_server(
 
     server: MCPServer[Any] = ScopedMCPServer(
         hidden=lambda: runtime.admission.hidden,
+        on_initialized=runtime.start_warm_up,
         name=identity.name,
         title=identity.display_name,
         description=identity.description,

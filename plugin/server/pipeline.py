@@ -93,6 +93,8 @@ class Runtime:
         self._stack = AsyncExitStack()
         self._backend_as_of: date | None = None  # the backend's business date, when it reports one
         self._metadata_known = False
+        self._metadata_lock = asyncio.Lock()
+        self._warm_up: asyncio.Task[None] | None = None
         self.services = Services(reports=ReportStore(self.identity.report_scheme))
 
     async def backend(self) -> Backend:
@@ -132,11 +134,36 @@ class Runtime:
         if self.settings.as_of is not None:
             return self.settings.as_of
         if not self._metadata_known:
-            with contextlib.suppress(PluginError):  # transient: ask again on the next call
-                await self._metadata(backend)
+            async with self._metadata_lock:  # single flight: 100 concurrent cold calls ask once
+                if not self._metadata_known:
+                    with contextlib.suppress(PluginError):  # transient: ask again on the next call
+                        await self._metadata(backend)
         return self._backend_as_of or date.today()
 
+    def start_warm_up(self) -> None:
+        """After `initialize`: open the backend in the background, so the first tool call does not wait for it.
+
+        For the embedded demo backend this imports and builds it and fetches its token and metadata (the bulk
+        of a cold first call). For a real backend only the HTTP client is made: no request is sent before a
+        tool call asks for one.
+        """
+        if self._warm_up is None and self._backend is None:
+            self._warm_up = asyncio.get_running_loop().create_task(self._warm())
+
+    async def _warm(self) -> None:
+        try:
+            backend = await self.backend()
+            if self.settings.embedded:
+                await backend.session.tokens.get(backend.session.token_key)
+                await self.as_of(backend)
+        except Exception as exc:  # the first tool call meets (and reports) the same problem
+            log.debug("warm_up_failed", error=type(exc).__name__)
+
     async def aclose(self) -> None:
+        if self._warm_up is not None and not self._warm_up.done():
+            self._warm_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._warm_up
         await self._stack.aclose()
         if self.audit is not None:
             self.audit.close()

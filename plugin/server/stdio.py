@@ -8,7 +8,7 @@ malformed, -32600 for anything else (with the request's id when it has one, else
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -16,7 +16,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 from mcp.server.stdio import stdio_server
 from mcp.shared._stream_protocols import WriteStream
 from mcp.shared.message import SessionMessage
-from mcp_types import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError
+from mcp_types import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, JSONRPCNotification
 from pydantic import ValidationError
 
 from plugin.observability.logging import get_logger
@@ -55,9 +55,10 @@ def error_reply(exc: Exception) -> JSONRPCError:
 
 
 @asynccontextmanager
-async def strict_stdio() -> AsyncIterator[
-    tuple[MemoryObjectReceiveStream[SessionMessage | Exception], WriteStream[SessionMessage]]
-]:
+async def strict_stdio(
+    on_initialized: Callable[[], None] | None = None,
+) -> AsyncIterator[tuple[MemoryObjectReceiveStream[SessionMessage | Exception], WriteStream[SessionMessage]]]:
+    """`on_initialized` is called once, when the client's `notifications/initialized` arrives."""
     async with stdio_server() as (raw_read, write):
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
 
@@ -66,6 +67,13 @@ async def strict_stdio() -> AsyncIterator[
                 async for item in raw_read:
                     if not isinstance(item, Exception):
                         await send.send(item)
+                        message = item.message
+                        if (
+                            on_initialized is not None
+                            and isinstance(message, JSONRPCNotification)
+                            and message.method == "notifications/initialized"
+                        ):
+                            on_initialized()
                         continue
                     reply = error_reply(item)
                     log.info("malformed_message", code=reply.error.code)

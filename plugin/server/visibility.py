@@ -52,9 +52,16 @@ def refusal(tool: str, scope: str) -> PermissionDenied:
 class ScopedMCPServer(MCPServer[Any]):
     """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names."""
 
-    def __init__(self, *args: Any, hidden: Callable[[], Collection[str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hidden: Callable[[], Collection[str]],
+        on_initialized: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._hidden = hidden
+        self._on_initialized = on_initialized
 
     async def list_tools(self) -> list[MCPTool]:
         hidden = self._hidden()
@@ -64,5 +71,5 @@ class ScopedMCPServer(MCPServer[Any]):
         """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
         answering malformed input with JSON-RPC errors (plugin.server.stdio)."""
         options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
-        async with strict_stdio() as (read_stream, write_stream):
+        async with strict_stdio(self._on_initialized) as (read_stream, write_stream):
             await self._lowlevel_server.run(read_stream, write_stream, options)

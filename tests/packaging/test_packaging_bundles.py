@@ -19,6 +19,7 @@ from plugin.release.packaging import (
     build_mcpb,
     build_plugin_zip,
     package_files,
+    stage_mcpb,
     user_options,
 )
 from plugin.release.shipped import SIGNATURE_NAME, shipped_files
@@ -95,7 +96,7 @@ def test_mcpb_layout_and_manifest(
         names = set(archive.namelist())
         bundle = json.loads(archive.read("manifest.json"))
         archive.extractall(tmp_path / "unpacked")
-    assert names == {"manifest.json"} | {f"server/{n}" for n in package_files(plugin_copy)}
+    assert names == {"manifest.json", "icon.png"} | {f"server/{n}" for n in package_files(plugin_copy)}
     # The plugin inside the bundle is still a verifiable, signed installation.
     assert verify(tmp_path / "unpacked" / "server", IDENTITY, fingerprint).ok
 
@@ -137,3 +138,44 @@ def test_claude_plugin_files_agree_with_the_manifest() -> None:
     sensitive = [key for key, option in plugin["userConfig"].items() if option.get("sensitive")]
     assert sensitive == [key for key, (_, option) in USER_OPTIONS.items() if option.sensitive] == ["clm_client_secret"]
     assert "default" not in plugin["userConfig"]["clm_client_secret"]
+
+
+def test_mcpb_has_icon_privacy_policies_and_reverse_dns_meta(copy_parts: PluginParts, tmp_path: Path) -> None:
+    built = build_mcpb(copy_parts, tmp_path / "b.mcpb", staging=tmp_path / "stage", with_deps=False)
+    with zipfile.ZipFile(built) as archive:
+        bundle = json.loads(archive.read("manifest.json"))
+        icon = archive.read(bundle["icon"])
+    assert icon.startswith(b"\x89PNG\r\n\x1a\n") and icon[12:16] == b"IHDR"
+    assert bundle["privacy_policies"] == IDENTITY.privacy_policies and bundle["privacy_policies"]
+    assert list(bundle["_meta"]) == [IDENTITY.reverse_dns]
+    assert re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", IDENTITY.reverse_dns)
+
+
+def test_uv_bundle_is_cross_platform_with_the_pinned_set(copy_parts: PluginParts, tmp_path: Path) -> None:
+    import tomllib
+
+    from plugin.bootstrap import normalise, pinned
+
+    bundle = stage_mcpb(copy_parts, tmp_path / "stage", with_deps=False, uv=True)
+    assert bundle.manifest_version == "0.4" and bundle.server.type == "uv"
+    assert bundle.compatibility.platforms == ["darwin", "win32", "linux"]
+    project = tomllib.loads((tmp_path / "stage" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {normalise(d.split("==")[0]): d.split("==")[1] for d in project["dependencies"]}
+    assert pins == pinned(ROOT / "requirements.txt")
+    assert not (tmp_path / "stage" / "server" / "lib").exists()
+
+
+def test_bundled_dependencies_carry_no_build_machine_paths(copy_parts: PluginParts, tmp_path: Path) -> None:
+    import sys
+
+    stage_mcpb(copy_parts, tmp_path / "stage", with_deps=True)
+    lib = tmp_path / "stage" / "server" / "lib"
+    assert lib.is_dir()
+    assert not (lib / "bin").exists()  # console scripts with this interpreter's path in their shebang
+    needles = {sys.prefix.encode(), sys.executable.encode(), str(tmp_path).encode()}
+    offenders = [
+        path.relative_to(lib).as_posix()
+        for path in lib.rglob("*")
+        if path.is_file() and path.suffix not in {".so", ".pyd"} and any(n in path.read_bytes() for n in needles)
+    ]
+    assert offenders == []

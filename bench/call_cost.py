@@ -1,0 +1,207 @@
+"""Issue 15's per-call targets, measured side by side in ONE run (ratios are the point on a shared machine).
+
+    python bench/call_cost.py [--calls 400] [--soak 10000]
+
+1. per call, the same 20-row search: the plugin vs a bare MCPServer doing the same GET (bench/bare_server.py),
+   interleaved: p50 latency and CPU per call of the server process (/proc/PID/stat), ratio plugin / bare;
+2. audit overhead: the plugin with audit off vs to a JSON-lines file (and a second audit-off process, the
+   A/A control): CPU per call and p50;
+3. the embedded default: the first tool call after `initialize`, sent at once and sent 1 s later (a client
+   whose user types a prompt first), median of 5 spawns each;
+4. RSS drift over N calls on the embedded default (one process): RSS after 200 warm-up calls vs at the end.
+
+Targets (issue 15): p50 <= 1.10x bare, CPU <= 1.15x bare, audit <= 2%, first embedded call <= 250 ms after
+initialize, RSS drift <= 5 MB over 10,000 calls. Prints one line per figure and PASS/FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.core_server import plugin_env, token
+from bench.stdio_client import StdioServer, percentile
+from sandbox.settings import SandboxSettings
+from sandbox.testing import running_sandbox
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE / 1e6
+
+
+def side_by_side(
+    servers: dict[str, tuple[StdioServer, str, dict[str, object]]], calls: int
+) -> dict[str, dict[str, float]]:
+    for server, tool, args in servers.values():
+        server.initialize()
+        for _ in range(30):  # warm: token, pool, caches, lazy imports
+            server.call(tool, args)
+    labels = list(servers)
+    times: dict[str, list[float]] = {label: [] for label in labels}
+    cpu_start = {label: cpu_seconds(servers[label][0].proc.pid) for label in labels}
+    for i in range(calls):
+        for label in labels[i % len(labels) :] + labels[: i % len(labels)]:  # rotate who goes first
+            server, tool, args = servers[label]
+            started = time.perf_counter()
+            server.call(tool, args)
+            times[label].append(time.perf_counter() - started)
+    figures = {}
+    for label in labels:
+        server = servers[label][0]
+        cpu = (cpu_seconds(server.proc.pid) - cpu_start[label]) / calls
+        figures[label] = {"p50": percentile(times[label], 0.5), "cpu": cpu}
+        server.close()
+    return figures
+
+
+def first_embedded_call(delay: float, runs: int, script: str = "server.py") -> float:
+    samples = []
+    for _ in range(runs):
+        server = StdioServer([script], {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"})
+        server.initialize()
+        time.sleep(delay)
+        started = time.perf_counter()
+        server.call("clm__search_contracts", {"limit": 20})
+        samples.append(time.perf_counter() - started)
+        server.close()
+    return percentile(samples, 0.5)
+
+
+def soak(calls: int, script: str = "server.py") -> tuple[float, float]:
+    server = StdioServer([script], {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"})
+    server.initialize()
+    for _ in range(200):
+        server.call("clm__search_contracts", {"limit": 20})
+    start = rss_mb(server.proc.pid)
+    for i in range(calls):
+        server.call("clm__get_contract" if i % 2 else "clm__search_contracts", _soak_args(i))
+    end = rss_mb(server.proc.pid)
+    server.close()
+    return start, end
+
+
+def _soak_args(i: int) -> dict[str, object]:
+    return {"contract_id": f"ctr_{(i % 300) + 1:06d}"} if i % 2 else {"limit": 20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--soak", type=int, default=10_000)
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. `git archive` of the base) measured alongside"
+    )
+    args = parser.parse_args()
+    print(f"date {datetime.date.today().isoformat()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = SandboxSettings(contracts=300, seed=7, db=Path(tmp) / "clm.db", rate_limit_per_minute=1_000_000)
+        with running_sandbox(base) as url:
+            search: dict[str, object] = {"limit": 20}
+            servers = {
+                "bare": (
+                    StdioServer(["bench/bare_server.py"], {"BENCH_CLM_URL": url, "BENCH_TOKEN": token(url)}),
+                    "search",
+                    search,
+                ),
+                "plugin": (
+                    StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="off", CLM_AUDIT_REQUIRED="false")),
+                    "clm__search_contracts",
+                    search,
+                ),
+                "plugin_control": (
+                    StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="off", CLM_AUDIT_REQUIRED="false")),
+                    "clm__search_contracts",
+                    search,
+                ),
+                "plugin_audit": (
+                    StdioServer(["server.py"], plugin_env(url, CLM_AUDIT=f"file:{Path(tmp) / 'audit.jsonl'}")),
+                    "clm__search_contracts",
+                    search,
+                ),
+            }
+            if args.before is not None:
+                old = str(args.before.resolve() / "server.py")
+                servers["before"] = (
+                    StdioServer([old], plugin_env(url, CLM_AUDIT="off", CLM_AUDIT_REQUIRED="false")),
+                    "clm__search_contracts",
+                    search,
+                )
+                servers["before_audit"] = (
+                    StdioServer([old], plugin_env(url, CLM_AUDIT=f"file:{Path(tmp) / 'audit-before.jsonl'}")),
+                    "clm__search_contracts",
+                    search,
+                )
+            f = side_by_side(servers, args.calls)
+        for label, values in f.items():
+            print(
+                f"{label:15} p50 {values['p50'] * 1000:6.2f} ms   CPU/call {values['cpu'] * 1000:6.2f} ms", flush=True
+            )
+        p50_ratio = f["plugin"]["p50"] / f["bare"]["p50"]
+        cpu_ratio = f["plugin"]["cpu"] / f["bare"]["cpu"]
+        audit_cpu = f["plugin_audit"]["cpu"] / f["plugin"]["cpu"] - 1
+        audit_p50 = f["plugin_audit"]["p50"] / f["plugin"]["p50"] - 1
+        control_cpu = f["plugin_control"]["cpu"] / f["plugin"]["cpu"] - 1
+        verdicts += [
+            ("per-call p50, plugin / bare MCPServer (x)", p50_ratio, p50_ratio <= 1.10),
+            ("CPU per call, plugin / bare MCPServer (x)", cpu_ratio, cpu_ratio <= 1.15),
+            ("audit overhead, CPU per call (%)", audit_cpu * 100, audit_cpu <= 0.02),
+            ("audit overhead, p50 (%)", audit_p50 * 100, audit_p50 <= 0.02),
+            ("A/A control, CPU per call (%, noise floor)", control_cpu * 100, True),
+        ]
+        if "before" in f:
+            verdicts += [
+                ("BEFORE: per-call p50, plugin / bare (x)", f["before"]["p50"] / f["bare"]["p50"], True),
+                ("BEFORE: CPU per call, plugin / bare (x)", f["before"]["cpu"] / f["bare"]["cpu"], True),
+                (
+                    "BEFORE: audit overhead, CPU per call (%)",
+                    (f["before_audit"]["cpu"] / f["before"]["cpu"] - 1) * 100,
+                    True,
+                ),
+            ]
+    for name, value, ok in verdicts:
+        print(f"{name:68} {value:9.2f}  {'PASS' if ok else 'FAIL'}", flush=True)
+    at_once = first_embedded_call(0.0, 5)
+    later = first_embedded_call(1.0, 5)
+    settled = first_embedded_call(5.0, 3)
+    verdicts += [
+        ("embedded default: first call sent 5 s after initialize (ms)", settled * 1000, settled <= 0.25),
+        ("embedded default: first call sent right after initialize (ms)", at_once * 1000, at_once <= 0.25),
+        ("embedded default: first call sent 1 s after initialize (ms)", later * 1000, later <= 0.25),
+    ]
+    if args.before is not None:
+        old = str(args.before.resolve() / "server.py")
+        verdicts += [
+            ("BEFORE: embedded first call right after initialize (ms)", first_embedded_call(0.0, 5, old) * 1000, True),
+            ("BEFORE: embedded first call 1 s after initialize (ms)", first_embedded_call(1.0, 5, old) * 1000, True),
+        ]
+    if args.soak:
+        if args.before is not None:
+            b_start, b_end = soak(args.soak, str(args.before.resolve() / "server.py"))
+            verdicts.append((f"BEFORE: RSS drift over {args.soak:,} embedded calls (MB)", b_end - b_start, True))
+        start, end = soak(args.soak)
+        verdicts.append(
+            (f"RSS drift over {args.soak:,} embedded calls (MB; start {start:.1f})", end - start, end - start <= 5)
+        )
+    print()
+    for name, value, ok in verdicts:
+        print(f"{name:68} {value:9.2f}  {'PASS' if ok else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

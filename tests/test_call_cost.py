@@ -1,0 +1,88 @@
+"""Issue 15 item 7: every call cheaper - single-flight metadata, bytes straight into the models, warm-up."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from server import parts as plugin_parts
+from tests.conftest import SandboxAdmin, settings_for
+
+pytestmark = pytest.mark.anyio
+PARTS = plugin_parts()
+
+
+async def test_concurrent_cold_calls_ask_for_metadata_once(sandbox_url: str, admin: SandboxAdmin) -> None:
+    from plugin.server.assembly import build_server
+
+    _server, runtime = build_server(PARTS, settings_for(sandbox_url))
+    spec = next(s for s in PARTS.tools if s.name == "search_contracts")
+    name = PARTS.full_name(spec)
+    since = len(admin.requests())
+    try:
+        await asyncio.gather(*(runtime.invoke(spec, name, {"limit": 5}, None) for _ in range(50)))
+    finally:
+        await runtime.aclose()
+    meta = [r for r in admin.requests(since) if r["path"].endswith("/v1/meta")]
+    assert len(meta) == 1, f"{len(meta)} metadata requests for 50 concurrent cold calls"
+
+
+async def test_malformed_body_is_a_backend_error_not_a_crash(sandbox_url: str) -> None:
+    from clm_client.client import ClmClient
+    from clm_client.models import Meta
+    from plugin.toolkit.errors import BackendError
+
+    with pytest.raises(BackendError, match="malformed"):
+        ClmClient._parse_bytes(b'{"api_version": "1", ', Meta, "r1")
+    with pytest.raises(BackendError, match="unexpected shape"):
+        ClmClient._parse_bytes(b'{"contracts": "many"}', Meta, "r1")
+    assert ClmClient._parse_bytes(b'{"api_version": "1"}', Meta, None).api_version == "1"
+
+
+async def test_warm_up_opens_the_embedded_backend_before_the_first_call() -> None:
+    from plugin.config.settings import PluginSettings
+    from plugin.server.assembly import build_server
+
+    _server, runtime = build_server(PARTS, PluginSettings(audit="off", audit_required=False, demo_size=20))
+    runtime.start_warm_up()
+    assert runtime._warm_up is not None
+    await asyncio.wait_for(runtime._warm_up, timeout=120)
+    backend: Any = runtime._backend
+    assert backend is not None  # opened (imported, built) before any tool call
+    assert runtime._metadata_known  # token and business date fetched too
+    await runtime.aclose()
+
+
+def test_audit_line_is_scrubbed_once_and_equals_the_field_by_field_encoding() -> None:
+    import json
+
+    from plugin.observability.audit import AuditRecord, encode_record
+    from plugin.observability.redaction import SECRETS, redact
+
+    SECRETS.add("registered-secret-for-audit-test")
+    record = AuditRecord(
+        request_id="r",
+        mcp_request_id="1",
+        session_id="s",
+        tool="t",
+        arguments={"q": "find registered-secret-for-audit-test ü", "nested": {"password": "x"}},
+        outcome="ok",
+        record_ids=["a", "b"],
+        duration_ms=1.0,
+        acting_user=None,
+        client_name=None,
+        client_version=None,
+        plugin_name="p",
+        plugin_version="1",
+    )
+    line = encode_record(record)
+    assert "registered-secret-for-audit-test" not in line
+    assert line == json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    SECRETS.add('quote"secret')  # JSON would escape it: the field-by-field path is taken
+    record2 = record.model_copy(update={"arguments": {"q": 'a quote"secret'}})
+    assert (
+        'quote\\"secret' not in encode_record(record2)
+        and "quote" not in json.loads(encode_record(record2))["arguments"]["q"]
+    )
