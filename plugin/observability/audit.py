@@ -18,6 +18,7 @@ import json
 import logging
 import logging.handlers
 import os
+import re
 import socket
 import sys
 import threading
@@ -157,9 +158,20 @@ def _parse_syslog(address: str, identity: Identity) -> AuditDestination:
     return AuditDestination(kind="syslog", host=host, port=int(port_text), transport=transport)
 
 
+# Characters str.splitlines() (and many log shippers) break lines on that json.dumps leaves raw with
+# ensure_ascii=False; it already escapes every one below U+0020.
+_LINE_BREAKERS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKER = re.compile("[\u0085\u2028\u2029]")
+
+
+def one_line(encoded: str) -> str:
+    """`encoded` JSON with the remaining line separators escaped; they can only occur inside strings."""
+    return _LINE_BREAKER.sub(lambda match: _LINE_BREAKERS[match.group()], encoded)
+
+
 def encode_record(record: AuditRecord) -> str:
-    """One JSON line (without the newline), redacted once more as the last net."""
-    return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    """One JSON line (without the newline) for any content, redacted once more as the last net."""
+    return one_line(json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":")))
 
 
 class AuditSink:
