@@ -94,6 +94,7 @@ class InFlight:
         self.limit = limit
         self._open: dict[tuple[str, object], int] = {}
         self.count = 0
+        self._idle: anyio.Event | None = None  # set when the count drops to 0
 
     def opened(self, request_id: object) -> None:
         key = _key(request_id)
@@ -110,6 +111,15 @@ class InFlight:
             del self._open[key]
         else:
             self._open[key] = left - 1
+        if not self.count and self._idle is not None:
+            self._idle.set()
+            self._idle = None
+
+    async def wait_idle(self) -> None:
+        if self.count:
+            if self._idle is None:
+                self._idle = anyio.Event()
+            await self._idle.wait()
 
 
 class _AnsweringStream:
@@ -199,8 +209,10 @@ async def strict_stdio(
     *,
     limit_setting: str = "max_in_flight",
     refused: Callable[[JSONRPCRequest], None] | None = None,
+    drain_on_eof: float = 10.0,
 ) -> AsyncIterator[tuple[MemoryObjectReceiveStream[SessionMessage | Exception], WriteStream[SessionMessage]]]:
-    """`refused(request)` is told of every request answered "busy" (e.g. to audit a refused tool call)."""
+    """`refused(request)` is told of every request answered "busy" (e.g. to audit a refused tool call); at the
+    end of stdin, requests in flight get up to `drain_on_eof` seconds to be answered."""
     lines_send, lines_receive = anyio.create_memory_object_stream[str](0)
     reader = threading.Thread(
         target=_read_lines,
@@ -216,21 +228,27 @@ async def strict_stdio(
 
         async def pump() -> None:
             async with send:
-                async for item in raw_read:
-                    if isinstance(item, Exception):
-                        reply = error_reply(item)
-                        log.info("malformed_message", code=reply.error.code)
-                        message: SessionMessage | None = SessionMessage(reply)
-                    else:
-                        message = _admit(item)
-                        if message is None:
-                            await send.send(item)
-                            continue
-                    try:
-                        # Not counted (never opened); waits while the client does not read: back-pressure.
-                        await raw_write.send(message)
-                    except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                        return
+                await forward()
+                # stdin closed: answer what was asked before the SDK sees the end (it cancels what is in flight).
+                with anyio.move_on_after(drain_on_eof):
+                    await in_flight.wait_idle()
+
+        async def forward() -> None:
+            async for item in raw_read:
+                if isinstance(item, Exception):
+                    reply = error_reply(item)
+                    log.info("malformed_message", code=reply.error.code)
+                    message: SessionMessage | None = SessionMessage(reply)
+                else:
+                    message = _admit(item)
+                    if message is None:
+                        await send.send(item)
+                        continue
+                try:
+                    # Not counted (never opened); waits while the client does not read: back-pressure.
+                    await raw_write.send(message)
+                except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                    return
 
         def _admit(item: SessionMessage) -> SessionMessage | None:
             """None to pass `item` on; else the answer that refuses it."""

@@ -104,6 +104,7 @@ class ScopedMCPServer(MCPServer[Any]):
                 limit,
                 limit_setting="max_in_flight" if life is None else life.limit_setting,
                 refused=None if life is None else life.refused,
+                drain_on_eof=10.0 if life is None else life.shutdown_grace,
             ) as (read_stream, write_stream):
                 await self._lowlevel_server.run(read_stream, write_stream, options)
             group.cancel_scope.cancel()
