@@ -210,6 +210,7 @@ async def strict_stdio(
     limit_setting: str = "max_in_flight",
     refused: Callable[[JSONRPCRequest], None] | None = None,
     drain_on_eof: float = 10.0,
+    in_flight: InFlight | None = None,
 ) -> AsyncIterator[tuple[MemoryObjectReceiveStream[SessionMessage | Exception], WriteStream[SessionMessage]]]:
     """`refused(request)` is told of every request answered "busy" (e.g. to audit a refused tool call); at the
     end of stdin, requests in flight get up to `drain_on_eof` seconds to be answered."""
@@ -221,7 +222,7 @@ async def strict_stdio(
         daemon=True,
     )
     reader.start()
-    in_flight = InFlight(max_in_flight)
+    in_flight = InFlight(max_in_flight) if in_flight is None else in_flight
     async with stdio_server(stdin=cast(Any, _StdinLines(lines_receive))) as (raw_read, raw_write):
         write = _AnsweringStream(raw_write, in_flight)
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)

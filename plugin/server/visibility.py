@@ -21,7 +21,7 @@ from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest
 from mcp_types import Tool as MCPTool
 
 from plugin.observability.logging import get_logger
-from plugin.server.stdio import DEFAULT_MAX_IN_FLIGHT, strict_stdio
+from plugin.server.stdio import DEFAULT_MAX_IN_FLIGHT, InFlight, strict_stdio
 from plugin.toolkit.errors import PermissionDenied
 
 log = get_logger(__name__)
@@ -97,11 +97,13 @@ class ScopedMCPServer(MCPServer[Any]):
         options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
         life = self._lifecycle
         limit = DEFAULT_MAX_IN_FLIGHT if life is None else life.max_in_flight
+        in_flight = InFlight(limit)
         async with anyio.create_task_group() as group:
             if life is not None:
-                group.start_soon(_stop_on_signal, life, group.cancel_scope)
+                group.start_soon(_stop_on_signal, life, in_flight, group.cancel_scope)
             async with strict_stdio(
                 limit,
+                in_flight=in_flight,
                 limit_setting="max_in_flight" if life is None else life.limit_setting,
                 refused=None if life is None else life.refused,
                 drain_on_eof=10.0 if life is None else life.shutdown_grace,
@@ -110,7 +112,7 @@ class ScopedMCPServer(MCPServer[Any]):
             group.cancel_scope.cancel()
 
 
-async def _stop_on_signal(life: Lifecycle, serving: anyio.CancelScope) -> None:
+async def _stop_on_signal(life: Lifecycle, in_flight: InFlight, serving: anyio.CancelScope) -> None:
     """SIGTERM/SIGINT: stop accepting calls, give those in flight `shutdown_grace` seconds, then cancel them
     (each is still audited, as "cancelled"). A second signal cancels at once."""
     if sys.platform == "win32":  # no asyncio signal handlers there: the default handling stays
@@ -122,7 +124,11 @@ async def _stop_on_signal(life: Lifecycle, serving: anyio.CancelScope) -> None:
                 sys.stderr.write(
                     f"{signal.Signals(signum).name}: shutting down; calls in flight get {life.shutdown_grace:g} s\n"
                 )
+                deadline = anyio.current_time() + life.shutdown_grace
                 finished = await life.drain(life.shutdown_grace)
+                # Then the answers of the calls that finished still have to reach the client.
+                with anyio.move_on_after(max(0.5, deadline - anyio.current_time())):
+                    await in_flight.wait_idle()
                 log.info("shutdown", signal=signal.Signals(signum).name, drained=finished)
                 serving.cancel()
 
