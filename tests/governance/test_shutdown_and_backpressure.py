@@ -171,16 +171,19 @@ def rss_mb(pid: int) -> float:
 
 
 def test_a_client_that_stops_reading_cannot_grow_memory_without_bound(tmp_path: Path) -> None:
-    """Writes N requests and never reads: the server answers "busy" beyond the limit, and stops reading."""
-    proc = start({"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_DEMO_CONTRACTS": "100"})
-    request = call(0, "clm__search_contracts", {"limit": 100})
+    """Writes N tools/list requests (each answer ~0.1 MB held until written) and never reads stdout: at most
+    <PREFIX>MAX_IN_FLIGHT answers wait, the one beyond is answered "busy", and then nothing more is read."""
+    proc = start({"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_DEMO_CONTRACTS": "20"})
+    total = 5000
     written = [0]
 
-    def writer(count: int) -> None:
+    def writer() -> None:
         assert proc.stdin is not None
         try:
-            for i in range(count):
-                proc.stdin.write(json.dumps({**request, "id": 1000 + i}).encode() + b"\n")
+            for i in range(total):
+                proc.stdin.write(
+                    json.dumps({"jsonrpc": "2.0", "id": 1000 + i, "method": "tools/list"}).encode() + b"\n"
+                )
                 proc.stdin.flush()
                 written[0] += 1
         except (BrokenPipeError, ValueError, OSError):
@@ -189,21 +192,17 @@ def test_a_client_that_stops_reading_cannot_grow_memory_without_bound(tmp_path: 
     try:
         send(proc, INIT, INITIALIZED)
         read_reply(proc)
-        send(proc, call(2, "clm__search_contracts", {"limit": 1}))  # embedded backend up
-        read_reply(proc)
         time.sleep(1)
         before = rss_mb(proc.pid)
-        thread = threading.Thread(target=writer, args=(3000,), daemon=True)
-        thread.start()
-        time.sleep(25)
-        after = rss_mb(proc.pid)
-        accepted = written[0]
+        threading.Thread(target=writer, daemon=True).start()
+        time.sleep(20)
+        accepted, after = written[0], rss_mb(proc.pid)
     finally:
         proc.kill()
         proc.communicate(timeout=30)
-    print(f"\nunread requests written {accepted} of 3000; server RSS {before:.0f} MB -> {after:.0f} MB")
-    assert accepted < 3000, "the server kept reading although nobody read its answers"
-    assert after - before < 150, (before, after)
+    print(f"\n{accepted} of {total} unread requests written in 20 s; server RSS {before:.0f} MB -> {after:.0f} MB")
+    assert accepted < total, "the server kept reading although nobody read its answers"
+    assert after - before < 40, (before, after)  # unbounded, it grows ~0.1 MB per request read
 
 
 def test_requests_beyond_the_limit_get_a_json_rpc_error() -> None:
