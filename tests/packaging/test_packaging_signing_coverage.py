@@ -60,7 +60,7 @@ def plant_pth(root: Path, marker: Path) -> str:
 
 
 def plant_extension(root: Path, marker: Path) -> str:
-    name = "tools/_speedups" + importlib.machinery.EXTENSION_SUFFIXES[0]
+    name = "yaml" + importlib.machinery.EXTENSION_SUFFIXES[0]  # shadows an installed library, as a compiled module
     (root / name).write_bytes(b"\x7fELF not really")
     return name
 
