@@ -109,7 +109,7 @@ def importable_files(root: Path) -> list[str]:
     The root is on sys.path (it holds server.py), so a module or package anywhere below it can be
     imported - also one shadowing an installed library, like a `cachetools.py` next to server.py.
     Folders whose name is not an identifier cannot be imported through and are not entered (`.git`,
-    `skills/contract-intelligence`); `__pycache__` is. A symlink is listed whatever it points to:
+    `skills/<plugin-name>`); `__pycache__` is. A symlink is listed whatever it points to:
     it is never signed (`shipped_files` leaves symlinks out), so it always refuses the start.
     """
     found: list[str] = []
