@@ -6,18 +6,59 @@
 This is the only module that imports both the machinery (`plugin`) and the fork's rooms (`tools`,
 the backend adapter, `identity.toml`): it hands them to the machinery as `PluginParts`.
 stdout carries the MCP protocol and nothing else: logging is configured before anything can log.
+
+Under <PREFIX>REQUIRE_SIGNATURE the installation is verified first, before anything else of the plugin
+is imported (plugin.release.integrity, compiled from its source: stdlib and cryptography only), and the
+process then imports the plugin's tree from source only, never from bytecode caches.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from plugin.server.parts import PluginParts
 
 ROOT = Path(__file__).resolve().parent
+VERIFIER = "plugin.release.integrity"
+SERVING = (None, "serve")  # the commands that start a server, and so refuse an unverified installation
+
+
+def verifier() -> ModuleType:
+    """The start-up verifier, compiled from its source: the import system would trust a planted cache."""
+    if (loaded := sys.modules.get(VERIFIER)) is not None:
+        return loaded
+    path = ROOT.joinpath(*VERIFIER.split(".")).with_suffix(".py")
+    module = ModuleType(VERIFIER)
+    module.__file__ = str(path)
+    sys.modules[VERIFIER] = module  # dataclasses look their module up while it executes
+    try:
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        exec(code, module.__dict__)  # noqa: S102 - what a source loader does, without its bytecode cache
+    except BaseException:
+        del sys.modules[VERIFIER]
+        raise
+    return module
+
+
+def verify_first(argv: list[str]) -> str | None:
+    """Before the plugin is imported: why this start is refused, else None (and, when a signature is
+    required, the tree imports from source only from now on)."""
+    integrity = verifier()
+    try:
+        names = integrity.names(ROOT)
+    except (OSError, ValueError):  # unreadable: plugin.config.identity reports it in full and stops the start
+        return None
+    if not integrity.required(names):
+        return None
+    integrity.seal(ROOT)
+    if (argv[0] if argv else None) not in SERVING:
+        return None  # doctor and the release commands report the verification themselves
+    refusal: str | None = integrity.refusal(ROOT, names)
+    return refusal
 
 
 def parts() -> PluginParts:
@@ -31,6 +72,9 @@ def parts() -> PluginParts:
 
 
 def main(argv: list[str]) -> int:
+    if (refusal := verify_first(argv)) is not None:
+        sys.stderr.write(f"server.py: {refusal}\n")
+        return 2
     from plugin.bootstrap import ensure_dependencies  # standard library only: runs before any third-party import
 
     if (status := ensure_dependencies(ROOT, Path(__file__).resolve(), argv)) is not None:

@@ -150,4 +150,5 @@ TOOL = ToolSpec(
     read_only=False,
     destructive=False,
     idempotent=True,
+    target_arguments=("contract_id",),
 )

@@ -303,7 +303,7 @@ def _signature(parts: PluginParts) -> Check:
             )
         return _skip("signature", f"no signature ({SIGNATURE_NAME} absent)")
     trusted = os.environ.get(fingerprint_variable, "").strip() or None
-    result = signing.verify(root, identity, trusted)
+    result = signing.verify(root, identity, trusted, installed=True)  # the same files the start-up check requires
     if not result.ok:
         more = f" (+{len(result.problems) - 3} more)" if len(result.problems) > 3 else ""
         return _fail(
@@ -313,4 +313,8 @@ def _signature(parts: PluginParts) -> Check:
             "every file)",
         )
     pinned = f"pinned by {fingerprint_variable}" if trusted else f"not pinned: set {fingerprint_variable}"
-    return _pass("signature", f"{result.checked_files} files verify; signer {result.signer} ({pinned})")
+    return _pass(
+        "signature",
+        f"{result.checked_files} files verify, covering all {result.importable_files} importable files; signer "
+        f"{result.signer} ({pinned})",
+    )

@@ -95,6 +95,12 @@ class PluginSettings(BaseSettings):
     token_refresh_margin: float = Field(
         default=0.1, gt=0, lt=1, description="Refresh when this fraction of the lifetime is left"
     )
+    max_in_flight: int = Field(
+        default=64, ge=1, le=10_000, description="Requests one session may have unanswered; more get an error"
+    )
+    shutdown_grace: float = Field(
+        default=10.0, ge=0, le=600, description="Seconds in-flight calls may finish after SIGTERM/SIGINT"
+    )
 
     # -- diagnostics -------------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

@@ -18,6 +18,7 @@ import json
 import logging
 import logging.handlers
 import os
+import re
 import socket
 import sys
 import threading
@@ -161,17 +162,28 @@ def _parse_syslog(address: str, identity: Identity) -> AuditDestination:
     return AuditDestination(kind="syslog", host=host, port=int(port_text), transport=transport)
 
 
+# Characters str.splitlines() (and many log shippers) break lines on that json.dumps leaves raw with
+# ensure_ascii=False; it already escapes every one below U+0020.
+_LINE_BREAKERS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKER = re.compile("[\u0085\u2028\u2029]")
+
+
+def one_line(encoded: str) -> str:
+    """`encoded` JSON with the remaining line separators escaped; they can only occur inside strings."""
+    return _LINE_BREAKER.sub(lambda match: _LINE_BREAKERS[match.group()], encoded)
+
+
 def encode_record(record: AuditRecord) -> str:
-    """One JSON line (without the newline), redacted once more as the last net.
+    """One JSON line (without the newline) for any content, redacted once more as the last net.
 
     The arguments were redacted by key when the record was made (`audit_arguments`); the net is a scrub of
     the encoded line (registered secret values, credential patterns): one pass over one string instead of
     a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
-    text scrub, so then the structure is redacted field by field as before.
+    text scrub, so then the structure is redacted field by field. Line separators are escaped (`one_line`).
     """
     if any('"' in value or "\\" in value for value in SECRETS._values):
-        return json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
-    return SECRETS.scrub(record.model_dump_json())
+        return one_line(json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":")))
+    return one_line(SECRETS.scrub(record.model_dump_json()))
 
 
 class AuditSink:

@@ -16,29 +16,26 @@ from __future__ import annotations
 
 import argparse
 import base64
-import binascii
-import hashlib
 import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from platformdirs import user_config_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plugin.config.identity import Identity, load_identity
-from plugin.release.shipped import SIGNATURE_NAME, shipped_files
+from plugin.release import integrity
+from plugin.release.integrity import SIGNATURE_NAME, canonical_payload, digest, shipped_files
+from plugin.release.integrity import normalise_fingerprint as normalise_fingerprint  # part of this API
 
 ROOT = Path.cwd()  # the default --root of the command line: run it from the plugin root
 PRIVATE_KEY_NAME = "signing-key.pem"
 PUBLIC_KEY_NAME = "signing-key.pub.pem"
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 class SigningError(Exception):
@@ -64,6 +61,8 @@ class Verification(BaseModel):
     signer: str | None = Field(description="fingerprint of the key that signed, when readable")
     checked_files: int
     problems: list[str]
+    importable_files: int | None = Field(default=None, description="importable files in the tree")
+    covered_files: int | None = Field(default=None, description="of those, how many the signature lists")
 
     @property
     def ok(self) -> bool:
@@ -75,13 +74,7 @@ class Verification(BaseModel):
 
 def fingerprint(public_key: Ed25519PublicKey) -> str:
     """SHA256:<base64> of the raw public key, the form `ssh-keygen -l` uses."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
-
-
-def normalise_fingerprint(value: str) -> str:
-    value = value.strip()
-    return value if value.startswith("SHA256:") else f"SHA256:{value}"
+    return integrity.fingerprint_of(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
 
 def default_key_dir(identity: Identity) -> Path:
@@ -133,19 +126,8 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 # -- signing and verifying -----------------------------------------------------------------------------
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def digests(root: Path) -> dict[str, str]:
     return {name: digest(root / name) for name in shipped_files(root)}
-
-
-def canonical_payload(signature_format: str, manifest_text: str, files: Mapping[str, str]) -> bytes:
-    """What is signed: the manifest as data (layout-independent) and the digest of every shipped file."""
-    manifest = json.loads(manifest_text)
-    body = {"format": signature_format, "manifest": manifest, "files": dict(sorted(files.items()))}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def sign(root: Path, identity: Identity, key: Ed25519PrivateKey) -> SignatureFile:
@@ -192,75 +174,43 @@ def read_signature(path: Path) -> SignatureFile:
         raise SigningError(f"{path} is not a valid signature file{hint}: {details}") from None
 
 
-def _decode(value: str, what: str, length: int) -> bytes:
+def _signature_data(path: Path) -> dict[str, Any]:
+    """manifest.sig validated by the pydantic model, in the form the verifier reads."""
     try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise SigningError(f"manifest.sig: {what} is not valid base64") from None
-    if len(raw) != length:
-        raise SigningError(f"manifest.sig: {what} has {len(raw)} bytes, expected {length} (truncated?)")
-    return raw
-
-
-def verify(root: Path, identity: Identity, expected_fingerprint: str | None = None) -> Verification:
-    """Check the signature, the signer (when a fingerprint is given) and every shipped file."""
-    try:
-        signed = read_signature(root / SIGNATURE_NAME)
-        public = Ed25519PublicKey.from_public_bytes(_decode(signed.public_key, "public_key", 32))
-        raw_signature = _decode(signed.signature, "signature", 64)
+        return read_signature(path).model_dump()
     except SigningError as exc:
-        return Verification(signer=None, checked_files=0, problems=[str(exc)])
+        raise integrity.SignatureUnreadable(str(exc)) from None
 
-    problems: list[str] = []
-    if signed.format != identity.signature_format:
-        problems.append(f"manifest.sig: format {signed.format!r} is not {identity.signature_format!r}")
-    signer = fingerprint(public)
-    if signed.fingerprint != signer:
-        problems.append(f"manifest.sig: fingerprint field {signed.fingerprint} does not match its key {signer}")
-    if expected_fingerprint is not None and normalise_fingerprint(expected_fingerprint) != signer:
-        problems.append(f"signed by {signer}, not by the trusted key {normalise_fingerprint(expected_fingerprint)}")
-    present = set(shipped_files(root))
-    for name in sorted(set(signed.files) | present):
-        if name not in present:
-            problems.append(f"missing: {name}")
-        elif name not in signed.files:
-            problems.append(f"not signed (added after signing): {name}")
-        elif digest(root / name) != signed.files[name]:
-            problems.append(f"modified: {name}")
-    try:
-        manifest_text = (root / "manifest.json").read_text(encoding="utf-8")
-        public.verify(raw_signature, canonical_payload(signed.format, manifest_text, signed.files))
-    except FileNotFoundError:
-        pass  # already reported as missing
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        problems.append("manifest.json is not valid JSON, so its signature cannot be checked")
-    except InvalidSignature:
-        problems.append("signature does not match manifest.json and the signed file list (manifest.sig altered?)")
-    return Verification(signer=signer, checked_files=len(signed.files), problems=problems)
+
+def verify(
+    root: Path, identity: Identity, expected_fingerprint: str | None = None, *, installed: bool = False
+) -> Verification:
+    """Check the signature, the signer (when a fingerprint is given) and every shipped file.
+
+    With `installed`, also that every importable file of the tree is signed, as the start-up check
+    requires (a development tree holds tests and bytecode caches that are never signed). The counts of
+    importable and covered files are reported either way.
+    """
+    result = integrity.check_tree(
+        root, identity.signature_format, expected_fingerprint, installed=installed, read=_signature_data
+    )
+    covered = result.coverage
+    return Verification(
+        signer=result.signer,
+        checked_files=result.checked_files,
+        problems=result.problems,
+        importable_files=None if covered is None else covered.importable,
+        covered_files=None if covered is None else covered.covered,
+    )
 
 
 def verify_installation(root: Path, identity: Identity, environ: Mapping[str, str] | None = None) -> str | None:
-    """The start-up check: None to go on, else why the server must refuse to start.
-
-    Off unless <PREFIX>REQUIRE_SIGNATURE is true (then it costs an environment lookup); when on it
-    needs <PREFIX>TRUSTED_FINGERPRINT, since a signature by an unpinned key proves nothing.
-    """
-    env = os.environ if environ is None else environ
-    require, pin = identity.env("require_signature"), identity.env("trusted_fingerprint")
-    required = env.get(require, "").strip().lower()
-    if required in _FALSE:
-        return None
-    if required not in _TRUE:
-        return f"{require}: expected true or false, got {required[:20]!r}"
-    trusted = env.get(pin, "").strip()
-    if not trusted:
-        return f"{require} is true but {pin} (the signer's key fingerprint) is unset"
-    result = verify(root, identity, trusted)
-    if result.ok:
-        return None
-    listed = "\n".join(f"  - {problem}" for problem in result.problems[:50])
-    more = f"\n  (+{len(result.problems) - 50} more)" if len(result.problems) > 50 else ""
-    return f"refusing to start: the installation at {root} failed signature verification:\n{listed}{more}"
+    """The start-up check (`plugin.release.integrity.refusal`): None to go on, else why the server must refuse
+    to start. Off unless <PREFIX>REQUIRE_SIGNATURE is true; when on it needs <PREFIX>TRUSTED_FINGERPRINT."""
+    names = integrity.Names(
+        identity.env("require_signature"), identity.env("trusted_fingerprint"), identity.signature_format
+    )
+    return integrity.refusal(root, names, environ)
 
 
 # -- command line (a CLI for people: it may write to stdout) -------------------------------------------
@@ -277,6 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ver = commands.add_parser("verify", help="check manifest.sig against the files")
     ver.add_argument("--fingerprint", default=None, help="the signer's key fingerprint you trust")
     ver.add_argument("--root", type=Path, default=ROOT)
+    ver.add_argument(
+        "--installed",
+        action="store_true",
+        help="also require every importable file to be signed, as the start-up check does (an installed copy)",
+    )
     gen.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     out = sys.stdout.write
@@ -296,13 +251,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SigningError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
-    result = verify(args.root, identity, args.fingerprint)
+    result = verify(args.root, identity, args.fingerprint, installed=args.installed)
     if not result.ok:
         sys.stderr.write(
             f"verification FAILED for {args.root}:\n" + "\n".join(f"  - {p}" for p in result.problems) + "\n"
         )
         return 1
     out(f"OK: {result.checked_files} files match the signature by {result.signer}\n")
+    out(f"importable files covered by the signature: {result.covered_files} of {result.importable_files}\n")
+    if not args.installed and result.covered_files != result.importable_files:
+        out(
+            "warning: some importable files are not signed (tests, bytecode caches, added modules); an installation "
+            "holding them is refused at start-up: see --installed\n"
+        )
     if args.fingerprint is None:
         out("warning: signer not pinned; pass --fingerprint to check who signed it\n")
     return 0

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 
@@ -18,7 +19,7 @@ from plugin.server.parts import PluginParts
 from plugin.server.pipeline import Runtime
 from plugin.server.registration import build_tool
 from plugin.server.schema_cache import tool_schemas
-from plugin.server.visibility import ScopedMCPServer
+from plugin.server.visibility import Lifecycle, ScopedMCPServer
 from plugin.toolkit.spec import ResourceSpec, expand_tool_references
 
 
@@ -43,11 +44,21 @@ def build_server(
         try:
             yield {}
         finally:
-            await runtime.aclose()
+            # Shielded: at shutdown this runs inside a cancelled scope, and the audit sink must still close.
+            with anyio.move_on_after(5, shield=True):
+                await runtime.aclose()
 
     server: MCPServer[Any] = ScopedMCPServer(
         hidden=lambda: runtime.admission.hidden,
-        on_initialized=runtime.start_warm_up,
+        lifecycle=Lifecycle(
+            unknown_tool=runtime.unknown_tool,
+            refused=runtime.refused,
+            drain=runtime.drain,
+            max_in_flight=runtime.settings.max_in_flight,
+            limit_setting=identity.env("max_in_flight"),
+            shutdown_grace=runtime.settings.shutdown_grace,
+            on_initialized=runtime.start_warm_up,
+        ),
         name=identity.name,
         title=identity.display_name,
         description=identity.description,

@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent
+from mcp_types import CallToolResult, JSONRPCRequest, TextContent
 from pydantic import ValidationError
 
 from plugin.observability.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
@@ -30,7 +30,14 @@ from plugin.server.budget import MAX_RESPONSE_CHARS, OverBudget, fit_to_budget
 from plugin.server.parts import PluginParts
 from plugin.server.registration import describe_validation_error
 from plugin.server.residency import RegionGuard
-from plugin.toolkit.errors import DeadlineExceeded, ErrorCode, InvalidArgument, PluginError, PolicyDenied
+from plugin.toolkit.errors import (
+    BackendUnavailable,
+    DeadlineExceeded,
+    ErrorCode,
+    InvalidArgument,
+    PluginError,
+    PolicyDenied,
+)
 from plugin.toolkit.reports import ReportStore
 from plugin.toolkit.spec import (
     AuditSummary,
@@ -41,6 +48,7 @@ from plugin.toolkit.spec import (
     ToolSpec,
     expand_tool_references,
 )
+from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
@@ -96,6 +104,16 @@ class Runtime:
         self._metadata_lock = asyncio.Lock()
         self._warm_up: asyncio.Task[None] | None = None
         self.services = Services(reports=ReportStore(self.identity.report_scheme))
+        # Graceful shutdown (plugin.server.visibility): once draining, new calls are refused (and audited);
+        # `idle` is set whenever no call is in flight.
+        self.draining = False
+        self._in_flight = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
 
     async def backend(self) -> Backend:
         if self._backend is None:
@@ -177,8 +195,15 @@ class Runtime:
         started = time.perf_counter()
         outcome = "ok"
         summary = AuditSummary()
+        self._in_flight += 1
+        self.idle.clear()
         with self.telemetry.tool_call(full_name, scope.request_id) as traced:
             try:
+                if self.draining:
+                    raise BackendUnavailable(
+                        f"The server is shutting down and no longer accepts calls; {full_name} was not run. "
+                        "Call it again once the server has restarted."
+                    )
                 self._audit_ready()
                 try:
                     args = spec.input_model.model_validate(arguments)
@@ -216,7 +241,59 @@ class Runtime:
                 elapsed = time.perf_counter() - started
                 traced.outcome, traced.backend_requests = outcome, scope.requests
                 self.telemetry.record_duration(full_name, outcome, elapsed)
-                self._audit(full_name, arguments, ctx, scope, outcome, summary, elapsed)
+                if outcome != "ok" and not summary.record_ids:
+                    summary = AuditSummary(record_ids=spec.target_ids(arguments))
+                try:
+                    self._audit(full_name, arguments, ctx, scope, outcome, summary, elapsed)
+                finally:
+                    self._in_flight -= 1
+                    if not self._in_flight:
+                        self.idle.set()
+
+    def unknown_tool(self, name: str, arguments: dict[str, Any], ctx: Context | None) -> ToolError:
+        """The (audited) error for a call naming a tool this server does not serve, known to the registry or not."""
+        shown = clean_inline(name, 80)
+        registered = {self.parts.full_name(spec): spec for spec in self.parts.tools}.get(name)
+        if registered is not None and self.settings.read_only and not registered.read_only:
+            why = f"{shown} is a write tool and {self.identity.env('read_only')} removes every write tool"
+        elif registered is not None:
+            why = (
+                f"{shown} is disabled in this configuration ({self.identity.env('enabled_tools')}/"
+                f"{self.identity.env('disabled_tools')})"
+            )
+        else:
+            why = f"there is no tool named '{shown}'"
+        scope = CallScope(deadline=time.monotonic())
+        self._audit(shown, arguments, ctx, scope, f"error:{ErrorCode.NOT_FOUND.value}", AuditSummary(), 0.0)
+        return ToolError(f"[{ErrorCode.NOT_FOUND.value}] Unknown tool: {why}. Call tools/list for the tools served.")
+
+    def refused(self, request: JSONRPCRequest) -> None:
+        """Audit a tool call the transport answered "busy" (too many unanswered requests) without running it."""
+        if request.method != "tools/call":
+            return
+        params = request.params if isinstance(request.params, dict) else {}
+        name, arguments = params.get("name"), params.get("arguments")
+        tool = clean_inline(name, 80) if isinstance(name, str) else "?"
+        scope = CallScope(deadline=time.monotonic())
+        with contextlib.suppress(ToolError):  # the busy answer is already on its way
+            self._audit(
+                tool,
+                arguments if isinstance(arguments, dict) else {},
+                None,
+                scope,
+                f"error:{ErrorCode.RATE_LIMITED.value}",
+                AuditSummary(),
+                0.0,
+                mcp_request_id=str(request.id),
+            )
+
+    async def drain(self, grace: float) -> bool:
+        """Refuse new calls and wait up to `grace` seconds for those in flight; True when none is left."""
+        self.draining = True
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace):
+                await self.idle.wait()
+        return not self._in_flight
 
     def _audit_ready(self) -> None:
         """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
@@ -280,13 +357,15 @@ class Runtime:
         outcome: str,
         summary: AuditSummary,
         elapsed: float,
+        *,
+        mcp_request_id: str | None = None,
     ) -> None:
         if self.audit is None:
             return
         client_name, client_version = _client_info(ctx)
         record = AuditRecord(
             request_id=scope.request_id,
-            mcp_request_id=None if ctx is None else str(ctx.request_id),
+            mcp_request_id=mcp_request_id if ctx is None else str(ctx.request_id),
             session_id=self.session_id,
             tool=tool,
             arguments=audit_arguments(arguments),

@@ -4,24 +4,53 @@ The SDK's stdio reader hands a line it cannot decode to the server as an excepti
 drops it: the client gets no answer and hangs until its own timeout. Here each such line gets an
 error response instead: -32700 for a line that is not JSON, -32602 for a request whose params are
 malformed, -32600 for anything else (with the request's id when it has one, else null).
+
+Back-pressure: at most `max_in_flight` requests may be unanswered at once. A request beyond that is
+answered at once with a JSON-RPC error (-32000, "server busy"); and since that answer, like every
+answer, waits for the client to read stdout, a client that stops reading stops the server reading
+stdin too, so memory stays bounded however much it writes.
+
+stdin is read by a daemon thread of our own: the SDK reads it in a worker thread that a shutdown
+must wait for (a blocked `readline` cannot be cancelled), so SIGTERM could never finish while the
+client keeps stdin open.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import Any, cast
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream
+import anyio.from_thread
+import anyio.lowlevel
+from anyio.lowlevel import EventLoopToken
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server.stdio import stdio_server
 from mcp.shared._stream_protocols import WriteStream
 from mcp.shared.message import SessionMessage
-from mcp_types import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, JSONRPCNotification
+from mcp_types import (
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCNotification,
+    JSONRPCRequest,
+    JSONRPCResponse,
+)
 from pydantic import ValidationError
 
 from plugin.observability.logging import get_logger
 
 log = get_logger(__name__)
+
+SERVER_BUSY = -32000  # JSON-RPC "server error" range: implementation-defined
+DEFAULT_MAX_IN_FLIGHT = 64
 
 
 def error_reply(exc: Exception) -> JSONRPCError:
@@ -54,33 +83,202 @@ def error_reply(exc: Exception) -> JSONRPCError:
     )
 
 
+def _key(request_id: object) -> tuple[str, object]:
+    return (type(request_id).__name__, request_id)  # ids 1 and "1" are different requests
+
+
+class InFlight:
+    """The requests of one session that have not been answered yet."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: dict[tuple[str, object], int] = {}
+        self.count = 0
+        self._idle: anyio.Event | None = None  # set when the count drops to 0
+
+    def opened(self, request_id: object) -> None:
+        key = _key(request_id)
+        self._open[key] = self._open.get(key, 0) + 1
+        self.count += 1
+
+    def closed(self, request_id: object) -> None:
+        key = _key(request_id)
+        left = self._open.get(key, 0)
+        if not left:
+            return
+        self.count -= 1
+        if left == 1:
+            del self._open[key]
+        else:
+            self._open[key] = left - 1
+        if not self.count and self._idle is not None:
+            self._idle.set()
+            self._idle = None
+
+    async def wait_idle(self) -> None:
+        if self.count:
+            if self._idle is None:
+                self._idle = anyio.Event()
+            await self._idle.wait()
+
+
+class _AnsweringStream:
+    """The write stream, counting a request as answered when its response or error is sent."""
+
+    def __init__(self, inner: WriteStream[SessionMessage], in_flight: InFlight) -> None:
+        self._inner = inner
+        self._in_flight = in_flight
+
+    async def send(self, item: SessionMessage, /) -> None:
+        try:
+            await self._inner.send(item)
+        finally:
+            message = item.message
+            if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id is not None:
+                self._in_flight.closed(message.id)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> _AnsweringStream:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        await self.aclose()
+        return None
+
+
+class _StdinLines:
+    """Lines of stdin as an async iterator, read by a daemon thread (see the module docstring)."""
+
+    def __init__(self, receive: MemoryObjectReceiveStream[str]) -> None:
+        self._receive = receive
+
+    def __aiter__(self) -> _StdinLines:
+        return self
+
+    async def __anext__(self) -> str:
+        try:
+            return await self._receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            raise StopAsyncIteration from None
+
+
+def _claim_stdin() -> int:
+    """A private duplicate of fd 0; fd 0 itself then reads the null device, so children see EOF (as the SDK does)."""
+    private = os.dup(0)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+    return private
+
+
+def _read_lines(fd: int, send: MemoryObjectSendStream[str], token: EventLoopToken) -> None:
+    # Never closes `fd`: the process may exit while this thread still blocks on it.
+    handle = os.fdopen(fd, "rb", buffering=0, closefd=False)
+    try:
+        for raw in iter(handle.readline, b""):
+            anyio.from_thread.run(send.send, raw.decode("utf-8", errors="replace"), token=token)
+    except Exception:  # the event loop is gone or the stream closed: the server is stopping
+        return
+    finally:
+        with contextlib.suppress(Exception):
+            anyio.from_thread.run(send.aclose, token=token)
+
+
+def busy_reply(request_id: Any, in_flight: InFlight, setting: str) -> JSONRPCError:
+    return JSONRPCError(
+        jsonrpc="2.0",
+        id=request_id,
+        error=ErrorData(
+            code=SERVER_BUSY,
+            message=(
+                f"Server busy: {in_flight.limit} requests of this session are already unanswered (limit {setting}). "
+                "Read the answers, then send the request again."
+            ),
+        ),
+    )
+
+
 @asynccontextmanager
 async def strict_stdio(
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+    *,
+    limit_setting: str = "max_in_flight",
+    refused: Callable[[JSONRPCRequest], None] | None = None,
+    drain_on_eof: float = 10.0,
+    in_flight: InFlight | None = None,
     on_initialized: Callable[[], None] | None = None,
 ) -> AsyncIterator[tuple[MemoryObjectReceiveStream[SessionMessage | Exception], WriteStream[SessionMessage]]]:
-    """`on_initialized` is called once, when the client's `notifications/initialized` arrives."""
-    async with stdio_server() as (raw_read, write):
+    """`refused(request)` is told of every request answered "busy" (e.g. to audit a refused tool call); at the
+    end of stdin, requests in flight get up to `drain_on_eof` seconds to be answered; `on_initialized` is called
+    once, when the client's `notifications/initialized` arrives."""
+    lines_send, lines_receive = anyio.create_memory_object_stream[str](0)
+    reader = threading.Thread(
+        target=_read_lines,
+        args=(_claim_stdin(), lines_send, anyio.lowlevel.current_token()),
+        name="stdin-reader",
+        daemon=True,
+    )
+    reader.start()
+    in_flight = InFlight(max_in_flight) if in_flight is None else in_flight
+    async with stdio_server(stdin=cast(Any, _StdinLines(lines_receive))) as (raw_read, raw_write):
+        write = _AnsweringStream(raw_write, in_flight)
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
 
         async def pump() -> None:
             async with send:
-                async for item in raw_read:
-                    if not isinstance(item, Exception):
+                await forward()
+                # stdin closed: answer what was asked before the SDK sees the end (it cancels what is in flight).
+                with anyio.move_on_after(drain_on_eof):
+                    await in_flight.wait_idle()
+
+        async def forward() -> None:
+            async for item in raw_read:
+                if isinstance(item, Exception):
+                    reply = error_reply(item)
+                    log.info("malformed_message", code=reply.error.code)
+                    message: SessionMessage | None = SessionMessage(reply)
+                else:
+                    message = _admit(item)
+                    if message is None:
                         await send.send(item)
-                        message = item.message
+                        notice = item.message
                         if (
                             on_initialized is not None
-                            and isinstance(message, JSONRPCNotification)
-                            and message.method == "notifications/initialized"
+                            and isinstance(notice, JSONRPCNotification)
+                            and notice.method == "notifications/initialized"
                         ):
                             on_initialized()
                         continue
-                    reply = error_reply(item)
-                    log.info("malformed_message", code=reply.error.code)
-                    try:
-                        await write.send(SessionMessage(reply))
-                    except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                        return
+                try:
+                    # Not counted (never opened); waits while the client does not read: back-pressure.
+                    await raw_write.send(message)
+                except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                    return
+
+        def _admit(item: SessionMessage) -> SessionMessage | None:
+            """None to pass `item` on; else the answer that refuses it."""
+            message = item.message
+            if isinstance(message, JSONRPCNotification) and message.method == "notifications/cancelled":
+                # A cancelled request is never answered (the SDK drops its result).
+                params = message.params or {}
+                if "requestId" in params:
+                    in_flight.closed(params["requestId"])
+                return None
+            if not isinstance(message, JSONRPCRequest):
+                return None
+            if in_flight.count >= in_flight.limit:
+                log.warning("server_busy", method=message.method[:64], in_flight=in_flight.count)
+                if refused is not None:
+                    refused(message)
+                reply = busy_reply(message.id, in_flight, limit_setting)
+                return SessionMessage(reply)
+            in_flight.opened(message.id)
+            return None
 
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(pump)

@@ -8,16 +8,23 @@ client is told the list changed, and stderr says so once.
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from mcp.server.lowlevel.server import NotificationOptions
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest
 from mcp_types import Tool as MCPTool
 
-from plugin.server.stdio import strict_stdio
+from plugin.observability.logging import get_logger
+from plugin.server.stdio import DEFAULT_MAX_IN_FLIGHT, InFlight, strict_stdio
 from plugin.toolkit.errors import PermissionDenied
+
+log = get_logger(__name__)
 
 
 def ungranted(permissions: Mapping[str, tuple[str, ...]], granted: Collection[str]) -> dict[str, str]:
@@ -49,27 +56,88 @@ def refusal(tool: str, scope: str) -> PermissionDenied:
     )
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """What the stdio loop needs from the runtime: unknown-tool errors, back-pressure and graceful shutdown."""
+
+    unknown_tool: Callable[[str, dict[str, Any], Any], Exception]  # the (audited) error for a tool not served
+    refused: Callable[[JSONRPCRequest], None]  # a request answered "busy" (audited when it names a tool)
+    drain: Callable[[float], Awaitable[bool]]  # refuse new calls, wait for those in flight; True when none left
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    limit_setting: str = "max_in_flight"  # the variable that sets it, for the "busy" message
+    shutdown_grace: float = 10.0
+    on_initialized: Callable[[], None] | None = None  # e.g. warm the backend up in the background
+
+
 class ScopedMCPServer(MCPServer[Any]):
-    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names."""
+    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names, which answers a call to a tool
+    it does not serve through `lifecycle.unknown_tool`, and which shuts down gracefully on SIGTERM/SIGINT."""
 
     def __init__(
-        self,
-        *args: Any,
-        hidden: Callable[[], Collection[str]],
-        on_initialized: Callable[[], None] | None = None,
-        **kwargs: Any,
+        self, *args: Any, hidden: Callable[[], Collection[str]], lifecycle: Lifecycle | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self._hidden = hidden
-        self._on_initialized = on_initialized
+        self._lifecycle = lifecycle
 
     async def list_tools(self) -> list[MCPTool]:
         hidden = self._hidden()
         return [tool for tool in await super().list_tools() if tool.name not in hidden]
 
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        if self._lifecycle is not None and self._tool_manager.get_tool(name) is None:
+            raise self._lifecycle.unknown_tool(name, arguments, context)
+        return await super().call_tool(name, arguments, context)
+
     async def run_stdio_async(self) -> None:
-        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
-        answering malformed input with JSON-RPC errors (plugin.server.stdio)."""
+        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token), answering
+        malformed input with JSON-RPC errors and bounding unanswered requests (plugin.server.stdio), and
+        shutting down gracefully on SIGTERM/SIGINT (see `_stop_on_signal`)."""
         options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
-        async with strict_stdio(self._on_initialized) as (read_stream, write_stream):
-            await self._lowlevel_server.run(read_stream, write_stream, options)
+        life = self._lifecycle
+        limit = DEFAULT_MAX_IN_FLIGHT if life is None else life.max_in_flight
+        in_flight = InFlight(limit)
+        async with anyio.create_task_group() as group:
+            if life is not None:
+                group.start_soon(_stop_on_signal, life, in_flight, group.cancel_scope)
+            async with strict_stdio(
+                limit,
+                in_flight=in_flight,
+                limit_setting="max_in_flight" if life is None else life.limit_setting,
+                refused=None if life is None else life.refused,
+                drain_on_eof=10.0 if life is None else life.shutdown_grace,
+                on_initialized=None if life is None else life.on_initialized,
+            ) as (read_stream, write_stream):
+                await self._lowlevel_server.run(read_stream, write_stream, options)
+            group.cancel_scope.cancel()
+
+
+async def _stop_on_signal(life: Lifecycle, in_flight: InFlight, serving: anyio.CancelScope) -> None:
+    """SIGTERM/SIGINT: stop accepting calls, give those in flight `shutdown_grace` seconds, then cancel them
+    (each is still audited, as "cancelled"). A second signal cancels at once."""
+    if sys.platform == "win32":  # no asyncio signal handlers there: the default handling stays
+        return
+    with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async with anyio.create_task_group() as draining:
+
+            async def drain_then_stop(signum: int) -> None:
+                sys.stderr.write(
+                    f"{signal.Signals(signum).name}: shutting down; calls in flight get {life.shutdown_grace:g} s\n"
+                )
+                deadline = anyio.current_time() + life.shutdown_grace
+                finished = await life.drain(life.shutdown_grace)
+                # Then the answers of the calls that finished still have to reach the client.
+                with anyio.move_on_after(max(0.5, deadline - anyio.current_time())):
+                    await in_flight.wait_idle()
+                log.info("shutdown", signal=signal.Signals(signum).name, drained=finished)
+                serving.cancel()
+
+            async for signum in signals:
+                draining.start_soon(drain_then_stop, signum)
+                break
+            async for signum in signals:  # a second signal: no more waiting
+                log.info("shutdown_forced", signal=signal.Signals(signum).name)
+                serving.cancel()
+                return

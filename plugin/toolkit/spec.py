@@ -146,3 +146,15 @@ class ToolSpec(Generic[In, Out]):
     # seeds and CI's Inspector calls use them, so no test keeps a table of arguments per tool.
     example: Mapping[str, object] = field(default_factory=dict)
     resources: tuple[ResourceSpec, ...] = ()
+    # Arguments naming the backend records a call targets. A call that ends without a result (cancelled at
+    # shutdown, failed) is audited with these ids: a write may have been committed before it ended.
+    target_arguments: tuple[str, ...] = ()
+
+    def target_ids(self, arguments: Mapping[str, object]) -> list[str]:
+        ids: list[str] = []
+        for name in self.target_arguments:
+            value = arguments.get(name)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str | int) and not isinstance(item, bool):
+                    ids.append(str(item)[:100])
+        return ids[:100]

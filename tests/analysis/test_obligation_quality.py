@@ -138,7 +138,11 @@ def quality() -> Quality:
         contract = render_contract(records, record)
         analysis = analyse(contract.text)
         measure(analysis.obligations, contract.truth.obligations, result)
-        measure_next_due(analysis.obligations, analysis.terms, contract.truth.obligations, result)
+        consolidated = contract.truth.consolidated
+        if consolidated is None or not consolidated.amendments:
+            # One document's own terms decide its dates here; an amended base's dates follow its amendments,
+            # which the tool applies (tests/test_terms_in_force.py).
+            measure_next_due(analysis.obligations, analysis.terms, contract.truth.obligations, result)
     return result
 
 
