@@ -27,6 +27,7 @@ from sandbox.corpus.terms import add_months, current_term_end, initial_expiry, r
 
 GENERATOR_VERSION: Final = "1"
 ADVERSARIAL_FLAGS: Final = ("huge", "invisible_chars", "injection", "scanned", "contradictory")
+FIRST_ORDINARY: Final = 3  # ctr_000001..3 are ordinary documents in every corpus
 PLANTED_NOTICE_OFFSETS: Final = (30, 60, 90)  # days after as_of
 
 
@@ -136,9 +137,8 @@ class _RecordFactory:
     planted_ids: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        # Seeded by the seed alone: the demo is dated relative to today, and its contracts (ids, types,
-        # adversarial documents) must stay the same from one day to the next; only the dates move.
-        self.rng = random.Random(f"sandbox-corpus:{self.corpus.seed}")
+        # Seed from the corpus parameters only; str(seed) keeps big or negative seeds well defined.
+        self.rng = random.Random(f"sandbox-corpus:{self.corpus.seed}:{self.corpus.as_of.isoformat()}")
         self.id_width = max(6, len(str(self.corpus.contracts)))
         self.number_width = 4 if self.corpus.contracts < 10_000 else 6
 
@@ -148,6 +148,9 @@ class _RecordFactory:
         n = self.corpus.contracts
         self._make_counterparties()
         positions = self.rng.sample(range(n), min(len(ADVERSARIAL_FLAGS), n))
+        # The first contracts are never adversarial (scanned, huge...): tools' example arguments name them, and
+        # the demo is dated today, so its draw changes daily. Mirrored, not redrawn: no other draw moves.
+        positions = [n - 1 - p if p < FIRST_ORDINARY and n > 2 * FIRST_ORDINARY else p for p in positions]
         self.adversarial_at = dict(zip(positions, ADVERSARIAL_FLAGS, strict=False))
         per_offset = max(1, min(5, n // 50))
         self.planted_left = [offset for offset in PLANTED_NOTICE_OFFSETS for _ in range(per_offset)]
