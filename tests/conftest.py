@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from plugin.observability.logging import configure_logging
 from plugin.server.assembly import build_server
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
+from tests.plugin_parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CORPUS = 120
@@ -27,6 +29,8 @@ configure_logging("INFO")  # as server.py does: JSON lines on stderr, redacted
 # Tests build their own settings; an engineer's CLM_* environment must not leak into them.
 for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:
     del os.environ[_name]
+# The installation's state (key ring, reports) goes to a throw-away directory, never the user's home.
+os.environ["CLM_STATE_DIR"] = tempfile.mkdtemp(prefix="plugin-state-")
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +104,7 @@ def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
 
 @asynccontextmanager
 async def mcp_client(settings: PluginSettings) -> AsyncIterator[Client]:
-    server, _runtime = build_server(settings)
+    server, _runtime = build_server(PARTS, settings)
     async with Client(server) as client:
         yield client
 

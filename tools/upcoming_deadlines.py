@@ -9,8 +9,6 @@ was reading and how many rows of that page were used, so no deadline is skipped 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Literal
@@ -21,7 +19,6 @@ from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
 from plugin.toolkit.cursors import OpaqueCursor
-from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
@@ -69,33 +66,22 @@ class UpcomingDeadlinesOutput(ToolOutput):
 
 class _SourceState(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    c: str | None = None  # CLM cursor of the page being read (None = first page)
-    s: int = 0  # rows of that page already returned
+    c: str | None = Field(default=None, max_length=4000)  # CLM cursor of the page being read (None = first page)
+    s: int = Field(default=0, ge=0, le=100)  # rows of that page already returned (a page holds at most 100)
     done: bool = False
 
 
 class _MergeCursor(OpaqueCursor):
-    v: int = 1
-    q: str  # fingerprint of the query: a cursor only continues the query that made it
-    src: dict[str, _SourceState]
+    """Per source, where the merge stands; keyed and bound to the query (and business date) by the toolkit."""
 
-    @classmethod
-    def decode(cls, value: str, fingerprint: str) -> _MergeCursor:
-        cursor = cls.parse(value)
-        if cursor.q != fingerprint:
-            raise InvalidArgument("The cursor belongs to a different query; call again without it.")
-        return cursor
+    v: Literal[1] = 1
+    src: dict[Kind, _SourceState] = Field(max_length=len(KINDS))
 
 
 Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None]]]
 
 
-def _fingerprint(args: UpcomingDeadlinesInput, as_of: date) -> str:
-    key = args.model_dump(mode="json", exclude={"cursor", "limit"}) | {"as_of": as_of.isoformat()}
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[str, Fetch]:
+def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[Kind, Fetch]:
     as_of = ctx.as_of
 
     def contracts(kind: Kind) -> Fetch:
@@ -161,7 +147,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: da
         ]
         return rows, page.next_cursor
 
-    available: dict[str, Fetch] = {
+    available: dict[Kind, Fetch] = {
         "renewal_notice": contracts("renewal_notice"),
         "expiry": contracts("expiry"),
         "obligation": obligations,
@@ -173,12 +159,11 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     as_of = ctx.as_of
     start = as_of - timedelta(days=30) if args.include_past_due else as_of
     end = as_of + timedelta(days=args.within_days)
-    fingerprint = _fingerprint(args, as_of)
     sources = _sources(args, ctx, start, end)
     state = (
-        _MergeCursor.decode(args.cursor, fingerprint)
+        _MergeCursor.parse(args.cursor, as_of=as_of.isoformat())
         if args.cursor
-        else _MergeCursor(q=fingerprint, src={kind: _SourceState() for kind in sources})
+        else _MergeCursor(src={kind: _SourceState() for kind in sources})
     )
     active = {kind: st for kind, st in state.src.items() if not st.done and kind in sources}
     fetched = await asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items()))
@@ -198,9 +183,9 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     )
     chosen = [item for item in merged if frontier is None or item[0] <= frontier][: args.limit]
     used = {kind: 0 for kind in pending}
-    for _, kind, _, _ in chosen:
-        used[kind] += 1
-    new_src: dict[str, _SourceState] = {}
+    for _, chosen_kind, _, _ in chosen:
+        used[chosen_kind] += 1
+    new_src: dict[Kind, _SourceState] = {}
     for kind, st in state.src.items():
         if kind not in pending:
             new_src[kind] = st
@@ -216,7 +201,7 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         as_of=as_of,
         window_end=end,
         deadlines=[row for _, _, _, row in chosen],
-        next_cursor=_MergeCursor(q=fingerprint, src=new_src).encode() if more else None,
+        next_cursor=_MergeCursor(src=new_src).encode(as_of=as_of.isoformat()) if more else None,
     )
 
 

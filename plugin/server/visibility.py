@@ -1,19 +1,22 @@
-"""Least privilege after the first token: tools whose scopes the backend did not grant are hidden.
+"""Least privilege: tools whose scopes the backend did not grant are left out of a stable `tools/list`.
 
-The server requests only the scopes of the enabled tools (`PluginParts.requested_scopes`). The
-token response says which were granted; a tool needing one that was not is removed from
-`tools/list` (and refused with `permission_denied` if a client calls it from a stale list), the
-client is told the list changed, and stderr says so once.
+The server requests only the scopes of the enabled tools (`PluginParts.requested_scopes`). Before
+the first `tools/list` answer, the server waits (bounded) for the first token, which says which
+scopes were granted; a tool needing one that was not is left out, and stderr says so once. The
+list is then fixed: it never changes as a side effect of another request. A tool whose missing
+scope is only learnt later (token endpoint unreachable at list time) stays listed and its calls
+are refused with `permission_denied`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.mcpserver import MCPServer
+from mcp_types import Resource as MCPResource
 from mcp_types import Tool as MCPTool
 
 from plugin.server.stdio import strict_stdio
@@ -50,19 +53,30 @@ def refusal(tool: str, scope: str) -> PermissionDenied:
 
 
 class ScopedMCPServer(MCPServer[Any]):
-    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names."""
+    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names (decided once), and whose
+    `resources/list` adds the live resources `listed()` names (e.g. reports that have not expired)."""
 
-    def __init__(self, *args: Any, hidden: Callable[[], Collection[str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        hidden: Callable[[], Awaitable[Collection[str]]],
+        listed: Callable[[], Sequence[MCPResource]] = list,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._hidden = hidden
+        self._listed = listed
 
     async def list_tools(self) -> list[MCPTool]:
-        hidden = self._hidden()
+        hidden = await self._hidden()
         return [tool for tool in await super().list_tools() if tool.name not in hidden]
 
+    async def list_resources(self) -> list[MCPResource]:
+        return [*await super().list_resources(), *self._listed()]
+
     async def run_stdio_async(self) -> None:
-        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token) and
-        answering malformed input with JSON-RPC errors (plugin.server.stdio)."""
-        options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
+        """As the SDK's, answering malformed input with JSON-RPC errors (plugin.server.stdio). No
+        `tools.listChanged`: the tool list of a connection never changes."""
+        options = self._lowlevel_server.create_initialization_options(NotificationOptions())
         async with strict_stdio() as (read_stream, write_stream):
             await self._lowlevel_server.run(read_stream, write_stream, options)
