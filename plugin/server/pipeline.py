@@ -123,8 +123,10 @@ class Runtime:
                 if self._listed_hidden is None:
                     if self._settling is None:
                         self._settling = asyncio.create_task(self._settle_scopes())
-                    with contextlib.suppress(TimeoutError):
+                    try:
                         await asyncio.wait_for(asyncio.shield(self._settling), LIST_SETTLE_SECONDS)
+                    except TimeoutError:
+                        log.warning("scopes_not_known_in_time", waited_s=LIST_SETTLE_SECONDS)
                     self._listed_hidden = frozenset(self.admission.hidden)
         return self._listed_hidden
 

@@ -18,7 +18,7 @@ INIT_PARAMS = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo"
 
 
 def start(env: dict[str, str]) -> subprocess.Popen[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
     return subprocess.Popen(
         [sys.executable, "server.py"],
         cwd=ROOT,
