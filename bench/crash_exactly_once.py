@@ -19,12 +19,14 @@ import contextlib
 import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,8 +60,9 @@ class HoldingProxy:
 
     def __init__(self, upstream: str, max_hold: float, rng: random.Random) -> None:
         self.stats = ProxyStats()
+        self.on_commit: Callable[[], None] | None = None  # called after the CLM committed, before the answer
         http = httpx2.Client(base_url=upstream, timeout=30)
-        stats, hold_lock = self.stats, threading.Lock()
+        stats, hold_lock, proxy = self.stats, threading.Lock(), self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -78,6 +81,8 @@ class HoldingProxy:
                         hold = rng.uniform(0, max_hold)
                     with stats.lock:
                         stats.posts += 1
+                    if proxy.on_commit is not None:
+                        proxy.on_commit()
                     time.sleep(hold)
                 try:
                     self.send_response(answer.status_code)
@@ -130,16 +135,19 @@ class CrashResult:
         return sum(1 for n in self.notes if n == 0)
 
 
-def _one_process(
+def one_process(
     env: dict[str, str],
     args: dict[str, Any],
     token: str | None,
     re_preview: bool,
     kill_after: float | None,
     phase: list[str],
+    on_start: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> tuple[str | None, bool]:
     """(token now held, created?) - raises ConnectionError when the process was killed."""
     proc = start_server(env)
+    if on_start is not None:
+        on_start(proc)
     timer: threading.Timer | None = None
     try:
         session = StdioSession(proc)
@@ -192,7 +200,7 @@ def run_crash_trials(
                 phase = ["start"]
                 result.processes += 1
                 try:
-                    token, created = _one_process(
+                    token, created = one_process(
                         env, args, token, crashes > 0 and rng.random() < 0.5, kill_after, phase
                     )
                 except ConnectionError:
