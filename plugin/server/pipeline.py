@@ -121,14 +121,19 @@ class Runtime:
         if self._listed_hidden is None:
             async with self._list_lock:
                 if self._listed_hidden is None:
-                    if self._settling is None:
-                        self._settling = asyncio.create_task(self._settle_scopes())
+                    self.start_settling()
+                    assert self._settling is not None
                     try:
                         await asyncio.wait_for(asyncio.shield(self._settling), LIST_SETTLE_SECONDS)
                     except TimeoutError:
                         log.warning("scopes_not_known_in_time", waited_s=LIST_SETTLE_SECONDS)
                     self._listed_hidden = frozenset(self.admission.hidden)
         return self._listed_hidden
+
+    def start_settling(self) -> None:
+        """Start learning the granted scopes in the background (the first tools/list waits for it, bounded)."""
+        if self._settling is None:
+            self._settling = asyncio.create_task(self._settle_scopes())
 
     async def _settle_scopes(self) -> None:
         try:
