@@ -6,6 +6,7 @@ machinery. A fork replaces this package to talk to Ironclad, DocuSign CLM, SpotD
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,12 +33,17 @@ DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, not a secret  # noqa: S105
 
 
-def _sandbox_app(settings: PluginSettings) -> Any:
+def _sandbox_app(settings: PluginSettings, secret: bytes) -> Any:
     # The sandbox (FastAPI, SQLite) is imported only when the embedded default is used.
+    from pydantic import SecretStr
+
     from sandbox.app import create_app
     from sandbox.settings import SandboxSettings
 
-    return create_app(SandboxSettings(contracts=settings.demo_size))
+    # Its cursors are signed with the installation's secret and its database is the cached build (written
+    # annotations included), so a cursor or a note from one server process is still valid in the next.
+    cursor_secret = SecretStr(base64.urlsafe_b64encode(secret).decode())
+    return create_app(SandboxSettings(contracts=settings.demo_size, cursor_secret=cursor_secret))
 
 
 class ClmAdapter:
@@ -67,4 +73,5 @@ class ClmAdapter:
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
             description="the bundled sandbox CLM, in-process, with demo data",
+            stable_secret=True,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,6 +35,8 @@ set_hypothesis_home_dir(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / "
 # Tests build their own settings; an engineer's CLM_* environment must not leak into them.
 for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:
     del os.environ[_name]
+# The installation's state (key ring, reports) goes to a throw-away directory, never the user's home.
+os.environ["CLM_STATE_DIR"] = tempfile.mkdtemp(prefix="plugin-state-")
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def run_session(messages: list[dict[str, Any]], env: dict[str, str], timeout: fl
 
     Returns every stdout line parsed (each must be a JSON-RPC message) and the whole stderr.
     """
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
     clean_env |= {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"}  # not about audit: keep $HOME clean
     proc = subprocess.Popen(
         [sys.executable, "server.py"],
@@ -128,7 +128,7 @@ def test_against_sandbox_over_loopback_http(sandbox_url: str) -> None:
 
 
 def start_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
     return subprocess.run(
         [sys.executable, "server.py"],
         input="",

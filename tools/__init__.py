@@ -1,7 +1,7 @@
 """The tool registry: the single list of tools. The server, the manifest and the tests all read it.
 
 Adding a tool = adding one module under `tools/` and one line to `REGISTRY` (then
-`python server.py manifest write` and `python -m tests.tools.snapshot write`).
+`python server.py manifest write` and `UPDATE_SNAPSHOTS=1 python -m pytest tests/test_tool_contract.py`).
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractDetail
 from plugin.toolkit.markdown import cell, money, table
-from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import ContractId
 from tools.contract_header import ContractHeader
+from tools.resources import complete_contract_ids, contract_record
 
 
 class GetContractInput(ToolInput):
@@ -193,4 +194,16 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"contract_id": "ctr_000001"},  # valid against the demo CLM
+    resources=(
+        ResourceSpec(
+            uri_template="contracts/{contract_id}",
+            name="contract-record",
+            title="Contract record",
+            description="One contract's recorded terms, parties, dates and related contracts, as "
+            "{tool:get_contract} returns them (Markdown). Mention it as a contract id, e.g. ctr_000123.",
+            mime_type="text/markdown",
+            tool_arguments=contract_record,
+            complete={"contract_id": complete_contract_ids},
+        ),
+    ),
 )

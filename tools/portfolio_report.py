@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from pydantic import Field
@@ -15,7 +15,16 @@ from clm_client.models import ContractFilters, ContractSummary
 from plugin.toolkit.inputs import SearchText
 from plugin.toolkit.markdown import table
 from plugin.toolkit.reports import REPORTS_PATH
-from plugin.toolkit.spec import AuditSummary, ResourceSpec, Services, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.spec import (
+    AuditSummary,
+    ListedResource,
+    ResourceLinkSpec,
+    ResourceSpec,
+    Services,
+    ToolInput,
+    ToolOutput,
+    ToolSpec,
+)
 from plugin.toolkit.untrusted import clean_inline
 from tools.search_contracts import ContractStatus, ContractType
 
@@ -59,6 +68,16 @@ class PortfolioReportOutput(ToolOutput):
 
     def row_count(self) -> int:
         return len(self.rows)
+
+    def resource_links(self) -> list[ResourceLinkSpec]:
+        return [
+            ResourceLinkSpec(
+                uri=self.csv_resource,
+                name=self.csv_resource.rsplit("/", 1)[-1],
+                title=f"{TITLES[self.kind]} (CSV)",
+                mime_type="text/csv",
+            )
+        ]
 
     def trimmed(self, keep: int) -> PortfolioReportOutput:
         return self.model_copy(update={"rows": self.rows[:keep]})  # the CSV resource keeps every row
@@ -162,6 +181,7 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> Portf
     uri = store.put_csv(
         ["key", "contracts", "total_value", "annual_value", "detail"],
         [[r.key, r.contracts, r.value, r.annual_value, r.detail] for r in rows],
+        title=f"{TITLES[args.kind]} (as of {ctx.as_of})",
     )
     return PortfolioReportOutput(
         kind=args.kind,
@@ -208,13 +228,28 @@ def _read_report(services: Services, report_id: str) -> str | None:
     return services.reports.get(report_id)
 
 
+def _live_reports(services: Services) -> list[ListedResource]:
+    return [
+        ListedResource(
+            uri=r.uri,
+            name=r.report_id,
+            title=r.title,
+            description=f"{r.title}; kept until {datetime.fromtimestamp(r.expires, UTC):%Y-%m-%d %H:%M} UTC",
+            mime_type=r.mime_type,
+            size=r.size,
+        )
+        for r in services.reports.live()
+    ]
+
+
 REPORT_CSV = ResourceSpec(
     uri_template=REPORTS_PATH + "{report_id}",
     name="portfolio-report-csv",
     title="Portfolio report (CSV)",
-    description="The full result of a {tool:portfolio_report} call, as CSV; kept for an hour.",
+    description="The full result of a {tool:portfolio_report} call, as CSV; kept for a day, listed while it lives.",
     mime_type="text/csv",
     read=_read_report,
+    listing=_live_reports,
 )
 
 TOOL = ToolSpec(

@@ -7,9 +7,10 @@ from pydantic import Field
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_DOCUMENTS
 from plugin.toolkit.errors import InvalidArgument
-from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, delimit_untrusted
 from tools.arguments import ContractId
+from tools.resources import complete_contract_ids, contract_text
 
 MAX_CHUNK = 15_000  # the text appears in both the Markdown and the structured result: 2 x 15k < 40k
 
@@ -98,4 +99,16 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_DOCUMENTS,
     example={"contract_id": "ctr_000001", "max_chars": 500},  # valid against the demo CLM
+    resources=(
+        ResourceSpec(
+            uri_template="contracts/{contract_id}/text{?offset}",
+            name="contract-text",
+            title="Contract document text",
+            description="A contract's document text, 10,000 characters from `offset` (default 0), sanitised "
+            "and delimited as untrusted data, as {tool:read_contract} returns it; the text says the next offset.",
+            mime_type="text/markdown",
+            tool_arguments=contract_text,
+            complete={"contract_id": complete_contract_ids},
+        ),
+    ),
 )

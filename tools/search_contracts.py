@@ -13,9 +13,10 @@ from clm_client.models import ContractFilters, ContractSummary
 from plugin.toolkit.cursors import PageCursor
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import cell, money, table
-from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutput, ToolSpec
 from tools.arguments import ContractId, CounterpartyId
 from tools.contract_header import ContractHeader
+from tools.resources import complete_counterparties, counterparty_contracts
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
 ContractStatus = Literal["draft", "in_negotiation", "pending_signature", "active", "expired", "terminated"]
@@ -190,4 +191,16 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"limit": 3},  # valid against the demo CLM
+    resources=(
+        ResourceSpec(
+            uri_template="counterparties/{counterparty}/contracts",
+            name="counterparty-contracts",
+            title="Contracts with a counterparty",
+            description="The first 50 contracts whose counterparty name contains the given name, as "
+            "{tool:search_contracts} lists them (Markdown).",
+            mime_type="text/markdown",
+            tool_arguments=counterparty_contracts,
+            complete={"counterparty": complete_counterparties},
+        ),
+    ),
 )

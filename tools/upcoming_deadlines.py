@@ -9,8 +9,6 @@ was reading and how many rows of that page were used, so no deadline is skipped 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Literal
@@ -21,7 +19,6 @@ from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ObligationFilters
 from plugin.toolkit.cursors import OpaqueCursor
-from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
@@ -57,41 +54,6 @@ class Deadline(ToolOutput):
     section: str | None = Field(default=None, description="Clause of an obligation, when the CLM records it")
 
 
-class _SourceState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    backend_cursor: str | None = None  # CLM cursor of the page being read (None = first page)
-    skip: int = 0  # rows of that page already returned
-    done: bool = False
-
-
-class _Progress(BaseModel):
-    """How far one page went in each source, so the page can be cut shorter and still continue exactly."""
-
-    fingerprint: str
-    before: dict[str, _SourceState]  # where each source stood when the page started
-    fetched: dict[str, int]  # rows fetched and not yet shown, per source
-    backend_next: dict[str, str | None]  # the CLM's cursor after the fetched page, per source
-    order: list[str]  # the source of each row shown, in order
-
-    def cursor_after(self, shown: int) -> str | None:
-        used = dict.fromkeys(self.fetched, 0)
-        for kind in self.order[:shown]:
-            used[kind] += 1
-        after: dict[str, _SourceState] = {}
-        for kind, st in self.before.items():
-            if kind not in self.fetched:
-                after[kind] = st
-            elif used[kind] < self.fetched[kind]:
-                after[kind] = _SourceState(backend_cursor=st.backend_cursor, skip=st.skip + used[kind])
-            elif self.backend_next[kind] is not None:
-                after[kind] = _SourceState(backend_cursor=self.backend_next[kind])
-            else:
-                after[kind] = _SourceState(done=True)
-        if all(st.done for st in after.values()):
-            return None
-        return _MergeCursor(query=self.fingerprint, sources=after).encode()
-
-
 class UpcomingDeadlinesOutput(ToolOutput):
     as_of: date
     window_end: date
@@ -113,28 +75,52 @@ class UpcomingDeadlinesOutput(ToolOutput):
         return trimmed
 
 
-class _MergeCursor(OpaqueCursor):
-    version: int = 2
-    query: str  # fingerprint of the query: a cursor only continues the query that made it
-    sources: dict[str, _SourceState]
+class _SourceState(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    c: str | None = Field(default=None, max_length=4000)  # CLM cursor of the page being read (None = first page)
+    s: int = Field(default=0, ge=0, le=100)  # rows of that page already returned (a page holds at most 100)
+    done: bool = False
 
-    @classmethod
-    def decode(cls, value: str, fingerprint: str) -> _MergeCursor:
-        cursor = cls.parse(value)
-        if cursor.query != fingerprint:
-            raise InvalidArgument("The cursor belongs to a different query; call again without it.")
-        return cursor
+
+class _MergeCursor(OpaqueCursor):
+    """Per source, where the merge stands; keyed and bound to the query (and business date) by the toolkit."""
+
+    v: Literal[1] = 1
+    src: dict[Kind, _SourceState] = Field(max_length=len(KINDS))
+
+
+class _Progress(BaseModel):
+    """How far one page went in each source, so the server can cut the page shorter and still continue exactly."""
+
+    as_of: str  # the business date the cursor is bound to
+    before: dict[Kind, _SourceState]  # where each source stood when the page started
+    fetched: dict[Kind, int]  # rows fetched and not yet shown, per source
+    backend_next: dict[Kind, str | None]  # the CLM's cursor after the fetched page, per source
+    order: list[Kind]  # the source of each row shown, in order
+
+    def cursor_after(self, shown: int) -> str | None:
+        used = dict.fromkeys(self.fetched, 0)
+        for kind in self.order[:shown]:
+            used[kind] += 1
+        after: dict[Kind, _SourceState] = {}
+        for kind, st in self.before.items():
+            if kind not in self.fetched:
+                after[kind] = st
+            elif used[kind] < self.fetched[kind]:
+                after[kind] = _SourceState(c=st.c, s=st.s + used[kind])
+            elif self.backend_next[kind] is not None:
+                after[kind] = _SourceState(c=self.backend_next[kind])
+            else:
+                after[kind] = _SourceState(done=True)
+        if all(st.done for st in after.values()):
+            return None
+        return _MergeCursor(src=after).encode(as_of=self.as_of)
 
 
 Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None]]]
 
 
-def _fingerprint(args: UpcomingDeadlinesInput, as_of: date) -> str:
-    key = args.model_dump(mode="json", exclude={"cursor", "limit"}) | {"as_of": as_of.isoformat()}
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[str, Fetch]:
+def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[Kind, Fetch]:
     as_of = ctx.as_of
 
     def contracts(kind: Kind) -> Fetch:
@@ -200,7 +186,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: da
         ]
         return rows, page.next_cursor
 
-    available: dict[str, Fetch] = {
+    available: dict[Kind, Fetch] = {
         "renewal_notice": contracts("renewal_notice"),
         "expiry": contracts("expiry"),
         "obligation": obligations,
@@ -212,23 +198,20 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     as_of = ctx.as_of
     start = as_of - timedelta(days=30) if args.include_past_due else as_of
     end = as_of + timedelta(days=args.within_days)
-    fingerprint = _fingerprint(args, as_of)
     sources = _sources(args, ctx, start, end)
     state = (
-        _MergeCursor.decode(args.cursor, fingerprint)
+        _MergeCursor.parse(args.cursor, as_of=as_of.isoformat())
         if args.cursor
-        else _MergeCursor(query=fingerprint, sources={kind: _SourceState() for kind in sources})
+        else _MergeCursor(src={kind: _SourceState() for kind in sources})
     )
-    active = {kind: st for kind, st in state.sources.items() if not st.done and kind in sources}
-    fetched = await asyncio.gather(
-        *(sources[k](st.backend_cursor, min(100, args.limit + st.skip)) for k, st in active.items())
-    )
-    pending: dict[str, list[Deadline]] = {}
-    next_clm: dict[str, str | None] = {}
+    active = {kind: st for kind, st in state.src.items() if not st.done and kind in sources}
+    fetched = await asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items()))
+    pending: dict[Kind, list[Deadline]] = {}
+    next_clm: dict[Kind, str | None] = {}
     for (kind, st), (rows, nxt) in zip(active.items(), fetched, strict=True):
-        pending[kind] = rows[st.skip :]
+        pending[kind] = rows[st.s :]
         next_clm[kind] = nxt
-    merged: list[tuple[date, str, int, Deadline]] = [
+    merged: list[tuple[date, Kind, int, Deadline]] = [
         (row.date, kind, i, row) for kind, rows in pending.items() for i, row in enumerate(rows)
     ]
     merged.sort(key=lambda item: (item[0], item[1], item[2]))
@@ -239,8 +222,8 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     )
     chosen = [item for item in merged if frontier is None or item[0] <= frontier][: args.limit]
     progress = _Progress(
-        fingerprint=fingerprint,
-        before=state.sources,
+        as_of=as_of.isoformat(),
+        before=state.src,
         fetched={kind: len(rows) for kind, rows in pending.items()},
         backend_next=next_clm,
         order=[kind for _, kind, _, _ in chosen],

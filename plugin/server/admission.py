@@ -50,6 +50,21 @@ class Admission:
     def settled(self) -> bool:
         return self._scopes_known and self._region_verified
 
+    async def learn_scopes(self, backend: Backend) -> None:
+        """Learn the granted scopes now (before the first tools/list), without checking residency."""
+        if not self._scopes_known:
+            async with self._lock:
+                if not self._scopes_known:
+                    self._learn_scopes_locked(await granted_scopes(backend))
+
+    def _learn_scopes_locked(self, learnt: tuple[frozenset[str], tuple[str, ...] | None]) -> None:
+        granted, narrowed = learnt
+        if narrowed is not None and self._rescope is not None:
+            self._rescope(narrowed)
+        self.hidden = ungranted(self._permissions, granted)
+        self._scopes_known = True
+        announce_hidden(self.hidden, self._label)
+
     async def admit(self, tool: str, backend: Backend) -> bool:
         """Raise if `tool` may not run now; return True when this call first learnt the granted scopes."""
         learnt = False
@@ -68,12 +83,8 @@ class Admission:
     async def _settle(self, backend: Backend) -> bool:
         learnt = False
         if not self._scopes_known:
-            granted, narrowed = await granted_scopes(backend)
-            if narrowed is not None and self._rescope is not None:
-                self._rescope(narrowed)
-            self.hidden = ungranted(self._permissions, granted)
-            self._scopes_known = learnt = True
-            announce_hidden(self.hidden, self._label)
+            self._learn_scopes_locked(await granted_scopes(backend))
+            learnt = True
         if not self._region_verified and self._denied is None:
             assert self._residency is not None
             try:

@@ -9,18 +9,29 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError
+from mcp.server.caching import CacheHint
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp_types import CallToolResult, Completion, CompletionArgument, ResourceTemplateReference, TextContent
+from mcp_types import Resource as MCPResource
 
 from plugin.config.controls import EnterpriseControls, apply_controls, load_controls
 from plugin.config.settings import PluginSettings
 from plugin.observability.audit import AuditConfigError, open_audit_sink
+from plugin.observability.logging import get_logger
 from plugin.server.parts import PluginParts
 from plugin.server.pipeline import Runtime
 from plugin.server.registration import build_tool
 from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import Lifecycle, ScopedMCPServer
-from plugin.toolkit.spec import ResourceSpec, expand_tool_references
+from plugin.toolkit.errors import PluginError
+from plugin.toolkit.spec import ResourceSpec, ToolSpec, expand_tool_references
+
+log = get_logger(__name__)
+
+# The tool list of a connection is fixed (plugin.server.visibility): clients may cache it for the session.
+CACHE_HINTS = {"tools/list": CacheHint(ttl_ms=3_600_000, scope="private")}
+MAX_COMPLETIONS = 100
 
 
 def build_server(
@@ -48,8 +59,13 @@ def build_server(
             with anyio.move_on_after(5, shield=True):
                 await runtime.aclose()
 
+    def listed() -> list[MCPResource]:
+        return _listed_resources(runtime, [r for spec in specs for r in spec.resources])
+
     server: MCPServer[Any] = ScopedMCPServer(
-        hidden=lambda: runtime.admission.hidden,
+        hidden=runtime.listed_hidden,
+        listed=listed,
+        cache_hints=CACHE_HINTS,
         lifecycle=Lifecycle(
             unknown_tool=runtime.unknown_tool,
             refused=runtime.refused,
@@ -69,7 +85,8 @@ def build_server(
     )
     for spec in specs:
         for resource in spec.resources:
-            _add_resource(server, runtime, resource)
+            _add_resource(server, runtime, spec, resource)
+    _add_completions(server, runtime, specs)
     return server, runtime
 
 
@@ -89,27 +106,102 @@ def effective_settings(
     return effective
 
 
-def _add_resource(server: MCPServer[Any], runtime: Runtime, resource: ResourceSpec) -> None:
+def _uri(runtime: Runtime, resource: ResourceSpec) -> str:
+    return f"{runtime.identity.report_scheme}://{resource.uri_template}"
+
+
+def _listed_resources(runtime: Runtime, resources: list[ResourceSpec]) -> list[MCPResource]:
+    listed = []
+    for resource in resources:
+        if resource.listing is None:
+            continue
+        for item in resource.listing(runtime.services):
+            listed.append(
+                MCPResource(
+                    uri=item.uri,
+                    name=item.name,
+                    title=item.title,
+                    description=item.description,
+                    mime_type=item.mime_type,
+                    size=item.size,
+                )
+            )
+    return listed
+
+
+def _text_of(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, Any], resource: ResourceSpec) -> None:
     services = runtime.services
     namespace = runtime.identity.namespace
+    full_name = runtime.parts.full_name(spec)
+    tool_arguments = resource.tool_arguments
 
-    def read(**parameters: str) -> str:
+    async def read(ctx: Context, **parameters: str) -> str:
+        if tool_arguments is not None:
+            # Served by the owning tool: the same validation, scopes, audit, sanitising and budget as a call.
+            try:
+                result = await runtime.invoke(spec, full_name, dict(tool_arguments(**parameters)), ctx)
+            except ToolError as exc:
+                raise ResourceError(str(exc)) from None
+            if not isinstance(result, CallToolResult):
+                raise ResourceError(f"{resource.title} cannot be read without a question to the user.")
+            return _text_of(result)
+        assert resource.read is not None
         text = resource.read(services, **parameters)
         if text is None:
-            raise ResourceNotFoundError(f"{resource.title} {parameters} has expired or never existed; make it again.")
+            raise ResourceNotFoundError(
+                f"{resource.title} {parameters} has expired, was dropped to keep the store within its size cap, or "
+                "never existed on this installation; make it again."
+            )
         return text
 
-    # The SDK matches URI parameters to the function's signature: give it the template's parameter names.
+    # The SDK matches URI parameters to the function's signature: give it the template's parameter names
+    # (a `{?name}` query parameter is optional and defaults to "").
     names = re.findall(r"\{(\w+)\}", resource.uri_template)
-    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names],
-        return_annotation=str,
-    )
-    read.__annotations__ = {**dict.fromkeys(names, str), "return": str}
+    optional = [name for group in re.findall(r"\{\?([\w,]+)\}", resource.uri_template) for name in group.split(",")]
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)]
+    parameters += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str) for name in names]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=str, default="") for name in optional
+    ]
+    read.__signature__ = inspect.Signature(parameters, return_annotation=str)  # type: ignore[attr-defined]
+    read.__annotations__ = {"ctx": Context, **dict.fromkeys([*names, *optional], str), "return": str}
     server.resource(
-        f"{runtime.identity.report_scheme}://{resource.uri_template}",
+        _uri(runtime, resource),
         name=resource.name,
         title=resource.title,
         description=expand_tool_references(resource.description, namespace),
         mime_type=resource.mime_type,
     )(read)
+
+
+def _add_completions(server: MCPServer[Any], runtime: Runtime, specs: list[ToolSpec[Any, Any]]) -> None:
+    """`completion/complete` for the URI parameters resources declare completers for (e.g. ids, names)."""
+    completers = {
+        (_uri(runtime, resource), name): (spec, complete)
+        for spec in specs
+        for resource in spec.resources
+        for name, complete in resource.complete.items()
+    }
+    if not completers:
+        return
+
+    async def complete(ref: Any, argument: CompletionArgument, _context: Any) -> Completion | None:
+        if not isinstance(ref, ResourceTemplateReference):
+            return None
+        found = completers.get((ref.uri, argument.name))
+        if found is None:
+            return None
+        spec, completer = found
+        try:
+            ctx = await runtime.context_for(runtime.parts.full_name(spec))
+            values = list(await completer(ctx, argument.value[:100]))
+        except PluginError as exc:
+            log.info("completion_failed", argument=argument.name, error=exc.code.value)
+            return Completion(values=[])  # a completion is a hint: never an error in the user's face
+        return Completion(values=values[:MAX_COMPLETIONS], has_more=len(values) > MAX_COMPLETIONS)
+
+    server.completion()(complete)  # type: ignore[no-untyped-call]  # the SDK's decorator is untyped

@@ -13,23 +13,28 @@ import json
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, JSONRPCRequest, TextContent
+from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
 from pydantic import ValidationError
 
+from plugin.config.state import KeyRing, state_dir
 from plugin.observability.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
 from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
 from plugin.observability.telemetry import Telemetry
 from plugin.server.admission import Admission
 from plugin.server.budget import MAX_RESPONSE_CHARS, OverBudget, fit_to_budget
+from plugin.server.consent import ClientConfirmer, InputRequired
 from plugin.server.parts import PluginParts
 from plugin.server.registration import describe_validation_error
 from plugin.server.residency import RegionGuard
+from plugin.toolkit.confirmations import Confirmations
+from plugin.toolkit.cursors import CursorCodec, cursor_scope
 from plugin.toolkit.errors import (
     BackendUnavailable,
     DeadlineExceeded,
@@ -41,6 +46,7 @@ from plugin.toolkit.errors import (
 from plugin.toolkit.reports import ReportStore
 from plugin.toolkit.spec import (
     AuditSummary,
+    Confirmer,
     Progress,
     Services,
     ToolContext,
@@ -63,6 +69,20 @@ log = get_logger(__name__)
 
 __all__ = ["MAX_RESPONSE_CHARS", "Runtime"]
 
+# How long the first tools/list of a connection waits to learn the granted scopes (token request).
+LIST_SETTLE_SECONDS = 3.0
+
+
+def make_services(parts: PluginParts) -> Services:
+    """The tools' shared helpers, keyed by the installation key ring in the user's state directory."""
+    keys = KeyRing.for_identity(parts.identity)
+    return Services(
+        keys=keys,
+        reports=ReportStore(parts.identity.report_scheme, state_dir(parts.identity) / "reports", keys),
+        confirmations=Confirmations(keys),
+        cursors=CursorCodec(keys),
+    )
+
 
 class Runtime:
     def __init__(
@@ -79,7 +99,8 @@ class Runtime:
         self.identity = parts.identity
         self.audit = audit
         self.specs = parts.enabled_tools(settings)  # an unknown tool name fails here, at start-up
-        # {full tool name: scopes}; tools whose scopes the first token lacks are hidden (plugin.server.visibility).
+        # {full tool name: scopes}; tools whose scopes the first token lacks are refused and, when known before
+        # the first tools/list, left out of it (plugin.server.visibility).
         self.admission = Admission(
             parts.tool_scopes(self.specs),
             settings.data_residency,
@@ -103,17 +124,51 @@ class Runtime:
         self._metadata_known = False
         self._metadata_lock = asyncio.Lock()
         self._warm_up: asyncio.Task[None] | None = None
-        self.services = Services(reports=ReportStore(self.identity.report_scheme))
         # Graceful shutdown (plugin.server.visibility): once draining, new calls are refused (and audited);
         # `idle` is set whenever no call is in flight.
         self.draining = False
         self._in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
+        self.services = make_services(parts)
+        self._listed_hidden: frozenset[str] | None = None  # what tools/list leaves out, fixed at its first answer
+        self._list_lock = asyncio.Lock()
+        self._settling: asyncio.Task[None] | None = None
 
     @property
     def in_flight(self) -> int:
         return self._in_flight
+
+    async def listed_hidden(self) -> frozenset[str]:
+        """The tools `tools/list` leaves out: decided once, before its first answer, and never changed after.
+
+        The first list waits (at most LIST_SETTLE_SECONDS) for the first token, which says which scopes were
+        granted. If it cannot be had in time, the list is what the configuration enables, and a call whose
+        scope turns out to be missing fails with `permission_denied`. A list that changed as a side effect of
+        another request would break clients that cache it (and the 2026-07-28 specification forbids it).
+        """
+        if self._listed_hidden is None:
+            async with self._list_lock:
+                if self._listed_hidden is None:
+                    self.start_settling()
+                    assert self._settling is not None
+                    try:
+                        await asyncio.wait_for(asyncio.shield(self._settling), LIST_SETTLE_SECONDS)
+                    except TimeoutError:
+                        log.warning("scopes_not_known_in_time", waited_s=LIST_SETTLE_SECONDS)
+                    self._listed_hidden = frozenset(self.admission.hidden)
+        return self._listed_hidden
+
+    def start_settling(self) -> None:
+        """Start learning the granted scopes in the background (the first tools/list waits for it, bounded)."""
+        if self._settling is None:
+            self._settling = asyncio.create_task(self._settle_scopes())
+
+    async def _settle_scopes(self) -> None:
+        try:
+            await self.admission.learn_scopes(await self.backend())
+        except Exception as exc:  # unreachable token endpoint, bad credentials: calls will say so
+            log.warning("scopes_unknown_at_list", error=type(exc).__name__)
 
     async def backend(self) -> Backend:
         if self._backend is None:
@@ -182,6 +237,10 @@ class Runtime:
             self._warm_up.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._warm_up
+        if self._settling is not None and not self._settling.done():
+            self._settling.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._settling
         await self._stack.aclose()
         if self.audit is not None:
             self.audit.close()
@@ -189,7 +248,7 @@ class Runtime:
     # -- one tool call -------------------------------------------------------------------------------------
     async def invoke(
         self, spec: ToolSpec[Any, Any], full_name: str, arguments: dict[str, Any], ctx: Context | None
-    ) -> CallToolResult:
+    ) -> CallToolResult | InputRequiredResult:
         scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
         token = CURRENT_CALL.set(scope)
         started = time.perf_counter()
@@ -209,17 +268,31 @@ class Runtime:
                     args = spec.input_model.model_validate(arguments)
                 except ValidationError as exc:
                     raise InvalidArgument(describe_validation_error(exc, full_name)) from None
-                try:
-                    async with asyncio.timeout(self.settings.call_deadline):
-                        context = await self._admit(full_name, ctx)
-                        output = await spec.handler(args, context)
-                except TimeoutError:
-                    raise DeadlineExceeded(
-                        f"{full_name} did not finish within {self.settings.call_deadline:g} s; the "
-                        f"{self.identity.backend_label} is slow. Try again, or narrow the request (filters, "
-                        "smaller page)."
-                    ) from None
-                result, output = self._result(full_name, spec, output)
+                # Cursors encoded or decoded in this call are bound to this tool and these arguments.
+                with cursor_scope(self.services.cursors, full_name, args):
+                    try:
+                        async with asyncio.timeout(self.settings.call_deadline) as budget:
+
+                            def paused(seconds: float, budget: asyncio.Timeout = budget) -> None:
+                                # Time the person spends answering does not count against the call deadline.
+                                when = budget.when()
+                                if when is not None:
+                                    budget.reschedule(when + seconds)
+                                if scope.deadline is not None:
+                                    scope.deadline += seconds
+
+                            context = await self._admit(full_name, ctx, paused)
+                            output = await spec.handler(args, context)
+                    except InputRequired as asked:
+                        outcome = "input_required"  # the person is asked; the client calls again with the answer
+                        return asked.result
+                    except TimeoutError:
+                        raise DeadlineExceeded(
+                            f"{full_name} did not finish within {self.settings.call_deadline:g} s; the "
+                            f"{self.identity.backend_label} is slow. Try again, or narrow the request (filters, "
+                            "smaller page)."
+                        ) from None
+                    result, output = self._result(full_name, spec, output)
                 summary = output.audit_summary()
                 return result
             except PluginError as exc:
@@ -295,6 +368,11 @@ class Runtime:
                 await self.idle.wait()
         return not self._in_flight
 
+    async def context_for(self, full_name: str) -> ToolContext[Any]:
+        """A tool's context outside a tool call (argument completion): the same scope and residency checks."""
+        async with asyncio.timeout(min(self.settings.call_deadline, 5.0)):
+            return await self._admit(full_name, None)
+
     def _audit_ready(self) -> None:
         """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
         if self.audit is not None and self.settings.audit_required and not self.audit.ready():
@@ -303,11 +381,13 @@ class Runtime:
                 "was refused. Ask an administrator to fix the audit destination."
             )
 
-    async def _admit(self, full_name: str, ctx: Context | None) -> ToolContext[Any]:
+    async def _admit(
+        self, full_name: str, ctx: Context | None, paused: Callable[[float], None] | None = None
+    ) -> ToolContext[Any]:
         """Scopes and data residency are settled before the tool's first backend request."""
         backend = await self.backend()
-        if await self.admission.admit(full_name, backend) and self.admission.hidden and ctx is not None:
-            await _notify_tools_changed(ctx)
+        # Never changes tools/list: a scope learnt here only refuses the call (see listed_hidden).
+        await self.admission.admit(full_name, backend)
         # The session may have been narrowed to fewer scopes while admitting: read the backend again.
         backend = await self.backend()
         # The SDK makes this a no-op when the client sent no progress token.
@@ -318,6 +398,7 @@ class Runtime:
             as_of=await self.as_of(backend),
             progress=Progress(report),
             services=self.services,
+            confirm=Confirmer() if ctx is None else ClientConfirmer(ctx, paused),
         )
 
     def _result(
@@ -345,7 +426,19 @@ class Runtime:
         text = SECRETS.scrub_values(text)
         scrubbed = SECRETS.scrub_structure(structured)
         assert isinstance(scrubbed, dict)
-        result = CallToolResult(content=[TextContent(type="text", text=text)], structured_content=scrubbed)
+        links = [
+            ResourceLink(
+                type="resource_link",
+                uri=link.uri,
+                name=link.name,
+                title=link.title,
+                description=link.description,
+                mime_type=link.mime_type,
+            )
+            for link in output.resource_links()
+        ]
+        content: list[Any] = [TextContent(type="text", text=text), *links]
+        result = CallToolResult(content=content, structured_content=scrubbed)
         return result, output
 
     def _audit(
@@ -395,15 +488,6 @@ class Runtime:
                     "audit is mandatory, so the result is withheld. Ask an administrator to fix the audit "
                     f"destination (request id {scope.request_id})."
                 ) from None
-
-
-async def _notify_tools_changed(ctx: Context) -> None:
-    """Tell the client `tools/list` changed (hidden tools); best effort, a client may not listen."""
-    try:
-        await ctx.notify_tools_changed()
-        await ctx.session.send_tool_list_changed()
-    except Exception as exc:  # a notification must never fail the call
-        log.debug("tools_changed_not_sent", error=type(exc).__name__)
 
 
 def _client_info(ctx: Context | None) -> tuple[str | None, str | None]:

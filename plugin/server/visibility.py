@@ -1,16 +1,18 @@
-"""Least privilege after the first token: tools whose scopes the backend did not grant are hidden.
+"""Least privilege: tools whose scopes the backend did not grant are left out of a stable `tools/list`.
 
-The server requests only the scopes of the enabled tools (`PluginParts.requested_scopes`). The
-token response says which were granted; a tool needing one that was not is removed from
-`tools/list` (and refused with `permission_denied` if a client calls it from a stale list), the
-client is told the list changed, and stderr says so once.
+The server requests only the scopes of the enabled tools (`PluginParts.requested_scopes`). Before
+the first `tools/list` answer, the server waits (bounded) for the first token, which says which
+scopes were granted; a tool needing one that was not is left out, and stderr says so once. The
+list is then fixed: it never changes as a side effect of another request. A tool whose missing
+scope is only learnt later (token endpoint unreachable at list time) stays listed and its calls
+are refused with `permission_denied`.
 """
 
 from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ import anyio
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest
+from mcp_types import Resource as MCPResource
 from mcp_types import Tool as MCPTool
 
 from plugin.observability.logging import get_logger
@@ -70,19 +73,30 @@ class Lifecycle:
 
 
 class ScopedMCPServer(MCPServer[Any]):
-    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names, which answers a call to a tool
-    it does not serve through `lifecycle.unknown_tool`, and which shuts down gracefully on SIGTERM/SIGINT."""
+    """An `MCPServer` whose `tools/list` leaves out the tools `hidden()` names (decided once), whose
+    `resources/list` adds the live resources `listed()` names (e.g. reports that have not expired), which
+    answers a call to a tool it does not serve through `lifecycle.unknown_tool`, and which shuts down
+    gracefully on SIGTERM/SIGINT."""
 
     def __init__(
-        self, *args: Any, hidden: Callable[[], Collection[str]], lifecycle: Lifecycle | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        hidden: Callable[[], Awaitable[Collection[str]]],
+        listed: Callable[[], Sequence[MCPResource]] = list,
+        lifecycle: Lifecycle | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._hidden = hidden
+        self._listed = listed
         self._lifecycle = lifecycle
 
     async def list_tools(self) -> list[MCPTool]:
-        hidden = self._hidden()
+        hidden = await self._hidden()
         return [tool for tool in await super().list_tools() if tool.name not in hidden]
+
+    async def list_resources(self) -> list[MCPResource]:
+        return [*await super().list_resources(), *self._listed()]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -92,10 +106,10 @@ class ScopedMCPServer(MCPServer[Any]):
         return await super().call_tool(name, arguments, context)
 
     async def run_stdio_async(self) -> None:
-        """As the SDK's, but declaring `tools.listChanged` (the list shrinks after the first token), answering
-        malformed input with JSON-RPC errors and bounding unanswered requests (plugin.server.stdio), and
-        shutting down gracefully on SIGTERM/SIGINT (see `_stop_on_signal`)."""
-        options = self._lowlevel_server.create_initialization_options(NotificationOptions(tools_changed=True))
+        """As the SDK's, answering malformed input with JSON-RPC errors and bounding unanswered requests
+        (plugin.server.stdio), and shutting down gracefully on SIGTERM/SIGINT (see `_stop_on_signal`). No
+        `tools.listChanged`: the tool list of a connection never changes."""
+        options = self._lowlevel_server.create_initialization_options(NotificationOptions())
         life = self._lifecycle
         limit = DEFAULT_MAX_IN_FLIGHT if life is None else life.max_in_flight
         in_flight = InFlight(limit)

@@ -13,15 +13,17 @@ spells the namespace.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 from cachetools import LRUCache
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugin.config.state import KeyRing
 from plugin.toolkit.confirmations import Confirmations
+from plugin.toolkit.cursors import CursorCodec
 from plugin.toolkit.reports import ReportStore
 
 if TYPE_CHECKING:
@@ -54,6 +56,15 @@ class AuditSummary(BaseModel):
     detail: str | None = None
 
 
+@dataclass(frozen=True)
+class ResourceLinkSpec:
+    uri: str
+    name: str
+    title: str | None = None
+    description: str | None = None
+    mime_type: str | None = None
+
+
 class ToolOutput(BaseModel):
     """Base of every tool's structured result.
 
@@ -66,6 +77,10 @@ class ToolOutput(BaseModel):
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary()
+
+    def resource_links(self) -> list[ResourceLinkSpec]:
+        """Resources the result points to (e.g. a report's CSV): sent as `resource_link` content."""
+        return []
 
     def row_count(self) -> int:
         """How many trimmable rows the result holds (0: it cannot be trimmed)."""
@@ -92,12 +107,30 @@ class Progress:
             await self._report(done, total, message)
 
 
+Consent = Literal["accept", "decline", "cancel"]
+
+
+class Confirmer:
+    """Asks the person (not the model) to confirm, through the client (MCP elicitation).
+
+    `available` is False when the client cannot ask (no elicitation capability): the tool then
+    falls back to its two-step token. The server implements it for both protocol eras.
+    """
+
+    available: bool = False
+
+    async def __call__(self, message: str) -> Consent:
+        raise RuntimeError("this client cannot ask the person; check `available` first")
+
+
 @dataclass
 class Services:
-    """Process-wide helpers the tools share."""
+    """Process-wide helpers the tools share; keyed by the installation key ring, so they survive restarts."""
 
+    keys: KeyRing
     reports: ReportStore
-    confirmations: Confirmations = field(default_factory=Confirmations)
+    confirmations: Confirmations
+    cursors: CursorCodec
     # Analysis results by document digest: a document's text never changes under the same hash.
     analyses: LRUCache[str, Any] = field(default_factory=lambda: LRUCache(maxsize=256))
 
@@ -109,13 +142,30 @@ class ToolContext(Generic[Api]):
     as_of: date  # the business date deadlines are computed against
     progress: Progress
     services: Services
+    confirm: Confirmer = field(default_factory=Confirmer)
+
+
+@dataclass(frozen=True)
+class ListedResource:
+    """One live resource for `resources/list` (e.g. a report that has not expired)."""
+
+    uri: str
+    name: str
+    title: str | None = None
+    description: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """An MCP resource template a tool publishes (e.g. the CSV of a report); removed with the tool.
+    """An MCP resource template a tool publishes; removed with the tool.
 
-    `read(services, **uri_parameters)` returns the text, or None when the resource has expired.
+    Either `read(services, **uri_parameters)` returns the text (None when it has expired), or
+    `tool_arguments(**uri_parameters)` gives arguments for the owning tool, and the server serves
+    the resource by running that tool (validation, scopes, audit, sanitising, budget) and returning
+    its rendered text. `listing(services)` names the live instances for `resources/list`;
+    `complete` offers values for a URI parameter (`completion/complete`) from the backend.
     """
 
     uri_template: str  # relative to the identity's resource scheme, e.g. "reports/{report_id}"
@@ -123,7 +173,11 @@ class ResourceSpec:
     title: str
     description: str
     mime_type: str
-    read: Callable[..., str | None]
+    read: Callable[..., str | None] | None = None
+    tool_arguments: Callable[..., Mapping[str, object]] | None = None
+    listing: Callable[[Services], Sequence[ListedResource]] | None = None
+    # {URI parameter: async (ctx, typed prefix) -> up to 100 values}
+    complete: Mapping[str, Callable[[ToolContext[Any], str], Awaitable[Sequence[str]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

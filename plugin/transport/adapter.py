@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     import httpx2
 
-    from plugin.config.settings import PluginSettings
     from plugin.toolkit.errors import PluginError
     from plugin.transport.http import ApiSession
 
@@ -49,15 +48,19 @@ class BackendMetadata(BaseModel):
 class EmbeddedBackend:
     """A demo backend served in-process through the ASGI transport (no port, no network).
 
-    `app` is blocking work (it may build a demo database) and runs off the event loop.
+    `app` is blocking work (it may build a demo database) and runs off the event loop. With
+    `stable_secret`, it is called as `app(settings, secret)`: 32 bytes, stable for this installation
+    (derived from its key ring), to sign the demo backend's own state (e.g. its cursors) with, so
+    that state stays valid across restarts.
     """
 
-    app: Callable[[PluginSettings], Any]  # returns an ASGI application
+    app: Callable[..., Any]  # returns an ASGI application
     client_id: str
     client_secret: str  # a published demo credential, not a secret
     description: str  # what stderr says at start-up, e.g. "the bundled sandbox, with demo data"
     token_path: str = "/oauth/token"  # noqa: S105 - a URL path, not a secret
     auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    stable_secret: bool = False
 
 
 class BackendAdapter(Protocol[ApiClient]):

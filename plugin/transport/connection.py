@@ -111,7 +111,7 @@ async def open_backend(
         if identity is not None
         else ("the token URL", "the client id", "the client secret")
     )
-    async with _connection(settings, adapter, connection) as conn:
+    async with _connection(settings, adapter, connection, identity) as conn:
         timeout = httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         limits = httpx2.Limits(
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
@@ -142,7 +142,10 @@ async def open_backend(
 
 @asynccontextmanager
 async def _connection(
-    settings: PluginSettings, adapter: BackendAdapter[Any], connection: Connection | None
+    settings: PluginSettings,
+    adapter: BackendAdapter[Any],
+    connection: Connection | None,
+    identity: Identity | None = None,
 ) -> AsyncIterator[Connection]:
     if connection is not None:
         yield connection
@@ -153,7 +156,7 @@ async def _connection(
     embedded = adapter.embedded()
     if embedded is None:
         raise NoBackendConfigured("no backend is configured and this plugin has no embedded demo backend")
-    async with embedded_transport(embedded, settings) as transport:
+    async with embedded_transport(embedded, settings, identity) as transport:
         yield Connection(
             base_url=EMBEDDED_BASE_URL,
             token_url=f"{EMBEDDED_BASE_URL}{embedded.token_path}",

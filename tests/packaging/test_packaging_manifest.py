@@ -84,18 +84,30 @@ def test_tools_section_is_identical_to_what_tools_list_serves() -> None:
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
     ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
-    proc = subprocess.run(
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
+    proc = subprocess.Popen(
         [sys.executable, "server.py"],
-        input="".join(json.dumps(m) + "\n" for m in messages),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=120,
-        check=False,
     )
-    replies = {m["id"]: m for m in map(json.loads, proc.stdout.splitlines()) if "id" in m}
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+    proc.stdin.flush()
+    # Close stdin (the client's shutdown signal) only once tools/list is answered: the first list waits for
+    # the granted scopes (plugin.server.visibility), and closing early would abandon it.
+    replies: dict[int, dict[str, Any]] = {}
+    while 2 not in replies:
+        line = proc.stdout.readline()
+        assert line, "server exited before answering tools/list"
+        message = json.loads(line)
+        if "id" in message:
+            replies[message["id"]] = message
+    proc.stdin.close()
+    proc.wait(timeout=60)
     served = {tool["name"]: tool for tool in replies[2]["result"]["tools"]}
     declared = {tool["name"]: tool for tool in manifest_data()["tools"]}
     assert served.keys() == declared.keys()
