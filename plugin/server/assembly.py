@@ -73,7 +73,7 @@ def build_server(
             max_in_flight=runtime.settings.max_in_flight,
             limit_setting=identity.env("max_in_flight"),
             shutdown_grace=runtime.settings.shutdown_grace,
-            on_initialized=runtime.start_warm_up,
+            on_initialized=runtime.start_warm_up_soon,
         ),
         name=identity.name,
         title=identity.display_name,

@@ -33,6 +33,7 @@ from plugin.server.consent import ClientConfirmer, InputRequired
 from plugin.server.parts import PluginParts
 from plugin.server.registration import describe_validation_error
 from plugin.server.residency import RegionGuard
+from plugin.server.visibility import ungranted
 from plugin.toolkit.confirmations import Confirmations
 from plugin.toolkit.cursors import CursorCodec, cursor_scope
 from plugin.toolkit.errors import (
@@ -71,6 +72,7 @@ __all__ = ["MAX_RESPONSE_CHARS", "Runtime"]
 
 # How long the first tools/list of a connection waits to learn the granted scopes (token request).
 LIST_SETTLE_SECONDS = 3.0
+WARM_UP_DELAY_SECONDS = 0.5
 
 
 def make_services(parts: PluginParts) -> Services:
@@ -147,6 +149,10 @@ class Runtime:
         scope turns out to be missing fails with `permission_denied`. A list that changed as a side effect of
         another request would break clients that cache it (and the 2026-07-28 specification forbids it).
         """
+        if self._listed_hidden is None and self.settings.embedded:
+            embedded = self.parts.adapter.embedded()
+            if embedded is not None and embedded.granted_scopes is not None:
+                self._listed_hidden = frozenset(ungranted(self.parts.tool_scopes(self.specs), embedded.granted_scopes))
         if self._listed_hidden is None:
             async with self._list_lock:
                 if self._listed_hidden is None:
@@ -222,6 +228,11 @@ class Runtime:
         """
         if self._warm_up is None and self._backend is None:
             self._warm_up = asyncio.get_running_loop().create_task(self._warm())
+
+    def start_warm_up_soon(self) -> None:
+        """`start_warm_up` a moment after `initialize`: the client's `tools/list` follows at once, and building the
+        backend (CPU-bound for the embedded demo) would delay that answer; a person's first prompt comes later."""
+        asyncio.get_running_loop().call_later(WARM_UP_DELAY_SECONDS, self.start_warm_up)
 
     async def _warm(self) -> None:
         try:

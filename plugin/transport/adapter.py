@@ -61,6 +61,9 @@ class EmbeddedBackend:
     token_path: str = "/oauth/token"  # noqa: S105 - a URL path, not a secret
     auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
     stable_secret: bool = False
+    # The scopes the demo client is granted, when known in advance: the first tools/list then needs no
+    # token (and no demo backend built) to decide which tools to list, so start-up stays as cheap as before.
+    granted_scopes: frozenset[str] | None = None
 
 
 class BackendAdapter(Protocol[ApiClient]):
