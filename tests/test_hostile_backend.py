@@ -7,12 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 from pydantic import SecretStr
 
+from plugin.config.state import KeyRing
 from plugin.toolkit.reports import ReportStore
 from plugin.toolkit.untrusted import UNTRUSTED_CLOSE, UNTRUSTED_OPEN
 from sandbox.api_models import Scope
@@ -154,8 +156,8 @@ async def test_delimiter_variants_in_document_text_stay_inside_the_block(sandbox
     assert rendered.count("[marker removed]") == len(VARIANTS)
 
 
-def test_csv_cells_are_guarded_after_leading_whitespace_and_controls() -> None:
-    store = ReportStore("clm-test")
+def test_csv_cells_are_guarded_after_leading_whitespace_and_controls(tmp_path: Path) -> None:
+    store = ReportStore("clm-test", tmp_path / "reports", KeyRing(tmp_path / "ring.json"))
     hostile = ['\t=HYPERLINK("http://x","y")', "\r=1+1", "|cmd", "  @SUM(A1)", "\n+1", "-2+3", "=1", "ok"]
     uri = store.put_csv(["cell"], [[value] for value in hostile] + [[-5], [3.5]])
     content = store.get(uri.rsplit("/", 1)[1])
