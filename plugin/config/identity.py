@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 IDENTITY_FILE = "identity.toml"
 
@@ -60,7 +60,6 @@ class Identity(_Strict):
     user_options: list[UserOption] = Field(default_factory=list)
 
     # -- derived names ------------------------------------------------------------------------------------
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def marketplace_name(self) -> str:
         return f"{self.name}-marketplace"

@@ -182,7 +182,7 @@ def _toml_value(value: object) -> str:
 
 
 def identity_toml(identity: Identity) -> str:
-    data = identity.model_dump(mode="json", exclude_none=True, exclude={"marketplace_name"})
+    data = identity.model_dump(mode="json", exclude_none=True)
     author = data.pop("author")
     options = data.pop("user_options")
     lines = [

@@ -81,7 +81,7 @@ def plugin_json(identity: Identity) -> dict[str, object]:
 
 def marketplace_json(identity: Identity) -> dict[str, object]:
     return {
-        "name": f"{identity.name}-marketplace",
+        "name": identity.marketplace_name,
         "owner": {"name": identity.author.name},
         "metadata": {"description": f"Private marketplace for the {identity.display_name} plugin."},
         "plugins": [
