@@ -9,7 +9,6 @@ records the request for the test endpoints.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import uuid
@@ -17,12 +16,11 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.api_models import ErrorCode
-from sandbox.web.faults import FaultMode, FaultSpec
-from sandbox.web.problems import OAuthFailure, oauth_error_response, problem_response
+from sandbox.web.faults import ConnectionResetFault, FaultMode, inject
+from sandbox.web.problems import problem_response
 from sandbox.web.security import REALM, bearer_token
 from sandbox.web.state import SandboxState
 
@@ -32,10 +30,6 @@ TOKEN_PATH: Final = "/oauth/token"  # noqa: S105 - a path, not a secret
 TEST_PREFIX: Final = "/_sandbox/"
 MAX_BODY_BYTES: Final = 1_000_000
 _SANE_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
-
-
-class ConnectionResetFault(Exception):
-    """Raised after the response has started, so the server drops the connection mid-body."""
 
 
 class SandboxMiddleware:
@@ -98,7 +92,7 @@ class SandboxMiddleware:
                 if fault is not None and fault.mode is FaultMode.HEADERS:
                     extra_headers.update(fault.headers)  # stamped on the normal answer below
                 elif fault is not None:
-                    await _inject(fault, target, scope, receive, send)
+                    await inject(fault, target, scope, receive, send, realm=REALM)
                     return
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
@@ -143,70 +137,3 @@ class SandboxMiddleware:
             client_id=client_id if isinstance(client_id, str) else None,
             request_id=request_id,
         )
-
-
-# --- injected faults ------------------------------------------------------------------------------
-
-_OAUTH_ERRORS: Final = {400: "invalid_request", 401: "invalid_client", 403: "unauthorized_client"}
-
-
-async def _inject(fault: FaultSpec, target: str, scope: Scope, receive: Receive, send: Send) -> None:
-    request_id: str = scope["state"]["request_id"]
-    if fault.mode is FaultMode.STATUS:
-        await _fault_status(fault, target, request_id)(scope, receive, send)
-    elif fault.mode is FaultMode.MALFORMED_JSON:
-        body = b'{"access_token": "x" "token_type": }' if target == "token" else b'{"data": [{"id": "ctr_1",, ]}'
-        await Response(body, media_type="application/json")(scope, receive, send)
-    elif fault.mode is FaultMode.TRUNCATED_JSON:
-        body = b'{"access_token": "abc", "token_type": "Bea' if target == "token" else b'{"data": [{"id": "ctr_0'
-        await Response(body, media_type="application/json")(scope, receive, send)
-    elif fault.mode is FaultMode.BODY:
-        raw = fault.raw_body if fault.raw_body is not None else json.dumps(fault.body, ensure_ascii=False)
-        body = raw.encode()
-        await Response(body, status_code=fault.status or 200, media_type="application/json", headers=fault.headers)(
-            scope, receive, send
-        )
-    elif fault.mode is FaultMode.HUGE_BODY:
-        await _huge_body(fault.body_mb, send, declare_length=fault.declare_length)
-    elif fault.mode is FaultMode.RESET:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
-            }
-        )
-        await send({"type": "http.response.body", "body": b'{"data": [', "more_body": True})
-        raise ConnectionResetFault("injected connection reset")
-
-
-def _fault_status(fault: FaultSpec, target: str, request_id: str) -> Response:
-    status = fault.status or 500
-    retry_headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-    if target == "token":
-        error = _OAUTH_ERRORS.get(status, "temporarily_unavailable" if status == 503 else "server_error")
-        headers = dict(retry_headers)
-        if status == 401:
-            headers["WWW-Authenticate"] = f'Basic realm="{REALM}"'
-        return oauth_error_response(OAuthFailure(status, error, f"injected fault {status}", headers))
-    headers = {}
-    if status == 401:
-        headers["WWW-Authenticate"] = f'Bearer realm="{REALM}", error="invalid_token"'
-    return problem_response(
-        request_id, status, f"injected fault {status}", retry_after=fault.retry_after, headers=headers
-    )
-
-
-async def _huge_body(megabytes: int, send: Send, *, declare_length: bool = True) -> None:
-    head = b'{"data": [], "next_cursor": null, "total": 0, "padding": "'
-    tail = b'"}'
-    chunk = b"x" * 1_000_000
-    length = len(head) + megabytes * len(chunk) + len(tail)
-    headers = [(b"content-type", b"application/json")]
-    if declare_length:
-        headers.append((b"content-length", str(length).encode()))
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": head, "more_body": True})
-    for _ in range(megabytes):
-        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    await send({"type": "http.response.body", "body": tail, "more_body": False})

@@ -107,7 +107,7 @@ async def test_write_is_idempotent_for_the_same_call(fake_root: PluginParts, fak
 
 async def test_write_retried_after_500_writes_once(fake_root: PluginParts, fake_url: str, admin: FakeAdmin) -> None:
     async with fake_client(fake_root, fake_settings(fake_url)) as client:
-        admin.fault(status=500, count=1)
+        admin.fault(mode="status", status=500, count=1)
         result = await client.call_tool("fake__add_note", {"item_id": "itm_0004", "text": "After a 500."})
     assert not result.is_error, text_of(result)
     counters = admin.counters()
@@ -138,17 +138,33 @@ def _error_code(text: str) -> str:
     ("fault", "arguments", "code", "requests", "fragment"),
     [
         (
-            {"status": 403, "problem": {"required_scope": "read:items"}},
+            {
+                "mode": "body",
+                "status": 403,
+                "body": {"title": "Forbidden", "status": 403, "required_scope": "read:items"},
+            },
             {"limit": 1},
             "permission_denied",
             1,
             "'read:items' scope",
         ),
         (None, {"item_id": "itm_9999", "text": "x"}, "not_found", 1, "no such item"),
-        ({"status": 429, "count": 1, "retry_after": "30"}, {"limit": 1}, "rate_limited", 1, "Retry after 30 s"),
-        ({"status": 503, "count": 20}, {"limit": 1}, "backend_unavailable", 3, "HTTP 503"),
-        ({"malformed": True, "count": 1}, {"limit": 1}, "backend_error", 1, "malformed"),
-        ({"delay": 4, "count": 1}, {"limit": 1}, "deadline_exceeded", 1, "did not finish within 1.5 s"),
+        (
+            {"mode": "status", "status": 429, "count": 1, "retry_after": 30},
+            {"limit": 1},
+            "rate_limited",
+            1,
+            "Retry after 30 s",
+        ),
+        ({"mode": "status", "status": 503, "count": 20}, {"limit": 1}, "backend_unavailable", 3, "HTTP 503"),
+        ({"mode": "malformed_json", "count": 1}, {"limit": 1}, "backend_error", 1, "malformed"),
+        (
+            {"mode": "latency", "latency_ms": 4000, "count": 1},
+            {"limit": 1},
+            "deadline_exceeded",
+            1,
+            "did not finish within 1.5 s",
+        ),
     ],
     ids=["403", "404", "429-long", "503-persisting", "malformed-json", "slow"],
 )
@@ -164,7 +180,9 @@ async def test_error_taxonomy(
     fragment: str,
 ) -> None:
     tool = "fake__add_note" if "item_id" in arguments else "fake__list_items"
-    settings = fake_settings(fake_url, max_retries=2, call_deadline=1.5 if "delay" in (fault or {}) else 10.0)
+    settings = fake_settings(
+        fake_url, max_retries=2, call_deadline=1.5 if (fault or {}).get("mode") == "latency" else 10.0
+    )
     async with fake_client(fake_root, settings) as client:
         assert not (await client.call_tool("fake__list_items", {"limit": 1})).is_error  # warm: token fetched
         before = admin.counters()["requests"]
@@ -179,7 +197,10 @@ async def test_error_taxonomy(
     assert not leaks(capsys.readouterr().err)
 
 
-@pytest.mark.parametrize(("fault", "requests"), [({"status": 500}, 2), ({"status": 429, "retry_after": "1"}, 2)])
+@pytest.mark.parametrize(
+    ("fault", "requests"),
+    [({"mode": "status", "status": 500}, 2), ({"mode": "status", "status": 429, "retry_after": 1}, 2)],
+)
 async def test_transient_failures_are_retried(
     fake_root: PluginParts, fake_url: str, admin: FakeAdmin, fault: dict[str, Any], requests: int
 ) -> None:
@@ -220,7 +241,7 @@ async def test_secret_never_in_results_or_stderr(
     settings = fake_settings(fake_url, log_level="DEBUG")
     async with fake_client(fake_root, settings) as client:
         texts = [text_of(await client.call_tool("fake__list_items", {"limit": 2}))]
-        admin.fault(status=401, count=2)  # the refreshed token is refused too: authentication_failed
+        admin.fault(mode="status", status=401, count=2)  # the refreshed token is refused too: authentication_failed
         failed = await client.call_tool("fake__list_items", {"limit": 2})
         texts.append(text_of(failed))
     assert failed.is_error and _error_code(texts[-1]) == "authentication_failed"
@@ -254,3 +275,15 @@ async def test_audit_one_record_per_call(
     assert len({r["request_id"] for r in records}) == 4
     assert "confidential" not in written  # note text: its length only
     assert records[1]["arguments"]["text"].startswith("[REDACTED]")
+
+
+def test_fault_controls_validate_and_report_what_is_armed(fake_url: str, admin: FakeAdmin) -> None:
+    """The fake's fault controls are the sandbox's fault layer: specs are validated, armed ones listed."""
+    refused = admin.http.post("/_fake/faults", json={"mode": "status"})  # a status fault needs a status
+    assert refused.status_code == 422, refused.text
+    admin.fault(mode="status", status=503, count=2)
+    armed = admin.http.get("/_fake/faults").json()["faults"]
+    assert [(f["mode"], f["status"], f["count"]) for f in armed] == [("status", 503, 2)]
+    assert admin.counters()["faults_pending"] == 1
+    admin.http.delete("/_fake/faults").raise_for_status()
+    assert admin.counters()["faults_pending"] == 0

@@ -42,7 +42,7 @@ def test_stdio_against_the_fake_on_loopback(
 ) -> None:
     audit = tmp_path / "audit.jsonl"
     env = _env(fake_root.root, fake_url, audit, str(tmp_path / "cache"))
-    admin.fault(status=503, count=1)  # the first API request fails once: retried inside the call
+    admin.fault(mode="status", status=503, count=1)  # the first API request fails once: retried inside the call
     replies, stderr = stdio_session(
         fake_server_command(),
         [

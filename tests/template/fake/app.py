@@ -4,20 +4,22 @@ The shape most REST APIs a fork talks to share: an OAuth 2.0 client-credentials 
 bearer tokens with scopes, a cursor-paged list with a total, a get by id, and an idempotent write.
 Errors are RFC 9457 problem+json. Test-only controls live under `/_fake/`:
 
-    POST   /_fake/faults           {"status": 503, "count": 2, "delay": 0, "malformed": false, "retry_after": "1",
-                                    "problem": {...extra problem+json members}}
-                                   the next `count` API requests (under /v1/) get that fault
+    POST   /_fake/faults           a fault spec of the sandbox's reusable fault layer (`sandbox.web.faults`),
+                                   e.g. {"mode": "status", "status": 503, "count": 2, "retry_after": 1}: the next
+                                   `count` API requests (under /v1/) get that fault
+    GET    /_fake/faults           the faults still armed
     DELETE /_fake/faults           clear pending faults
     POST   /_fake/tokens/revoke    every issued token becomes invalid (a 401 mid-session)
     POST   /_fake/reset            faults, tokens, notes and counters back to the start
     GET    /_fake/counters         {"token_requests", "requests", "notes", "faults_pending"}
 
-A fork copies this module as the fake of its own API and changes the resources, not the mechanics.
+A fork copies this module as the fake of its own API and changes the resources, not the mechanics: the
+faults come from the sandbox's fault layer (`FaultInjection` around the app, `fault_routes` for the
+controls), the same one the sandbox CLM is tested with.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import hashlib
@@ -30,6 +32,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sandbox.web.faults import FaultInjection, FaultPlan, fault_routes
 
 CLIENT_ID = "fake-client"
 CLIENT_SECRET = "fake-secret-6f1c2a9e"
@@ -41,22 +46,13 @@ MAX_LIMIT = 100
 
 
 @dataclass
-class Fault:
-    status: int | None = None
-    delay: float = 0.0
-    malformed: bool = False
-    retry_after: str | None = None
-    problem: dict[str, Any] = field(default_factory=dict)  # extra problem+json members
-
-
-@dataclass
 class FakeState:
     items: list[dict[str, Any]]
     clients: dict[str, tuple[str, tuple[str, ...]]]  # client id -> (secret, scopes it may have)
     tokens: dict[str, tuple[float, frozenset[str]]] = field(default_factory=dict)  # token -> (expiry, scopes)
     notes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # item id -> notes
     idempotency: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # key -> (digest, note)
-    faults: list[Fault] = field(default_factory=list)
+    faults: FaultPlan = field(default_factory=FaultPlan)
     token_requests: int = 0
     requests: int = 0
 
@@ -114,7 +110,7 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
     return form.get("client_id", ""), form.get("client_secret", "")
 
 
-def create_app(*, items: int = 45, description_chars: int = 3000) -> Starlette:
+def create_app(*, items: int = 45, description_chars: int = 3000) -> ASGIApp:
     state = FakeState(
         items=make_items(items, description_chars),
         clients={CLIENT_ID: (CLIENT_SECRET, ALL_SCOPES), "fake-reader": (CLIENT_SECRET, (SCOPE_READ,))},
@@ -140,19 +136,7 @@ def create_app(*, items: int = 45, description_chars: int = 3000) -> Starlette:
         return JSONResponse({**body, "scope": " ".join(granted)}, headers={"Cache-Control": "no-store"})
 
     async def guarded(request: Request, scope: str) -> Response | None:
-        """A fault or an auth failure, else None (go on)."""
-        state.requests += 1
-        if state.faults:
-            fault = state.faults.pop(0)
-            if fault.delay:
-                await asyncio.sleep(fault.delay)
-            if fault.malformed:
-                return Response(b'{"items": [{"id": "itm_0001", ', media_type="application/json")
-            if fault.status is not None:
-                response = problem(fault.status, "Injected fault", f"fault {fault.status}", **fault.problem)
-                if fault.retry_after is not None:
-                    response.headers["Retry-After"] = fault.retry_after
-                return response
+        """An auth failure, else None (go on)."""
         header = request.headers.get("authorization", "")
         value = header[7:] if header.lower().startswith("bearer ") else ""
         issued = state.tokens.get(value)
@@ -218,21 +202,6 @@ def create_app(*, items: int = 45, description_chars: int = 3000) -> Starlette:
             state.idempotency[key] = (digest, note)
         return JSONResponse(note, status_code=201)
 
-    async def faults(request: Request) -> Response:
-        if request.method == "DELETE":
-            state.faults.clear()
-            return JSONResponse({"faults_pending": 0})
-        spec = await request.json()
-        fault = Fault(
-            status=spec.get("status"),
-            delay=float(spec.get("delay", 0)),
-            malformed=bool(spec.get("malformed", False)),
-            retry_after=spec.get("retry_after"),
-            problem=dict(spec.get("problem") or {}),
-        )
-        state.faults.extend([fault] * int(spec.get("count", 1)))
-        return JSONResponse({"faults_pending": len(state.faults)})
-
     async def revoke(_: Request) -> Response:
         state.tokens.clear()
         return JSONResponse({"revoked": True})
@@ -251,19 +220,32 @@ def create_app(*, items: int = 45, description_chars: int = 3000) -> Starlette:
                 "token_requests": state.token_requests,
                 "requests": state.requests,
                 "notes": sum(len(notes) for notes in state.notes.values()),
-                "faults_pending": len(state.faults),
+                "faults_pending": len(state.faults.active().faults),
             }
         )
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/oauth/token", token, methods=["POST"]),
             Route("/v1/items", list_items, methods=["GET"]),
             Route("/v1/items/{item_id}", get_item, methods=["GET"]),
             Route("/v1/items/{item_id}/notes", add_note, methods=["POST"]),
-            Route("/_fake/faults", faults, methods=["POST", "DELETE"]),
+            *fault_routes(state.faults, "/_fake/faults"),
             Route("/_fake/tokens/revoke", revoke, methods=["POST"]),
             Route("/_fake/reset", reset, methods=["POST"]),
             Route("/_fake/counters", counters, methods=["GET"]),
         ]
     )
+    return _CountedRequests(FaultInjection(app, state.faults, realm="fake"), state)
+
+
+class _CountedRequests:
+    """Counts API requests (under /v1/) before any fault is injected, as a server's access log would."""
+
+    def __init__(self, app: ASGIApp, state: FakeState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            self.state.requests += 1
+        await self.app(scope, receive, send)
