@@ -43,7 +43,9 @@ def _sandbox_app(settings: PluginSettings, secret: bytes) -> Any:
     # Its cursors are signed with the installation's secret and its database is the cached build (written
     # annotations included), so a cursor or a note from one server process is still valid in the next.
     cursor_secret = SecretStr(base64.urlsafe_b64encode(secret).decode())
-    return create_app(SandboxSettings(contracts=settings.demo_size, cursor_secret=cursor_secret))
+    return create_app(
+        SandboxSettings(contracts=settings.demo_size, cursor_secret=cursor_secret, import_paths=settings.demo_import)
+    )
 
 
 class ClmAdapter:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT, SECRET
@@ -156,3 +157,25 @@ def test_bad_configuration_exits_with_a_message_naming_the_variable() -> None:
 def test_unknown_tool_name_in_configuration_fails_at_startup() -> None:
     proc = start_with({"CLM_ENABLED_TOOLS": "clm__search_contracts,clm__frobnicate"})
     assert proc.returncode == 2 and "clm__frobnicate" in proc.stderr and proc.stdout == ""
+
+
+def test_embedded_default_serves_your_own_contracts(tmp_path: Path) -> None:
+    """`<prefix>DEMO_IMPORT`: the bundled demo backend serves a folder of the user's own contracts too."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "orchard-supply.txt").write_text(
+        "Quillfeather Orchard Supply Agreement\n\n1. Supply\nSupplier shall deliver the goods monthly.\n\n"
+        "2. Payment\nBuyer shall pay each invoice within forty-five (45) days of receipt.\n",
+        encoding="utf-8",
+    )
+    env = {"CLM_DEMO_SIZE": "60", "CLM_DEMO_IMPORT": str(folder), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    messages, _ = run_session(calls(("clm__search_contracts", {"query": "Quillfeather", "limit": 5})), env)
+    found = by_id(messages)[10]["result"]
+    assert found.get("isError") is not True, found
+    contracts = found["structuredContent"]["contracts"]
+    assert [c["title"] for c in contracts] == ["Quillfeather Orchard Supply Agreement"], contracts
+    contract_id = contracts[0]["id"]
+    messages, _ = run_session(calls(("clm__extract_obligations", {"contract_id": contract_id})), env)
+    obligations = by_id(messages)[10]["result"]
+    assert obligations.get("isError") is not True, obligations
+    assert "45" in json.dumps(obligations["structuredContent"]), obligations["structuredContent"]

@@ -9,6 +9,7 @@ Constructed directly (`PluginSettings(...)`, as tests do), the environment is no
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -107,6 +108,11 @@ class PluginSettings(BaseSettings):
         default="INFO", description="Log level on stderr: DEBUG, INFO, WARNING or ERROR"
     )
     demo_size: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo data set")
+    demo_import: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
+        "served by the embedded demo backend beside its generated contracts",
+    )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 
     # -- governance: effective values; `plugin.config.controls.apply_controls` fills the defaults ---
@@ -124,6 +130,13 @@ class PluginSettings(BaseSettings):
     )
 
     _split = field_validator("scopes", "enabled_tools", "disabled_tools", mode="before")(_split_words)
+
+    @field_validator("demo_import", mode="before")
+    @classmethod
+    def _split_import_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+        return value
 
     @field_validator("acting_user")
     @classmethod
