@@ -25,6 +25,7 @@ class RequestRecord(BaseModel):
     status: int
     client_id: str | None
     request_id: str
+    user: str | None = Field(default=None, description="The user the token is bound to (token exchange), if any")
 
 
 class CountersReport(BaseModel):
@@ -74,6 +75,7 @@ class Observer:
         status: int,
         client_id: str | None,
         request_id: str,
+        user: str | None = None,
     ) -> None:
         with self._lock:
             self._seq += 1
@@ -90,6 +92,7 @@ class Observer:
                     status=status,
                     client_id=client_id,
                     request_id=request_id,
+                    user=user,
                 )
             )
 

@@ -220,6 +220,8 @@ def test_writes_follow_the_view_and_the_read_only_user(idp: IdentitySandbox) -> 
     written = idp.api.post_annotation(shown, {"body": "bob's note"}, "k-shown", token=bob, acting_user="Someone Else")
     assert written.status_code == 201, written.text
     assert written.json()["author"] == "bob", "the verified user is the author, not a header"
+    logged = [r for r in idp.api.admin("GET", "/requests") if r["request_id"] == written.headers["x-request-id"]]
+    assert [(r["client_id"], r["user"]) for r in logged] == [("demo-client", "bob")]
     # dave: no write scope in his exchanged token, and refused as a user too (trusted client naming him)
     dave = idp.clm_token("dave")
     problem(idp.api.post_annotation(shown, {"body": "x"}, "k-dave", token=dave), 403, "insufficient_scope")
