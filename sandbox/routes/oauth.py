@@ -15,7 +15,6 @@ import base64
 import binascii
 import hmac
 import secrets
-import time
 from typing import Annotated, Any, Final
 from urllib.parse import unquote_plus, urlsplit
 
@@ -184,10 +183,13 @@ def _token_exchange(
     subject_token_type: str | None,
     targets: list[str],
     scope: str | None,
+    requested_token_type: str | None,
 ) -> Response:
     """RFC 8693: the user token presented becomes a CLM token bound to its user (never wider than either)."""
     if not client.token_exchange:
         raise OAuthFailure(400, "unauthorized_client", "this client may not exchange tokens")
+    if requested_token_type not in (None, ACCESS_TOKEN_TYPE):
+        raise OAuthFailure(400, "invalid_request", "only an access token can be requested")
     if subject_token is None or subject_token_type is None:
         raise OAuthFailure(400, "invalid_request", "subject_token and subject_token_type are required")
     if subject_token_type not in (ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE):
@@ -214,7 +216,7 @@ def _token_exchange(
     if not scopes:
         raise OAuthFailure(400, "invalid_scope", "none of the scopes asked for are granted to this user and client")
     # The CLM token never outlives the user token it stands for.
-    lifetime = max(1, min(state.settings.token_ttl_seconds, subject.expires_at - int(time.time())))
+    lifetime = max(1, min(state.settings.token_ttl_seconds, subject.expires_at - state.idp.now()))
     token = state.tokens.issue(client.client_id, scopes, user=user.user_id, ttl_seconds=lifetime)
     state.observer.token_issued()
     state.observer.token_exchanged(user.user_id)
@@ -254,6 +256,7 @@ def issue_token(
     audience: FormText = None,
     subject_token: Annotated[str | None, Form(max_length=16384)] = None,
     subject_token_type: FormText = None,
+    requested_token_type: FormText = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     if grant_type is None:
@@ -268,7 +271,9 @@ def issue_token(
     request.state.client_id = client.client_id
     if grant_type == TOKEN_EXCHANGE:
         targets = [t for t in (audience, resource) if t is not None]
-        return _token_exchange(request, state, client, subject_token, subject_token_type, targets, scope)
+        return _token_exchange(
+            request, state, client, subject_token, subject_token_type, targets, scope, requested_token_type
+        )
     if grant_type != CLIENT_CREDENTIALS:
         raise OAuthFailure(
             400, "unsupported_grant_type", "grant_type must be client_credentials or token exchange for this client"

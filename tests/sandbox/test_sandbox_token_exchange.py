@@ -129,6 +129,7 @@ def test_request_errors(idp: IdentitySandbox) -> None:
     missing = idp.api.http.post("/oauth/token", data={"grant_type": EXCHANGE}, auth=("demo-client", "demo-secret"))
     _error(missing, 400, "invalid_request")
     _error(idp.exchange(bob, audience="https://another-api.example/v1"), 400, "invalid_target")
+    _error(idp.exchange(bob, requested_token_type="urn:ietf:params:oauth:token-type:id_token"), 400, "invalid_request")
     _error(idp.exchange(bob, scope="read:everything"), 400, "invalid_scope")
     dave = user_token(idp.url, "dave", resource=MCP_URL)
     _error(idp.exchange(dave, scope="write:annotations"), 400, "invalid_scope")
