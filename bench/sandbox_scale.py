@@ -3,10 +3,14 @@
     python bench/sandbox_scale.py [--contracts 100000] [--seed 7] [--samples 200] [--keep DIR] [--db FILE]
     python bench/sandbox_scale.py --request-log-rss [--calls 20000]
     python bench/sandbox_scale.py --import-cuad /work/shared/cuad-dev/full_contract_txt [--documents 30]
+    python bench/sandbox_scale.py --users [--db FILE] [--samples 100]
 
 `--db FILE` measures an existing build of the same parameters instead of building one.
 `--request-log-rss` compares the server's resident memory growth over N calls with the test
 endpoints (and so the request log) off and on, each in a fresh child process.
+`--users` compares the same queries with a client's own token (sees everything) and with CLM tokens
+bound to the demo users bob and carol (token exchange; their view is an extra SQL condition),
+interleaved in one run: the cost of per-user permissions.
 `--import-cuad DIR` converts real contracts (text files) to PDF, DOCX and TXT at run time, imports
 them and reports the time per document by format (nothing of the source is kept or committed).
 
@@ -176,6 +180,7 @@ def main() -> None:
     parser.add_argument("--rss-child", choices=["on", "off"], help=argparse.SUPPRESS)
     parser.add_argument("--import-cuad", type=Path, help="time the import of real contracts converted at run time")
     parser.add_argument("--documents", type=int, default=30)
+    parser.add_argument("--users", action="store_true", help="client token vs user-bound tokens, side by side")
     args = parser.parse_args()
     if args.rss_child:
         rss_child(args.rss_child == "on", args.calls)
@@ -216,10 +221,85 @@ def main() -> None:
                     scenario.params["cursor"] = http.get(scenario.path, params=first, headers=headers).json()[
                         "next_cursor"
                     ]
+            if args.users:
+                user_views(http, headers, args.samples)
+                return
             measure(http, headers, runs, args.samples)
         report(corpus, build_s, size, runs)
     finally:
         cleanup()
+
+
+USER_SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
+    ("first page, no filter", "/v1/contracts", {"limit": PAGE}),
+    (
+        "filtered search page",
+        "/v1/contracts",
+        {"status": "active", "auto_renew": "true", "sort": "renewal_notice_date"},
+    ),
+    ("full-text q, common word", "/v1/contracts", {"q": "agreement", "limit": PAGE}),
+    ("aggregate type", "/v1/contracts/aggregate", {"group_by": "type"}),
+    ("aggregate counterparty", "/v1/contracts/aggregate", {"group_by": "counterparty"}),
+    ("counterparties, first page", "/v1/counterparties", {"limit": PAGE}),
+    ("obligations, first page", "/v1/obligations", {"limit": PAGE}),
+]
+
+
+def _user_token(http: httpx2.Client, user: str) -> str:
+    from sandbox.testing import demo_password
+
+    subject = http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "password",
+            "client_id": "demo-mcp-client",
+            "username": user,
+            "password": demo_password(user),
+            "resource": "http://127.0.0.1:9/mcp",
+        },
+    ).json()["access_token"]
+    exchanged = http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": subject,
+            "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        },
+        auth=("demo-client", "demo-secret"),
+    )
+    token: str = exchanged.json()["access_token"]
+    return token
+
+
+def user_views(http: httpx2.Client, client_headers: dict[str, str], samples: int) -> None:
+    """p50 of each query per token (client, bob, carol), interleaved round-robin; ratio to the client's."""
+    viewers = {"client": client_headers}
+    for user in ("bob", "carol"):
+        viewers[user] = {"Authorization": f"Bearer {_user_token(http, user)}"}
+    times: dict[tuple[str, str], list[float]] = {(s[0], v): [] for s in USER_SCENARIOS for v in viewers}
+    totals: dict[tuple[str, str], Any] = {}
+    for round_ in range(samples + 3):
+        for name, path, params in USER_SCENARIOS:
+            for viewer, headers in viewers.items():
+                started = time.perf_counter()
+                response = http.get(path, params=params, headers=headers)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{name} as {viewer}: HTTP {response.status_code} {response.text[:300]}")
+                if round_ >= 3:
+                    times[(name, viewer)].append(elapsed)
+                totals.setdefault((name, viewer), response.json().get("total"))
+    print(f"\nPer-user views over HTTP, p50 ms (total) and ratio to the client token, {samples} samples each")
+    print(f"  {'query':<28} {'client':>18} {'bob':>26} {'carol':>26}")
+    for name, _, _ in USER_SCENARIOS:
+        base = percentile(times[(name, "client")], 0.5)
+        cells = []
+        for viewer in viewers:
+            p50 = percentile(times[(name, viewer)], 0.5)
+            total = totals[(name, viewer)]
+            ratio = "" if viewer == "client" else f" {p50 / base:4.2f}x"
+            cells.append(f"{p50 * 1e3:7.2f} ({total if total is not None else '-':>6}){ratio}")
+        print(f"  {name:<28} {cells[0]:>18} {cells[1]:>26} {cells[2]:>26}")
 
 
 def _rss_kb() -> int:

@@ -16,8 +16,9 @@ RowT = TypeVar("RowT", bound=BaseModel)
 _DESCRIPTIONS: Mapping[int, str] = {
     400: "Invalid parameter or cursor (`errors` names each field)",
     401: "Missing, invalid, expired or revoked access token",
-    403: "The token lacks the scope this operation needs (`required_scope`)",
-    404: "No such resource",
+    403: "The token lacks the scope this operation needs (`required_scope`), or its user may not do this "
+    "(`forbidden`: a read-only user's write)",
+    404: "No such resource, or none the token's user may see (the two are not told apart)",
     409: "Idempotency key already used with a different request",
     428: "Idempotency-Key header required",
     429: "Rate limited: retry after `Retry-After` seconds",

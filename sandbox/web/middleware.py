@@ -105,6 +105,7 @@ class SandboxMiddleware:
             request_state["principal"] = principal
             if principal is not None:
                 request_state["client_id"] = principal.client_id
+                request_state["user"] = principal.user
                 decision = self.state.limiter.take(principal.client_id)
                 extra_headers.update(decision.headers())
                 if not decision.allowed:
@@ -128,6 +129,7 @@ class SandboxMiddleware:
             return
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         client_id = request_state.get("client_id")
+        user = request_state.get("user")
         self.state.observer.record_request(
             method=method,
             path=raw_path.decode("latin-1"),
@@ -136,4 +138,5 @@ class SandboxMiddleware:
             status=status,
             client_id=client_id if isinstance(client_id, str) else None,
             request_id=request_id,
+            user=user if isinstance(user, str) else None,
         )

@@ -25,6 +25,7 @@ class RequestRecord(BaseModel):
     status: int
     client_id: str | None
     request_id: str
+    user: str | None = Field(default=None, description="The user the token is bound to (token exchange), if any")
 
 
 class CountersReport(BaseModel):
@@ -35,6 +36,9 @@ class CountersReport(BaseModel):
     tokens_issued: int
     requests_by_endpoint: dict[str, int] = Field(description="e.g. {'GET /v1/contracts': 12}")
     annotations: int = Field(description="Annotations created (not replayed) since the last reset")
+    token_exchanges_by_user: dict[str, int] = Field(
+        default_factory=dict, description="CLM tokens issued by token exchange (RFC 8693), by user"
+    )
 
 
 class Observer:
@@ -55,6 +59,7 @@ class Observer:
         self._token_clients: Counter[str] = Counter()
         self._tokens_issued = 0
         self._annotations = 0
+        self._exchanges: Counter[str] = Counter()
 
     def reset(self) -> None:
         with self._lock:
@@ -70,6 +75,7 @@ class Observer:
         status: int,
         client_id: str | None,
         request_id: str,
+        user: str | None = None,
     ) -> None:
         with self._lock:
             self._seq += 1
@@ -86,6 +92,7 @@ class Observer:
                     status=status,
                     client_id=client_id,
                     request_id=request_id,
+                    user=user,
                 )
             )
 
@@ -106,6 +113,10 @@ class Observer:
         with self._lock:
             self._tokens_issued += 1
 
+    def token_exchanged(self, user_id: str) -> None:
+        with self._lock:
+            self._exchanges[user_id] += 1
+
     def annotation_created(self) -> None:
         with self._lock:
             self._annotations += 1
@@ -118,6 +129,7 @@ class Observer:
                 tokens_issued=self._tokens_issued,
                 requests_by_endpoint=dict(self._endpoints),
                 annotations=self._annotations,
+                token_exchanges_by_user=dict(self._exchanges),
             )
 
     def requests_since(self, since: int) -> list[RequestRecord]:

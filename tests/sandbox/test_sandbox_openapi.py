@@ -9,6 +9,8 @@ from tests.sandbox.helpers import Api
 PATHS = {
     "/oauth/token": {"post"},
     "/oauth/revoke": {"post"},
+    "/oauth/jwks": {"get"},
+    "/.well-known/oauth-authorization-server": {"get"},
     "/v1/meta": {"get"},
     "/v1/healthz": {"get"},
     "/v1/contracts": {"get"},
@@ -42,6 +44,8 @@ def test_openapi_document(api: Api) -> None:
         "AggregateGroup",
         "SearchMatch",
         "SectionList",
+        "AuthorizationServerMetadata",
+        "JsonWebKeySet",
     ):
         assert name in schemas
     assert set(schemas["ContractDetail"]["required"]) >= {"id", "term", "termination", "related", "document", "owner"}
@@ -87,3 +91,16 @@ def test_operations_document_parameters_scopes_and_problems(api: Api) -> None:
 def test_interactive_docs_are_served(api: Api) -> None:
     docs = api.http.get("/docs")
     assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+def test_the_authorization_server_is_documented(api: Api) -> None:
+    spec = api.http.get("/openapi.json").json()
+    token = spec["paths"]["/oauth/token"]["post"]
+    form = token["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]["$ref"].split("/")[-1]
+    fields = set(spec["components"]["schemas"][form]["properties"])
+    exchange = {"subject_token", "subject_token_type", "audience", "resource"}
+    assert fields >= {"grant_type", "username", "password", *exchange}
+    assert "token-exchange" in token["description"] and "invalid_grant" in token["description"]
+    metadata = spec["paths"]["/.well-known/oauth-authorization-server"]["get"]["responses"]["200"]["content"]
+    assert metadata["application/json"]["schema"]["$ref"].endswith("/AuthorizationServerMetadata")
+    assert set(spec["components"]["schemas"]["TokenResponse"]["properties"]) >= {"issued_token_type", "access_token"}
