@@ -248,7 +248,8 @@ def _count(conn: sqlite3.Connection, filters: ContractFilters, view: ContractVie
         # Text search alone: the FTS index counts its matches without touching the contracts.
         text_only = "SELECT count(*) FROM contracts_fts WHERE contracts_fts MATCH ?"
         return int(conn.execute(text_only, (match,)).fetchone()[0])
-    clauses, params = filters.where()
+    # A restricted view counts from its own index and tests text matches per row (probe_text).
+    clauses, params = filters.where(probe_text=not view.everything)
     view_clauses, view_params = view.where()
     clauses.extend(view_clauses)
     params.extend(view_params)

@@ -67,11 +67,13 @@ def list_obligations(
 ) -> Slice[Obligation]:
     """One page of the obligations of contracts that `view` sees, and their total."""
     clauses, params = filters.where()
-    visible = view.contract_seqs()
-    if visible is not None:
-        clauses.append(f"o.contract_seq IN ({visible[0]})")
-        params.extend(visible[1])
-    count_sql = f"SELECT count(*) FROM obligations AS o {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
+    # A restricted view is a condition on the contract joined (`c`): the page walks the due-date index
+    # and tests each row's contract; the count is driven from the view's index of contracts.
+    view_clauses, view_params = view.where()
+    clauses.extend(view_clauses)
+    params.extend(view_params)
+    joined = "JOIN contracts AS c ON c.seq = o.contract_seq" if view_clauses else ""
+    count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
     total = conn.execute(count_sql, params).fetchone()[0]
     if after is not None:
         keyset_sql, keyset_params = ORDER.after(after)

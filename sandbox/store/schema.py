@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "3"
+SCHEMA_VERSION: Final = "4"
 FAR_FUTURE: Final = "9999-12-31"
 
 DDL: Final = f"""
@@ -76,7 +76,8 @@ CREATE INDEX contracts_sort_renewal_notice ON contracts (sort_renewal_notice, id
 CREATE INDEX contracts_sort_value ON contracts (sort_value, id);
 CREATE INDEX contracts_sort_updated ON contracts (updated_at, id);
 CREATE INDEX contracts_by_counterparty ON contracts (counterparty_id, id);
-CREATE INDEX contracts_by_counterparty_status ON contracts (counterparty_id, status);
+-- our_entity last: a user's view restricted by our entity still counts a counterparty's contracts off the index.
+CREATE INDEX contracts_by_counterparty_status ON contracts (counterparty_id, status, our_entity);
 CREATE INDEX contracts_by_renewal ON contracts (renewal_date);
 CREATE INDEX contracts_by_execution ON contracts (execution_date);
 CREATE INDEX contracts_by_type ON contracts (type, status);
