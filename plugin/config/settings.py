@@ -18,6 +18,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_valida
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from plugin.config.identity import Identity
+from plugin.config.shared import check_state_url, state_host
 
 _ACTING_USER = re.compile(r"^[\w.@+\-]{1,128}$")
 
@@ -123,6 +124,13 @@ class PluginSettings(BaseSettings):
         description='Region the backend must report, e.g. "eu-west-1"; "none" disables the check (default: manifest)',
     )
 
+    # -- shared state for replicas (plugin.config.shared) ---------------------------------------------------
+    state_url: SecretStr | None = Field(
+        default=None,
+        description="Redis for state shared by replicas (key ring, reports, tokens): redis://, rediss:// (TLS) or "
+        "unix://; unset = the state directory and this process",
+    )
+
     _split = field_validator("scopes", "enabled_tools", "disabled_tools", mode="before")(_split_words)
 
     @field_validator("acting_user")
@@ -162,6 +170,28 @@ class PluginSettings(BaseSettings):
                     "{allow_insecure_http}=true for a lab"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _state_url_is_safe(self) -> PluginSettings:
+        """The shared state holds signing keys and tokens: a Redis off the loopback must be reached over TLS."""
+        if self.state_url is None:
+            return self
+        url = self.state_url.get_secret_value()
+        problem = check_state_url(url)
+        if problem is not None:
+            raise ValueError("{state_url} " + problem)  # never the value: it may hold the Redis password
+        host = state_host(url)
+        if url.startswith("redis://") and not self.allow_insecure_http and not is_loopback(host):
+            raise ValueError(
+                "{state_url} uses redis:// for a non-loopback host, so signing keys and tokens would travel "
+                "unencrypted: use rediss:// (TLS), or set {allow_insecure_http}=true for a lab"
+            )
+        return self
+
+    @property
+    def shared_state(self) -> str | None:
+        """The Redis URL replicas share state through, or None for local state."""
+        return None if self.state_url is None else self.state_url.get_secret_value()
 
     @property
     def embedded(self) -> bool:

@@ -16,12 +16,14 @@ import uuid
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
 from pydantic import ValidationError
 
+from plugin.config.shared import async_client, namespace, password_of
 from plugin.config.state import KeyRing, state_dir
 from plugin.observability.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
 from plugin.observability.logging import get_logger
@@ -44,7 +46,7 @@ from plugin.toolkit.errors import (
     PluginError,
     PolicyDenied,
 )
-from plugin.toolkit.reports import ReportStore
+from plugin.toolkit.reports import RedisReports, ReportStore
 from plugin.toolkit.spec import (
     AuditSummary,
     Confirmer,
@@ -59,6 +61,7 @@ from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
+from plugin.transport.shared_tokens import RedisTokens
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
@@ -75,12 +78,20 @@ LIST_SETTLE_SECONDS = 3.0
 WARM_UP_DELAY_SECONDS = 0.5
 
 
-def make_services(parts: PluginParts) -> Services:
-    """The tools' shared helpers, keyed by the installation key ring in the user's state directory."""
-    keys = KeyRing.for_identity(parts.identity)
+def make_services(parts: PluginParts, settings: PluginSettings | None = None, state: Any = None) -> Services:
+    """The tools' shared helpers, keyed by the installation key ring.
+
+    Local (the default): the ring and the reports in the user's state directory. With `STATE_URL`,
+    both in that Redis (`state` is its asyncio client), shared by every replica.
+    """
+    url = settings.shared_state if settings is not None else None
+    keys = KeyRing.for_identity(parts.identity, url)
+    reports: Path | RedisReports = state_dir(parts.identity) / "reports"
+    if url is not None:
+        reports = RedisReports(state, namespace(parts.identity.name))
     return Services(
         keys=keys,
-        reports=ReportStore(parts.identity.report_scheme, state_dir(parts.identity) / "reports", keys),
+        reports=ReportStore(parts.identity.report_scheme, reports, keys),
         confirmations=Confirmations(keys),
         cursors=CursorCodec(keys),
     )
@@ -132,7 +143,12 @@ class Runtime:
         self._in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
-        self.services = make_services(parts)
+        # Shared state for replicas (plugin.config.shared): one asyncio client for reports and tokens.
+        state_url = settings.shared_state
+        self._state = None if state_url is None else async_client(state_url)
+        if state_url is not None:
+            SECRETS.add(password_of(state_url))
+        self.services = make_services(parts, settings, self._state)
         self._listed_hidden: frozenset[str] | None = None  # what tools/list leaves out, fixed at its first answer
         self._list_lock = asyncio.Lock()
         self._settling: asyncio.Task[None] | None = None
@@ -186,9 +202,16 @@ class Runtime:
                         self.parts.requested_scopes(self.settings),
                         identity=self.identity,
                         response_check=None if self.region_guard is None else self.region_guard.check,
+                        shared_tokens=self._shared_tokens(),
                     )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
+
+    def _shared_tokens(self) -> RedisTokens | None:
+        if self._state is None:
+            return None
+        key = self.services.keys.installation_key("shared-token-cache")
+        return RedisTokens(self._state, namespace(self.identity.name), key)
 
     def _rescope(self, scopes: tuple[str, ...]) -> None:
         """Request only `scopes` from now on: the backend refused some of what the enabled tools need."""
@@ -253,6 +276,9 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._settling
         await self._stack.aclose()
+        if self._state is not None:
+            with contextlib.suppress(Exception):  # a Redis already gone must not stop the shutdown
+                await self._state.aclose()
         if self.audit is not None:
             self.audit.close()
 

@@ -17,6 +17,7 @@ from plugin.transport.adapter import BackendAdapter
 from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
 from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
+from plugin.transport.shared_tokens import SharedTokens
 
 log = get_logger(__name__)
 
@@ -100,10 +101,12 @@ async def open_backend(
     *,
     identity: Identity | None = None,
     response_check: ResponseCheck | None = None,
+    shared_tokens: SharedTokens | None = None,
 ) -> AsyncIterator[Backend]:
     """`identity` names the backend and the settings in error messages (generic words without it).
 
-    `response_check` runs on every backend response (the server's data-residency guard).
+    `response_check` runs on every backend response (the server's data-residency guard);
+    `shared_tokens` shares the token cache with other replicas (plugin.transport.shared_tokens).
     """
     label = identity.backend_label if identity is not None else "backend"
     hint = (
@@ -126,7 +129,12 @@ async def open_backend(
             label=label,
             settings_hint=hint,
         )
-        tokens = TokenCache(fetcher, refresh_margin=settings.token_refresh_margin)
+        tokens = TokenCache(
+            fetcher,
+            refresh_margin=settings.token_refresh_margin,
+            shared=shared_tokens,
+            shared_wait=settings.call_deadline,
+        )
         key = TokenKey(
             token_url=conn.token_url, client_id=conn.client_id, scopes=tuple(scopes), acting_user=settings.acting_user
         )

@@ -33,6 +33,7 @@ from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
 from plugin.toolkit.errors import AuthenticationFailed, BackendError, BackendUnavailable, PermissionDenied, PluginError
 from plugin.toolkit.untrusted import clean_inline
+from plugin.transport.shared_tokens import SharedTokens
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import AsyncOAuth2Client
@@ -293,7 +294,12 @@ class ClientCredentialsFetcher:
 
 
 class TokenCache:
-    """A per-process cache of access tokens keyed by `TokenKey`."""
+    """A per-process cache of access tokens keyed by `TokenKey`.
+
+    With `shared` (plugin.transport.shared_tokens, when replicas share state through Redis) a miss
+    or a refresh goes through the shared store first, so replicas fetch one token per lifetime
+    between them; this process still serves its calls from its own tier without a round trip.
+    """
 
     def __init__(
         self,
@@ -302,14 +308,19 @@ class TokenCache:
         refresh_margin: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
         maxsize: int = 64,
+        shared: SharedTokens | None = None,
+        shared_wait: float = 30.0,
     ) -> None:
         self._fetcher = fetcher
         self._margin = refresh_margin
         self._clock = clock
+        self._shared = shared
+        self._shared_wait = shared_wait
         self._tokens: TLRUCache[TokenKey, AccessToken] = TLRUCache(
             maxsize=maxsize, ttu=lambda _key, token, _now: token.expires_at, timer=clock
         )
         self._inflight: dict[TokenKey, asyncio.Task[AccessToken]] = {}
+        self._rejected: dict[TokenKey, str] = {}  # the last token the backend refused, per key (never reused)
         self.requests = 0  # token requests made; read by tests and benchmarks
         self.waits = 0  # calls that had to wait for a token (cold start or expiry), not served from cache
 
@@ -317,7 +328,8 @@ class TokenCache:
         token = self._tokens.get(key)
         if token is not None:
             if token.remaining(self._clock()) < self._margin * token.lifetime:
-                self._start_fetch(key)  # refresh in the background; this token is still valid
+                # refresh in the background; this token is still valid
+                self._start_fetch(key, min_remaining=self._margin * token.lifetime)
             return token
         self.waits += 1
         # shield: a caller that hits its deadline must not cancel the fetch the others wait on.
@@ -325,6 +337,7 @@ class TokenCache:
 
     def invalidate(self, key: TokenKey, value: str) -> None:
         """Drop the token `value` if it is still the cached one (a concurrent 401 may have replaced it)."""
+        self._rejected[key] = value  # and never take it back from the shared store
         token = self._tokens.get(key)
         if token is not None and token.value == value:
             del self._tokens[key]
@@ -333,10 +346,10 @@ class TokenCache:
         token = self._tokens.get(key)
         return None if token is None else token.granted_scopes
 
-    def _start_fetch(self, key: TokenKey) -> asyncio.Task[AccessToken]:
+    def _start_fetch(self, key: TokenKey, min_remaining: float = 0.0) -> asyncio.Task[AccessToken]:
         task = self._inflight.get(key)
         if task is None:
-            task = asyncio.create_task(self._fetch(key), name=f"token-fetch:{key.client_id}")
+            task = asyncio.create_task(self._fetch(key, min_remaining), name=f"token-fetch:{key.client_id}")
             self._inflight[key] = task
             task.add_done_callback(lambda done: self._finished(key, done))
         return task
@@ -348,7 +361,9 @@ class TokenCache:
             # A failed background refresh must not go unobserved; the next caller retries.
             log.info("token_fetch_failed", error=type(task.exception()).__name__)
 
-    async def _fetch(self, key: TokenKey) -> AccessToken:
+    async def _fetch(self, key: TokenKey, min_remaining: float = 0.0) -> AccessToken:
+        if self._shared is not None:
+            return await self._through_shared(key, min_remaining)
         self.requests += 1
         started = self._clock()
         value, lifetime, granted = await self._fetcher.fetch(key.scopes)
@@ -357,7 +372,33 @@ class TokenCache:
         log.debug("token_fetched", client_id=key.client_id, lifetime=lifetime, scopes=sorted(granted))
         return token
 
+    async def _through_shared(self, key: TokenKey, min_remaining: float) -> AccessToken:
+        assert self._shared is not None
+
+        async def fetch() -> tuple[str, float, frozenset[str]]:
+            self.requests += 1
+            return await self._fetcher.fetch(key.scopes)
+
+        shared = await self._shared.get_or_fetch(
+            key, fetch, min_remaining=min_remaining, reject=self._rejected.get(key), wait=self._shared_wait
+        )
+        SECRETS.add(shared.value)  # a token another replica fetched is as secret here as one fetched here
+        # Its expiry on this cache's clock: the shared store keeps wall-clock time.
+        token = AccessToken(
+            value=shared.value,
+            granted_scopes=shared.granted_scopes,
+            lifetime=shared.lifetime,
+            expires_at=self._clock() + shared.remaining(),
+        )
+        self._tokens[key] = token
+        log.debug(
+            "token_shared", client_id=key.client_id, lifetime=shared.lifetime, scopes=sorted(token.granted_scopes)
+        )
+        return token
+
     async def aclose(self) -> None:
         for task in list(self._inflight.values()):
             task.cancel()
         await self._fetcher.aclose()
+        if self._shared is not None:
+            await self._shared.aclose()
