@@ -9,6 +9,7 @@ from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import OAuth2, SecurityScopes
 
 from sandbox.api_models import ErrorCode, Scope
+from sandbox.settings import SandboxSettings
 from sandbox.web.problems import ApiError
 from sandbox.web.state import get_state
 from sandbox.web.tokens import Principal
@@ -29,6 +30,11 @@ oauth2_scheme = OAuth2(
     scheme_name="clientCredentials",
     auto_error=False,
 )
+
+
+def issuer_of(request: Request, settings: SandboxSettings) -> str:
+    """The authorization server's issuer: the setting, else the base URL this request reached."""
+    return settings.issuer or str(request.base_url).rstrip("/")
 
 
 def bearer_token(authorization: str | None) -> str | None:
