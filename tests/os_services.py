@@ -174,7 +174,9 @@ pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    # Which replica answered each request (and with what), so tests can see the round robin at work.
+    log_format upstream '$status|$upstream_status|$upstream_addr';
+    access_log {workdir}/access.log upstream;
     client_body_temp_path {workdir}/body;
     proxy_temp_path {workdir}/proxy;
     fastcgi_temp_path {workdir}/fastcgi;
@@ -240,6 +242,17 @@ class NginxProxy:
             self._daemon.stop()
         log = (self.workdir / "error.log").read_text(errors="replace") if (self.workdir / "error.log").exists() else ""
         raise RuntimeError(f"nginx did not start:\n{self._daemon.output() if self._daemon else ''}\n{log[-4000:]}")
+
+    def upstream_counts(self) -> dict[str, int]:
+        """{replica address: requests it answered} from the access log (a retried request counts for each try)."""
+        counts: dict[str, int] = {}
+        with contextlib.suppress(OSError):
+            for line in (self.workdir / "access.log").read_text().splitlines():
+                for address in line.split("|")[-1].split(","):
+                    address = address.strip()
+                    if address and address != "-":
+                        counts[address] = counts.get(address, 0) + 1
+        return counts
 
     def stop(self) -> None:
         if self._daemon is not None:
