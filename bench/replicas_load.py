@@ -40,7 +40,7 @@ import httpx2
 
 from sandbox.settings import SandboxSettings
 from sandbox.testing import token_exchanges, visible_contracts_of
-from tests.replicas import Deployment, McpHttp, RpcError
+from tests.replicas import Deployment, McpHttp, RpcError, text_of
 
 USERS = ("alice", "bob", "carol", "dave")  # dave reads only: never a writer
 WRITERS = ("alice", "bob", "carol")
@@ -53,6 +53,7 @@ class Outcome:
     started: float  # seconds since the load started
     seconds: float
     error: str | None  # None = answered without error
+    detail: str = ""  # the first words of the error, for the sample printed in the report
 
 
 @dataclass
@@ -77,10 +78,11 @@ async def timed(stats: Stats, t0: float, tool: str, call: Any) -> dict[str, Any]
     try:
         result: dict[str, Any] = await call
     except (RpcError, httpx2.HTTPError) as exc:
-        stats.calls.append(Outcome(tool, started - t0, time.monotonic() - started, type(exc).__name__))
+        stats.calls.append(Outcome(tool, started - t0, time.monotonic() - started, type(exc).__name__, str(exc)[:160]))
         return None
     error = "tool_error" if result.get("isError") else None
-    stats.calls.append(Outcome(tool, started - t0, time.monotonic() - started, error))
+    detail = text_of(result)[:160] if error else ""
+    stats.calls.append(Outcome(tool, started - t0, time.monotonic() - started, error, detail))
     return result
 
 
@@ -215,6 +217,11 @@ def report(args: argparse.Namespace, deployed: Deployment, stats: Stats, killed_
             kinds = sorted({c.error or "" for c in bad})
             print(f"  {label:>20}: {len(inside)} calls, {len(bad)} errors "
                   f"({100 * len(bad) / max(1, len(inside)):.2f} %) {kinds if kinds else ''}")  # fmt: skip
+    samples: dict[str, str] = {}
+    for c in errors:
+        samples.setdefault(f"{c.error}: {c.detail[:60]}", c.detail)
+    for kind in list(samples)[:8]:
+        print(f"  error sample: {samples[kind]!r}")
     print(f"\n{'tool':<20} {'calls':>7} {'errors':>7} {'p50 ms':>9} {'p95 ms':>9}")
     by_tool: dict[str, list[Outcome]] = defaultdict(list)
     for c in calls:
