@@ -3,6 +3,12 @@
 `python -m sandbox import PATH...` adds your own PDF/DOCX/TXT contracts (files or folders): into
 `--db FILE` if given, else into the cached demo database that `SANDBOX_IMPORT=PATH... python -m
 sandbox` (or `python -m sandbox --import PATH`) serves.
+
+`python -m sandbox token --user alice [--resource URL] [--url SANDBOX_URL]` prints a demo user's
+access token (a JWT for the MCP server at `--resource`) from a running sandbox's authorization
+server. Its signing key lives only in that process, so the token is asked for over HTTP.
+Demo users (see `sandbox.users`): alice/alice-demo (all contracts), bob/bob-demo (our EMEA entities),
+carol/carol-demo (European counterparties), dave/dave-demo (all, read-only).
 """
 
 from __future__ import annotations
@@ -120,10 +126,43 @@ def import_main(argv: list[str]) -> None:
         sys.exit(1)
 
 
+DEFAULT_RESOURCE = "http://127.0.0.1:8000/mcp"
+
+
+def token_main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox token",
+        description="Print a demo user's access token (JWT) from a running sandbox (demo password grant).",
+    )
+    parser.add_argument("--user", required=True, help="demo user: alice, bob, carol or dave")
+    parser.add_argument(
+        "--resource",
+        default=DEFAULT_RESOURCE,
+        help=f"the MCP server's canonical URL, the token's aud (default {DEFAULT_RESOURCE})",
+    )
+    parser.add_argument(
+        "--url", default="http://127.0.0.1:8765", help="the sandbox's base URL (default http://127.0.0.1:8765)"
+    )
+    parser.add_argument("--scope", help="space-separated scopes (default: all the user holds)")
+    parser.add_argument("--password", help="the user's password (default: the documented demo password)")
+    args = parser.parse_args(argv)
+    from sandbox.testing import demo_password, user_token
+
+    try:
+        password = args.password if args.password is not None else demo_password(args.user)
+        token = user_token(args.url, args.user, resource=args.resource, scope=args.scope, password=password)
+    except (KeyError, RuntimeError, OSError) as exc:
+        sys.exit(f"sandbox: no token: {exc}")
+    print(token)  # the CLI's output: this is not the MCP server's stdout
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["import"]:
         import_main(argv[1:])
+        return
+    if argv[:1] == ["token"]:
+        token_main(argv[1:])
         return
     parser = _parser()
     args = parser.parse_args(argv)
@@ -163,6 +202,8 @@ def main(argv: list[str] | None = None) -> None:
         f"sandbox: {settings.contracts} contracts (seed {settings.seed}, as of {settings.as_of}) "
         f"ready in {ready_in:.2f}s\n"
         f"sandbox: token: POST {base_url}/oauth/token grant_type=client_credentials {credentials}\n"
+        f"sandbox: user token: python -m sandbox token --user alice --url {base_url} --resource <MCP URL>"
+        f" (users alice, bob, carol, dave; see sandbox/users.py)\n"
         f"sandbox: API docs: {base_url}/docs  OpenAPI: {base_url}/openapi.json\n"
         f"{READY_MARKER}{base_url}",
         file=sys.stderr,

@@ -339,6 +339,32 @@ class TokenResponse(Wire):
     token_type: str = "Bearer"  # noqa: S105 - the RFC 6750 token type, not a secret
     expires_in: int
     scope: str
+    issued_token_type: str | None = Field(
+        default=None, description="Token exchange only (RFC 8693): urn:ietf:params:oauth:token-type:access_token"
+    )
+
+
+class AuthorizationServerMetadata(Wire):
+    """RFC 8414 metadata of the sandbox's test authorization server."""
+
+    issuer: str
+    token_endpoint: str
+    jwks_uri: str
+    revocation_endpoint: str
+    grant_types_supported: list[str]
+    scopes_supported: list[str]
+    token_endpoint_auth_methods_supported: list[str]
+    response_types_supported: list[str] = Field(description="Empty: no authorization endpoint (no browser flow)")
+    token_endpoint_auth_signing_alg_values_supported: list[str] | None = None
+    service_documentation: str | None = None
+
+
+class JsonWebKeySet(BaseModel):
+    """RFC 7517 JWK set: the public keys that sign user tokens (old keys stay after a rotation)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    keys: list[dict[str, str]]
 
 
 class OAuthError(Wire):
@@ -370,6 +396,7 @@ class ErrorCode(StrEnum):
     INVALID_CURSOR = "invalid_cursor"  # 400
     INVALID_TOKEN = "invalid_token"  # noqa: S105 - an error code; 401
     INSUFFICIENT_SCOPE = "insufficient_scope"  # 403, `required_scope`
+    FORBIDDEN = "forbidden"  # 403: the user the token speaks for may not do this (e.g. a read-only user's write)
     NOT_FOUND = "not_found"  # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
     CONFLICT = "idempotency_conflict"  # 409

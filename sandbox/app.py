@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sandbox.routes import annotations as annotation_routes
 from sandbox.routes import contracts as contract_routes
 from sandbox.routes import control as control_routes
+from sandbox.routes import idp as idp_routes
 from sandbox.routes import listings as listing_routes
 from sandbox.routes import meta as meta_routes
 from sandbox.routes import oauth as oauth_routes
@@ -28,9 +29,12 @@ DESCRIPTION = """\
 Reference contract-management (CLM) API of the Contract Intelligence plugin.
 
 Get a token with the OAuth 2.0 client-credentials grant at `POST /oauth/token`, then call `/v1`
-with `Authorization: Bearer <token>`. Lists page with an opaque `cursor` (`next_cursor` of the
-previous page; a search counts its `total` once and carries it in the cursor). Every error is an
-RFC 9457 `application/problem+json` document with a stable `code`.
+with `Authorization: Bearer <token>`. The sandbox is also a test authorization server
+(`/.well-known/oauth-authorization-server`, `/oauth/jwks`): demo users get JWTs for an MCP server
+(demo password grant), which that server exchanges (RFC 8693) for CLM tokens bound to the user; such
+a token sees only the contracts that user may see, on every route. Lists page with an opaque
+`cursor` (`next_cursor` of the previous page; a search counts its `total` once and carries it in
+the cursor). Every error is an RFC 9457 `application/problem+json` document with a stable `code`.
 
 `q` on `/v1/contracts` takes words and "quoted phrases" and returns where each contract matches;
 `/v1/contracts/aggregate` counts and sums all matching contracts by a dimension;
@@ -67,10 +71,11 @@ def create_app(settings: SandboxSettings | None = None, *, progress: ProgressFn 
     )
     app.state.sandbox = state
     install_problem_handlers(app)
-    for routes in (oauth_routes, meta_routes, contract_routes, annotation_routes, listing_routes):
+    for routes in (oauth_routes, idp_routes, meta_routes, contract_routes, annotation_routes, listing_routes):
         app.include_router(routes.router)
     if settings.test_endpoints:
         app.include_router(control_routes.router)
+        app.include_router(idp_routes.control)
     app.add_middleware(SandboxMiddleware, state=state)
     return app
 

@@ -4,6 +4,11 @@
 thread of this process and yields its base URL. `SandboxProcess` runs `python -m sandbox` as a
 subprocess, for tests that kill the server mid-call and restart it on the same port.
 
+Identity: `user_token(base_url, "alice", resource=...)` gets a demo user's token from a running
+sandbox's authorization server (the demo password grant); `mint_user_token` (test endpoints) one
+with chosen times; `token_exchanges(base_url)` counts exchanges per user; `visible_contract_ids`
+is the permission truth (which contracts each demo user may see), computed from the rows.
+
 Unless `settings.db` names a file, each server gets its own fresh database: a copy of the
 cached corpus build, so tests never see each other's annotations.
 """
@@ -12,14 +17,17 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +40,7 @@ from sandbox.app import create_app
 from sandbox.listen import tcp_listener
 from sandbox.settings import MEMORY_DB, SandboxSettings
 from sandbox.store.database import cached_corpus, copy_database
+from sandbox.users import DemoUser, default_users, permission_truth
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,3 +202,105 @@ class SandboxProcess:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def _call(base_url: str, method: str, path: str, body: bytes | None, content_type: str) -> dict[str, object]:
+    parts = urllib.parse.urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=30)
+    try:
+        headers = {"Content-Type": content_type} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = json.loads(response.read() or b"{}")
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"{method} {path}: HTTP {response.status}: {data}")
+    assert isinstance(data, dict)
+    return data
+
+
+def demo_password(user_id: str) -> str:
+    """The documented demo password of a default demo user."""
+    user = next((u for u in default_users() if u.user_id == user_id), None)
+    if user is None:
+        raise KeyError(f"no demo user {user_id!r}")
+    return user.password.get_secret_value()
+
+
+def user_token(
+    base_url: str, user_id: str, *, resource: str, scope: str | None = None, password: str | None = None
+) -> str:
+    """A demo user's access token (JWT, aud = `resource`) from the sandbox's password grant."""
+    form = {
+        "grant_type": "password",
+        "client_id": "demo-mcp-client",
+        "username": user_id,
+        "password": password if password is not None else demo_password(user_id),
+        "resource": resource,
+    }
+    if scope is not None:
+        form["scope"] = scope
+    body = urllib.parse.urlencode(form).encode()
+    token = _call(base_url, "POST", "/oauth/token", body, "application/x-www-form-urlencoded")["access_token"]
+    assert isinstance(token, str)
+    return token
+
+
+def mint_user_token(
+    base_url: str,
+    user_id: str,
+    *,
+    resource: str,
+    lifetime_seconds: int = 3600,
+    not_before_in_seconds: int = 0,
+    scope: list[str] | None = None,
+) -> str:
+    """A user token with chosen times (negative lifetime: expired), signed by the sandbox (test endpoints)."""
+    spec: dict[str, object] = {
+        "user": user_id,
+        "resource": resource,
+        "lifetime_seconds": lifetime_seconds,
+        "not_before_in_seconds": not_before_in_seconds,
+    }
+    if scope is not None:
+        spec["scope"] = scope
+    token = _call(base_url, "POST", "/_control/idp/tokens", json.dumps(spec).encode(), "application/json")
+    value = token["access_token"]
+    assert isinstance(value, str)
+    return value
+
+
+def rotate_signing_key(base_url: str) -> str:
+    """Rotate the sandbox's signing key (test endpoints); the new kid."""
+    kid = _call(base_url, "POST", "/_control/idp/rotate-key", b"", "application/json")["kid"]
+    assert isinstance(kid, str)
+    return kid
+
+
+def token_exchanges(base_url: str) -> dict[str, int]:
+    """Token exchanges per user since the last /_sandbox/reset (test endpoints)."""
+    counts = _call(base_url, "GET", "/_control/idp/exchanges", None, "")
+    return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+
+
+def visible_contract_ids(db: Path, users: list[DemoUser] | None = None) -> dict[str, frozenset[str]]:
+    """The permission truth of a sandbox database file: for each demo user, the contracts they may see.
+
+    Read straight from the rows and decided by `DemoUser.may_see` in Python, independent of the
+    SQL the routes filter with. For a running sandbox, `GET /_control/idp/visible` answers the same.
+    """
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return permission_truth(conn, users if users is not None else default_users())
+    finally:
+        conn.close()
+
+
+def visible_contracts_of(base_url: str) -> dict[str, frozenset[str]]:
+    """The permission truth of a running sandbox (test endpoints): user id -> visible contract ids."""
+    truth = _call(base_url, "GET", "/_control/idp/visible", None, "")
+    return {str(user): frozenset(ids) for user, ids in truth.items() if isinstance(ids, list)}

@@ -1,20 +1,33 @@
-"""POST /oauth/token (RFC 6749 section 4.4, client credentials) and POST /oauth/revoke (RFC 7009)."""
+"""POST /oauth/token and POST /oauth/revoke (RFC 7009).
+
+Grants at the token endpoint:
+- `client_credentials` (RFC 6749 section 4.4): a confidential client's own token (sees every contract);
+- `password` (demo/test only, `SANDBOX_PASSWORD_GRANT`): the public client `demo-mcp-client` gets a
+  user's token for the resource it names (RFC 8707): a JWT signed by this sandbox, audience = resource;
+- `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693): a confidential client allowed to
+  exchange (`token_exchange`) trades such a user token for a CLM token bound to that user, which sees
+  only that user's contracts. See `sandbox.routes.idp` for the metadata and the JWK set.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hmac
-from typing import Annotated, Any
-from urllib.parse import unquote_plus
+import secrets
+import time
+from typing import Annotated, Any, Final
+from urllib.parse import unquote_plus, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from sandbox.api_models import OAuthError, Scope, TokenResponse
 from sandbox.settings import ClientConfig, SandboxSettings
+from sandbox.users import DemoUser, UserScope, clm_scopes
+from sandbox.web.idp import SubjectTokenError
 from sandbox.web.problems import OAuthFailure
-from sandbox.web.security import REALM
+from sandbox.web.security import REALM, issuer_of
 from sandbox.web.state import SandboxState, get_state
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
@@ -22,10 +35,22 @@ router = APIRouter(prefix="/oauth", tags=["oauth"])
 State = Annotated[SandboxState, Depends(get_state)]
 FormText = Annotated[str | None, Form(max_length=4096)]
 _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": OAuthError, "description": "invalid_request, unsupported_grant_type or invalid_scope"},
+    400: {
+        "model": OAuthError,
+        "description": "invalid_request, unsupported_grant_type, invalid_scope, invalid_grant, invalid_target "
+        "or unauthorized_client",
+    },
     401: {"model": OAuthError, "description": "invalid_client"},
 }
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+CLIENT_CREDENTIALS: Final = "client_credentials"
+PASSWORD: Final = "password"  # noqa: S105 - a grant type name
+TOKEN_EXCHANGE: Final = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 - a grant type name
+ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 - a token type URN
+JWT_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:jwt"  # noqa: S105 - a token type URN
+PUBLIC_DEMO_CLIENT: Final = "demo-mcp-client"
+GRANT_TYPES: Final = (CLIENT_CREDENTIALS, PASSWORD, TOKEN_EXCHANGE)
 
 
 def _invalid_client(description: str) -> OAuthFailure:
@@ -85,10 +110,135 @@ def _granted_scopes(client: ClientConfig, requested: str | None) -> frozenset[Sc
     return frozenset(granted)
 
 
+def _user_scopes(user: DemoUser, requested: str | None) -> frozenset[UserScope]:
+    if requested is None or not requested.strip():
+        return user.scopes
+    granted: set[UserScope] = set()
+    for name in requested.split():
+        scope = next((s for s in UserScope if s.value == name), None)
+        if scope is None or scope not in user.scopes:
+            raise OAuthFailure(400, "invalid_scope", f"scope {name!r} is unknown or not granted to this user")
+        granted.add(scope)
+    return frozenset(granted)
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.fragment
+
+
+def _password_grant(
+    request: Request,
+    state: SandboxState,
+    username: str | None,
+    password: str | None,
+    resource: str | None,
+    scope: str | None,
+) -> Response:
+    """The demo password grant: a user's token for `resource` (RFC 8707), for the public demo client only."""
+    if not state.settings.password_grant:
+        raise OAuthFailure(400, "unsupported_grant_type", "the password grant is switched off")
+    if username is None or password is None:
+        raise OAuthFailure(400, "invalid_request", "username and password are required")
+    if resource is None or not _is_http_url(resource):
+        raise OAuthFailure(400, "invalid_target", "resource must be the absolute http(s) URL of the MCP server")
+    user = state.settings.user(username)
+    expected = user.password.get_secret_value() if user is not None else secrets.token_urlsafe(16)
+    if not hmac.compare_digest(password.encode(), expected.encode()) or user is None:
+        raise OAuthFailure(400, "invalid_grant", "unknown user or wrong password")
+    scopes = _user_scopes(user, scope)
+    token, lifetime = state.idp.issue(
+        issuer=issuer_of(request, state.settings),
+        user=user,
+        audience=resource,
+        scopes=scopes,
+        client_id=PUBLIC_DEMO_CLIENT,
+    )
+    state.observer.token_issued()
+    body = TokenResponse(access_token=token, expires_in=lifetime, scope=" ".join(sorted(s.value for s in scopes)))
+    return JSONResponse(body.model_dump(exclude_none=True), headers=_NO_STORE)
+
+
+def _requested_clm_scopes(requested: str | None) -> frozenset[Scope] | None:
+    """The CLM scopes asked for (CLM names, or user scope names standing for theirs); None: not asked."""
+    if requested is None or not requested.strip():
+        return None
+    asked: set[Scope] = set()
+    for name in requested.split():
+        clm = next((s for s in Scope if s.value == name), None)
+        user_scope = next((s for s in UserScope if s.value == name), None)
+        if clm is not None:
+            asked.add(clm)
+        elif user_scope is not None:
+            asked.update(clm_scopes(frozenset({user_scope})))
+        else:
+            raise OAuthFailure(400, "invalid_scope", f"scope {name!r} is unknown")
+    return frozenset(asked)
+
+
+def _token_exchange(
+    request: Request,
+    state: SandboxState,
+    client: ClientConfig,
+    subject_token: str | None,
+    subject_token_type: str | None,
+    targets: list[str],
+    scope: str | None,
+) -> Response:
+    """RFC 8693: the user token presented becomes a CLM token bound to its user (never wider than either)."""
+    if not client.token_exchange:
+        raise OAuthFailure(400, "unauthorized_client", "this client may not exchange tokens")
+    if subject_token is None or subject_token_type is None:
+        raise OAuthFailure(400, "invalid_request", "subject_token and subject_token_type are required")
+    if subject_token_type not in (ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE):
+        raise OAuthFailure(400, "invalid_request", "subject_token_type must be an access_token or jwt token type")
+    issuer = issuer_of(request, state.settings)
+    for target in targets:
+        if target.rstrip("/") not in (issuer, f"{issuer}/v1"):
+            raise OAuthFailure(400, "invalid_target", f"this server issues tokens only for {issuer}/v1")
+    try:
+        subject = state.idp.verify(subject_token, issuer=issuer)
+    except SubjectTokenError as exc:
+        raise OAuthFailure(400, "invalid_grant", str(exc)) from exc
+    allowed = client.exchange_audiences
+    if not subject.audience or not all(
+        (aud in allowed) if allowed is not None else _is_http_url(aud) for aud in subject.audience
+    ):
+        raise OAuthFailure(400, "invalid_grant", "the subject token's audience is not one this client may exchange")
+    user = state.settings.user(subject.user_id)
+    if user is None:
+        raise OAuthFailure(400, "invalid_grant", "the subject token's user is unknown to this CLM")
+    entitled = clm_scopes(subject.scopes & user.scopes) & frozenset(client.scopes)
+    asked = _requested_clm_scopes(scope)
+    scopes = entitled if asked is None else entitled & asked
+    if not scopes:
+        raise OAuthFailure(400, "invalid_scope", "none of the scopes asked for are granted to this user and client")
+    # The CLM token never outlives the user token it stands for.
+    lifetime = max(1, min(state.settings.token_ttl_seconds, subject.expires_at - int(time.time())))
+    token = state.tokens.issue(client.client_id, scopes, user=user.user_id, ttl_seconds=lifetime)
+    state.observer.token_issued()
+    state.observer.token_exchanged(user.user_id)
+    body = TokenResponse(
+        access_token=token,
+        expires_in=lifetime,
+        scope=" ".join(sorted(s.value for s in scopes)),
+        issued_token_type=ACCESS_TOKEN_TYPE,
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), headers=_NO_STORE)
+
+
 @router.post(
     "/token",
     response_model=TokenResponse,
-    summary="Get an access token (client credentials grant)",
+    response_model_exclude_none=True,
+    summary="Get an access token (client credentials; demo password grant; token exchange, RFC 8693)",
+    description="`grant_type=client_credentials`: the client's own token. `grant_type=password` (demo only): "
+    "the public client `demo-mcp-client` (no secret) gets a demo user's JWT for `resource` (RFC 8707: its "
+    "`aud`). `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`: a confidential client trades such a "
+    "user token (`subject_token`) for a CLM token bound to that user, scopes = those asked for (default all) "
+    "that both the user and the client hold; `audience`/`resource`, if given, must name this CLM (its base "
+    "URL or `/v1`). Errors: invalid_grant (subject token expired, not signed by this server, or for an "
+    "audience this client may not exchange), invalid_target, invalid_scope, unauthorized_client.",
     responses=_OAUTH_ERRORS,
 )
 def issue_token(
@@ -98,16 +248,31 @@ def issue_token(
     scope: FormText = None,
     client_id: FormText = None,
     client_secret: FormText = None,
+    username: FormText = None,
+    password: FormText = None,
+    resource: FormText = None,
+    audience: FormText = None,
+    subject_token: Annotated[str | None, Form(max_length=16384)] = None,
+    subject_token_type: FormText = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     if grant_type is None:
         raise OAuthFailure(400, "invalid_request", "grant_type is required")
+    if grant_type == PASSWORD and client_id == PUBLIC_DEMO_CLIENT and client_secret is None and authorization is None:
+        state.observer.token_request_by(PUBLIC_DEMO_CLIENT)
+        request.state.client_id = PUBLIC_DEMO_CLIENT
+        return _password_grant(request, state, username, password, resource, scope)
     presented_id, secret = presented_credentials(authorization, client_id, client_secret)
     state.observer.token_request_by(presented_id)
     client = authenticate(state.settings, presented_id, secret)
     request.state.client_id = client.client_id
-    if grant_type != "client_credentials":
-        raise OAuthFailure(400, "unsupported_grant_type", "only client_credentials is supported")
+    if grant_type == TOKEN_EXCHANGE:
+        targets = [t for t in (audience, resource) if t is not None]
+        return _token_exchange(request, state, client, subject_token, subject_token_type, targets, scope)
+    if grant_type != CLIENT_CREDENTIALS:
+        raise OAuthFailure(
+            400, "unsupported_grant_type", "grant_type must be client_credentials or token exchange for this client"
+        )
     scopes = _granted_scopes(client, scope)
     token = state.tokens.issue(client.client_id, scopes)
     state.observer.token_issued()
@@ -116,7 +281,7 @@ def issue_token(
         expires_in=state.settings.token_ttl_seconds,
         scope=" ".join(sorted(s.value for s in scopes)),
     )
-    return JSONResponse(body.model_dump(), headers=_NO_STORE)
+    return JSONResponse(body.model_dump(exclude_none=True), headers=_NO_STORE)
 
 
 @router.post(

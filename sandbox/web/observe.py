@@ -35,6 +35,9 @@ class CountersReport(BaseModel):
     tokens_issued: int
     requests_by_endpoint: dict[str, int] = Field(description="e.g. {'GET /v1/contracts': 12}")
     annotations: int = Field(description="Annotations created (not replayed) since the last reset")
+    token_exchanges_by_user: dict[str, int] = Field(
+        default_factory=dict, description="CLM tokens issued by token exchange (RFC 8693), by user"
+    )
 
 
 class Observer:
@@ -55,6 +58,7 @@ class Observer:
         self._token_clients: Counter[str] = Counter()
         self._tokens_issued = 0
         self._annotations = 0
+        self._exchanges: Counter[str] = Counter()
 
     def reset(self) -> None:
         with self._lock:
@@ -106,6 +110,10 @@ class Observer:
         with self._lock:
             self._tokens_issued += 1
 
+    def token_exchanged(self, user_id: str) -> None:
+        with self._lock:
+            self._exchanges[user_id] += 1
+
     def annotation_created(self) -> None:
         with self._lock:
             self._annotations += 1
@@ -118,6 +126,7 @@ class Observer:
                 tokens_issued=self._tokens_issued,
                 requests_by_endpoint=dict(self._endpoints),
                 annotations=self._annotations,
+                token_exchanges_by_user=dict(self._exchanges),
             )
 
     def requests_since(self, since: int) -> list[RequestRecord]:

@@ -11,6 +11,7 @@ from sandbox.store.database import Database
 from sandbox.store.documents import DocumentCache
 from sandbox.web.cursor import CursorCodec
 from sandbox.web.faults import FaultPlan
+from sandbox.web.idp import IdentityProvider
 from sandbox.web.observe import Observer
 from sandbox.web.tokens import RateLimiter, TokenStore
 
@@ -22,6 +23,7 @@ class SandboxState:
     tokens: TokenStore
     limiter: RateLimiter
     cursors: CursorCodec
+    idp: IdentityProvider
     faults: FaultPlan = field(default_factory=FaultPlan)
     observer: Observer = field(default_factory=Observer)
     documents: DocumentCache = field(default_factory=DocumentCache)
@@ -34,6 +36,7 @@ class SandboxState:
             tokens=TokenStore(settings.token_ttl_seconds),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            idp=IdentityProvider(settings.user_token_ttl_seconds),
             observer=Observer(keep_log=settings.test_endpoints),
         )
 

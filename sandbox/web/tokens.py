@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sandbox.api_models import Scope
 
@@ -21,6 +21,7 @@ class Principal:
     client_id: str
     scopes: frozenset[Scope]
     expires_at: float
+    user: str | None = None  # the user a token-exchange token is bound to; None: the client itself
 
 
 class TokenStore:
@@ -30,15 +31,18 @@ class TokenStore:
         self._tokens: dict[str, Principal] = {}
         self._lock = threading.Lock()
 
-    def issue(self, client_id: str, scopes: frozenset[Scope]) -> str:
+    def issue(
+        self, client_id: str, scopes: frozenset[Scope], *, user: str | None = None, ttl_seconds: int | None = None
+    ) -> str:
         token = secrets.token_urlsafe(32)
+        lifetime = self.ttl_seconds if ttl_seconds is None else ttl_seconds
         now = self._clock()
         with self._lock:
             # Drop expired tokens as new ones are issued, so a long run does not grow without bound.
             expired = [t for t, p in self._tokens.items() if p.expires_at <= now]
             for stale in expired:
                 del self._tokens[stale]
-            self._tokens[token] = Principal(client_id, scopes, now + self.ttl_seconds)
+            self._tokens[token] = Principal(client_id, scopes, now + lifetime, user)
         return token
 
     def lookup(self, token: str) -> Principal | None:
@@ -70,7 +74,7 @@ class TokenStore:
         now = self._clock()
         with self._lock:
             for token, principal in self._tokens.items():
-                self._tokens[token] = Principal(principal.client_id, principal.scopes, now)
+                self._tokens[token] = replace(principal, expires_at=now)
             return len(self._tokens)
 
 

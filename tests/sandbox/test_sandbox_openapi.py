@@ -9,6 +9,8 @@ from tests.sandbox.helpers import Api
 PATHS = {
     "/oauth/token": {"post"},
     "/oauth/revoke": {"post"},
+    "/oauth/jwks": {"get"},
+    "/.well-known/oauth-authorization-server": {"get"},
     "/v1/meta": {"get"},
     "/v1/healthz": {"get"},
     "/v1/contracts": {"get"},
