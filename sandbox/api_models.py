@@ -396,6 +396,7 @@ class ErrorCode(StrEnum):
     INVALID_CURSOR = "invalid_cursor"  # 400
     INVALID_TOKEN = "invalid_token"  # noqa: S105 - an error code; 401
     INSUFFICIENT_SCOPE = "insufficient_scope"  # 403, `required_scope`
+    FORBIDDEN = "forbidden"  # 403: the user the token speaks for may not do this (e.g. a read-only user's write)
     NOT_FOUND = "not_found"  # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
     CONFLICT = "idempotency_conflict"  # 409

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("(no command)", "serve MCP on stdin/stdout (the embedded demo backend when none is configured)"),
+    ("serve [--host H] [--port P]", "serve MCP over streamable HTTP as an OAuth resource server (docs/deploy.md)"),
     ("doctor", "check configuration, token endpoint, token, scopes, backend, data residency, signature"),
     ("audit-report [--file FILE]", "per-tool calls, error rates by code, p50/p95, abandoned sessions"),
     ("review-pack [--output FILE | --check FILE]", "the admin review document (data, actions, controls, rollback)"),

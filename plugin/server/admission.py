@@ -16,6 +16,7 @@ from plugin.observability.logging import get_logger
 from plugin.server.residency import RegionGuard, mismatch, unverifiable
 from plugin.server.visibility import announce_hidden, refusal, ungranted
 from plugin.toolkit.errors import PermissionDenied, PluginError, PolicyDenied
+from plugin.transport.users import CURRENT_USER
 
 if TYPE_CHECKING:
     from plugin.transport.adapter import BackendMetadata
@@ -78,7 +79,20 @@ class Admission:
         scope = self.hidden.get(tool)
         if scope is not None:
             raise refusal(tool, scope)
+        user = CURRENT_USER.get()
+        if user is not None:
+            missing = [needed for needed in self._permissions.get(tool, ()) if needed not in user.scopes]
+            if missing:
+                raise PermissionDenied(
+                    f"{tool} needs the '{missing[0]}' scope, which the signed-in user's token does not carry; "
+                    "the tool is not available to this user. Ask an administrator to grant it.",
+                    scope=missing[0],
+                )
         return learnt
+
+    def user_hidden(self, scopes: frozenset[str]) -> frozenset[str]:
+        """The tools a user whose token carries `scopes` may not call (left out of that user's tools/list)."""
+        return frozenset(ungranted(self._permissions, scopes))
 
     async def _settle(self, backend: Backend) -> bool:
         learnt = False

@@ -40,8 +40,13 @@ def build_server(
     *,
     runtime: Runtime | None = None,
     controls: EnterpriseControls | None = None,
+    auth: Any = None,
+    token_verifier: Any = None,
 ) -> tuple[MCPServer[Any], Runtime]:
-    """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy)."""
+    """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy).
+
+    `auth` / `token_verifier` (remote mode only): the SDK's `AuthSettings` and `TokenVerifier`, which make
+    the streamable HTTP app a resource server (plugin.server.remote)."""
     identity = parts.identity
     if runtime is None:
         settings = effective_settings(parts, settings, controls=controls)
@@ -63,7 +68,7 @@ def build_server(
         return await _listed_resources(runtime, [r for spec in specs for r in spec.resources])
 
     server: MCPServer[Any] = ScopedMCPServer(
-        hidden=runtime.listed_hidden,
+        hidden=runtime.hidden_tools,
         listed=listed,
         cache_hints=CACHE_HINTS,
         lifecycle=Lifecycle(
@@ -82,6 +87,8 @@ def build_server(
         instructions=identity.instructions,
         tools=list(tools),
         lifespan=lifespan,
+        auth=auth,
+        token_verifier=token_verifier,
     )
     for spec in specs:
         for resource in spec.resources:

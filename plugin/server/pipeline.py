@@ -62,6 +62,7 @@ from plugin.transport.adapter import region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 from plugin.transport.shared_tokens import RedisTokens
+from plugin.transport.users import CURRENT_USER, VerifiedUser
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
@@ -152,10 +153,19 @@ class Runtime:
         self._listed_hidden: frozenset[str] | None = None  # what tools/list leaves out, fixed at its first answer
         self._list_lock = asyncio.Lock()
         self._settling: asyncio.Task[None] | None = None
+        # Remote mode: the verified user of the current request (set by plugin.server.remote); None on stdio.
+        self.current_user: Callable[[], VerifiedUser | None] = lambda: None
 
     @property
     def in_flight(self) -> int:
         return self._in_flight
+
+    async def hidden_tools(self) -> frozenset[str]:
+        """What this request's `tools/list` leaves out: `listed_hidden`, and in remote mode also the tools whose
+        scopes the signed-in user's token lacks (fixed per user: the cache hint is private)."""
+        hidden = await self.listed_hidden()
+        user = self.current_user()
+        return hidden if user is None else hidden | self.admission.user_hidden(user.scopes)
 
     async def listed_hidden(self) -> frozenset[str]:
         """The tools `tools/list` leaves out: decided once, before its first answer, and never changed after.
@@ -288,6 +298,7 @@ class Runtime:
     ) -> CallToolResult | InputRequiredResult:
         scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
         token = CURRENT_CALL.set(scope)
+        user_token = CURRENT_USER.set(self.current_user())
         started = time.perf_counter()
         outcome = "ok"
         summary = AuditSummary()
@@ -348,6 +359,7 @@ class Runtime:
                 ) from None
             finally:
                 CURRENT_CALL.reset(token)
+                CURRENT_USER.reset(user_token)
                 elapsed = time.perf_counter() - started
                 traced.outcome, traced.backend_requests = outcome, scope.requests
                 self.telemetry.record_duration(full_name, outcome, elapsed)
@@ -396,6 +408,10 @@ class Runtime:
                 0.0,
                 mcp_request_id=str(request.id),
             )
+
+    def begin_draining(self) -> None:
+        """Refuse new calls from now on (remote mode's SIGTERM: the calls in flight finish)."""
+        self.draining = True
 
     async def drain(self, grace: float) -> bool:
         """Refuse new calls and wait up to `grace` seconds for those in flight; True when none is left."""
@@ -493,6 +509,7 @@ class Runtime:
         if self.audit is None:
             return
         client_name, client_version = _client_info(ctx)
+        user = self.current_user()
         record = AuditRecord(
             request_id=scope.request_id,
             mcp_request_id=mcp_request_id if ctx is None else str(ctx.request_id),
@@ -504,7 +521,9 @@ class Runtime:
             record_ids=summary.record_ids[:100],
             result_detail=summary.detail,
             duration_ms=round(elapsed * 1000, 2),
-            acting_user=self.settings.acting_user,
+            acting_user=self.settings.acting_user if user is None else user.subject,
+            subject=None if user is None else user.subject,
+            issuer=None if user is None else user.issuer,
             client_name=client_name,
             client_version=client_version,
             plugin_name=self.identity.name,

@@ -64,6 +64,11 @@ class EmbeddedBackend:
     # The scopes the demo client is granted, when known in advance: the first tools/list then needs no
     # token (and no demo backend built) to decide which tools to list, so start-up stays as cheap as before.
     granted_scopes: frozenset[str] | None = None
+    # Remote mode (`serve`) with nothing configured: the demo backend served on a loopback port, with a test
+    # authorization server. `remote_app(settings, secret)` builds it (default `app`); `remote_help(issuer,
+    # public_url)` is what stderr says about getting a demo user's token and connecting a client.
+    remote_app: Callable[..., Any] | None = None
+    remote_help: Callable[[str, str], str] | None = None
 
 
 class BackendAdapter(Protocol[ApiClient]):

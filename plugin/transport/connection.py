@@ -78,6 +78,7 @@ def _session(
         acting_user=settings.acting_user,
         max_retries=settings.max_retries,
         max_retry_after=settings.max_retry_after,
+        user_mode="exchange" if settings.token_exchange else "acting_user",
     )
 
 

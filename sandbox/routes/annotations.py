@@ -19,7 +19,7 @@ from sandbox.store.annotations import (
 )
 from sandbox.store.contracts import contract_seq
 from sandbox.web.problems import ApiError
-from sandbox.web.security import ReadContracts, WriteAnnotations
+from sandbox.web.security import AnnotationsWriter, ContractsReader
 from sandbox.web.state import SandboxState, get_state
 
 router = APIRouter(prefix="/v1", tags=["annotations"])
@@ -43,12 +43,13 @@ class AnnotationQuery(BaseModel):
     responses=problems(400, 403, 404),
 )
 def get_annotations(
-    contract_id: ContractId, query: Annotated[AnnotationQuery, Query()], principal: ReadContracts, state: State
+    contract_id: ContractId, query: Annotated[AnnotationQuery, Query()], access: ContractsReader, state: State
 ) -> Page[Annotation]:
-    walk = CursorWalk(state.cursors, f"annotations:{contract_id}", query_binding(query, {"limit", "cursor"}))
+    endpoint = access.view.cursor_scope(f"annotations:{contract_id}")
+    walk = CursorWalk(state.cursors, endpoint, query_binding(query, {"limit", "cursor"}))
     after = walk.position(query.cursor)
     with state.db.read() as conn:
-        if contract_seq(conn, contract_id) is None:
+        if contract_seq(conn, contract_id, access.view) is None:
             raise ApiError.not_found(f"contract {contract_id}")
         rows = list_annotations(conn, contract_id, after, query.limit)
     return walk.page(Page[Annotation], rows)
@@ -63,11 +64,12 @@ def get_annotations(
 def get_one_annotation(
     contract_id: ContractId,
     annotation_id: Annotated[str, Path(pattern=ID_PATTERN)],
-    principal: ReadContracts,
+    access: ContractsReader,
     state: State,
 ) -> Annotation:
     with state.db.read() as conn:
-        annotation = get_annotation(conn, contract_id, annotation_id)
+        visible = access.view.everything or contract_seq(conn, contract_id, access.view) is not None
+        annotation = get_annotation(conn, contract_id, annotation_id) if visible else None
     if annotation is None:
         raise ApiError.not_found(f"annotation {annotation_id} of contract {contract_id}")
     return annotation
@@ -96,7 +98,7 @@ def get_one_annotation(
 def post_annotation(
     contract_id: ContractId,
     annotation: AnnotationCreate,
-    principal: WriteAnnotations,
+    access: AnnotationsWriter,
     state: State,
     response: Response,
     idempotency_key: Annotated[
@@ -110,13 +112,20 @@ def post_annotation(
         raise ApiError(428, ErrorCode.IDEMPOTENCY_KEY_REQUIRED, "POST annotations needs an Idempotency-Key header")
     key = _checked_header("Idempotency-Key", idempotency_key, MAX_KEY_CHARS)
     author = _checked_header("X-Acting-User", x_acting_user, MAX_ACTING_USER_CHARS) if x_acting_user else None
+    principal = access.principal
+    # Keys are per client, and per user for a client acting for users: one user's key never replays another's.
+    namespace = principal.client_id
+    if access.user is not None:
+        author = access.user.user_id  # the verified user, whatever a header says
+        namespace = f"{principal.client_id}#{access.user.user_id}"
     try:
         with state.db.write() as conn:
-            seq = contract_seq(conn, contract_id)
+            seq = contract_seq(conn, contract_id, access.view)
             if seq is None:
                 raise ApiError.not_found(f"contract {contract_id}")
+            access.require_write()
             outcome = create_annotation(
-                conn, principal.client_id, key, contract_id, annotation, author or principal.client_id, seq
+                conn, namespace, key, contract_id, annotation, author or principal.client_id, seq
             )
     except TargetError as exc:
         raise ApiError.invalid_parameter(exc.field, exc.message) from exc

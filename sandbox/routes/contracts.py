@@ -34,7 +34,7 @@ from sandbox.store.contracts import (
 from sandbox.store.documents import load_document
 from sandbox.store.text import fts_query
 from sandbox.web.problems import ApiError
-from sandbox.web.security import ReadContracts, ReadDocuments
+from sandbox.web.security import ContractsReader, DocumentsReader
 from sandbox.web.state import SandboxState, get_state
 
 router = APIRouter(prefix="/v1", tags=["contracts"])
@@ -64,22 +64,23 @@ _PAGING = {"limit", "cursor"}
     responses=problems(400, 403),
 )
 def search_contracts(
-    query: Annotated[ContractQuery, Query()], principal: ReadContracts, state: State
+    query: Annotated[ContractQuery, Query()], access: ContractsReader, state: State
 ) -> Page[ContractSummary]:
     if query.q is not None and fts_query(query.q) is None:
         raise ApiError.invalid_parameter("q", "must contain at least one letter or digit")
-    walk = CursorWalk(state.cursors, "contracts", query_binding(query, _PAGING))
+    view = access.view
+    walk = CursorWalk(state.cursors, view.cursor_scope("contracts"), query_binding(query, _PAGING))
     after = walk.position(query.cursor)
     known = KnownTotal(*walk.carried) if walk.carried is not None else None
     with state.db.read() as conn:
         try:
-            rows, counted = list_contracts(conn, query, query.sort, after, query.limit, known)
+            rows, counted = list_contracts(conn, query, query.sort, after, query.limit, known, view=view)
         except sqlite3.OperationalError as exc:
             if "fts5" not in str(exc):
                 raise
             raise ApiError.invalid_parameter("q", "is not a valid search") from exc
         if query.q is not None:
-            rows.rows[:] = with_matches(conn, state.documents, rows.rows, query.q)
+            rows.rows[:] = with_matches(conn, state.documents, rows.rows, query.q, view)
     return walk.page(Page[ContractSummary], rows, (counted.total, counted.version))
 
 
@@ -100,14 +101,14 @@ class AggregateQuery(ContractFilters):
     "paging, nothing left out. Values are summed per currency, never across currencies.",
     responses=problems(400, 403),
 )
-def aggregate(query: Annotated[AggregateQuery, Query()], principal: ReadContracts, state: State) -> Aggregate:
+def aggregate(query: Annotated[AggregateQuery, Query()], access: ContractsReader, state: State) -> Aggregate:
     if query.q is not None and fts_query(query.q) is None:
         raise ApiError.invalid_parameter("q", "must contain at least one letter or digit")
     if query.group_by is GroupBy.MONTH and query.date_field is None:
         raise ApiError.invalid_parameter("date_field", "is required with group_by=month")
     with state.db.read() as conn:
         try:
-            return aggregate_contracts(conn, query, query.group_by, query.date_field)
+            return aggregate_contracts(conn, query, query.group_by, query.date_field, view=access.view)
         except sqlite3.OperationalError as exc:
             if "fts5" not in str(exc):
                 raise
@@ -120,9 +121,9 @@ def aggregate(query: Annotated[AggregateQuery, Query()], principal: ReadContract
     summary="One contract's full record",
     responses=problems(400, 403, 404),
 )
-def read_contract(contract_id: ContractId, principal: ReadContracts, state: State) -> ContractDetail:
+def read_contract(contract_id: ContractId, access: ContractsReader, state: State) -> ContractDetail:
     with state.db.read() as conn:
-        detail = get_contract(conn, contract_id)
+        detail = get_contract(conn, contract_id, access.view)
     if detail is None:
         raise ApiError.not_found(f"contract {contract_id}")
     return detail
@@ -136,13 +137,13 @@ def read_contract(contract_id: ContractId, principal: ReadContracts, state: Stat
 )
 def read_document(
     contract_id: ContractId,
-    principal: ReadDocuments,
+    access: DocumentsReader,
     state: State,
     offset: Annotated[int, Query(ge=0, le=2**53, description="Character offset to start at")] = 0,
     max_chars: Annotated[int, Query(ge=1, le=100_000)] = 20_000,
 ) -> DocumentChunk:
     with state.db.read() as conn:
-        document = load_document(conn, state.documents, contract_id)
+        document = load_document(conn, state.documents, contract_id, access.view)
     if document is None:
         raise ApiError.not_found(f"contract {contract_id}")
     total = document.info.total_chars
@@ -166,9 +167,9 @@ def read_document(
     description="What an annotation target's `section` may name, and where each section starts and ends.",
     responses=problems(400, 403, 404),
 )
-def read_sections(contract_id: ContractId, principal: ReadDocuments, state: State) -> SectionList:
+def read_sections(contract_id: ContractId, access: DocumentsReader, state: State) -> SectionList:
     with state.db.read() as conn:
-        seq = contract_seq(conn, contract_id)
+        seq = contract_seq(conn, contract_id, access.view)
         if seq is None:
             raise ApiError.not_found(f"contract {contract_id}")
         rows = conn.execute(

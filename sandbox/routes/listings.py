@@ -11,7 +11,7 @@ from sandbox.api_models import Counterparty, Obligation, Page
 from sandbox.routes.common import CursorWalk, problems, query_binding
 from sandbox.store.counterparties import list_counterparties
 from sandbox.store.obligations import ObligationFilters, list_obligations
-from sandbox.web.security import ReadContracts
+from sandbox.web.security import ContractsReader
 from sandbox.web.state import SandboxState, get_state
 
 router = APIRouter(prefix="/v1")
@@ -49,12 +49,12 @@ class ObligationQuery(ObligationFilters):
     responses=problems(400, 403),
 )
 def search_counterparties(
-    query: Annotated[CounterpartyQuery, Query()], principal: ReadContracts, state: State
+    query: Annotated[CounterpartyQuery, Query()], access: ContractsReader, state: State
 ) -> Page[Counterparty]:
-    walk = CursorWalk(state.cursors, "counterparties", query_binding(query, _PAGING))
+    walk = CursorWalk(state.cursors, access.view.cursor_scope("counterparties"), query_binding(query, _PAGING))
     after = walk.position(query.cursor)
     with state.db.read() as conn:
-        rows = list_counterparties(conn, query.q, after, query.limit)
+        rows = list_counterparties(conn, query.q, after, query.limit, view=access.view)
     return walk.page(Page[Counterparty], rows)
 
 
@@ -66,10 +66,10 @@ def search_counterparties(
     responses=problems(400, 403),
 )
 def search_obligations(
-    query: Annotated[ObligationQuery, Query()], principal: ReadContracts, state: State
+    query: Annotated[ObligationQuery, Query()], access: ContractsReader, state: State
 ) -> Page[Obligation]:
-    walk = CursorWalk(state.cursors, "obligations", query_binding(query, _PAGING))
+    walk = CursorWalk(state.cursors, access.view.cursor_scope("obligations"), query_binding(query, _PAGING))
     after = walk.position(query.cursor)
     with state.db.read() as conn:
-        rows = list_obligations(conn, query, after, query.limit)
+        rows = list_obligations(conn, query, after, query.limit, view=access.view)
     return walk.page(Page[Obligation], rows)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Final
 
 from sandbox.api_models import Aggregate, AggregateGroup, DateField, GroupBy, Money
+from sandbox.store.access import ContractView
 from sandbox.store.contracts import ContractFilters
 from sandbox.store.paging import where_sql
 
@@ -30,9 +31,18 @@ def _key_sql(group_by: GroupBy, date_field: DateField | None) -> str:
 
 
 def aggregate_contracts(
-    conn: sqlite3.Connection, filters: ContractFilters, group_by: GroupBy, date_field: DateField | None
+    conn: sqlite3.Connection,
+    filters: ContractFilters,
+    group_by: GroupBy,
+    date_field: DateField | None,
+    *,
+    view: ContractView,
 ) -> Aggregate:
+    """Groups of the matching contracts that `view` sees."""
     clauses, params = filters.where()
+    view_clauses, view_params = view.where()
+    clauses.extend(view_clauses)
+    params.extend(view_params)
     rows = conn.execute(
         f"SELECT {_key_sql(group_by, date_field)} AS k, c.currency AS cur, count(*) AS n,"  # noqa: S608 - trusted SQL
         " sum(c.total_value) AS tv, count(c.total_value) AS tvn, sum(c.annual_value) AS av,"

@@ -31,6 +31,7 @@ from sandbox.api_models import (
     Term,
     Termination,
 )
+from sandbox.store.access import ContractView
 from sandbox.store.documents import DocumentCache, load_document
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
 from sandbox.store.text import find_hit, fts_query, hit_pattern, like_contains, parse_query, snippet
@@ -169,14 +170,19 @@ def list_contracts(
     after: Position | None,
     limit: int,
     known: KnownTotal | None = None,
+    *,
+    view: ContractView,
 ) -> tuple[Slice[ContractSummary], KnownTotal]:
-    """One page and its total; the total is counted only when `known` is missing or out of date."""
+    """One page and its total (of the contracts `view` sees); counted only when `known` is missing or stale."""
     order = ORDERS[sort]
     version = table_version(conn)
-    total = known.total if known is not None and known.version == version else _count(conn, filters)
+    total = known.total if known is not None and known.version == version else _count(conn, filters, view)
     # Many text matches: walk the sort index and test each row (stops after one page). Few: start
     # from the matches and sort them. Either way the same rows in the same order.
     page_clauses, page_params = filters.where(probe_text=total > PROBE_TEXT_ABOVE)
+    view_clauses, view_params = view.where()
+    page_clauses.extend(view_clauses)
+    page_params.extend(view_params)
     if after is not None:
         keyset_sql, keyset_params = order.after(after)
         page_clauses.append(keyset_sql)
@@ -191,19 +197,23 @@ def list_contracts(
 
 
 def with_matches(
-    conn: sqlite3.Connection, documents: DocumentCache, rows: list[ContractSummary], q: str
+    conn: sqlite3.Connection, documents: DocumentCache, rows: list[ContractSummary], q: str, view: ContractView
 ) -> list[ContractSummary]:
     """The rows, each with where `q` first hits it (a snippet of the text and its section)."""
     pattern = hit_pattern(parse_query(q))
     if pattern is None:
         return rows
-    return [row.model_copy(update={"match": _first_match(conn, documents, row, pattern)}) for row in rows]
+    return [row.model_copy(update={"match": _first_match(conn, documents, row, pattern, view)}) for row in rows]
 
 
 def _first_match(
-    conn: sqlite3.Connection, documents: DocumentCache, row: ContractSummary, pattern: re.Pattern[str]
+    conn: sqlite3.Connection,
+    documents: DocumentCache,
+    row: ContractSummary,
+    pattern: re.Pattern[str],
+    view: ContractView,
 ) -> SearchMatch | None:
-    document = load_document(conn, documents, row.id)
+    document = load_document(conn, documents, row.id, view)
     if document is not None and document.text:
         hit = find_hit(document.text, pattern)
         if hit is not None:
@@ -231,14 +241,17 @@ def section_at(conn: sqlite3.Connection, seq: int, offset: int) -> SectionRef | 
     return SectionRef(number=row["number"], heading=row["heading"]) if row is not None else None
 
 
-def _count(conn: sqlite3.Connection, filters: ContractFilters) -> int:
+def _count(conn: sqlite3.Connection, filters: ContractFilters, view: ContractView) -> int:
     match = fts_query(filters.q) if filters.q is not None else None
     others = set(ContractFilters.model_fields) - {"q"}
-    if match is not None and not filters.model_dump(include=others, exclude_defaults=True):
+    if match is not None and view.everything and not filters.model_dump(include=others, exclude_defaults=True):
         # Text search alone: the FTS index counts its matches without touching the contracts.
         text_only = "SELECT count(*) FROM contracts_fts WHERE contracts_fts MATCH ?"
         return int(conn.execute(text_only, (match,)).fetchone()[0])
     clauses, params = filters.where()
+    view_clauses, view_params = view.where()
+    clauses.extend(view_clauses)
+    params.extend(view_params)
     count_sql = f"SELECT count(*) FROM contracts AS c {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
     return int(conn.execute(count_sql, params).fetchone()[0])
 
@@ -276,13 +289,19 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
-def contract_seq(conn: sqlite3.Connection, contract_id: str) -> int | None:
-    row = conn.execute("SELECT seq FROM contracts WHERE id = ?", (contract_id,)).fetchone()
+def contract_seq(conn: sqlite3.Connection, contract_id: str, view: ContractView) -> int | None:
+    """The contract's row number, or None when there is no such contract or `view` does not see it."""
+    clauses, params = view.where()
+    row = conn.execute(
+        f"SELECT c.seq FROM contracts AS c {where_sql(['c.id = ?', *clauses])}",  # noqa: S608 - trusted SQL
+        [contract_id, *params],
+    ).fetchone()
     return int(row[0]) if row is not None else None
 
 
-def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail | None:
-    row = conn.execute(f"{_SELECT} WHERE c.id = ?", (contract_id,)).fetchone()
+def get_contract(conn: sqlite3.Connection, contract_id: str, view: ContractView) -> ContractDetail | None:
+    clauses, params = view.where()
+    row = conn.execute(f"{_SELECT} {where_sql(['c.id = ?', *clauses])}", [contract_id, *params]).fetchone()
     if row is None:
         return None
     document = conn.execute(
@@ -317,7 +336,7 @@ def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail |
         payment_terms_days=row["payment_terms_days"],
         governing_law=row["governing_law"],
         liability_cap=cap,
-        related=_related(conn, row),
+        related=_related(conn, row, view),
         document=DocumentInfo(
             total_chars=document["total_chars"],
             sha256=document["sha256"],
@@ -331,20 +350,23 @@ def get_contract(conn: sqlite3.Connection, contract_id: str) -> ContractDetail |
     )
 
 
-def _related(conn: sqlite3.Connection, row: sqlite3.Row) -> list[RelatedContract]:
-    """Parent (or the contract amended) first, then children and amendments, in number order."""
+def _related(conn: sqlite3.Connection, row: sqlite3.Row, view: ContractView) -> list[RelatedContract]:
+    """Parent (or the contract amended) first, then children and amendments, in number order (those visible)."""
     related: list[RelatedContract] = []
+    clauses, params = view.where()
     if row["parent_id"] is not None:
         parent = conn.execute(
-            "SELECT id, number, title, type, status FROM contracts WHERE id = ?", (row["parent_id"],)
+            "SELECT c.id, c.number, c.title, c.type, c.status FROM contracts AS c"  # noqa: S608 - trusted SQL
+            f" {where_sql(['c.id = ?', *clauses])}",
+            [row["parent_id"], *params],
         ).fetchone()
         if parent is not None:
             relation = Relation.AMENDS if row["amends_id"] == parent["id"] else Relation.PARENT
             related.append(_related_from_row(parent, relation))
     children = conn.execute(
-        "SELECT id, number, title, type, status, amends_id FROM contracts"
-        " WHERE parent_id = ? ORDER BY number, id LIMIT ?",
-        (row["id"], MAX_RELATED),
+        "SELECT c.id, c.number, c.title, c.type, c.status, c.amends_id FROM contracts AS c"  # noqa: S608
+        f" {where_sql(['c.parent_id = ?', *clauses])} ORDER BY c.number, c.id LIMIT ?",
+        [row["id"], *params, MAX_RELATED],
     ).fetchall()
     for child in children:
         relation = Relation.AMENDED_BY if child["amends_id"] == row["id"] else Relation.CHILD

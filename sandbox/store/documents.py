@@ -9,6 +9,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sandbox.api_models import DocumentInfo
+from sandbox.store.access import ContractView
+from sandbox.store.paging import where_sql
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,15 @@ class DocumentCache:
                 self._texts.popitem(last=False)
 
 
-def load_document(conn: sqlite3.Connection, cache: DocumentCache, contract_id: str) -> StoredDocument | None:
+def load_document(
+    conn: sqlite3.Connection, cache: DocumentCache, contract_id: str, view: ContractView
+) -> StoredDocument | None:
+    """The contract's document, or None when there is no such contract or `view` does not see it."""
+    clauses, params = view.where()
     row = conn.execute(
-        "SELECT d.contract_seq, d.total_chars, d.sha256, d.has_text, d.scanned, d.source_mime_type FROM documents AS d"
-        " JOIN contracts AS c ON c.seq = d.contract_seq WHERE c.id = ?",
-        (contract_id,),
+        "SELECT d.contract_seq, d.total_chars, d.sha256, d.has_text, d.scanned, d.source_mime_type"  # noqa: S608
+        f" FROM documents AS d JOIN contracts AS c ON c.seq = d.contract_seq {where_sql(['c.id = ?', *clauses])}",
+        [contract_id, *params],
     ).fetchone()
     if row is None:
         return None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import ID_PATTERN, CounterpartyRef, Obligation
 from sandbox.corpus.models import ObligationCategory
+from sandbox.store.access import ContractView
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
 from sandbox.store.text import like_contains
 
@@ -62,9 +63,14 @@ JOIN counterparties AS p ON p.id = c.counterparty_id
 
 
 def list_obligations(
-    conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int
+    conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int, *, view: ContractView
 ) -> Slice[Obligation]:
+    """One page of the obligations of contracts that `view` sees, and their total."""
     clauses, params = filters.where()
+    visible = view.contract_seqs()
+    if visible is not None:
+        clauses.append(f"o.contract_seq IN ({visible[0]})")
+        params.extend(visible[1])
     count_sql = f"SELECT count(*) FROM obligations AS o {where_sql(clauses)}"  # noqa: S608 - trusted SQL fragments
     total = conn.execute(count_sql, params).fetchone()[0]
     if after is not None:
