@@ -121,6 +121,7 @@ class Runtime:
             backend_label=self.identity.backend_label,
             metadata=self._metadata,
             rescope=self._rescope,
+            user_permissions=parts.tool_user_scopes(self.specs),
         )
         self.telemetry = telemetry or Telemetry(self.identity.name, self.identity.version)
         self.session_id = uuid.uuid4().hex[:12]

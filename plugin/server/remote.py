@@ -233,9 +233,8 @@ def build_remote(
     app = server.streamable_http_app(
         streamable_http_path=MCP_PATH, transport_security=security, stateless_http=stateless
     )
-    supported = sorted(
-        {*remote.required_scopes, *(s for scopes in parts.tool_scopes(runtime.specs).values() for s in scopes)}
-    )
+    user_scopes = parts.tool_user_scopes(runtime.specs).values()
+    supported = sorted({*remote.required_scopes, *(scope for scopes in user_scopes for scope in scopes)})
     return RemoteServer(
         app=_Front(app, remote, supported, parts.identity.display_name),
         runtime=runtime,

@@ -11,9 +11,11 @@ adapter declares:
 - `embedded()`: the demo backend served in-process when nothing is configured, or `None` (the
   server then says at start-up that a backend must be configured).
 
-Optional (read with `region_header_of`, so an adapter without it needs no change):
+Optional (read with `region_header_of` / `user_scopes_of`, so an adapter without them needs no change):
 - `region_header`: the response header in which the backend reports its region on every response
   (e.g. "X-Region"); with data residency required, every response carrying it is checked.
+- `user_scopes`: remote mode: {permission: the scopes a *user's* token (from the organisation's
+  authorization server) must carry for a tool with that permission}; default: the backend scopes.
 """
 
 from __future__ import annotations
@@ -92,3 +94,9 @@ def region_header_of(adapter: object) -> str | None:
     """The adapter's optional `region_header` (None when it declares none)."""
     header = getattr(adapter, "region_header", None)
     return header if isinstance(header, str) and header else None
+
+
+def user_scopes_of(adapter: object) -> Mapping[str, tuple[str, ...]] | None:
+    """The adapter's optional `user_scopes` table (None when it declares none)."""
+    table = getattr(adapter, "user_scopes", None)
+    return table if isinstance(table, Mapping) else None

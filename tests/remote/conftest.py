@@ -30,9 +30,11 @@ def issuer() -> Iterator[TestIssuer]:
 
 
 def clm_requests(clm_url: str) -> int:
-    """Every request the CLM has answered (API and token endpoint), from its own counters."""
+    """Requests the CLM answered at its API (/v1/*) and token endpoint, from its own counters (the JWKS and
+    metadata of its authorization server are not CLM requests: a resource server must read them)."""
     counters = httpx2.get(f"{clm_url}/_sandbox/counters").json()
-    api = sum(n for endpoint, n in counters["requests_by_endpoint"].items() if "/_sandbox" not in endpoint)
+    by_endpoint = counters["requests_by_endpoint"].items()
+    api = sum(n for endpoint, n in by_endpoint if endpoint.split(" ")[-1].startswith("/v1"))
     return int(api) + int(counters["token_requests"])
 
 
@@ -51,7 +53,7 @@ def remote_env(clm_url: str, issuer_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def served(clm: str, issuer: TestIssuer) -> Iterator[ServeProcess]:
-    env = remote_env(clm, issuer.url, CLM_TOKEN_EXCHANGE="false", CLM_AUTH_REQUIRED_SCOPES="read:contracts")
-    with ServeProcess(env) as process:
+def served(clm: str) -> Iterator[ServeProcess]:
+    """`serve` against the sandbox CLM, accepting its authorization server's user tokens (token exchange on)."""
+    with ServeProcess(remote_env(clm, clm, CLM_AUTH_REQUIRED_SCOPES="contracts:read")) as process:
         yield process
