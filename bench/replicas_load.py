@@ -158,7 +158,7 @@ def count_notes(clm: str, writes: list[tuple[str, str]]) -> dict[tuple[str, str]
             while True:
                 params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
                 page = http.get(f"/v1/contracts/{contract}/annotations", params=params).json()
-                for note in page["items"]:
+                for note in page["data"]:
                     if note.get("body") in bodies:
                         found[(contract, note["body"])] += 1
                 cursor = page.get("next_cursor")

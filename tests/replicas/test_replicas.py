@@ -44,7 +44,7 @@ def notes_with(deployed: Deployment, contract_id: str, body: str) -> int:
         while True:
             params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
             page = http.get(f"/v1/contracts/{contract_id}/annotations", params=params).json()
-            found += sum(1 for note in page["items"] if note.get("body") == body)
+            found += sum(1 for note in page["data"] if note.get("body") == body)
             cursor = page.get("next_cursor")
             if not cursor:
                 return found
