@@ -255,6 +255,11 @@ def report(args: argparse.Namespace, deployed: Deployment, stats: Stats, killed_
     print(f"write failures seen by clients (retried): {len(stats.write_failures)}")
     assert deployed.nginx is not None
     print(f"requests per replica (nginx log): {deployed.nginx.upstream_counts()}")
+    print(f"statuses (nginx log: to the client [from the replicas]): {deployed.nginx.statuses()}")
+    if args.verbose:
+        print("nginx error log (tail):\n" + deployed.nginx.error_log()[-3000:])
+        for index, replica in enumerate(deployed.replicas):
+            print(f"replica {index} stderr (tail):\n" + "".join(replica.stderr)[-2000:])
 
 
 def main() -> None:
@@ -267,6 +272,7 @@ def main() -> None:
     parser.add_argument("--writers", type=float, default=0.05, help="fraction of sessions that also write")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="50 sessions for 15 s, kill at 7 s")
+    parser.add_argument("--verbose", action="store_true", help="print nginx's error log and the replicas' stderr")
     args = parser.parse_args()
     if args.quick:
         args.sessions, args.duration, args.kill_at = 50, 15.0, 7.0

@@ -225,7 +225,9 @@ class NginxProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, attempts: int = 5) -> str:
-        servers = "\n".join(f"        server {upstream} max_fails=1 fail_timeout=5s;" for upstream in self.upstreams)
+        # max_fails=0: never mark a replica down from errors, so the survivor is never disabled with the dead
+        # one ("no live upstreams"); a dead replica costs a refused connect on loopback, then the next one.
+        servers = "\n".join(f"        server {upstream} max_fails=0;" for upstream in self.upstreams)
         for _ in range(attempts):
             self.port = free_port()
             conf = self.workdir / "nginx.conf"
@@ -242,6 +244,21 @@ class NginxProxy:
             self._daemon.stop()
         log = (self.workdir / "error.log").read_text(errors="replace") if (self.workdir / "error.log").exists() else ""
         raise RuntimeError(f"nginx did not start:\n{self._daemon.output() if self._daemon else ''}\n{log[-4000:]}")
+
+    def statuses(self) -> dict[str, int]:
+        """{"<status to the client> <upstream statuses>": requests} from the access log."""
+        counts: dict[str, int] = {}
+        with contextlib.suppress(OSError):
+            for line in (self.workdir / "access.log").read_text().splitlines():
+                status, upstream, _address = [*line.split("|"), "", ""][:3]
+                key = f"{status} [{upstream}]"
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def error_log(self) -> str:
+        with contextlib.suppress(OSError):
+            return (self.workdir / "error.log").read_text(errors="replace")
+        return ""
 
     def upstream_counts(self) -> dict[str, int]:
         """{replica address: requests it answered} from the access log (a retried request counts for each try)."""

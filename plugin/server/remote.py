@@ -229,9 +229,12 @@ def build_remote(
     # needs no stickiness (the 2025 era's Mcp-Session-Id would pin a client to the replica that issued it).
     # Without server-to-client requests the person confirms writes by the two-step token, which any
     # replica verifies (shared key ring). The 2026-07-28 era is per request either way.
+    # Answers are plain JSON there (no SSE stream, so no progress notifications): nothing is sent before
+    # the result, so a proxy can resend a call whose replica died mid-call to another one (writes carry
+    # an idempotency key), where a stream already started could only be cut.
     stateless = settings.shared_state is not None
     app = server.streamable_http_app(
-        streamable_http_path=MCP_PATH, transport_security=security, stateless_http=stateless
+        streamable_http_path=MCP_PATH, transport_security=security, stateless_http=stateless, json_response=stateless
     )
     user_scopes = parts.tool_user_scopes(runtime.specs).values()
     supported = sorted({*remote.required_scopes, *(scope for scopes in user_scopes for scope in scopes)})
