@@ -175,7 +175,7 @@ async def load(args: argparse.Namespace, deployed: Deployment) -> tuple[Stats, f
     limits = httpx2.Limits(max_connections=args.sessions, max_keepalive_connections=args.sessions)
     killed_at: float | None = None
     killed_pid: int | None = None
-    async with httpx2.AsyncClient(timeout=httpx2.Timeout(60.0, connect=10.0), limits=limits) as http:
+    async with httpx2.AsyncClient(timeout=httpx2.Timeout(120.0, connect=30.0), limits=limits) as http:
         t0 = time.monotonic()
         until = t0 + args.duration
         rng = random.Random(7)

@@ -169,7 +169,7 @@ def redis_server() -> Iterator[RedisServer]:
 NGINX_CONF = """\
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes 2;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
 events {{ worker_connections 4096; }}
@@ -188,7 +188,7 @@ http {{
         keepalive 64;
     }}
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port} backlog=4096;
         location / {{
             proxy_pass http://replicas;
             proxy_http_version 1.1;
