@@ -9,8 +9,9 @@
   refresh-ahead apply per (user, audience, scopes). The user's own token only ever goes to the token
   endpoint, as `subject_token`, never to the API.
 
-Callers see the cache through `TokenSource` (get / invalidate / granted_scopes / aclose), so a shared
-implementation (e.g. Redis, for replicas) can replace `TokenCache` without touching them.
+Callers see the cache through `TokenSource` (get / invalidate / granted_scopes / aclose). Replicas share
+it through a second tier (`shared`, plugin.transport.shared_tokens: Redis under STATE_URL): a miss or a
+refresh asks there first, so the guarantees above hold across replicas, not only within one process.
 
 The grant is behind `TokenFetcher`, so private_key_jwt (authlib's `PrivateKeyJWT` client auth) or
 another grant slots in without touching the cache.
