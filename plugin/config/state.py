@@ -124,7 +124,7 @@ class KeyRing:
         if raw is None and key_id is not None and self._reload_allowed():
             # Another replica (or process) may have rotated: look again, at most once per RELOAD_INTERVAL,
             # so a stream of forged key ids cannot turn into a stream of reads.
-            with self._lock:
+            with self._lock, contextlib.suppress(KeyRingError):  # unreadable now: verify with what we hold
                 self._ring = self._store.read() or self._ring
             raw = self._ring.keys.get(key_id)
         if raw is None:

@@ -1,15 +1,18 @@
-"""The report store on a real Redis: the caps hold across stores (replicas), and a report expires with its TTL."""
+"""On a real Redis: the report store's caps hold across stores (replicas), a report expires with its TTL, and a
+replica's key ring keeps verifying while Redis is away."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
 
 from plugin.config.shared import async_client
-from plugin.config.state import KeyRing
+from plugin.config.state import RELOAD_INTERVAL, KeyRing, RedisKeyRingStore
 from plugin.toolkit.reports import RedisReports, ReportStore
+from tests.os_services import redis_server
 
 pytestmark = pytest.mark.anyio
 
@@ -37,3 +40,13 @@ async def test_caps_hold_across_replicas_and_reports_expire(redis_url: str, tmp_
     finally:
         await one.aclose()
         await two.aclose()
+
+
+def test_a_ring_in_redis_keeps_verifying_when_redis_goes_away() -> None:
+    with redis_server() as server:
+        ring = KeyRing(RedisKeyRingStore(server.url, "t:"))
+        current = ring.signing_key("p")
+        server.stop()  # Redis is gone; the replica still holds its ring
+        time.sleep(RELOAD_INTERVAL + 0.1)
+        assert ring.signing_key("p", "k00000000") is None  # an unknown id: looked up, not found, no exception
+        assert ring.signing_key("p", ring.current_id) == current
