@@ -27,6 +27,7 @@ import math
 import random
 import statistics
 import sys
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -40,7 +41,7 @@ import httpx2
 
 from sandbox.settings import SandboxSettings
 from sandbox.testing import token_exchanges, visible_contracts_of
-from tests.replicas import Deployment, McpHttp, RpcError, text_of
+from tests.replica_set import Deployment, McpHttp, RpcError, text_of
 
 USERS = ("alice", "bob", "carol", "dave")  # dave reads only: never a writer
 WRITERS = ("alice", "bob", "carol")
@@ -63,6 +64,7 @@ class Stats:
     write_failures: list[str] = field(default_factory=list)
     sessions_started: int = 0
     sessions_failed: int = 0
+    init_errors: dict[str, int] = field(default_factory=dict)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -103,8 +105,9 @@ async def session(
     stats.sessions_started += 1
     try:
         await client.initialize()
-    except (RpcError, httpx2.HTTPError):
+    except (RpcError, httpx2.HTTPError) as exc:
         stats.sessions_failed += 1
+        stats.init_errors[type(exc).__name__] = stats.init_errors.get(type(exc).__name__, 0) + 1
         return
     await asyncio.sleep(rng.uniform(0, 2 * think))
     wrote = False
@@ -190,12 +193,22 @@ async def load(args: argparse.Namespace, deployed: Deployment) -> tuple[Stats, f
             )
             if index % 50 == 49:
                 await asyncio.sleep(0.05)  # ramp up over a moment, not one burst of 500 TCP connects
+        killer = None
         if args.kill_at > 0 and len(deployed.replicas) > 1:
-            await asyncio.sleep(max(0.0, t0 + args.kill_at - time.monotonic()))
-            killed_pid = await asyncio.to_thread(deployed.kill, len(deployed.replicas) - 1)
-            killed_at = time.monotonic() - t0
-            print(f"killed replica {len(deployed.replicas) - 1} (pid {killed_pid}) at {killed_at:.1f} s", flush=True)
+            # A timer thread, not the event loop: a saturated generator must not delay the kill.
+            killed: list[tuple[int, float]] = []
+            victim = len(deployed.replicas) - 1
+
+            def kill() -> None:
+                killed.append((deployed.kill(victim), time.monotonic() - t0))
+
+            killer = threading.Timer(max(0.0, t0 + args.kill_at - time.monotonic()), kill)
+            killer.start()
         await asyncio.gather(*tasks)
+        if killer is not None:
+            killer.join()
+            killed_pid, killed_at = killed[0]
+            print(f"killed replica {victim} (pid {killed_pid}) at {killed_at:.1f} s", flush=True)
     return stats, killed_at, killed_pid
 
 
@@ -203,7 +216,9 @@ def report(args: argparse.Namespace, deployed: Deployment, stats: Stats, killed_
     calls = stats.calls
     errors = [c for c in calls if c.error]
     print(f"\n== {args.sessions} sessions, {args.duration:.0f} s, {len(deployed.replicas)} replicas behind nginx")
-    print(f"sessions started {stats.sessions_started}, failed to initialize {stats.sessions_failed}")
+    print(
+        f"sessions started {stats.sessions_started}, failed to initialize {stats.sessions_failed} {stats.init_errors}"
+    )
     print(
         f"calls {len(calls)}, errors {len(errors)} ({100 * len(errors) / max(1, len(calls)):.2f} %), "
         f"throughput {len(calls) / args.duration:.1f} calls/s"
@@ -228,8 +243,8 @@ def report(args: argparse.Namespace, deployed: Deployment, stats: Stats, killed_
         by_tool[c.tool].append(c)
     for tool, outcomes in sorted(by_tool.items()):
         ok = [o.seconds * 1000 for o in outcomes if not o.error]
-        bad = sum(1 for o in outcomes if o.error)
-        print(f"{tool:<20} {len(outcomes):>7} {bad:>7} {percentile(ok, 0.5):>9.0f} {percentile(ok, 0.95):>9.0f}")
+        failed = sum(1 for o in outcomes if o.error)
+        print(f"{tool:<20} {len(outcomes):>7} {failed:>7} {percentile(ok, 0.5):>9.0f} {percentile(ok, 0.95):>9.0f}")
     every = [c.seconds * 1000 for c in calls if not c.error]
     if every:
         p50, p95 = statistics.median(every), percentile(every, 0.95)

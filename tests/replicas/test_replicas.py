@@ -17,7 +17,7 @@ import httpx2
 import pytest
 
 from sandbox.testing import token_exchanges, visible_contracts_of
-from tests.replicas import Deployment, McpHttp, text_of
+from tests.replica_set import Deployment, McpHttp, text_of
 
 pytestmark = pytest.mark.anyio
 ANNOTATE = "clm__annotate_contract"
