@@ -181,6 +181,17 @@ async def load(args: argparse.Namespace, deployed: Deployment) -> tuple[Stats, f
     async with httpx2.AsyncClient(timeout=httpx2.Timeout(120.0, connect=30.0), limits=limits) as http:
         t0 = time.monotonic()
         until = t0 + args.duration
+        killer = None
+        if args.kill_at > 0 and len(deployed.replicas) > 1:
+            # A timer thread, not the event loop: a saturated generator must not delay the kill.
+            killed: list[tuple[int, float]] = []
+            victim = len(deployed.replicas) - 1
+
+            def kill() -> None:
+                killed.append((deployed.kill(victim), time.monotonic() - t0))
+
+            killer = threading.Timer(max(0.0, t0 + args.kill_at - time.monotonic()), kill)
+            killer.start()
         rng = random.Random(7)
         tasks = []
         for index in range(args.sessions):
@@ -193,17 +204,6 @@ async def load(args: argparse.Namespace, deployed: Deployment) -> tuple[Stats, f
             )
             if index % 50 == 49:
                 await asyncio.sleep(0.05)  # ramp up over a moment, not one burst of 500 TCP connects
-        killer = None
-        if args.kill_at > 0 and len(deployed.replicas) > 1:
-            # A timer thread, not the event loop: a saturated generator must not delay the kill.
-            killed: list[tuple[int, float]] = []
-            victim = len(deployed.replicas) - 1
-
-            def kill() -> None:
-                killed.append((deployed.kill(victim), time.monotonic() - t0))
-
-            killer = threading.Timer(max(0.0, t0 + args.kill_at - time.monotonic()), kill)
-            killer.start()
         await asyncio.gather(*tasks)
         if killer is not None:
             killer.join()
