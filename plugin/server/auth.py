@@ -10,7 +10,8 @@ Key rotation: a token signed with a `kid` the cached JWKS does not hold makes th
 again, at most once per `JWKS_REFETCH_INTERVAL` (so a flood of forged kids cannot turn into a flood
 of requests to the issuer); a key that left the JWKS stops verifying as soon as it is refetched.
 
-joserfc is imported here only; this module is imported by `serve` only (stdio never pays for it).
+joserfc is imported here only, and this module by `serve` only: the stdio start never pays for it
+(see plugin.server.remote for the measured cost).
 """
 
 from __future__ import annotations
