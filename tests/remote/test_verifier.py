@@ -67,3 +67,14 @@ def test_symmetric_and_unsigned_algorithms_are_refused(issuer: TestIssuer) -> No
         token = f"{b64({'alg': alg, 'kid': 'k1'})}.{b64(claims)}.{'' if alg == 'none' else 'c2ln'}"
         user, refusals = _verify(issuer, token)
         assert user is None and refusals in ({"algorithm": 1}, {"malformed": 1}), (alg, refusals)
+
+
+def test_jwks_found_through_openid_discovery() -> None:
+    """An IdP that serves only OpenID Connect Discovery (most do) is found too."""
+    from sandbox.testing import serving
+
+    oidc = TestIssuer(metadata_path="/.well-known/openid-configuration")
+    with serving(oidc.app()) as url:
+        oidc.url = url
+        user, refusals = _verify(oidc, oidc.mint(audience=AUDIENCE))
+    assert user is not None, refusals
