@@ -6,7 +6,7 @@
     python server.py audit-report [--file F] per-tool calls, error rates, latency, abandoned sessions
     python server.py manifest write|check    regenerate / check manifest.json against the code
     python server.py identity write|check    regenerate / check the files derived from identity.toml
-    python server.py package plugin-zip|mcpb build the installable packages
+    python server.py package plugin-zip|remote-plugin|mcpb  build the installable packages
 
 `doctor`, `audit-report` and the release commands are for a person at a terminal, so they write to
 stdout; they never start the MCP server, whose stdout is reserved for the protocol.
@@ -40,7 +40,7 @@ def _fail(parts: PluginParts | None, message: str) -> int:
 USAGE = (
     "usage: python server.py [--help | --version | serve [--host H] [--port P] | doctor | audit-report [--file FILE] "
     "| review-pack [...] "
-    "| manifest write|check | identity write|check | package plugin-zip|mcpb [...]]"
+    "| manifest write|check | identity write|check | package plugin-zip|remote-plugin|mcpb [...]]"
 )
 
 

@@ -15,7 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("review-pack [--output FILE | --check FILE]", "the admin review document (data, actions, controls, rollback)"),
     ("manifest write|check", "regenerate / check manifest.json against the code"),
     ("identity write|check", "regenerate / check the files derived from identity.toml"),
-    ("package plugin-zip|mcpb [...]", "build the plugin zip or the MCP bundle"),
+    ("package plugin-zip|remote-plugin|mcpb [...]", "build the plugin zip, its remote variant or the MCP bundle"),
     ("--help, -h", "this text"),
     ("--version", "the plugin's name and version"),
 )

@@ -10,7 +10,8 @@ Key rotation: a token signed with a `kid` the cached JWKS does not hold makes th
 again, at most once per `JWKS_REFETCH_INTERVAL` (so a flood of forged kids cannot turn into a flood
 of requests to the issuer); a key that left the JWKS stops verifying as soon as it is refetched.
 
-joserfc is imported here only; this module is imported by `serve` only (stdio never pays for it).
+joserfc is imported here only, and this module by `serve` only: the stdio start never pays for it
+(see plugin.server.remote for the measured cost).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 from joserfc import jwt
@@ -89,9 +91,7 @@ class JwtVerifier:
 
     async def jwks_url(self) -> str:
         if self._jwks_url is None:
-            # RFC 8414: the issuer's metadata names its JWKS.
-            url = f"{self.issuer}/.well-known/oauth-authorization-server"
-            metadata = await self._get_json(url)
+            metadata = await self._metadata()
             candidate = metadata.get("jwks_uri")
             if not isinstance(candidate, str) or not candidate.startswith(("https://", "http://")):
                 raise JwksUnavailable("the issuer's metadata names no jwks_uri")
@@ -99,6 +99,23 @@ class JwtVerifier:
                 raise JwksUnavailable("the issuer's metadata names another issuer")
             self._jwks_url = candidate
         return self._jwks_url
+
+    async def _metadata(self) -> dict[str, Any]:
+        """The issuer's metadata, which names its JWKS: RFC 8414 (the well-known segment before the issuer's path),
+        then OpenID Connect Discovery (`{issuer}/.well-known/openid-configuration`, what most IdPs serve)."""
+        split = urlsplit(self.issuer)
+        path = split.path.rstrip("/")
+        candidates = [
+            f"{split.scheme}://{split.netloc}/.well-known/oauth-authorization-server{path}",
+            f"{self.issuer}/.well-known/openid-configuration",
+        ]
+        problems = []
+        for url in candidates:
+            try:
+                return await self._get_json(url)
+            except JwksUnavailable as exc:
+                problems.append(str(exc))
+        raise JwksUnavailable("; ".join(problems))
 
     async def _get_json(self, url: str) -> dict[str, Any]:
         try:

@@ -15,8 +15,10 @@
 - SIGTERM/SIGINT: stop accepting connections, let requests in flight finish (up to SHUTDOWN_GRACE),
   close the runtime (audit flushed), exit 0.
 
-uvicorn and joserfc are imported only here (and this module only by `serve`): they cost the stdio
-start-up ~60 ms of imports it never uses (measured with `python -X importtime`).
+This module (and joserfc, through plugin.server.auth) is imported only by `serve`: joserfc with the
+cryptography it loads cost ~350 ms of imports under this machine's load (`python -X importtime -c "import
+joserfc.jwt"` after the SDK), which the stdio start never needs (bench/stdio_cold_start.py lists what the
+stdio path imports). uvicorn itself is already imported by the SDK (sse_starlette), so it costs stdio nothing.
 """
 
 from __future__ import annotations

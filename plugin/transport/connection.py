@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +16,13 @@ from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
 from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
-from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
+from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource
 from plugin.transport.shared_tokens import SharedTokens
 
 log = get_logger(__name__)
+
+
+TokenCacheFactory = Callable[[ClientCredentialsFetcher, PluginSettings], TokenSource]
 
 
 class NoBackendConfigured(ValueError):
@@ -42,7 +45,7 @@ class Connection:
 class Backend:
     api: Any  # the adapter's client
     session: ApiSession
-    tokens: TokenCache
+    tokens: TokenSource
     http: httpx2.AsyncClient
     connection: Connection
 
@@ -61,7 +64,7 @@ def connection_from_settings(settings: PluginSettings) -> Connection:
 
 def _session(
     http: httpx2.AsyncClient,
-    tokens: TokenCache,
+    tokens: TokenSource,
     key: TokenKey,
     adapter: BackendAdapter[Any],
     settings: PluginSettings,
@@ -102,12 +105,15 @@ async def open_backend(
     *,
     identity: Identity | None = None,
     response_check: ResponseCheck | None = None,
+    token_cache: TokenCacheFactory | None = None,
     shared_tokens: SharedTokens | None = None,
 ) -> AsyncIterator[Backend]:
     """`identity` names the backend and the settings in error messages (generic words without it).
 
-    `response_check` runs on every backend response (the server's data-residency guard);
-    `shared_tokens` shares the token cache with other replicas (plugin.transport.shared_tokens).
+    `response_check` runs on every backend response (the server's data-residency guard).
+    `token_cache(fetcher, settings)` makes the token cache (default: the in-process `TokenCache`);
+    `shared_tokens` gives the default cache its shared tier (Redis under STATE_URL, for replicas:
+    plugin.transport.shared_tokens).
     """
     label = identity.backend_label if identity is not None else "backend"
     hint = (
@@ -130,11 +136,15 @@ async def open_backend(
             label=label,
             settings_hint=hint,
         )
-        tokens = TokenCache(
-            fetcher,
-            refresh_margin=settings.token_refresh_margin,
-            shared=shared_tokens,
-            shared_wait=settings.call_deadline,
+        tokens = (
+            TokenCache(
+                fetcher,
+                refresh_margin=settings.token_refresh_margin,
+                shared=shared_tokens,
+                shared_wait=settings.call_deadline,
+            )
+            if token_cache is None
+            else token_cache(fetcher, settings)
         )
         key = TokenKey(
             token_url=conn.token_url, client_id=conn.client_id, scopes=tuple(scopes), acting_user=settings.acting_user

@@ -18,8 +18,9 @@ from starlette.routing import Route
 class TestIssuer:
     __test__ = False  # not a test class
 
-    def __init__(self) -> None:
+    def __init__(self, *, metadata_path: str = "/.well-known/oauth-authorization-server") -> None:
         self.url = ""  # set once served
+        self.metadata_path = metadata_path
         self.keys: list[ECKey] = [ECKey.generate_key("P-256", parameters={"kid": "k1"}, private=True)]
         self.jwks_requests = 0
 
@@ -38,7 +39,7 @@ class TestIssuer:
 
         return Starlette(
             routes=[
-                Route("/.well-known/oauth-authorization-server", metadata),
+                Route(self.metadata_path, metadata),
                 Route("/oauth/jwks", jwks),
             ]
         )

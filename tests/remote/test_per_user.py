@@ -94,3 +94,29 @@ def test_a_read_only_user_has_no_write_tool(audited: tuple[ServeProcess, Path], 
     alice = McpHttpSession(served.url, user_token(clm, "alice", resource=served.url))
     alice.initialize()
     assert "clm__annotate_contract" in {tool["name"] for tool in alice.request("tools/list")["result"]["tools"]}
+
+
+def test_concurrent_first_calls_of_one_user_exchange_once(clm: str) -> None:
+    import threading
+
+    with ServeProcess(remote_env(clm, clm)) as served:
+        token = user_token(clm, "carol", resource=served.url)
+        before = token_exchanges(clm).get("carol", 0)
+        answers: list[dict[str, Any]] = []
+        ready = threading.Barrier(16)
+
+        def one() -> None:
+            session = McpHttpSession(served.url, token)
+            session.initialize()
+            ready.wait(60)  # every session is open: the first calls start together
+            answers.append(session.call("clm__search_contracts", {"limit": 1}))
+
+        threads = [threading.Thread(target=one) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert len(answers) == 16 and not any(a["result"].get("isError") for a in answers)
+        exchanged = token_exchanges(clm).get("carol", 0) - before
+        print(f"\n16 concurrent first calls of one user: {exchanged} token exchange(s)")
+        assert exchanged == 1
