@@ -29,6 +29,15 @@ PERMISSION_SCOPES: dict[str, tuple[str, ...]] = {
     SCOPE_WRITE_ANNOTATIONS: (SCOPE_WRITE_ANNOTATIONS,),
 }
 
+# Remote mode: the scopes a person's token (from the organisation's authorization server) must carry per permission.
+USER_SCOPE_READ = "contracts:read"
+USER_SCOPE_ANNOTATE = "contracts:annotate"
+USER_SCOPES: dict[str, tuple[str, ...]] = {
+    SCOPE_READ_CONTRACTS: (USER_SCOPE_READ,),
+    SCOPE_READ_DOCUMENTS: (USER_SCOPE_READ,),
+    SCOPE_WRITE_ANNOTATIONS: (USER_SCOPE_ANNOTATE,),
+}
+
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, not a secret  # noqa: S105
 
@@ -48,8 +57,28 @@ def _sandbox_app(settings: PluginSettings, secret: bytes) -> Any:
     )
 
 
+def _remote_help(issuer: str, public_url: str) -> str:
+    """What `serve` prints on stderr with the embedded default: demo users, how to get a token, the Inspector."""
+    from sandbox.users import default_users
+
+    users = ", ".join(f"{u.user_id}/{u.password.get_secret_value()}" for u in default_users())
+    return (
+        f"demo users (user/password, demo only): {users}\n"
+        "  alice sees every contract; bob only those of our EMEA entities; carol only European counterparties; "
+        "dave reads everything but may not annotate\n"
+        f"a demo user's token:  python -m sandbox token --user alice --url {issuer} --resource {public_url}\n"
+        f"  (or: curl -s {issuer}/oauth/token -d grant_type=password -d client_id=demo-mcp-client "
+        f"-d username=alice -d password=alice-demo --data-urlencode resource={public_url})\n"
+        f"MCP Inspector:  npx @modelcontextprotocol/inspector  -> Transport 'Streamable HTTP', URL {public_url}, "
+        "Authentication: Bearer <the token>\n"
+        f"  or: npx @modelcontextprotocol/inspector --cli {public_url} --transport http "
+        '--header "Authorization: Bearer $TOKEN" --method tools/list\n'
+    )
+
+
 class ClmAdapter:
     region_header = "X-CLM-Region"  # the CLM reports its data-residency region on every response
+    user_scopes = USER_SCOPES
 
     @property
     def permission_scopes(self) -> Mapping[str, tuple[str, ...]]:
@@ -78,4 +107,5 @@ class ClmAdapter:
             # The sandbox grants its demo client every scope (sandbox/settings.py: default_clients).
             granted_scopes=frozenset(scope for scopes in PERMISSION_SCOPES.values() for scope in scopes),
             stable_secret=True,
+            remote_help=_remote_help,
         )

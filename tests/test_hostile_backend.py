@@ -156,11 +156,11 @@ async def test_delimiter_variants_in_document_text_stay_inside_the_block(sandbox
     assert rendered.count("[marker removed]") == len(VARIANTS)
 
 
-def test_csv_cells_are_guarded_after_leading_whitespace_and_controls(tmp_path: Path) -> None:
+async def test_csv_cells_are_guarded_after_leading_whitespace_and_controls(tmp_path: Path) -> None:
     store = ReportStore("clm-test", tmp_path / "reports", KeyRing(tmp_path / "ring.json"))
     hostile = ['\t=HYPERLINK("http://x","y")', "\r=1+1", "|cmd", "  @SUM(A1)", "\n+1", "-2+3", "=1", "ok"]
-    uri = store.put_csv(["cell"], [[value] for value in hostile] + [[-5], [3.5]])
-    content = store.get(uri.rsplit("/", 1)[1])
+    uri = await store.put_csv(["cell"], [[value] for value in hostile] + [[-5], [3.5]])
+    content = await store.get(uri.rsplit("/", 1)[1])
     assert content is not None
     cells = [row[0] for row in csv.reader(io.StringIO(content))][1:]
     for cell in cells[: len(hostile) - 1]:

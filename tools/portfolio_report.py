@@ -178,7 +178,7 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> Portf
             )
             for key, g in ordered
         ]
-    uri = store.put_csv(
+    uri = await store.put_csv(
         ["key", "contracts", "total_value", "annual_value", "detail"],
         [[r.key, r.contracts, r.value, r.annual_value, r.detail] for r in rows],
         title=f"{TITLES[args.kind]} (as of {ctx.as_of})",
@@ -224,11 +224,11 @@ def render(out: PortfolioReportOutput) -> str:
     return "\n".join(lines)
 
 
-def _read_report(services: Services, report_id: str) -> str | None:
-    return services.reports.get(report_id)
+async def _read_report(services: Services, report_id: str) -> str | None:
+    return await services.reports.get(report_id)
 
 
-def _live_reports(services: Services) -> list[ListedResource]:
+async def _live_reports(services: Services) -> list[ListedResource]:
     return [
         ListedResource(
             uri=r.uri,
@@ -238,7 +238,7 @@ def _live_reports(services: Services) -> list[ListedResource]:
             mime_type=r.mime_type,
             size=r.size,
         )
-        for r in services.reports.live()
+        for r in await services.reports.live()
     ]
 
 

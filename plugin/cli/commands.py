@@ -1,11 +1,12 @@
 """The command line of `server.py`.
 
     python server.py                         serve MCP on stdio (every message goes to stderr)
+    python server.py serve [--host H] [--port P]  serve MCP over streamable HTTP (remote mode, OAuth resource server)
     python server.py doctor                  check configuration, token, scopes, backend, residency, signature
     python server.py audit-report [--file F] per-tool calls, error rates, latency, abandoned sessions
     python server.py manifest write|check    regenerate / check manifest.json against the code
     python server.py identity write|check    regenerate / check the files derived from identity.toml
-    python server.py package plugin-zip|mcpb build the installable packages
+    python server.py package plugin-zip|remote-plugin|mcpb  build the installable packages
 
 `doctor`, `audit-report` and the release commands are for a person at a terminal, so they write to
 stdout; they never start the MCP server, whose stdout is reserved for the protocol.
@@ -37,8 +38,9 @@ def _fail(parts: PluginParts | None, message: str) -> int:
 
 
 USAGE = (
-    "usage: python server.py [--help | --version | doctor | audit-report [--file FILE] | review-pack [...] "
-    "| manifest write|check | identity write|check | package plugin-zip|mcpb [...]]"
+    "usage: python server.py [--help | --version | serve [--host H] [--port P] | doctor | audit-report [--file FILE] "
+    "| review-pack [...] "
+    "| manifest write|check | identity write|check | package plugin-zip|remote-plugin|mcpb [...]]"
 )
 
 
@@ -96,7 +98,7 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
         from plugin.release.commands import release
 
         return release(parts, command, rest)
-    if command is not None:
+    if command not in {None, "serve"}:
         return _fail(parts, f"unknown command {command!r}; {USAGE}")
     if os.environ.get(parts.identity.env("require_signature"), "").strip():  # cryptography only when asked for
         from plugin.release.signing import verify_installation
@@ -108,7 +110,25 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
     except SettingsError as exc:
         return _fail(parts, str(exc))
     configure_logging(settings.log_level)
+    if command == "serve":
+        return serve_remote(parts, settings, rest)
     return serve(parts, settings)
+
+
+def serve_remote(parts: PluginParts, settings: PluginSettings, argv: list[str]) -> int:
+    """`serve`: streamable HTTP under uvicorn (plugin.server.remote); imported only here, stdio never pays for it."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python server.py serve")
+    identity = parts.identity
+    parser.add_argument("--host", default=None, help=f"address to listen on (default {identity.env('serve_host')})")
+    parser.add_argument("--port", type=int, default=None, help=f"TCP port (default {identity.env('serve_port')})")
+    args = parser.parse_args(argv)
+    from plugin.cli.remote import run_remote
+
+    host = args.host if args.host is not None else settings.serve_host
+    port = args.port if args.port is not None else settings.serve_port
+    return run_remote(parts, settings, host, port)
 
 
 def doctor(parts: PluginParts, argv: list[str]) -> int:

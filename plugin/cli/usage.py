@@ -9,12 +9,13 @@ if TYPE_CHECKING:
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("(no command)", "serve MCP on stdin/stdout (the embedded demo backend when none is configured)"),
+    ("serve [--host H] [--port P]", "serve MCP over streamable HTTP as an OAuth resource server (docs/deploy.md)"),
     ("doctor", "check configuration, token endpoint, token, scopes, backend, data residency, signature"),
     ("audit-report [--file FILE]", "per-tool calls, error rates by code, p50/p95, abandoned sessions"),
     ("review-pack [--output FILE | --check FILE]", "the admin review document (data, actions, controls, rollback)"),
     ("manifest write|check", "regenerate / check manifest.json against the code"),
     ("identity write|check", "regenerate / check the files derived from identity.toml"),
-    ("package plugin-zip|mcpb [...]", "build the plugin zip or the MCP bundle"),
+    ("package plugin-zip|remote-plugin|mcpb [...]", "build the plugin zip, its remote variant or the MCP bundle"),
     ("--help, -h", "this text"),
     ("--version", "the plugin's name and version"),
 )

@@ -19,6 +19,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_valida
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from plugin.config.identity import Identity
+from plugin.config.shared import check_state_url, state_host
 
 _ACTING_USER = re.compile(r"^[\w.@+\-]{1,128}$")
 
@@ -103,6 +104,41 @@ class PluginSettings(BaseSettings):
         default=10.0, ge=0, le=600, description="Seconds in-flight calls may finish after SIGTERM/SIGINT"
     )
 
+    # -- remote mode (`serve`: streamable HTTP, the server as an OAuth resource server) ---------------------
+    serve_host: str = Field(default="127.0.0.1", max_length=255, description="serve: address to listen on")
+    serve_port: int = Field(default=8000, ge=0, le=65535, description="serve: TCP port (0 = any free port)")
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="serve: the MCP endpoint's canonical URL, the audience user tokens must carry "
+        "(default http://HOST:PORT/mcp on a loopback host; required on any other)",
+    )
+    auth_issuer: AnyHttpUrl | None = Field(
+        default=None,
+        description="serve: the organisation's authorization server (token issuer); unset = the embedded demo's",
+    )
+    auth_jwks_url: AnyHttpUrl | None = Field(
+        default=None, description="serve: the issuer's JWKS (default: jwks_uri from the issuer's metadata)"
+    )
+    auth_required_scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="serve: scopes every user token must carry (space/comma separated)"
+    )
+    auth_leeway: float = Field(
+        default=30.0, ge=0, le=300, description="serve: seconds of clock skew tolerated on exp/nbf/iat"
+    )
+    allowed_hosts: Annotated[list[str] | None, NoDecode] = Field(
+        default=None,
+        description="serve: Host header values accepted (host:port, host:* for any port; default PUBLIC_URL's host "
+        "and loopback)",
+    )
+    allowed_origins: Annotated[list[str] | None, NoDecode] = Field(
+        default=None, description="serve: Origin header values accepted (default PUBLIC_URL's origin and loopback)"
+    )
+    token_exchange: bool = Field(
+        default=True,
+        description="serve: exchange each user's token for a per-user backend token (RFC 8693); false = client "
+        "credentials with the verified user as the acting user",
+    )
+
     # -- diagnostics -------------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Log level on stderr: DEBUG, INFO, WARNING or ERROR"
@@ -129,7 +165,22 @@ class PluginSettings(BaseSettings):
         description='Region the backend must report, e.g. "eu-west-1"; "none" disables the check (default: manifest)',
     )
 
-    _split = field_validator("scopes", "enabled_tools", "disabled_tools", mode="before")(_split_words)
+    # -- shared state for replicas (plugin.config.shared) ---------------------------------------------------
+    state_url: SecretStr | None = Field(
+        default=None,
+        description="Redis for state shared by replicas (key ring, reports, tokens): redis://, rediss:// (TLS) or "
+        "unix://; unset = the state directory and this process",
+    )
+
+    _split = field_validator(
+        "scopes",
+        "enabled_tools",
+        "disabled_tools",
+        "auth_required_scopes",
+        "allowed_hosts",
+        "allowed_origins",
+        mode="before",
+    )(_split_words)
 
     @field_validator("demo_import", mode="before")
     @classmethod
@@ -158,7 +209,7 @@ class PluginSettings(BaseSettings):
     @model_validator(mode="after")
     def _transport_is_safe(self) -> PluginSettings:
         """Credentials never travel in clear nor sit in a URL (checked before anything connects)."""
-        for name in ("base_url", "token_url"):
+        for name in ("base_url", "token_url", "auth_issuer", "auth_jwks_url"):
             url = getattr(self, name)
             if url is None:
                 continue
@@ -175,6 +226,28 @@ class PluginSettings(BaseSettings):
                     "{allow_insecure_http}=true for a lab"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _state_url_is_safe(self) -> PluginSettings:
+        """The shared state holds signing keys and tokens: a Redis off the loopback must be reached over TLS."""
+        if self.state_url is None:
+            return self
+        url = self.state_url.get_secret_value()
+        problem = check_state_url(url)
+        if problem is not None:
+            raise ValueError("{state_url} " + problem)  # never the value: it may hold the Redis password
+        host = state_host(url)
+        if url.startswith("redis://") and not self.allow_insecure_http and not is_loopback(host):
+            raise ValueError(
+                "{state_url} uses redis:// for a non-loopback host, so signing keys and tokens would travel "
+                "unencrypted: use rediss:// (TLS), or set {allow_insecure_http}=true for a lab"
+            )
+        return self
+
+    @property
+    def shared_state(self) -> str | None:
+        """The Redis URL replicas share state through, or None for local state."""
+        return None if self.state_url is None else self.state_url.get_secret_value()
 
     @property
     def embedded(self) -> bool:

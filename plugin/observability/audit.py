@@ -52,6 +52,9 @@ class AuditRecord(BaseModel):
     result_detail: str | None = None
     duration_ms: float
     acting_user: str | None
+    # Remote mode: the verified token's subject and issuer (never a self-asserted name).
+    subject: str | None = None
+    issuer: str | None = None
     client_name: str | None
     client_version: str | None
     plugin_name: str

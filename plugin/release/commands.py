@@ -8,7 +8,7 @@ from pathlib import Path
 
 from plugin.release import identity_files
 from plugin.release.manifest import ManifestError, check, write
-from plugin.release.packaging import PackagingError, build_mcpb, build_plugin_zip
+from plugin.release.packaging import PackagingError, build_mcpb, build_plugin_zip, build_remote_plugin_zip
 from plugin.server.parts import PluginParts
 
 
@@ -70,6 +70,9 @@ def _package(parts: PluginParts, argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="kind", required=True)
     zip_ = commands.add_parser("plugin-zip", help="the Claude Code / Cowork plugin zip")
     zip_.add_argument("--output", type=Path, default=None)
+    remote = commands.add_parser("remote-plugin", help="the plugin variant for a central `serve` deployment")
+    remote.add_argument("--url", required=True, help="the deployment's MCP endpoint, e.g. https://mcp.example.org/mcp")
+    remote.add_argument("--output", type=Path, default=None)
     bundle = commands.add_parser("mcpb", help="the MCP bundle for Claude Desktop")
     bundle.add_argument("--output", type=Path, default=None)
     bundle.add_argument("--no-deps", action="store_true", help="do not bundle Python dependencies")
@@ -80,6 +83,8 @@ def _package(parts: PluginParts, argv: list[str]) -> int:
     try:
         if args.kind == "plugin-zip":
             built = build_plugin_zip(parts, output=args.output)
+        elif args.kind == "remote-plugin":
+            built = build_remote_plugin_zip(parts, args.url, output=args.output)
         else:
             built = build_mcpb(parts, output=args.output, with_deps=not args.no_deps, uv=args.uv)
     except PackagingError as exc:

@@ -4,6 +4,9 @@
 .claude-plugin/marketplace.json   a private marketplace that lists this plugin
 .mcp.json                         how a client starts the server (stdio), with the user options as variables
 
+The remote variant (`python server.py package remote-plugin --url URL`, `remote_plugin_files`): the same
+plugin with skills, whose .mcp.json points at a central `serve` deployment instead of starting a process.
+
 python server.py identity write   regenerate them
 python server.py identity check   exit 1 when any of them disagrees with identity.toml
 """
@@ -140,3 +143,16 @@ def write(root: Path, identity: Identity) -> list[str]:
             target.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+def remote_mcp_json(identity: Identity, url: str) -> dict[str, object]:
+    """.mcp.json of the remote variant: the client connects to `url` (streamable HTTP) and signs the user in
+    with the organisation's authorization server (found from the server's RFC 9728 metadata)."""
+    return {"mcpServers": {identity.server_key: {"type": "http", "url": url}}}
+
+
+def remote_plugin_files(identity: Identity, url: str) -> dict[str, str]:
+    """The generated files of the remote variant; no user options (the server is configured centrally)."""
+    manifest = {key: value for key, value in plugin_json(identity).items() if key != "userConfig"}
+    files = {".claude-plugin/plugin.json": manifest, ".mcp.json": remote_mcp_json(identity, url)}
+    return {path: json.dumps(data, indent=2, ensure_ascii=False) + "\n" for path, data in files.items()}

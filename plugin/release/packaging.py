@@ -88,6 +88,34 @@ def build_plugin_zip(parts: PluginParts, output: Path | None = None) -> Path:
     return _zip([(root / name, name) for name in package_files(root)], output)
 
 
+def build_remote_plugin_zip(parts: PluginParts, url: str, output: Path | None = None) -> Path:
+    """The plugin variant for a central deployment: skills and a .mcp.json pointing at `url`, no server code."""
+    import tempfile
+    from urllib.parse import urlsplit
+
+    from plugin.release.identity_files import remote_plugin_files
+
+    split = urlsplit(url)
+    if split.scheme not in {"https", "http"} or not split.netloc:
+        raise PackagingError(
+            f"--url must be the absolute URL of the MCP endpoint, e.g. https://mcp.example.org/mcp; got {url!r}"
+        )
+    if split.scheme == "http" and split.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise PackagingError("--url must use https:// (user tokens travel to it)")
+    root = parts.root
+    manifest = preflight(parts)
+    output = output or root / "build" / f"{manifest.name}-remote-{manifest.version}.zip"
+    skills = [(root / name, name) for name in package_files(root) if name.startswith("skills/")]
+    with tempfile.TemporaryDirectory() as staging:
+        generated = []
+        for name, text in remote_plugin_files(parts.identity, url).items():
+            path = Path(staging) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            generated.append((path, name))
+        return _zip([*skills, *generated], output)
+
+
 # -- MCP bundle ----------------------------------------------------------------------------------------
 
 

@@ -83,6 +83,11 @@ def render(parts: PluginParts) -> str:
         f"(token endpoint `{identity.env('token_url')}`). With no backend configured it serves a bundled demo "
         "backend in-process with generated data, and contacts nothing.",
         "",
+        "Or, centrally (`python server.py serve`, docs/deploy.md): the same tools over streamable HTTP, as an OAuth "
+        f"resource server that accepts only user tokens from `{identity.env('auth_issuer')}` for its own URL "
+        f"(`{identity.env('public_url')}`) and reaches the {identity.backend_label} with a token exchanged for each "
+        "user (RFC 8693), so the backend applies that user's permissions and the audit records the verified user.",
+        "",
         "## Permissions and OAuth scopes",
         "",
         "The server requests only the scopes of the enabled tools; a tool whose scope the backend does not "

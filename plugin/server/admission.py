@@ -16,6 +16,7 @@ from plugin.observability.logging import get_logger
 from plugin.server.residency import RegionGuard, mismatch, unverifiable
 from plugin.server.visibility import announce_hidden, refusal, ungranted
 from plugin.toolkit.errors import PermissionDenied, PluginError, PolicyDenied
+from plugin.transport.users import CURRENT_USER
 
 if TYPE_CHECKING:
     from plugin.transport.adapter import BackendMetadata
@@ -33,8 +34,11 @@ class Admission:
         backend_label: str,
         metadata: Callable[[Backend], Awaitable[BackendMetadata | None]],
         rescope: Callable[[tuple[str, ...]], None] | None = None,
+        user_permissions: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._permissions = dict(permissions)  # {full tool name: scopes it needs}
+        # {full tool name: scopes a signed-in user's token must carry for it} (remote mode)
+        self._user_permissions = dict(permissions if user_permissions is None else user_permissions)
         self._label = backend_label
         self._metadata = metadata
         self._rescope = rescope  # switches later requests to a narrower scope set (see granted_scopes)
@@ -78,7 +82,20 @@ class Admission:
         scope = self.hidden.get(tool)
         if scope is not None:
             raise refusal(tool, scope)
+        user = CURRENT_USER.get()
+        if user is not None:
+            missing = [needed for needed in self._user_permissions.get(tool, ()) if needed not in user.scopes]
+            if missing:
+                raise PermissionDenied(
+                    f"{tool} needs the '{missing[0]}' scope, which the signed-in user's token does not carry; "
+                    "the tool is not available to this user. Ask an administrator to grant it.",
+                    scope=missing[0],
+                )
         return learnt
+
+    def user_hidden(self, scopes: frozenset[str]) -> frozenset[str]:
+        """The tools a user whose token carries `scopes` may not call (left out of that user's tools/list)."""
+        return frozenset(ungranted(self._user_permissions, scopes))
 
     async def _settle(self, backend: Backend) -> bool:
         learnt = False

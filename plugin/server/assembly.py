@@ -40,8 +40,13 @@ def build_server(
     *,
     runtime: Runtime | None = None,
     controls: EnterpriseControls | None = None,
+    auth: Any = None,
+    token_verifier: Any = None,
 ) -> tuple[MCPServer[Any], Runtime]:
-    """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy)."""
+    """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy).
+
+    `auth` / `token_verifier` (remote mode only): the SDK's `AuthSettings` and `TokenVerifier`, which make
+    the streamable HTTP app a resource server (plugin.server.remote)."""
     identity = parts.identity
     if runtime is None:
         settings = effective_settings(parts, settings, controls=controls)
@@ -59,11 +64,11 @@ def build_server(
             with anyio.move_on_after(5, shield=True):
                 await runtime.aclose()
 
-    def listed() -> list[MCPResource]:
-        return _listed_resources(runtime, [r for spec in specs for r in spec.resources])
+    async def listed() -> list[MCPResource]:
+        return await _listed_resources(runtime, [r for spec in specs for r in spec.resources])
 
     server: MCPServer[Any] = ScopedMCPServer(
-        hidden=runtime.listed_hidden,
+        hidden=runtime.hidden_tools,
         listed=listed,
         cache_hints=CACHE_HINTS,
         lifecycle=Lifecycle(
@@ -82,6 +87,8 @@ def build_server(
         instructions=identity.instructions,
         tools=list(tools),
         lifespan=lifespan,
+        auth=auth,
+        token_verifier=token_verifier,
     )
     for spec in specs:
         for resource in spec.resources:
@@ -110,12 +117,15 @@ def _uri(runtime: Runtime, resource: ResourceSpec) -> str:
     return f"{runtime.identity.report_scheme}://{resource.uri_template}"
 
 
-def _listed_resources(runtime: Runtime, resources: list[ResourceSpec]) -> list[MCPResource]:
+async def _listed_resources(runtime: Runtime, resources: list[ResourceSpec]) -> list[MCPResource]:
     listed = []
     for resource in resources:
         if resource.listing is None:
             continue
-        for item in resource.listing(runtime.services):
+        items = resource.listing(runtime.services)
+        if inspect.isawaitable(items):
+            items = await items
+        for item in items:
             listed.append(
                 MCPResource(
                     uri=item.uri,
@@ -151,6 +161,8 @@ def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, 
             return _text_of(result)
         assert resource.read is not None
         text = resource.read(services, **parameters)
+        if inspect.isawaitable(text):
+            text = await text
         if text is None:
             raise ResourceNotFoundError(
                 f"{resource.title} {parameters} has expired, was dropped to keep the store within its size cap, or "

@@ -15,7 +15,7 @@ from typing import Any
 from plugin.config.identity import Identity
 from plugin.config.settings import PluginSettings
 from plugin.toolkit.spec import ToolSpec
-from plugin.transport.adapter import BackendAdapter
+from plugin.transport.adapter import BackendAdapter, user_scopes_of
 
 
 class UnknownToolError(ValueError):
@@ -74,3 +74,10 @@ class PluginParts:
     def tool_scopes(self, specs: Sequence[ToolSpec[Any, Any]]) -> dict[str, tuple[str, ...]]:
         """{full tool name: the scopes it needs}."""
         return {self.full_name(spec): self.scopes_for([spec.permission]) for spec in specs}
+
+    def tool_user_scopes(self, specs: Sequence[ToolSpec[Any, Any]]) -> dict[str, tuple[str, ...]]:
+        """{full tool name: the scopes a user's token must carry for it} (remote mode; see `user_scopes_of`)."""
+        table = user_scopes_of(self.adapter)
+        if table is None:
+            return self.tool_scopes(specs)
+        return {self.full_name(spec): tuple(sorted(set(table.get(spec.permission, ())))) for spec in specs}

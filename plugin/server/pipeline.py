@@ -16,12 +16,14 @@ import uuid
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
 from pydantic import ValidationError
 
+from plugin.config.shared import async_client, namespace, password_of
 from plugin.config.state import KeyRing, state_dir
 from plugin.observability.audit import AuditRecord, AuditSink, AuditWriteError, audit_arguments
 from plugin.observability.logging import get_logger
@@ -44,7 +46,7 @@ from plugin.toolkit.errors import (
     PluginError,
     PolicyDenied,
 )
-from plugin.toolkit.reports import ReportStore
+from plugin.toolkit.reports import RedisReports, ReportStore
 from plugin.toolkit.spec import (
     AuditSummary,
     Confirmer,
@@ -59,6 +61,8 @@ from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
+from plugin.transport.shared_tokens import RedisTokens
+from plugin.transport.users import CURRENT_USER, VerifiedUser
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
@@ -75,12 +79,20 @@ LIST_SETTLE_SECONDS = 3.0
 WARM_UP_DELAY_SECONDS = 0.5
 
 
-def make_services(parts: PluginParts) -> Services:
-    """The tools' shared helpers, keyed by the installation key ring in the user's state directory."""
-    keys = KeyRing.for_identity(parts.identity)
+def make_services(parts: PluginParts, settings: PluginSettings | None = None, state: Any = None) -> Services:
+    """The tools' shared helpers, keyed by the installation key ring.
+
+    Local (the default): the ring and the reports in the user's state directory. With `STATE_URL`,
+    both in that Redis (`state` is its asyncio client), shared by every replica.
+    """
+    url = settings.shared_state if settings is not None else None
+    keys = KeyRing.for_identity(parts.identity, url)
+    reports: Path | RedisReports = state_dir(parts.identity) / "reports"
+    if url is not None:
+        reports = RedisReports(state, namespace(parts.identity.name))
     return Services(
         keys=keys,
-        reports=ReportStore(parts.identity.report_scheme, state_dir(parts.identity) / "reports", keys),
+        reports=ReportStore(parts.identity.report_scheme, reports, keys),
         confirmations=Confirmations(keys),
         cursors=CursorCodec(keys),
     )
@@ -109,6 +121,7 @@ class Runtime:
             backend_label=self.identity.backend_label,
             metadata=self._metadata,
             rescope=self._rescope,
+            user_permissions=parts.tool_user_scopes(self.specs),
         )
         self.telemetry = telemetry or Telemetry(self.identity.name, self.identity.version)
         self.session_id = uuid.uuid4().hex[:12]
@@ -132,14 +145,28 @@ class Runtime:
         self._in_flight = 0
         self.idle = asyncio.Event()
         self.idle.set()
-        self.services = make_services(parts)
+        # Shared state for replicas (plugin.config.shared): one asyncio client for reports and tokens.
+        state_url = settings.shared_state
+        self._state = None if state_url is None else async_client(state_url)
+        if state_url is not None:
+            SECRETS.add(password_of(state_url))
+        self.services = make_services(parts, settings, self._state)
         self._listed_hidden: frozenset[str] | None = None  # what tools/list leaves out, fixed at its first answer
         self._list_lock = asyncio.Lock()
         self._settling: asyncio.Task[None] | None = None
+        # Remote mode: the verified user of the current request (set by plugin.server.remote); None on stdio.
+        self.current_user: Callable[[], VerifiedUser | None] = lambda: None
 
     @property
     def in_flight(self) -> int:
         return self._in_flight
+
+    async def hidden_tools(self) -> frozenset[str]:
+        """What this request's `tools/list` leaves out: `listed_hidden`, and in remote mode also the tools whose
+        scopes the signed-in user's token lacks (fixed per user: the cache hint is private)."""
+        hidden = await self.listed_hidden()
+        user = self.current_user()
+        return hidden if user is None else hidden | self.admission.user_hidden(user.scopes)
 
     async def listed_hidden(self) -> frozenset[str]:
         """The tools `tools/list` leaves out: decided once, before its first answer, and never changed after.
@@ -186,9 +213,16 @@ class Runtime:
                         self.parts.requested_scopes(self.settings),
                         identity=self.identity,
                         response_check=None if self.region_guard is None else self.region_guard.check,
+                        shared_tokens=self._shared_tokens(),
                     )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
+
+    def _shared_tokens(self) -> RedisTokens | None:
+        if self._state is None:
+            return None
+        key = self.services.keys.installation_key("shared-token-cache")
+        return RedisTokens(self._state, namespace(self.identity.name), key)
 
     def _rescope(self, scopes: tuple[str, ...]) -> None:
         """Request only `scopes` from now on: the backend refused some of what the enabled tools need."""
@@ -253,6 +287,9 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._settling
         await self._stack.aclose()
+        if self._state is not None:
+            with contextlib.suppress(Exception):  # a Redis already gone must not stop the shutdown
+                await self._state.aclose()
         if self.audit is not None:
             self.audit.close()
 
@@ -262,6 +299,7 @@ class Runtime:
     ) -> CallToolResult | InputRequiredResult:
         scope = CallScope(deadline=time.monotonic() + self.settings.call_deadline)
         token = CURRENT_CALL.set(scope)
+        user_token = CURRENT_USER.set(self.current_user())
         started = time.perf_counter()
         outcome = "ok"
         summary = AuditSummary()
@@ -322,6 +360,7 @@ class Runtime:
                 ) from None
             finally:
                 CURRENT_CALL.reset(token)
+                CURRENT_USER.reset(user_token)
                 elapsed = time.perf_counter() - started
                 traced.outcome, traced.backend_requests = outcome, scope.requests
                 self.telemetry.record_duration(full_name, outcome, elapsed)
@@ -370,6 +409,10 @@ class Runtime:
                 0.0,
                 mcp_request_id=str(request.id),
             )
+
+    def begin_draining(self) -> None:
+        """Refuse new calls from now on (remote mode's SIGTERM: the calls in flight finish)."""
+        self.draining = True
 
     async def drain(self, grace: float) -> bool:
         """Refuse new calls and wait up to `grace` seconds for those in flight; True when none is left."""
@@ -467,6 +510,7 @@ class Runtime:
         if self.audit is None:
             return
         client_name, client_version = _client_info(ctx)
+        user = self.current_user()
         record = AuditRecord(
             request_id=scope.request_id,
             mcp_request_id=mcp_request_id if ctx is None else str(ctx.request_id),
@@ -478,7 +522,9 @@ class Runtime:
             record_ids=summary.record_ids[:100],
             result_detail=summary.detail,
             duration_ms=round(elapsed * 1000, 2),
-            acting_user=self.settings.acting_user,
+            acting_user=self.settings.acting_user if user is None else user.subject,
+            subject=None if user is None else user.subject,
+            issuer=None if user is None else user.issuer,
             client_name=client_name,
             client_version=client_version,
             plugin_name=self.identity.name,

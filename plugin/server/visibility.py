@@ -82,7 +82,7 @@ class ScopedMCPServer(MCPServer[Any]):
         self,
         *args: Any,
         hidden: Callable[[], Awaitable[Collection[str]]],
-        listed: Callable[[], Sequence[MCPResource]] = list,
+        listed: Callable[[], Awaitable[Sequence[MCPResource]]] | None = None,
         lifecycle: Lifecycle | None = None,
         **kwargs: Any,
     ) -> None:
@@ -96,7 +96,7 @@ class ScopedMCPServer(MCPServer[Any]):
         return [tool for tool in await super().list_tools() if tool.name not in hidden]
 
     async def list_resources(self) -> list[MCPResource]:
-        return [*await super().list_resources(), *self._listed()]
+        return [*await super().list_resources(), *(await self._listed() if self._listed is not None else [])]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None

@@ -1,7 +1,8 @@
 """Full report results the client fetches as MCP resources (CSV), while the tool returns a summary.
 
 Reports persist in the installation's state directory until they expire, so a report made by
-one server process can be read by the next (the MCP Inspector CLI starts a server per call).
+one server process can be read by the next (the MCP Inspector CLI starts a server per call); with
+`<env_prefix>STATE_URL` set they live in Redis instead (`RedisReports`), readable by every replica.
 The store is capped in count and bytes (oldest dropped first); files are mode 0600 and named
 by a random id plus a MAC of the installation key, so a report id cannot be guessed or forged.
 """
@@ -21,6 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from plugin.config.state import KeyRing
 from plugin.toolkit.untrusted import strip_invisible
@@ -43,13 +45,40 @@ class StoredReport:
     mime_type: str = "text/csv"
 
 
+@dataclass(frozen=True)
+class ReportMeta:
+    title: str
+    created: float
+    expires: float
+
+
+class ReportBackend(Protocol):
+    """Where report bytes live: files in the state directory, or a Redis shared by replicas.
+
+    It stores and returns what it is given; ids, MACs, expiry and the caps are the store's.
+    """
+
+    async def save(self, report_id: str, meta: ReportMeta, data: bytes) -> None: ...
+
+    async def read(self, report_id: str) -> tuple[ReportMeta, bytes] | None: ...
+
+    async def entries(self) -> list[tuple[str, ReportMeta, int]]:
+        """(report id, metadata, size in bytes) of every report held, expired or not."""
+        ...
+
+    async def delete(self, report_ids: Sequence[str]) -> None: ...
+
+
 class ReportStore:
-    """`scheme` is the identity's resource scheme: a report's URI is `<scheme>://reports/<id>`."""
+    """`scheme` is the identity's resource scheme: a report's URI is `<scheme>://reports/<id>`.
+
+    `storage` is a directory (local files) or a `ReportBackend` (e.g. `RedisReports`).
+    """
 
     def __init__(
         self,
         scheme: str,
-        directory: Path,
+        storage: Path | ReportBackend,
         keys: KeyRing,
         *,
         ttl: float = REPORT_TTL_SECONDS,
@@ -58,7 +87,7 @@ class ReportStore:
     ) -> None:
         self.prefix = f"{scheme}://{REPORTS_PATH}"
         self.ttl = ttl
-        self._dir = directory
+        self._backend: ReportBackend = FileReports(storage) if isinstance(storage, Path) else storage
         self._key = keys.installation_key("report-id")
         self._max_reports = max_reports
         self._max_bytes = max_bytes
@@ -66,7 +95,11 @@ class ReportStore:
     def _tag(self, random_part: str) -> str:
         return hmac.new(self._key, random_part.encode(), hashlib.sha256).hexdigest()[:16]
 
-    def put_csv(self, headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: str = "Report") -> str:
+    def _ours(self, report_id: str) -> bool:
+        match = _ID.match(report_id)
+        return match is not None and hmac.compare_digest(match.group(2), self._tag(match.group(1)))
+
+    async def put_csv(self, headers: Sequence[str], rows: Sequence[Sequence[object]], *, title: str = "Report") -> str:
         """Store a CSV and return its resource URI."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -78,68 +111,165 @@ class ReportStore:
         random_part = secrets.token_hex(8)
         report_id = f"{random_part}-{self._tag(random_part)}.csv"
         now = time.time()
-        meta = {"title": title, "created": now, "expires": now + self.ttl}
-        self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(self._dir / f"{report_id}.json", json.dumps(meta).encode())
-        _write_private(self._dir / report_id, data)
-        self._prune()
+        await self._backend.save(report_id, ReportMeta(title=title, created=now, expires=now + self.ttl), data)
+        await self._prune()
         return self.prefix + report_id
 
-    def get(self, report_id: str) -> str | None:
+    async def get(self, report_id: str) -> str | None:
         """The report's text, or None when it expired, was dropped, or is not one this installation made."""
-        stored = self._stored(report_id)
-        if stored is None:
+        if not self._ours(report_id):
             return None
-        try:
-            return (self._dir / report_id).read_text(encoding="utf-8")
-        except OSError:
+        found = await self._backend.read(report_id)
+        if found is None or time.time() > found[0].expires:
             return None
+        return found[1].decode("utf-8")
 
-    def live(self) -> list[StoredReport]:
+    async def live(self) -> list[StoredReport]:
         """Reports that have not expired, newest first."""
-        found = []
-        with contextlib.suppress(OSError):
-            for path in self._dir.iterdir():
-                stored = self._stored(path.name)
-                if stored is not None:
-                    found.append(stored)
+        now = time.time()
+        found = [
+            StoredReport(
+                report_id=report_id,
+                uri=self.prefix + report_id,
+                title=str(meta.title)[:200],
+                created=meta.created,
+                expires=meta.expires,
+                size=size,
+            )
+            for report_id, meta, size in await self._backend.entries()
+            if self._ours(report_id) and now <= meta.expires
+        ]
         return sorted(found, key=lambda r: r.created, reverse=True)
 
-    def _stored(self, report_id: str) -> StoredReport | None:
-        match = _ID.match(report_id)
-        if match is None or not hmac.compare_digest(match.group(2), self._tag(match.group(1))):
-            return None
-        try:
-            meta = json.loads((self._dir / f"{report_id}.json").read_text(encoding="utf-8"))
-            size = (self._dir / report_id).stat().st_size
-        except (OSError, ValueError):
-            return None
-        if not isinstance(meta, dict) or time.time() > float(meta.get("expires", 0)):
-            return None
-        return StoredReport(
-            report_id=report_id,
-            uri=self.prefix + report_id,
-            title=str(meta.get("title", "Report"))[:200],
-            created=float(meta.get("created", 0)),
-            expires=float(meta["expires"]),
-            size=size,
-        )
-
-    def _prune(self) -> None:
+    async def _prune(self) -> None:
         """Drop expired reports, then the oldest until the count and byte caps hold."""
-        live = self.live()
         keep: set[str] = set()
         total = 0
-        for report in live:  # newest first
+        for report in await self.live():  # newest first
             if len(keep) < self._max_reports and total + report.size <= self._max_bytes:
                 keep.add(report.report_id)
                 total += report.size
+        held = [report_id for report_id, _meta, _size in await self._backend.entries()]
+        await self._backend.delete([report_id for report_id in held if report_id not in keep])
+
+
+class FileReports:
+    """Two files per report in one directory (mode 0600): `<id>` (the CSV) and `<id>.json` (its metadata)."""
+
+    def __init__(self, directory: Path) -> None:
+        self._dir = directory
+
+    async def save(self, report_id: str, meta: ReportMeta, data: bytes) -> None:
+        self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        body = {"title": meta.title, "created": meta.created, "expires": meta.expires}
+        _write_private(self._dir / f"{report_id}.json", json.dumps(body).encode())
+        _write_private(self._dir / report_id, data)
+
+    async def read(self, report_id: str) -> tuple[ReportMeta, bytes] | None:
+        try:
+            meta = self._meta(report_id)
+            return meta, (self._dir / report_id).read_bytes()
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _meta(self, report_id: str) -> ReportMeta:
+        meta = json.loads((self._dir / f"{report_id}.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("report metadata is not an object")
+        return ReportMeta(
+            title=str(meta.get("title", "Report")),
+            created=float(meta.get("created", 0)),
+            expires=float(meta.get("expires", 0)),
+        )
+
+    async def entries(self) -> list[tuple[str, ReportMeta, int]]:
+        found = []
         with contextlib.suppress(OSError):
             for path in self._dir.iterdir():
-                name = path.name.removesuffix(".json")
-                if _ID.match(name) and name not in keep:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+                if not _ID.match(path.name):
+                    continue
+                try:
+                    size = path.stat().st_size
+                except OSError:
+                    continue
+                try:
+                    meta = self._meta(path.name)
+                except (OSError, ValueError, TypeError):
+                    meta = ReportMeta(title="", created=0.0, expires=0.0)  # unreadable: expired, so pruned
+                found.append((path.name, meta, size))
+        return found
+
+    async def delete(self, report_ids: Sequence[str]) -> None:
+        for report_id in report_ids:
+            for name in (report_id, f"{report_id}.json"):
+                with contextlib.suppress(OSError):
+                    (self._dir / name).unlink()
+
+
+class RedisReports:
+    """One Redis hash per report (`<ns>report:<id>`, expiring with the report) and an index sorted by creation.
+
+    Any replica reads what another stored; the caps hold across replicas (whoever stores prunes).
+    """
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self._redis = client  # redis.asyncio.Redis
+        self._index = f"{prefix}reports"
+        self._prefix = f"{prefix}report:"
+
+    async def save(self, report_id: str, meta: ReportMeta, data: bytes) -> None:
+        key = self._prefix + report_id
+        ttl_ms = max(1, int((meta.expires - time.time()) * 1000))
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                key,
+                mapping={
+                    "title": meta.title,
+                    "created": repr(meta.created),
+                    "expires": repr(meta.expires),
+                    "size": len(data),
+                    "data": data,
+                },
+            )
+            pipe.pexpire(key, ttl_ms)
+            pipe.zadd(self._index, {report_id: meta.created})
+            await pipe.execute()
+
+    async def read(self, report_id: str) -> tuple[ReportMeta, bytes] | None:
+        title, created, expires, data = await self._redis.hmget(
+            self._prefix + report_id, ["title", "created", "expires", "data"]
+        )
+        if created is None or expires is None or data is None:
+            return None
+        meta = ReportMeta(title=bytes(title or b"Report").decode(), created=float(created), expires=float(expires))
+        return meta, bytes(data)
+
+    async def entries(self) -> list[tuple[str, ReportMeta, int]]:
+        ids = [bytes(raw).decode() for raw in await self._redis.zrange(self._index, 0, -1)]
+        if not ids:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for report_id in ids:
+                pipe.hmget(self._prefix + report_id, ["title", "created", "expires", "size"])
+            rows = await pipe.execute()
+        found, gone = [], []
+        for report_id, (title, created, expires, size) in zip(ids, rows, strict=True):
+            if created is None or expires is None or size is None:
+                gone.append(report_id)  # the hash expired: only its index entry is left
+                continue
+            meta = ReportMeta(title=bytes(title or b"Report").decode(), created=float(created), expires=float(expires))
+            found.append((report_id, meta, int(size)))
+        if gone:
+            await self._redis.zrem(self._index, *gone)
+        return found
+
+    async def delete(self, report_ids: Sequence[str]) -> None:
+        if not report_ids:
+            return
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*(self._prefix + report_id for report_id in report_ids))
+            pipe.zrem(self._index, *report_ids)
+            await pipe.execute()
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -173,9 +173,10 @@ class ResourceSpec:
     title: str
     description: str
     mime_type: str
-    read: Callable[..., str | None] | None = None
+    # `read` and `listing` may be coroutine functions (the report store is async: it may be shared Redis).
+    read: Callable[..., str | Awaitable[str | None] | None] | None = None
     tool_arguments: Callable[..., Mapping[str, object]] | None = None
-    listing: Callable[[Services], Sequence[ListedResource]] | None = None
+    listing: Callable[[Services], Sequence[ListedResource] | Awaitable[Sequence[ListedResource]]] | None = None
     # {URI parameter: async (ctx, typed prefix) -> up to 100 values}
     complete: Mapping[str, Callable[[ToolContext[Any], str], Awaitable[Sequence[str]]]] = field(default_factory=dict)
 

@@ -11,9 +11,11 @@ adapter declares:
 - `embedded()`: the demo backend served in-process when nothing is configured, or `None` (the
   server then says at start-up that a backend must be configured).
 
-Optional (read with `region_header_of`, so an adapter without it needs no change):
+Optional (read with `region_header_of` / `user_scopes_of`, so an adapter without them needs no change):
 - `region_header`: the response header in which the backend reports its region on every response
   (e.g. "X-Region"); with data residency required, every response carrying it is checked.
+- `user_scopes`: remote mode: {permission: the scopes a *user's* token (from the organisation's
+  authorization server) must carry for a tool with that permission}; default: the backend scopes.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ class EmbeddedBackend:
     # The scopes the demo client is granted, when known in advance: the first tools/list then needs no
     # token (and no demo backend built) to decide which tools to list, so start-up stays as cheap as before.
     granted_scopes: frozenset[str] | None = None
+    # Remote mode (`serve`) with nothing configured: the demo backend served on a loopback port, with a test
+    # authorization server. `remote_app(settings, secret)` builds it (default `app`); `remote_help(issuer,
+    # public_url)` is what stderr says about getting a demo user's token and connecting a client.
+    remote_app: Callable[..., Any] | None = None
+    remote_help: Callable[[str, str], str] | None = None
 
 
 class BackendAdapter(Protocol[ApiClient]):
@@ -87,3 +94,9 @@ def region_header_of(adapter: object) -> str | None:
     """The adapter's optional `region_header` (None when it declares none)."""
     header = getattr(adapter, "region_header", None)
     return header if isinstance(header, str) and header else None
+
+
+def user_scopes_of(adapter: object) -> Mapping[str, tuple[str, ...]] | None:
+    """The adapter's optional `user_scopes` table (None when it declares none)."""
+    table = getattr(adapter, "user_scopes", None)
+    return table if isinstance(table, Mapping) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +16,13 @@ from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
 from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
-from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey
+from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource
+from plugin.transport.shared_tokens import SharedTokens
 
 log = get_logger(__name__)
+
+
+TokenCacheFactory = Callable[[ClientCredentialsFetcher, PluginSettings], TokenSource]
 
 
 class NoBackendConfigured(ValueError):
@@ -41,7 +45,7 @@ class Connection:
 class Backend:
     api: Any  # the adapter's client
     session: ApiSession
-    tokens: TokenCache
+    tokens: TokenSource
     http: httpx2.AsyncClient
     connection: Connection
 
@@ -60,7 +64,7 @@ def connection_from_settings(settings: PluginSettings) -> Connection:
 
 def _session(
     http: httpx2.AsyncClient,
-    tokens: TokenCache,
+    tokens: TokenSource,
     key: TokenKey,
     adapter: BackendAdapter[Any],
     settings: PluginSettings,
@@ -77,6 +81,7 @@ def _session(
         acting_user=settings.acting_user,
         max_retries=settings.max_retries,
         max_retry_after=settings.max_retry_after,
+        user_mode="exchange" if settings.token_exchange else "acting_user",
     )
 
 
@@ -100,10 +105,15 @@ async def open_backend(
     *,
     identity: Identity | None = None,
     response_check: ResponseCheck | None = None,
+    token_cache: TokenCacheFactory | None = None,
+    shared_tokens: SharedTokens | None = None,
 ) -> AsyncIterator[Backend]:
     """`identity` names the backend and the settings in error messages (generic words without it).
 
     `response_check` runs on every backend response (the server's data-residency guard).
+    `token_cache(fetcher, settings)` makes the token cache (default: the in-process `TokenCache`);
+    `shared_tokens` gives the default cache its shared tier (Redis under STATE_URL, for replicas:
+    plugin.transport.shared_tokens).
     """
     label = identity.backend_label if identity is not None else "backend"
     hint = (
@@ -126,7 +136,16 @@ async def open_backend(
             label=label,
             settings_hint=hint,
         )
-        tokens = TokenCache(fetcher, refresh_margin=settings.token_refresh_margin)
+        tokens = (
+            TokenCache(
+                fetcher,
+                refresh_margin=settings.token_refresh_margin,
+                shared=shared_tokens,
+                shared_wait=settings.call_deadline,
+            )
+            if token_cache is None
+            else token_cache(fetcher, settings)
+        )
         key = TokenKey(
             token_url=conn.token_url, client_id=conn.client_id, scopes=tuple(scopes), acting_user=settings.acting_user
         )

@@ -32,7 +32,9 @@ async def embedded_transport(
 
     def build() -> Any:
         if embedded.stable_secret and identity is not None:
-            return embedded.app(settings, KeyRing.for_identity(identity).installation_key("embedded-backend"))
+            return embedded.app(
+                settings, KeyRing.for_identity(identity, settings.shared_state).installation_key("embedded-backend")
+            )
         return embedded.app(settings)
 
     # Building (or opening the cached) demo data is blocking work: off the event loop.

@@ -10,6 +10,7 @@ Turning an error response into a `PluginError` is the backend adapter's job (`Er
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import itertools
 import re
 import time
@@ -29,7 +30,8 @@ from plugin.toolkit.errors import (
     PluginError,
     RateLimited,
 )
-from plugin.transport.oauth import TokenCache, TokenKey
+from plugin.transport.oauth import AccessToken, TokenKey, TokenSource
+from plugin.transport.users import CURRENT_USER, UserMode
 
 log = get_logger(__name__)
 
@@ -101,7 +103,7 @@ class ApiSession:
         self,
         *,
         client: httpx2.AsyncClient,
-        tokens: TokenCache,
+        tokens: TokenSource,
         token_key: TokenKey,
         error_mapper: ErrorMapper,
         acting_user: str | None,
@@ -110,7 +112,9 @@ class ApiSession:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         label: str = "backend",
         response_check: ResponseCheck | None = None,
+        user_mode: UserMode = "exchange",
     ) -> None:
+        self.user_mode = user_mode  # how a verified user (remote mode) reaches the backend: plugin.transport.users
         self.label = label  # what messages call the backend (the identity's backend_label)
         self._client = client
         self._tokens = tokens
@@ -127,8 +131,27 @@ class ApiSession:
         return self._key
 
     @property
-    def tokens(self) -> TokenCache:
+    def tokens(self) -> TokenSource:
         return self._tokens
+
+    def _identity(self) -> tuple[TokenKey, str | None, str | None]:
+        """(token key, subject token to exchange, acting user) for the current call's user."""
+        user = CURRENT_USER.get()
+        if user is None:
+            return self._key, None, self._acting_user
+        if self.user_mode == "acting_user":
+            # The client's own token, shared by every user; the verified subject says whom it acts for.
+            return self._key, None, user.subject
+        key = dataclasses.replace(
+            self._key, subject=user.subject, issuer=user.issuer, acting_user=None, audience=self._audience()
+        )
+        return key, user.token, None
+
+    def _audience(self) -> str:
+        return str(self._client.base_url).rstrip("/")
+
+    async def _token(self, key: TokenKey, subject_token: str | None) -> AccessToken:
+        return await self._tokens.get(key, subject_token) if subject_token is not None else await self._tokens.get(key)
 
     async def request(
         self,
@@ -186,13 +209,16 @@ class ApiSession:
         idempotency_key: str | None,
         scope: CallScope,
     ) -> httpx2.Response:
-        token = await self._tokens.get(self._key)
-        response = await self._send_once(method, path, params, body, idempotency_key, token.value, scope)
+        key, subject_token, acting_user = self._identity()
+        token = await self._token(key, subject_token)
+        response = await self._send_once(method, path, params, body, idempotency_key, token.value, scope, acting_user)
         if response.status_code == 401:
             # Drop only the token we used, fetch one new one, retry once.
-            self._tokens.invalidate(self._key, token.value)
-            token = await self._tokens.get(self._key)
-            response = await self._send_once(method, path, params, body, idempotency_key, token.value, scope)
+            self._tokens.invalidate(key, token.value)
+            token = await self._token(key, subject_token)
+            response = await self._send_once(
+                method, path, params, body, idempotency_key, token.value, scope, acting_user
+            )
             if response.status_code == 401:
                 raise AuthenticationFailed(
                     f"The {self.label} rejected a freshly issued access token; check that the plugin's client is "
@@ -218,10 +244,11 @@ class ApiSession:
         idempotency_key: str | None,
         token: str,
         scope: CallScope,
+        acting_user: str | None,
     ) -> httpx2.Response:
         headers = {"Authorization": f"Bearer {token}", "X-Request-Id": scope.next_request_id()}
-        if self._acting_user:
-            headers["X-Acting-User"] = self._acting_user
+        if acting_user:
+            headers["X-Acting-User"] = acting_user
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}

@@ -4,6 +4,14 @@
 - Proactive refresh: once a token enters the last `refresh_margin` of its lifetime, the next caller
   starts a background refresh and keeps using the still-valid token, so steady-state calls never wait.
 - On 401 the caller drops exactly the token it used (`invalidate`) and asks again: one new request.
+- Per user (remote mode): a key with a `subject` is fetched by RFC 8693 token exchange of that user's
+  verified token (`subject_token`) for a backend token bound to the user; the same single flight and
+  refresh-ahead apply per (user, audience, scopes). The user's own token only ever goes to the token
+  endpoint, as `subject_token`, never to the API.
+
+Callers see the cache through `TokenSource` (get / invalidate / granted_scopes / aclose). Replicas share
+it through a second tier (`shared`, plugin.transport.shared_tokens: Redis under STATE_URL): a miss or a
+refresh asks there first, so the guarantees above hold across replicas, not only within one process.
 
 The grant is behind `TokenFetcher`, so private_key_jwt (authlib's `PrivateKeyJWT` client auth) or
 another grant slots in without touching the cache.
@@ -33,6 +41,7 @@ from plugin.observability.logging import get_logger
 from plugin.observability.redaction import SECRETS
 from plugin.toolkit.errors import AuthenticationFailed, BackendError, BackendUnavailable, PermissionDenied, PluginError
 from plugin.toolkit.untrusted import clean_inline
+from plugin.transport.shared_tokens import SharedTokens
 
 if TYPE_CHECKING:
     from authlib.integrations.httpx_client import AsyncOAuth2Client
@@ -126,14 +135,25 @@ def token_lifetime(raw: object, label: str = "backend") -> float:
     return min(value, MAX_TOKEN_LIFETIME)
 
 
+TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 - RFC 8693 names, not secrets
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105
+
+
 @dataclass(frozen=True)
 class TokenKey:
-    """What a token is valid for; two calls share a token only when all four agree."""
+    """What a token is valid for; two calls share a token only when all fields agree.
+
+    `subject`/`issuer` name the verified user a per-user token is for (None: the client's own token);
+    `audience` is the API the token is requested for (token exchange's `resource`).
+    """
 
     token_url: str
     client_id: str
     scopes: tuple[str, ...]
     acting_user: str | None
+    subject: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +171,28 @@ class TokenFetcher(Protocol):
     async def fetch(self, scopes: tuple[str, ...]) -> tuple[str, float, frozenset[str]]:
         """Return (access token, lifetime in seconds, granted scopes)."""
         ...
+
+    async def aclose(self) -> None: ...
+
+
+class ExchangingFetcher(TokenFetcher, Protocol):
+    async def exchange(
+        self, subject_token: str, scopes: tuple[str, ...], audience: str | None
+    ) -> tuple[str, float, frozenset[str]]:
+        """RFC 8693: a token for the user `subject_token` names; (access token, lifetime, granted scopes)."""
+        ...
+
+
+class TokenSource(Protocol):
+    """What the HTTP pipeline needs of a token cache (in-process `TokenCache`, or a shared one)."""
+
+    requests: int
+
+    async def get(self, key: TokenKey, subject_token: str | None = None) -> AccessToken: ...
+
+    def invalidate(self, key: TokenKey, value: str) -> None: ...
+
+    def granted_scopes(self, key: TokenKey) -> frozenset[str] | None: ...
 
     async def aclose(self) -> None: ...
 
@@ -230,13 +272,34 @@ class ClientCredentialsFetcher:
         return httpx2.Response(response.status_code, json=checked, request=response.request)
 
     async def fetch(self, scopes: tuple[str, ...]) -> tuple[str, float, frozenset[str]]:
+        return await self._request(scopes, grant_type="client_credentials", scope=" ".join(scopes))
+
+    async def exchange(
+        self, subject_token: str, scopes: tuple[str, ...], audience: str | None
+    ) -> tuple[str, float, frozenset[str]]:
+        """RFC 8693 token exchange, authenticated as this client: the user's token goes only here."""
+        extra = {"resource": audience} if audience else {}
+        return await self._request(
+            scopes,
+            exchange=True,
+            grant_type=TOKEN_EXCHANGE_GRANT,
+            subject_token=subject_token,
+            subject_token_type=ACCESS_TOKEN_TYPE,
+            requested_token_type=ACCESS_TOKEN_TYPE,
+            scope=" ".join(scopes),
+            **extra,
+        )
+
+    async def _request(
+        self, scopes: tuple[str, ...], *, exchange: bool = False, **form: str
+    ) -> tuple[str, float, frozenset[str]]:
         from authlib.integrations.base_client import OAuthError
 
         client = self._oauth_client()
         try:
-            token = await client.fetch_token(self._token_url, grant_type="client_credentials", scope=" ".join(scopes))
+            token = await client.fetch_token(self._token_url, **form)
         except OAuthError as exc:
-            raise self._oauth_error(exc.error, scopes) from None
+            raise self._oauth_error(exc.error, scopes, exchange=exchange) from None
         except TokenResponseTooLarge:
             log.warning("token_response_too_large", limit=MAX_TOKEN_RESPONSE_BYTES)
             raise BackendError(
@@ -271,8 +334,14 @@ class ClientCredentialsFetcher:
         granted_scopes = frozenset(granted.split()) if isinstance(granted, str) else frozenset(scopes)
         return value, lifetime, granted_scopes
 
-    def _oauth_error(self, error: str | None, scopes: tuple[str, ...]) -> PluginError:
+    def _oauth_error(self, error: str | None, scopes: tuple[str, ...], *, exchange: bool = False) -> PluginError:
         label = self._label
+        if exchange and error in {"invalid_grant", "invalid_target", "invalid_scope", "unauthorized_client"}:
+            # The user's token was verified here; the backend refuses to act for this user (or this client).
+            return PermissionDenied(
+                f"The {label} refused to issue a token for the signed-in user ({error}): the user may lack access "
+                f"to the {label}, or this server's client may not exchange tokens for it. Ask an administrator."
+            )
         if error == "invalid_scope":
             return PermissionDenied(
                 f"The {label} refused the requested scopes ({' '.join(scopes)}); ask an administrator to grant "
@@ -293,7 +362,12 @@ class ClientCredentialsFetcher:
 
 
 class TokenCache:
-    """A per-process cache of access tokens keyed by `TokenKey`."""
+    """A per-process cache of access tokens keyed by `TokenKey`.
+
+    With `shared` (plugin.transport.shared_tokens, when replicas share state through Redis) a miss
+    or a refresh goes through the shared store first, so replicas fetch one token per lifetime
+    between them; this process still serves its calls from its own tier without a round trip.
+    """
 
     def __init__(
         self,
@@ -301,30 +375,41 @@ class TokenCache:
         *,
         refresh_margin: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
-        maxsize: int = 64,
+        maxsize: int = 4096,  # one token per (user, audience, scopes) in remote mode
+        shared: SharedTokens | None = None,
+        shared_wait: float = 30.0,
     ) -> None:
         self._fetcher = fetcher
         self._margin = refresh_margin
         self._clock = clock
+        self._shared = shared
+        self._shared_wait = shared_wait
         self._tokens: TLRUCache[TokenKey, AccessToken] = TLRUCache(
             maxsize=maxsize, ttu=lambda _key, token, _now: token.expires_at, timer=clock
         )
         self._inflight: dict[TokenKey, asyncio.Task[AccessToken]] = {}
+        self._rejected: dict[TokenKey, str] = {}  # the last token the backend refused, per key (never reused)
         self.requests = 0  # token requests made; read by tests and benchmarks
         self.waits = 0  # calls that had to wait for a token (cold start or expiry), not served from cache
+        self.exchanges: dict[str, int] = {}  # token exchanges per user subject; read by tests and benchmarks
 
-    async def get(self, key: TokenKey) -> AccessToken:
+    async def get(self, key: TokenKey, subject_token: str | None = None) -> AccessToken:
+        """`subject_token`: the verified user token a per-user key (`key.subject`) is exchanged from."""
+        if key.subject is not None and subject_token is None:
+            raise ValueError("a per-user token key needs the user's subject_token")
         token = self._tokens.get(key)
         if token is not None:
             if token.remaining(self._clock()) < self._margin * token.lifetime:
-                self._start_fetch(key)  # refresh in the background; this token is still valid
+                # refresh in the background; this token is still valid
+                self._start_fetch(key, subject_token, min_remaining=self._margin * token.lifetime)
             return token
         self.waits += 1
         # shield: a caller that hits its deadline must not cancel the fetch the others wait on.
-        return await asyncio.shield(self._start_fetch(key))
+        return await asyncio.shield(self._start_fetch(key, subject_token))
 
     def invalidate(self, key: TokenKey, value: str) -> None:
         """Drop the token `value` if it is still the cached one (a concurrent 401 may have replaced it)."""
+        self._rejected[key] = value  # and never take it back from the shared store
         token = self._tokens.get(key)
         if token is not None and token.value == value:
             del self._tokens[key]
@@ -333,10 +418,13 @@ class TokenCache:
         token = self._tokens.get(key)
         return None if token is None else token.granted_scopes
 
-    def _start_fetch(self, key: TokenKey) -> asyncio.Task[AccessToken]:
+    def _start_fetch(
+        self, key: TokenKey, subject_token: str | None = None, *, min_remaining: float = 0.0
+    ) -> asyncio.Task[AccessToken]:
         task = self._inflight.get(key)
         if task is None:
-            task = asyncio.create_task(self._fetch(key), name=f"token-fetch:{key.client_id}")
+            fetching = self._fetch(key, subject_token, min_remaining)
+            task = asyncio.create_task(fetching, name=f"token-fetch:{key.client_id}")
             self._inflight[key] = task
             task.add_done_callback(lambda done: self._finished(key, done))
         return task
@@ -348,16 +436,57 @@ class TokenCache:
             # A failed background refresh must not go unobserved; the next caller retries.
             log.info("token_fetch_failed", error=type(task.exception()).__name__)
 
-    async def _fetch(self, key: TokenKey) -> AccessToken:
-        self.requests += 1
+    async def _fetch(self, key: TokenKey, subject_token: str | None, min_remaining: float = 0.0) -> AccessToken:
+        if self._shared is not None:
+            return await self._through_shared(key, subject_token, min_remaining)
         started = self._clock()
-        value, lifetime, granted = await self._fetcher.fetch(key.scopes)
+        value, lifetime, granted = await self._request(key, subject_token)
         token = AccessToken(value=value, granted_scopes=granted, lifetime=lifetime, expires_at=started + lifetime)
         self._tokens[key] = token
-        log.debug("token_fetched", client_id=key.client_id, lifetime=lifetime, scopes=sorted(granted))
+        log.debug(
+            "token_fetched", client_id=key.client_id, subject=key.subject, lifetime=lifetime, scopes=sorted(granted)
+        )
+        return token
+
+    async def _request(self, key: TokenKey, subject_token: str | None) -> tuple[str, float, frozenset[str]]:
+        """One token request at the token endpoint: client credentials, or the user's token exchanged."""
+        self.requests += 1
+        if key.subject is not None:
+            assert subject_token is not None  # checked in `get`
+            exchange = getattr(self._fetcher, "exchange", None)
+            if exchange is None:
+                raise BackendError("This plugin's token client cannot exchange user tokens (RFC 8693).")
+            self.exchanges[key.subject] = self.exchanges.get(key.subject, 0) + 1
+            result: tuple[str, float, frozenset[str]] = await exchange(subject_token, key.scopes, key.audience)
+            return result
+        return await self._fetcher.fetch(key.scopes)
+
+    async def _through_shared(self, key: TokenKey, subject_token: str | None, min_remaining: float) -> AccessToken:
+        assert self._shared is not None
+
+        async def fetch() -> tuple[str, float, frozenset[str]]:
+            return await self._request(key, subject_token)
+
+        shared = await self._shared.get_or_fetch(
+            key, fetch, min_remaining=min_remaining, reject=self._rejected.get(key), wait=self._shared_wait
+        )
+        SECRETS.add(shared.value)  # a token another replica fetched is as secret here as one fetched here
+        # Its expiry on this cache's clock: the shared store keeps wall-clock time.
+        token = AccessToken(
+            value=shared.value,
+            granted_scopes=shared.granted_scopes,
+            lifetime=shared.lifetime,
+            expires_at=self._clock() + shared.remaining(),
+        )
+        self._tokens[key] = token
+        log.debug(
+            "token_shared", client_id=key.client_id, lifetime=shared.lifetime, scopes=sorted(token.granted_scopes)
+        )
         return token
 
     async def aclose(self) -> None:
         for task in list(self._inflight.values()):
             task.cancel()
         await self._fetcher.aclose()
+        if self._shared is not None:
+            await self._shared.aclose()
