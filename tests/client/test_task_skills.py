@@ -209,5 +209,5 @@ async def test_portfolio_report_skill(truth: sqlite3.Connection) -> None:
         {r["type"]: r["n"] for r in truth.execute("SELECT type, count(*) AS n FROM contracts GROUP BY type")}
     )
     assert {row["key"]: row["contracts"] for row in report["rows"]} == dict(expected)
-    assert report["contracts_scanned"] == sum(expected.values())
+    assert report["contracts_counted"] == report["contracts_matching"] == sum(expected.values())
     assert len(csv_text.strip().splitlines()) == len(expected) + 1
