@@ -164,6 +164,9 @@ AGG_KEYS: Final = {
     **{f"month_{d}": f"substr({d}, 1, 7)" for d in (
         "expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"
     )},
+    # A calendar window (a date range) with any grouping: the range is read off the index, not the rows.
+    # (renewal_date is virtual: its ranges are asked on expiration_date, see ContractFilters.where.)
+    **{f"range_{d}": d for d in ("expiration_date", "renewal_notice_date", "effective_date")},
 }  # fmt: skip
 AGG_DDL: Final = "\n".join(
     f"CREATE INDEX IF NOT EXISTS contracts_agg_{name} ON contracts"
