@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal, Self
 
@@ -10,7 +11,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS, DateField, GroupBy
-from clm_client.models import ContractFilters, MoneySum
+from clm_client.models import AggregateGroup, ContractFilters, MoneySum
 from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.inputs import SearchText
 from plugin.toolkit.markdown import money, table
@@ -252,19 +253,21 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> Portf
         )
     else:
         aggregate = await ctx.api.aggregate_contracts(filters, group_by=group_by, date_field=date_field)
+    # Models for the rows shown only; the CSV (every row) is written straight from the CLM's groups.
+    labels = [_label(group_by, g.key, g.label) for g in aggregate.groups]
     rows = [
         ReportRow(
             key=g.key,
-            label=_label(group_by, g.key, g.label),
+            label=label,
             contracts=g.count,
             total_value=_amounts(g.total_value),
             annual_value=_amounts(g.annual_value),
         )
-        for g in aggregate.groups
+        for g, label in zip(aggregate.groups[:ROWS_SHOWN], labels, strict=False)
     ]
-    currencies = sorted({a.currency for r in rows for a in (*r.total_value, *r.annual_value)})
+    currencies = sorted({m.currency for g in aggregate.groups for m in (*g.total_value, *g.annual_value)})
     title = TITLES[args.kind] + (f", {window.description}" if window else "") + f" (as of {ctx.as_of})"
-    uri = ctx.services.reports.put_csv(*_csv(rows, currencies, group_by), title=title)
+    uri = ctx.services.reports.put_csv(*_csv(aggregate.groups, labels, currencies, group_by), title=title)
     listed = [
         ListedContract(
             id=c.id,
@@ -287,31 +290,33 @@ async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> Portf
         contracts_counted=aggregate.covered,
         partial=not aggregate.complete,
         currencies=currencies,
-        rows=rows[:ROWS_SHOWN],
-        total_rows=len(rows),
+        rows=rows,
+        total_rows=len(aggregate.groups),
         listed=listed,
         csv_resource=uri,
     )
 
 
-def _csv(rows: list[ReportRow], currencies: list[str], group_by: GroupBy) -> tuple[list[str], list[list[object]]]:
+def _csv(
+    groups: Sequence[AggregateGroup], labels: list[str], currencies: list[str], group_by: GroupBy
+) -> tuple[list[str], list[list[object]]]:
     """One numeric column per currency (a spreadsheet sums them); months also as ISO first and last day."""
     headers = ["key", "label"]
     if group_by == "month":
         headers += ["period_start", "period_end"]
     headers += ["contracts", *(f"total_value_{c}" for c in currencies), *(f"annual_value_{c}" for c in currencies)]
     body: list[list[object]] = []
-    for row in rows:
-        line: list[object] = [row.key, row.label]
+    for group, label in zip(groups, labels, strict=True):
+        line: list[object] = [group.key, label]
         if group_by == "month":
-            if row.key is None:
+            if group.key is None:
                 line += [None, None]
             else:
-                year, month = int(row.key[:4]), int(row.key[5:7])
+                year, month = int(group.key[:4]), int(group.key[5:7])
                 line += [date(year, month, 1).isoformat(), month_end(year, month).isoformat()]
-        totals = {a.currency: a.amount for a in row.total_value}
-        annuals = {a.currency: a.amount for a in row.annual_value}
-        line += [row.contracts, *(totals.get(c) for c in currencies), *(annuals.get(c) for c in currencies)]
+        totals = {m.currency: m.amount for m in group.total_value}
+        annuals = {m.currency: m.amount for m in group.annual_value}
+        line += [group.count, *(totals.get(c) for c in currencies), *(annuals.get(c) for c in currencies)]
         body.append(line)
     return headers, body
 
