@@ -4,6 +4,7 @@
     python bench/sandbox_scale.py --request-log-rss [--calls 20000]
     python bench/sandbox_scale.py --import-cuad /work/shared/cuad-dev/full_contract_txt [--documents 30]
     python bench/sandbox_scale.py --users [--db FILE] [--samples 100]
+    python bench/sandbox_scale.py --reports [--contracts 100000] [--db FILE] [--samples 30]
 
 `--db FILE` measures an existing build of the same parameters instead of building one.
 `--request-log-rss` compares the server's resident memory growth over N calls with the test
@@ -11,6 +12,10 @@ endpoints (and so the request log) off and on, each in a fresh child process.
 `--users` compares the same queries with a client's own token (sees everything) and with CLM tokens
 bound to the demo users bob and carol (token exchange; their view is an extra SQL condition),
 interleaved in one run: the cost of per-user permissions.
+`--reports` times every `clm__portfolio_report` kind through the plugin (`python server.py` over stdio,
+pointed at the sandbox over HTTP), interleaved round-robin with a one-page `clm__search_contracts` call,
+and checks each report is complete (not partial, counted = matching); p50 per kind and its ratio to the
+search call, against the 300 ms target.
 `--import-cuad DIR` converts real contracts (text files) to PDF, DOCX and TXT at run time, imports
 them and reports the time per document by format (nothing of the source is kept or committed).
 
@@ -181,7 +186,11 @@ def main() -> None:
     parser.add_argument("--import-cuad", type=Path, help="time the import of real contracts converted at run time")
     parser.add_argument("--documents", type=int, default=30)
     parser.add_argument("--users", action="store_true", help="client token vs user-bound tokens, side by side")
+    parser.add_argument("--reports", action="store_true", help="portfolio_report kinds through the plugin")
     args = parser.parse_args()
+    if args.reports:
+        reports(args)
+        return
     if args.rss_child:
         rss_child(args.rss_child == "on", args.calls)
         return
@@ -300,6 +309,100 @@ def user_views(http: httpx2.Client, client_headers: dict[str, str], samples: int
             ratio = "" if viewer == "client" else f" {p50 / base:4.2f}x"
             cells.append(f"{p50 * 1e3:7.2f} ({total if total is not None else '-':>6}){ratio}")
         print(f"  {name:<28} {cells[0]:>18} {cells[1]:>26} {cells[2]:>26}")
+
+
+REPORT_TARGET_MS = 300.0
+
+
+def report_calls() -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, tool, arguments): the search page first (the ratio's denominator), then each report kind."""
+    calls: list[tuple[str, str, dict[str, Any]]] = [("search_contracts, 20 rows", "clm__search_contracts", {})]
+    for kind, extra in (
+        ("renewal_pipeline", {}),
+        ("renewal_pipeline", {"date_basis": "notice"}),
+        ("renewal_pipeline", {"period": "next_quarter"}),
+        ("pipeline_by_counterparty", {}),
+        ("by_counterparty", {}),
+        ("by_counterparty", {"period": "next_quarter"}),
+        ("by_type", {}),
+        ("by_status", {}),
+        ("value_by_currency", {}),
+        ("expiring_without_renewal", {}),
+    ):
+        label = kind + "".join(f" {k}={v}" for k, v in extra.items())
+        calls.append((label, "clm__portfolio_report", {"kind": kind, **extra}))
+    return calls
+
+
+def _db_for(args: argparse.Namespace, corpus: Corpus, workdir: Path) -> tuple[Path, float]:
+    if args.db is not None:
+        return args.db, float("nan")
+    db = workdir / f"scale-{corpus.contracts}.db"
+    print(f"building {corpus.contracts:,} contracts into {db} ...", file=sys.stderr)
+    return db, build(db, corpus)
+
+
+def reports(args: argparse.Namespace) -> None:
+    from bench.stdio_client import StdioServer
+
+    corpus = Corpus(contracts=args.contracts, seed=args.seed, as_of=DEMO_AS_OF)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="sandbox-reports-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        db, _ = _db_for(args, corpus, workdir)
+        settings = SandboxSettings(
+            contracts=corpus.contracts, seed=corpus.seed, as_of=corpus.as_of, db=db, rate_limit_per_minute=10**9
+        )
+        with running_sandbox(settings) as url:
+            env = {
+                "CLM_BASE_URL": url,
+                "CLM_TOKEN_URL": f"{url}/oauth/token",
+                "CLM_CLIENT_ID": "demo-client",
+                "CLM_CLIENT_SECRET": "demo-secret",
+                "CLM_AUDIT": "off",
+                "CLM_AUDIT_REQUIRED": "false",
+                "CLM_STATE_DIR": str(workdir / "state"),
+                "CLM_CALL_DEADLINE": "60",
+                "CLM_BOOTSTRAP": "off",
+            }
+            server = StdioServer(["server.py"], env)
+            try:
+                server.initialize()
+                calls = report_calls()
+                times: list[list[float]] = [[] for _ in calls]
+                results: list[dict[str, Any]] = [{} for _ in calls]
+                for round_ in range(args.samples + 3):  # 3 warm-up rounds
+                    for i, (_, tool, arguments) in enumerate(calls):
+                        started = time.perf_counter()
+                        result = server.call(tool, arguments)
+                        elapsed = time.perf_counter() - started
+                        if round_ >= 3:
+                            times[i].append(elapsed)
+                        results[i] = result.get("structuredContent") or {}
+            finally:
+                server.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    search = percentile(times[0], 0.5)
+    print(f"\nportfolio_report through the plugin (stdio) at {corpus.contracts:,} contracts, {os.cpu_count()} CPUs,")
+    print(f"{args.samples} samples each, interleaved; ratio = p50 / p50 of one search_contracts page")
+    print(f"\n  {'call':<42} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>6} {'matching':>9} {'counted':>9} {'complete':>9}")
+    worst = 0.0
+    for i, (label, tool, _) in enumerate(calls):
+        p50, p95 = percentile(times[i], 0.5), percentile(times[i], 0.95)
+        data = results[i]
+        if tool == "clm__search_contracts":
+            print(f"  {label:<42} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} {1.0:6.2f} {data.get('total') or '':>9}")
+            continue
+        complete = not data["partial"] and data["contracts_counted"] == data["contracts_matching"]
+        worst = max(worst, p50 * 1e3)
+        print(
+            f"  {label:<42} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} {p50 / search:6.2f} "
+            f"{data['contracts_matching']:>9,} {data['contracts_counted']:>9,} {'yes' if complete else 'NO':>9}"
+        )
+    verdict = "PASS" if worst <= REPORT_TARGET_MS else "FAIL"
+    print(f"\n  slowest report kind p50 {worst:.1f} ms: target <= {REPORT_TARGET_MS:.0f} ms {verdict}")
 
 
 def _rss_kb() -> int:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TypeVar
+from typing import Literal, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
 from clm_client.models import (
+    Aggregate,
     Annotation,
     AnnotationTarget,
     ContractDetail,
@@ -33,6 +34,8 @@ from plugin.toolkit.inputs import ID_PATTERN
 from plugin.transport.http import ApiSession, QueryParams
 
 log = get_logger(__name__)
+GroupBy = Literal["type", "status", "counterparty", "currency", "month"]
+DateField = Literal["expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"]
 M = TypeVar("M", bound=BaseModel)
 _ID = re.compile(ID_PATTERN)
 
@@ -53,9 +56,34 @@ def _date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def filter_params(filters: ContractFilters) -> QueryParams:
+    """The search filters as query parameters (shared by GET /v1/contracts and /v1/contracts/aggregate)."""
+    return {
+        "q": filters.q,
+        "counterparty": filters.counterparty,
+        "counterparty_id": filters.counterparty_id,
+        "type": filters.types or None,
+        "status": filters.statuses or None,
+        "effective_after": _date(filters.effective_after),
+        "effective_before": _date(filters.effective_before),
+        "expires_after": _date(filters.expires_after),
+        "expires_before": _date(filters.expires_before),
+        "renewal_notice_after": _date(filters.renewal_notice_after),
+        "renewal_notice_before": _date(filters.renewal_notice_before),
+        "renewal_after": _date(filters.renewal_after),
+        "renewal_before": _date(filters.renewal_before),
+        "signed_after": _date(filters.signed_after),
+        "signed_before": _date(filters.signed_before),
+        "currency": filters.currencies or None,
+        "auto_renew": None if filters.auto_renew is None else str(filters.auto_renew).lower(),
+        "parent_id": filters.parent_id,
+    }
+
+
 class ClmClient:
     def __init__(self, session: ApiSession) -> None:
         self._session = session
+        self._aggregate_endpoint: bool | None = None  # unknown until the first aggregate call
 
     @property
     def session(self) -> ApiSession:
@@ -103,25 +131,29 @@ class ClmClient:
     async def search_contracts(
         self, filters: ContractFilters, *, limit: int, cursor: str | None = None
     ) -> Page[ContractSummary]:
-        params: QueryParams = {
-            "q": filters.q,
-            "counterparty": filters.counterparty,
-            "counterparty_id": filters.counterparty_id,
-            "type": filters.types or None,
-            "status": filters.statuses or None,
-            "effective_after": _date(filters.effective_after),
-            "effective_before": _date(filters.effective_before),
-            "expires_after": _date(filters.expires_after),
-            "expires_before": _date(filters.expires_before),
-            "renewal_notice_after": _date(filters.renewal_notice_after),
-            "renewal_notice_before": _date(filters.renewal_notice_before),
-            "auto_renew": None if filters.auto_renew is None else str(filters.auto_renew).lower(),
-            "parent_id": filters.parent_id,
-            "sort": filters.sort,
-            "limit": limit,
-            "cursor": cursor,
-        }
+        params: QueryParams = {**filter_params(filters), "sort": filters.sort, "limit": limit, "cursor": cursor}
         return await self._get("/v1/contracts", Page[ContractSummary], params)
+
+    async def aggregate_contracts(
+        self, filters: ContractFilters, *, group_by: GroupBy, date_field: DateField | None = None
+    ) -> Aggregate:
+        """Every contract matching `filters`, counted and summed per currency by `group_by`.
+
+        Uses the CLM's aggregation endpoint when it has one; otherwise walks the search pages
+        concurrently up to a limit and says how many contracts the groups cover (`complete`).
+        """
+        if self._aggregate_endpoint is not False:
+            params: QueryParams = {**filter_params(filters), "group_by": group_by, "date_field": date_field}
+            try:
+                result = await self._get("/v1/contracts/aggregate", Aggregate, params)
+            except NotFound:
+                self._aggregate_endpoint = False  # a CLM without the endpoint: page from now on
+            else:
+                self._aggregate_endpoint = True
+                return result
+        from clm_client.aggregation import aggregate_by_paging
+
+        return await aggregate_by_paging(self, filters, group_by=group_by, date_field=date_field)
 
     async def get_contract(self, contract_id: str) -> ContractDetail:
         try:

@@ -207,6 +207,12 @@ class ContractFilters(ClmModel):
     auto_renew: bool | None = None
     parent_id: str | None = None
     sort: str | None = None
+    # Calendar windows on the renewal date (auto-renewing contracts only) and the signing date; currencies.
+    renewal_after: date | None = None
+    renewal_before: date | None = None
+    signed_after: date | None = None
+    signed_before: date | None = None
+    currencies: list[str] = Field(default_factory=list)
 
 
 class ObligationFilters(ClmModel):
@@ -216,3 +222,36 @@ class ObligationFilters(ClmModel):
     counterparty_id: str | None = None
     contract_id: str | None = None
     categories: list[str] = Field(default_factory=list)
+
+
+class MoneySum(ClmModel):
+    currency: Line
+    amount: float
+    contracts: int = Field(description="Contracts of the group with a value in this currency")
+
+
+class AggregateGroup(ClmModel):
+    key: Line | None = Field(description="Type, status, counterparty id, currency or 'YYYY-MM'; None: not recorded")
+    label: Line | None = None
+    count: int
+    total_value: list[MoneySum] = Field(default_factory=list)
+    annual_value: list[MoneySum] = Field(default_factory=list)
+
+
+class Aggregate(ClmModel):
+    """Contracts matching the filters, grouped. `complete` is False when the groups cover only `covered`
+    of the `total` matching contracts (a CLM without an aggregation endpoint, paged up to a limit)."""
+
+    group_by: Line
+    date_field: Line | None = None
+    total: int | None = Field(description="Contracts matching the filters; None when the CLM did not say")
+    groups: list[AggregateGroup]
+    covered: int = Field(default=-1, description="Contracts the groups count (-1: set from the groups)")
+    complete: bool = True
+    source: Line = Field(default="aggregate", description="'aggregate' (the CLM's endpoint) or 'pages' (walked)")
+
+    @model_validator(mode="after")
+    def _covered(self) -> Aggregate:
+        if self.covered < 0:
+            object.__setattr__(self, "covered", sum(g.count for g in self.groups))
+        return self

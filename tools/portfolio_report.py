@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, StringConstraints, model_validator
 
 from clm_client import ClmContext
-from clm_client.client import SCOPE_READ_CONTRACTS
-from clm_client.models import ContractFilters, ContractSummary
+from clm_client.client import SCOPE_READ_CONTRACTS, DateField, GroupBy
+from clm_client.models import AggregateGroup, ContractFilters, MoneySum
+from plugin.toolkit.errors import InvalidArgument
 from plugin.toolkit.inputs import SearchText
-from plugin.toolkit.markdown import table
+from plugin.toolkit.markdown import money, table
 from plugin.toolkit.reports import REPORTS_PATH
 from plugin.toolkit.spec import (
     AuditSummary,
@@ -26,45 +27,132 @@ from plugin.toolkit.spec import (
     ToolSpec,
 )
 from plugin.toolkit.untrusted import clean_inline
+from tools.periods import PERIOD_PATTERN, describe, month_end, period_range
 from tools.search_contracts import ContractStatus, ContractType
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
+
 ReportKind = Literal[
-    "renewal_pipeline", "by_counterparty", "by_type", "by_status", "value_by_currency", "expiring_without_renewal"
+    "renewal_pipeline",
+    "pipeline_by_counterparty",
+    "by_counterparty",
+    "by_type",
+    "by_status",
+    "value_by_currency",
+    "expiring_without_renewal",
 ]
-MAX_SCAN = 20_000  # contracts read for one report (200 pages); beyond this the report says it is partial
-PAGE = 100
+DateBasis = Literal["renewal", "notice", "expiration", "effective", "signed"]
+DEFAULT_DAYS = 180  # the window of the pipeline kinds when none is given
+ROWS_SHOWN = 60  # rows in the response (by count, or the first months); the CSV has every row
+LISTED = 20  # contracts listed by expiring_without_renewal (all are counted; the CSV lists the months)
+_PIPELINES: frozenset[str] = frozenset({"renewal_pipeline", "pipeline_by_counterparty", "expiring_without_renewal"})
+# Which date a window and a month grouping apply to: the CLM's date field and its filter names.
+_BASIS: dict[DateBasis, tuple[DateField, str, str]] = {
+    "renewal": ("renewal_date", "renewal_after", "renewal_before"),
+    "notice": ("renewal_notice_date", "renewal_notice_after", "renewal_notice_before"),
+    "expiration": ("expiration_date", "expires_after", "expires_before"),
+    "effective": ("effective_date", "effective_after", "effective_before"),
+    "signed": ("execution_date", "signed_after", "signed_before"),
+}
+_BASIS_WORDS: dict[DateBasis, str] = {
+    "renewal": "renewal date (end of the current term of an auto-renewing contract)",
+    "notice": "renewal-notice deadline",
+    "expiration": "expiration date (end of the current term)",
+    "effective": "effective date",
+    "signed": "signing date",
+}
 
 
 class PortfolioReportInput(ToolInput):
+    model_config = ToolInput.model_config | {"populate_by_name": True}
+
     kind: ReportKind = Field(
-        description="renewal_pipeline (auto-renewals by notice month), by_counterparty, by_type, by_status, "
-        "value_by_currency, expiring_without_renewal (active, not auto-renewing, ending in the window)"
+        description="renewal_pipeline (active auto-renewals by month of their renewal or notice date), "
+        "pipeline_by_counterparty (the same contracts by counterparty), by_counterparty, by_type, by_status, "
+        "value_by_currency, expiring_without_renewal (active, not auto-renewing, ending in the window, by month)"
+    )
+    period: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=PERIOD_PATTERN,
+        description="Calendar window: 2027-Q1, 2027-03, 2027, this_quarter, next_quarter, next_month, last_year ...",
+    )
+    date_from: date | None = Field(default=None, alias="from", description="Window start (inclusive, ISO date)")
+    date_to: date | None = Field(default=None, alias="to", description="Window end (inclusive, ISO date)")
+    within_days: int | None = Field(
+        default=None, ge=1, le=1095, description="Window of N days from the business date (instead of a period)"
+    )
+    date_basis: DateBasis | None = Field(
+        default=None,
+        description="The date the window (and month grouping) applies to: renewal (default for the pipelines), "
+        "notice (renewal-notice deadline), expiration (default otherwise), effective, signed",
     )
     types: list[ContractType] = Field(default_factory=list, max_length=8)
     statuses: list[ContractStatus] = Field(default_factory=list, max_length=6)
     counterparty: SearchText | None = None
-    within_days: int = Field(default=180, ge=1, le=1095, description="Window for renewal_pipeline and expiring")
+    currencies: list[Currency] = Field(default_factory=list, max_length=10, description="Only these currencies")
+
+    @model_validator(mode="after")
+    def _one_window(self) -> Self:
+        ways = [self.period is not None, self.date_from is not None or self.date_to is not None]
+        ways.append(self.within_days is not None)
+        if sum(ways) > 1:
+            raise ValueError("give one window: period, or from/to, or within_days")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("'from' is after 'to'")
+        return self
+
+
+class Amount(ToolOutput):
+    currency: str
+    amount: float
+    contracts: int = Field(description="Contracts of the row with a value in this currency")
 
 
 class ReportRow(ToolOutput):
-    key: str
+    key: str | None = Field(description="Month 'YYYY-MM', type, status, counterparty id or currency; null = none")
+    label: str = Field(description="What the row is, e.g. a counterparty's name, or '(no date)'")
     contracts: int
-    value: str | None = Field(description="Total contract value by currency, e.g. 'USD 1,200,000; EUR 80,000'")
-    annual_value: str | None = None
-    detail: str | None = None
+    total_value: list[Amount] = Field(description="Sums per currency (never summed across currencies)")
+    annual_value: list[Amount]
+
+
+class Window(ToolOutput):
+    start: date | None
+    end: date | None
+    basis: DateBasis
+    description: str
+
+
+class ListedContract(ToolOutput):
+    id: str
+    number: str
+    title: str
+    counterparty: str
+    counterparty_id: str
+    expiration_date: date | None
+    total_value: float | None
+    currency: str | None
 
 
 class PortfolioReportOutput(ToolOutput):
     kind: ReportKind
     as_of: date
-    contracts_scanned: int
-    partial: bool = Field(description="True when more than the scan limit matched: totals cover the first part")
+    window: Window | None = Field(description="The calendar window and the date it applies to; null = all dates")
+    grouped_by: str = Field(description="What the rows are, e.g. 'month of the renewal date'")
+    contracts_matching: int | None = Field(description="Contracts matching the filters and window")
+    contracts_counted: int = Field(description="Contracts the rows count (= contracts_matching unless partial)")
+    partial: bool = Field(description="True when the rows cover only contracts_counted of contracts_matching")
+    currencies: list[str] = Field(description="Currencies of the values (one CSV column each)")
     rows: list[ReportRow] = Field(description="The rows that fit in this response; the CSV has them all")
     total_rows: int
+    listed: list[ListedContract] = Field(
+        default_factory=list, description="expiring_without_renewal: the first contracts, by expiration date"
+    )
     csv_resource: str = Field(description="MCP resource URI of the full result as CSV")
 
     def audit_summary(self) -> AuditSummary:
-        return AuditSummary(count=self.total_rows, detail=f"{self.kind}, {self.contracts_scanned} scanned")
+        return AuditSummary(count=self.total_rows, detail=f"{self.kind}, {self.contracts_counted} counted")
 
     def row_count(self) -> int:
         return len(self.rows)
@@ -83,144 +171,219 @@ class PortfolioReportOutput(ToolOutput):
         return self.model_copy(update={"rows": self.rows[:keep]})  # the CSV resource keeps every row
 
 
-class _Group:
-    def __init__(self) -> None:
-        self.count = 0
-        self.value: dict[str, float] = defaultdict(float)
-        self.annual: dict[str, float] = defaultdict(float)
-
-
-def _money_by_currency(sums: dict[str, float]) -> str | None:
-    if not sums:
+def _window(args: PortfolioReportInput, as_of: date) -> Window | None:
+    basis: DateBasis = args.date_basis or (
+        "renewal" if args.kind in ("renewal_pipeline", "pipeline_by_counterparty") else "expiration"
+    )
+    if args.kind == "expiring_without_renewal" and basis != "expiration":
+        raise InvalidArgument("expiring_without_renewal is by expiration date: leave date_basis out.")
+    start: date | None
+    end: date | None
+    if args.period is not None:
+        start, end = period_range(args.period, as_of)
+        what = f"{describe(start, end)}"
+    elif args.date_from is not None or args.date_to is not None:
+        start, end = args.date_from, args.date_to
+        what = describe(start, end) if start and end else (f"from {start}" if start else f"up to {end}")
+    elif args.within_days is not None or args.kind in _PIPELINES:
+        days = args.within_days or DEFAULT_DAYS
+        start, end = as_of, as_of + timedelta(days=days)
+        what = f"the next {days} days ({start} to {end})"
+    else:
         return None
-    return "; ".join(f"{currency} {amount:,.0f}" for currency, amount in sorted(sums.items()))
+    return Window(start=start, end=end, basis=basis, description=f"{what}, by {_BASIS_WORDS[basis]}")
 
 
-def _filters(args: PortfolioReportInput, as_of: date) -> ContractFilters:
-    end = as_of + timedelta(days=args.within_days)
-    base = ContractFilters(counterparty=args.counterparty, types=list(args.types), statuses=list(args.statuses))
-    if args.kind == "renewal_pipeline":
-        return base.model_copy(
-            update={
-                "auto_renew": True,
-                "statuses": ["active"],
-                "renewal_notice_after": as_of,
-                "renewal_notice_before": end,
-                "sort": "renewal_notice_date",
-            }
-        )
-    if args.kind == "expiring_without_renewal":
-        return base.model_copy(
-            update={
-                "auto_renew": False,
-                "statuses": ["active"],
-                "expires_after": as_of,
-                "expires_before": end,
-                "sort": "expiration_date",
-            }
-        )
-    return base
+def _filters(args: PortfolioReportInput, window: Window | None) -> ContractFilters:
+    update: dict[str, object] = {}
+    if args.kind in ("renewal_pipeline", "pipeline_by_counterparty"):
+        update = {"auto_renew": True, "statuses": ["active"]}
+    elif args.kind == "expiring_without_renewal":
+        update = {"auto_renew": False, "statuses": ["active"]}
+    if window is not None:
+        _, after, before = _BASIS[window.basis]
+        update[after], update[before] = window.start, window.end
+    base = ContractFilters(
+        counterparty=args.counterparty,
+        types=list(args.types),
+        statuses=list(args.statuses),
+        currencies=[c.upper() for c in args.currencies],
+    )
+    if args.statuses and "statuses" in update and "active" not in args.statuses:
+        raise InvalidArgument(f"{args.kind} is about active contracts only: leave statuses out (or include active).")
+    return base.model_copy(update=update)
 
 
-KEYS: dict[ReportKind, Callable[[ContractSummary], str]] = {
-    "renewal_pipeline": lambda c: (c.renewal_notice_date or date.min).strftime("%Y-%m"),
-    "by_counterparty": lambda c: f"{clean_inline(c.counterparty.name, 80)} ({c.counterparty.id})",
-    "by_type": lambda c: c.type,
-    "by_status": lambda c: c.status,
-    "value_by_currency": lambda c: c.currency or "(no value)",
-}
+def _grouping(args: PortfolioReportInput, window: Window | None) -> tuple[GroupBy, DateField | None, str]:
+    if args.kind in ("renewal_pipeline", "expiring_without_renewal"):
+        basis: DateBasis = window.basis if window is not None else "renewal"
+        return "month", _BASIS[basis][0], f"month of the {_BASIS_WORDS[basis]}"
+    group: dict[str, tuple[GroupBy, str]] = {
+        "pipeline_by_counterparty": ("counterparty", "counterparty"),
+        "by_counterparty": ("counterparty", "counterparty"),
+        "by_type": ("type", "contract type"),
+        "by_status": ("status", "status"),
+        "value_by_currency": ("currency", "currency"),
+    }
+    by, words = group[args.kind]
+    return by, None, words
+
+
+def _amounts(sums: list[MoneySum]) -> list[Amount]:
+    return [Amount(currency=m.currency, amount=m.amount, contracts=m.contracts) for m in sums]
+
+
+def _label(group_by: GroupBy, key: str | None, label: str | None) -> str:
+    if key is None:
+        return {"month": "(no date)", "currency": "(no value)"}.get(group_by, "(none)")
+    if group_by == "counterparty":
+        return f"{clean_inline(label or key, 80)} ({key})"
+    return clean_inline(label or key, 80)
 
 
 async def portfolio_report(args: PortfolioReportInput, ctx: ClmContext) -> PortfolioReportOutput:
-    filters = _filters(args, ctx.as_of)
-    scanned = 0
-    total: int | None = None
-    cursor: str | None = None
-    listed: list[ContractSummary] = []
-    groups: dict[str, _Group] = defaultdict(_Group)
-    while scanned < MAX_SCAN:
-        page = await ctx.api.search_contracts(filters, limit=PAGE, cursor=cursor)
-        total = page.total if page.total is not None else total
-        for contract in page.data:
-            scanned += 1
-            if args.kind == "expiring_without_renewal":
-                listed.append(contract)
-                continue
-            group = groups[KEYS[args.kind](contract)]
-            group.count += 1
-            if contract.total_value is not None and contract.currency:
-                group.value[contract.currency] += contract.total_value
-            if contract.annual_value is not None and contract.currency:
-                group.annual[contract.currency] += contract.annual_value
-        await ctx.progress(scanned, total, f"{scanned} contracts read")
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    partial = cursor is not None
-    store = ctx.services.reports
+    window = _window(args, ctx.as_of)
+    filters = _filters(args, window)
+    group_by, date_field, grouped_by = _grouping(args, window)
+    listing = None
     if args.kind == "expiring_without_renewal":
-        rows = [
-            ReportRow(
-                key=f"{c.expiration_date} {clean_inline(c.number, 40)}",
-                contracts=1,
-                value=None if c.total_value is None else f"{c.currency} {c.total_value:,.0f}",
-                detail=f"{clean_inline(c.title, 80)} - {clean_inline(c.counterparty.name, 60)} ({c.id})",
-            )
-            for c in listed
-        ]
-    else:
-        ordered = sorted(
-            groups.items(), key=lambda kv: (kv[0]) if args.kind == "renewal_pipeline" else (-kv[1].count, kv[0])
+        aggregate, listing = await asyncio.gather(
+            ctx.api.aggregate_contracts(filters, group_by=group_by, date_field=date_field),
+            ctx.api.search_contracts(filters.model_copy(update={"sort": "expiration_date"}), limit=LISTED),
         )
-        rows = [
-            ReportRow(
-                key=key, contracts=g.count, value=_money_by_currency(g.value), annual_value=_money_by_currency(g.annual)
-            )
-            for key, g in ordered
-        ]
-    uri = await store.put_csv(
-        ["key", "contracts", "total_value", "annual_value", "detail"],
-        [[r.key, r.contracts, r.value, r.annual_value, r.detail] for r in rows],
-        title=f"{TITLES[args.kind]} (as of {ctx.as_of})",
-    )
+    else:
+        aggregate = await ctx.api.aggregate_contracts(filters, group_by=group_by, date_field=date_field)
+    # Models for the rows shown only; the CSV (every row) is written straight from the CLM's groups.
+    labels = [_label(group_by, g.key, g.label) for g in aggregate.groups]
+    rows = [
+        ReportRow(
+            key=g.key,
+            label=label,
+            contracts=g.count,
+            total_value=_amounts(g.total_value),
+            annual_value=_amounts(g.annual_value),
+        )
+        for g, label in zip(aggregate.groups[:ROWS_SHOWN], labels, strict=False)
+    ]
+    currencies = sorted({m.currency for g in aggregate.groups for m in (*g.total_value, *g.annual_value)})
+    title = TITLES[args.kind] + (f", {window.description}" if window else "") + f" (as of {ctx.as_of})"
+    uri = await ctx.services.reports.put_csv(*_csv(aggregate.groups, labels, currencies, group_by), title=title)
+    listed = [
+        ListedContract(
+            id=c.id,
+            number=c.number,
+            title=clean_inline(c.title, 100),
+            counterparty=clean_inline(c.counterparty.name, 80),
+            counterparty_id=c.counterparty.id,
+            expiration_date=c.expiration_date,
+            total_value=c.total_value,
+            currency=c.currency,
+        )
+        for c in (listing.data if listing is not None else [])
+    ]
     return PortfolioReportOutput(
         kind=args.kind,
         as_of=ctx.as_of,
-        contracts_scanned=scanned,
-        partial=partial,
+        window=window,
+        grouped_by=grouped_by,
+        contracts_matching=aggregate.total,
+        contracts_counted=aggregate.covered,
+        partial=not aggregate.complete,
+        currencies=currencies,
         rows=rows,
-        total_rows=len(rows),
+        total_rows=len(aggregate.groups),
+        listed=listed,
         csv_resource=uri,
     )
 
 
+def _csv(
+    groups: Sequence[AggregateGroup], labels: list[str], currencies: list[str], group_by: GroupBy
+) -> tuple[list[str], list[list[object]]]:
+    """One numeric column per currency (a spreadsheet sums them); months also as ISO first and last day."""
+    headers = ["key", "label"]
+    if group_by == "month":
+        headers += ["period_start", "period_end"]
+    headers += ["contracts", *(f"total_value_{c}" for c in currencies), *(f"annual_value_{c}" for c in currencies)]
+    body: list[list[object]] = []
+    for group, label in zip(groups, labels, strict=True):
+        line: list[object] = [group.key, label]
+        if group_by == "month":
+            if group.key is None:
+                line += [None, None]
+            else:
+                year, month = int(group.key[:4]), int(group.key[5:7])
+                line += [date(year, month, 1).isoformat(), month_end(year, month).isoformat()]
+        totals = {m.currency: m.amount for m in group.total_value}
+        annuals = {m.currency: m.amount for m in group.annual_value}
+        line += [group.count, *(totals.get(c) for c in currencies), *(annuals.get(c) for c in currencies)]
+        body.append(line)
+    return headers, body
+
+
 TITLES: dict[ReportKind, str] = {
-    "renewal_pipeline": "Renewal pipeline: auto-renewals by month of their notice deadline",
+    "renewal_pipeline": "Renewal pipeline: active auto-renewals by month",
+    "pipeline_by_counterparty": "Renewal pipeline by counterparty",
     "by_counterparty": "Contracts by counterparty",
     "by_type": "Contracts by type",
     "by_status": "Contracts by status",
     "value_by_currency": "Contract value by currency",
-    "expiring_without_renewal": "Active contracts expiring without auto-renewal",
+    "expiring_without_renewal": "Active contracts expiring without auto-renewal, by month",
 }
 
 
+def _money(amounts: list[Amount]) -> str | None:
+    return "; ".join(f"{a.currency} {a.amount:,.0f}" for a in amounts) or None
+
+
 def render(out: PortfolioReportOutput) -> str:
-    lines = [f"**{TITLES[out.kind]}** (as of {out.as_of}; {out.contracts_scanned:,} contracts read)", ""]
+    window = f"; {out.window.description}" if out.window else "; all dates"
+    matching = "unknown" if out.contracts_matching is None else f"{out.contracts_matching:,}"
+    lines = [
+        f"**{TITLES[out.kind]}** (as of {out.as_of}{window}; rows by {out.grouped_by}; {matching} contracts match)",
+        "",
+    ]
     if not out.rows:
-        lines.append("No contracts match.")
+        lines.append("No contracts match these filters in this window.")
     else:
         lines.append(
             table(
-                ["key", "contracts", "total value", "annual value", "detail"],
-                [[r.key, r.contracts, r.value, r.annual_value, r.detail] for r in out.rows],
+                ["key", "contracts", "total value", "annual value"],
+                [[r.label, r.contracts, _money(r.total_value), _money(r.annual_value)] for r in out.rows],
                 90,
             )
         )
     if out.total_rows > len(out.rows):
-        lines += ["", f"Showing {len(out.rows)} of {out.total_rows} rows."]
+        lines += ["", f"Showing {len(out.rows)} of {out.total_rows} rows; the CSV has all of them."]
     if out.partial:
-        lines += ["", f"Partial: more than {MAX_SCAN:,} contracts matched; narrow the filters for exact totals."]
-    lines += ["", f"Full result as CSV: resource `{out.csv_resource}` (fetch it with resources/read)."]
+        lines += [
+            "",
+            f"PARTIAL: the rows count {out.contracts_counted:,} of {matching} matching contracts (the CLM has no "
+            "aggregation endpoint and the walk stopped at its limit); narrow the filters or window for exact totals.",
+        ]
+    if out.listed:
+        shown = len(out.listed)
+        lines += ["", f"First {shown} of {matching} by expiration date:", ""]
+        lines.append(
+            table(
+                ["expires", "number", "title", "counterparty", "id", "value"],
+                [
+                    [
+                        c.expiration_date,
+                        c.number,
+                        c.title,
+                        f"{c.counterparty} ({c.counterparty_id})",
+                        c.id,
+                        money(c.total_value, c.currency),
+                    ]
+                    for c in out.listed
+                ],
+                60,
+            )
+        )
+        if out.contracts_matching is not None and out.contracts_matching > shown:
+            lines += ["", "List them all with {tool:search_contracts} (status active, auto_renew false, the window)."]
+    lines += ["", f"Full result as CSV (one numeric column per currency): resource `{out.csv_resource}`."]
     return "\n".join(lines)
 
 
@@ -256,18 +419,22 @@ TOOL = ToolSpec(
     name="portfolio_report",
     title="Portfolio report",
     description=(
-        "Aggregate report over the contract portfolio: renewal_pipeline (auto-renewals by month of their notice "
-        "deadline within within_days), by_counterparty, by_type, by_status, value_by_currency (totals per "
-        "currency, never summed across currencies), expiring_without_renewal. Optional filters: types, statuses, "
-        "counterparty. Returns a Markdown table within the output budget and the full result as a CSV resource "
-        "(the csv_resource URI). Reads up to 20,000 contracts with progress notifications; use it instead of paging "
-        "{tool:search_contracts} for totals."
+        "Counts and values over the whole portfolio, computed by the CLM (complete, or marked partial with the "
+        "number counted). kind: renewal_pipeline (active auto-renewals by month of their renewal date, or of the "
+        "notice deadline with date_basis=notice), pipeline_by_counterparty (the same contracts per counterparty), "
+        "by_counterparty, by_type, by_status, value_by_currency, expiring_without_renewal (active, not "
+        "auto-renewing, by month of expiry, first contracts listed). Window: period (2027-Q1, 2027-03, 2027, "
+        "next_quarter, this_month ...), or from/to (ISO dates), or within_days; the pipelines default to the next "
+        "180 days, the other kinds to all dates; date_basis says which date the window applies to (stated in the "
+        "result). Filters: types, statuses, counterparty, currencies. Values are summed per currency, never across "
+        "currencies. The full result is a CSV resource (one numeric column per currency, ISO dates), linked "
+        "from the result; use this instead of paging {tool:search_contracts} for totals."
     ),
     input_model=PortfolioReportInput,
     output_model=PortfolioReportOutput,
     handler=portfolio_report,
     render=render,
     permission=SCOPE_READ_CONTRACTS,
-    example={"kind": "by_type"},  # valid against the demo CLM
+    example={"kind": "renewal_pipeline", "period": "next_quarter"},  # valid against the demo CLM
     resources=(REPORT_CSV,),
 )

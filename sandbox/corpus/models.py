@@ -79,6 +79,16 @@ class TruthObligation(Frozen):
     span: Span
 
 
+class TruthMark(Frozen):
+    """Something a document does that is not a key term: `name` "precedence" (value "override_allowed" when the
+    document lets its express modifications of the agreement prevail, "agreement_prevails" when it does not) or
+    "override" (value "<fact kind>|<section of the agreement it sets aside>", e.g. "payment_terms|4.3")."""
+
+    name: Literal["precedence", "override"]
+    value: str
+    span: Span
+
+
 class TruthSection(Frozen):
     number: str  # "12.2"
     heading: str  # "Termination for Convenience"
@@ -153,6 +163,7 @@ class GroundTruth(Frozen):
     renewal_notice_deadline: date | None
     current_term_end: date | None
     adversarial: list[str] = Field(default_factory=list)  # e.g. ["huge", "invisible_chars", "injection"]
+    marks: list[TruthMark] = Field(default_factory=list)  # precedence clauses and express overrides (SOW, order)
     consolidated: ConsolidatedTruth | None = None  # a base agreement with amendments (set by render_contract)
 
 

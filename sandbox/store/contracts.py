@@ -132,7 +132,6 @@ class ContractFilters(BaseModel):
             ("effective_date", self.effective_after, self.effective_before),
             ("expiration_date", self.expires_after, self.expires_before),
             ("renewal_notice_date", self.renewal_notice_after, self.renewal_notice_before),
-            ("renewal_date", self.renewal_after, self.renewal_before),
             ("execution_date", self.signed_after, self.signed_before),
         ):
             if low is not None:
@@ -141,6 +140,14 @@ class ContractFilters(BaseModel):
             if high is not None:
                 clauses.append(f"c.{column} <= ?")
                 params.append(high.isoformat())
+        if self.renewal_after is not None or self.renewal_before is not None:
+            # renewal_date is virtual (CASE WHEN auto_renew THEN expiration_date): asked on its parts, the range
+            # is read off an index of expiration_date that covers the aggregation, not off the table rows.
+            clauses.append("c.auto_renew = 1")
+            for op, bound in ((">=", self.renewal_after), ("<=", self.renewal_before)):
+                if bound is not None:
+                    clauses.append(f"c.expiration_date {op} ?")
+                    params.append(bound.isoformat())
         if self.auto_renew is not None:
             clauses.append("c.auto_renew = ?")
             params.append(int(self.auto_renew))

@@ -165,6 +165,9 @@ AGG_KEYS: Final = {
     **{f"month_{d}": f"substr({d}, 1, 7)" for d in (
         "expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"
     )},
+    # A calendar window (a date range) with any grouping: the range is read off the index, not the rows.
+    # (renewal_date is virtual: its ranges are asked on expiration_date, see ContractFilters.where.)
+    **{f"range_{d}": d for d in ("expiration_date", "renewal_notice_date", "effective_date")},
 }  # fmt: skip
 # A user's view (sandbox.store.access) restricts by our_entity and by counterparty: this index
 # counts a restricted view's contracts without reading the rows (the aggregation indexes hold both).

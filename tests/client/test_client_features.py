@@ -89,7 +89,7 @@ async def test_reports_are_listed_linked_and_readable(sandbox_url: str) -> None:
         read = await client.read_resource(uri)
     assert [str(link.uri) for link in links] == [uri]
     assert uri in listed and listed[uri].mime_type == "text/csv" and (listed[uri].size or 0) > 0
-    assert read.contents[0].text.startswith("key,contracts")  # type: ignore[union-attr]
+    assert read.contents[0].text.startswith("key,label,contracts")  # type: ignore[union-attr]
 
 
 async def test_contract_record_and_text_resources(sandbox_url: str) -> None:

@@ -82,5 +82,5 @@ def test_report_made_in_one_process_is_listed_and_read_in_the_next(sandbox_url: 
         read = second.request("resources/read", {"uri": uri})["result"]["contents"][0]
         missing = second.request("resources/read", {"uri": uri.replace(uri[-21:-5], "0" * 16)})
     assert uri in {resource["uri"] for resource in listed}
-    assert read["text"].startswith("key,contracts,total_value") and read["mimeType"] == "text/csv"
+    assert read["text"].startswith("key,label,contracts,total_value_") and read["mimeType"] == "text/csv"
     assert "error" in missing and "expired" in missing["error"]["message"]

@@ -193,11 +193,16 @@ async def test_compare_family_skill(truth: sqlite3.Connection) -> None:
         "SELECT p.id FROM contracts p WHERE p.type='MSA' AND (SELECT count(*) FROM contracts c WHERE c.parent_id=p.id) "
         "BETWEEN 2 AND 6 ORDER BY p.number LIMIT 1"
     ).fetchone()["id"]
-    children = {r["id"] for r in truth.execute("SELECT id FROM contracts WHERE parent_id = ?", (msa,))}
+    rows = truth.execute("SELECT id, type FROM contracts WHERE parent_id = ?", (msa,)).fetchall()
+    children = {r["id"] for r in rows if r["type"] != "Amendment"}
+    amendments = {r["id"] for r in rows if r["type"] == "Amendment"}
     async with script() as s:
         compared = await s.call("compare_contracts", contract_ids=[msa], include_related=True)
     ids = {c["id"] for c in compared["contracts"]}
-    assert msa in ids and children <= ids  # the MSA and every SOW / order form / amendment under it
+    omitted = {o["id"] for o in compared["omitted"]}
+    assert msa in ids and children <= ids | omitted  # the MSA and every SOW / order form under it
+    base = next(c for c in compared["contracts"] if c["id"] == msa)
+    assert amendments == set(base["amendments_applied"]) | set(base["amendments_pending"])  # folded into the MSA
     assert all(len(row["values"]) == len(compared["contracts"]) for row in compared["terms"])
 
 
@@ -209,5 +214,5 @@ async def test_portfolio_report_skill(truth: sqlite3.Connection) -> None:
         {r["type"]: r["n"] for r in truth.execute("SELECT type, count(*) AS n FROM contracts GROUP BY type")}
     )
     assert {row["key"]: row["contracts"] for row in report["rows"]} == dict(expected)
-    assert report["contracts_scanned"] == sum(expected.values())
+    assert report["contracts_counted"] == report["contracts_matching"] == sum(expected.values())
     assert len(csv_text.strip().splitlines()) == len(expected) + 1

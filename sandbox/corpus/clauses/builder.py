@@ -76,7 +76,14 @@ class _SectionDict(TypedDict):
     end: int
 
 
+class _MarkDict(TypedDict):
+    name: str
+    value: str
+    span: _SpanDict
+
+
 class _TruthDict(TypedDict):
+    marks: list[_MarkDict]
     facts: list[_FactDict]
     obligations: list[_ObligationDict]
     sections: list[_SectionDict]
@@ -88,7 +95,7 @@ class _TruthDict(TypedDict):
 class DocBuilder:
     """Text accumulator with span bookkeeping. `transform` rewrites each piece before it is counted."""
 
-    __slots__ = ("_facts", "_obligations", "_open", "_parts", "_pos", "_sections", "_transform")
+    __slots__ = ("_facts", "_marks", "_obligations", "_open", "_parts", "_pos", "_sections", "_transform")
 
     def __init__(self, transform: Callable[[str], str] | None = None) -> None:
         self._parts: list[str] = []
@@ -97,6 +104,7 @@ class DocBuilder:
         self._sections: list[_SectionRow] = []
         self._facts: list[_FactRow] = []
         self._obligations: list[_ObligationRow] = []
+        self._marks: list[tuple[str, str, int, int, str | None]] = []
         self._transform = transform
 
     @property
@@ -136,6 +144,10 @@ class DocBuilder:
     def fact(self, kind: FactKind, value: str, start: int) -> None:
         """Record that the text from `start` to the current position states `kind` = `value`."""
         self._facts.append(_FactRow(kind, value, start, self._pos, self.section))
+
+    def mark(self, name: str, value: str, start: int) -> None:
+        """Record that the text from `start` to the current position is a precedence clause or an override."""
+        self._marks.append((name, value, start, self._pos, self.section))
 
     def obligation(
         self,
@@ -196,7 +208,12 @@ class DocBuilder:
             while end > row.start and text[end - 1].isspace():  # a section ends at its last visible char
                 end -= 1
             sections.append({"number": row.number, "heading": row.heading, "start": row.start, "end": end})
+        marks: list[_MarkDict] = [
+            {"name": name, "value": value, "span": {"start": a, "end": b, "quote": text[a:b], "section": section}}
+            for name, value, a, b, section in self._marks
+        ]
         truth: _TruthDict = {
+            "marks": marks,
             "facts": facts,
             "obligations": obligations,
             "sections": sections,

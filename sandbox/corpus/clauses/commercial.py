@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sandbox.corpus.clauses.context import Ctx, cap
 from sandbox.corpus.clauses.wording import iso_days
 from sandbox.corpus.models import FactKind, ObligationCategory
@@ -84,6 +86,7 @@ def payment_terms(ctx: Ctx) -> None:
         )
         return
     lead = ""
+    marks: list[tuple[str, str]] = []
     parent = ctx.parent
     if (
         parent is not None
@@ -94,10 +97,13 @@ def payment_terms(ctx: Ctx) -> None:
     ):
         where = ctx.parent_ref("payment.terms", "")
         lead = f"Notwithstanding {where or 'the payment terms'} of the Agreement, "
-    write_payment_terms(ctx, days, lead)
+        marks.append(("override", f"{F.PAYMENT_TERMS.value}|{where.removeprefix('Section ')}"))
+    write_payment_terms(ctx, days, lead, marks=marks)
 
 
-def write_payment_terms(ctx: Ctx, days: int, lead: str = "", event: str | None = None) -> None:
+def write_payment_terms(
+    ctx: Ctx, days: int, lead: str = "", event: str | None = None, marks: Sequence[tuple[str, str]] = ()
+) -> None:
     """The payment-terms sentence; also used by amendments and by the contradictory variant."""
     buyer = ctx.buyer.term
     fact = (F.PAYMENT_TERMS, iso_days(days))
@@ -133,6 +139,7 @@ def write_payment_terms(ctx: Ctx, days: int, lead: str = "", event: str | None =
             None,
             None,
         ),
+        marks=marks,
     )
 
 

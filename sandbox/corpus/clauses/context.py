@@ -248,8 +248,10 @@ class Ctx:
         sentence: str,
         *facts: tuple[FactKind, str],
         obligation: tuple[ObligationCategory, str, str, str, date | None, str | None] | None = None,
+        marks: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """Write one sentence; the facts and the obligation it states get its exact span."""
+        """Write one sentence; the facts, the obligation and the marks (precedence, override) it states get its
+        exact span."""
         b = self.b
         if self._spaced:
             b.add(" ")
@@ -257,6 +259,8 @@ class Ctx:
         b.add(sentence)
         for kind, value in facts:
             b.fact(kind, value, start)
+        for name, value in marks:
+            b.mark(name, value, start)
         if obligation is not None:
             category, party, action, due, next_due, recurrence = obligation
             b.obligation(category, party, action, due, start, next_due, recurrence)

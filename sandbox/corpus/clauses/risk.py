@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from sandbox.api_models import ContractType
 from sandbox.corpus.clauses.context import Ctx
 from sandbox.corpus.clauses.wording import amount_value, iso_days, iso_months, iso_years, quantity
 from sandbox.corpus.models import FactKind
@@ -159,10 +161,20 @@ def liability_cap(ctx: Ctx) -> None:
     value = cap_value(r.liability_cap_amount, r.liability_cap_description, ctx.currency)
     if value is None:
         return
-    write_liability_cap(ctx, value)
+    lead = ""
+    marks: list[tuple[str, str]] = []
+    parent = ctx.parent
+    if parent is not None and r.parent_id == parent.id and r.type is ContractType.ORDER_FORM:
+        theirs = cap_value(parent.liability_cap_amount, parent.liability_cap_description, ctx.currency)
+        where = ctx.parent_ref("liability.cap", "")
+        # An order form with its own cap sets the MSA's aside expressly half the time (else it just states it).
+        if theirs is not None and theirs != value and where and ctx.chance(0.5):
+            lead = f"Notwithstanding {where} of the Agreement, "
+            marks.append(("override", f"{F.LIABILITY_CAP.value}|{where.removeprefix('Section ')}"))
+    write_liability_cap(ctx, value, lead, marks)
 
 
-def write_liability_cap(ctx: Ctx, value: str) -> None:
+def write_liability_cap(ctx: Ctx, value: str, lead: str = "", marks: Sequence[tuple[str, str]] = ()) -> None:
     """The cap sentence for a normalised value (also used by amendments)."""
     r = ctx.record
     this = ctx.this
@@ -211,7 +223,9 @@ def write_liability_cap(ctx: Ctx, value: str) -> None:
                 )
         else:
             sentence = f"Each {ctx.party}'s total liability under {this} shall be limited to {value}."
-    ctx.say(sentence, (F.LIABILITY_CAP, value))
+    if lead:
+        sentence = lead + (sentence if sentence.isupper() else sentence[0].lower() + sentence[1:])
+    ctx.say(sentence, (F.LIABILITY_CAP, value), marks=marks)
 
 
 def liability_exceptions(ctx: Ctx) -> None:

@@ -348,16 +348,28 @@ def key_personnel(ctx: Ctx) -> None:
 
 
 def precedence(ctx: Ctx) -> None:
-    ctx.say(
-        ctx.pick(
+    """The order of precedence: most let the document's express modifications of the Agreement prevail; some
+    do not (then an express override in this document is a conflict the Agreement wins)."""
+    sentence, value = ctx.pick(
+        (
             (
                 f"In the event of any conflict between this {ctx.doc} and the Agreement, the Agreement shall prevail "
                 f"except to the extent that this {ctx.doc} expressly states otherwise.",
+                "override_allowed",
+            ),
+            (
                 f"This {ctx.doc} is subject to the Agreement. Where this {ctx.doc} expressly modifies a provision "
                 f"of the Agreement, the modification applies to this {ctx.doc} only.",
-            )
+                "override_allowed",
+            ),
+            (
+                f"This {ctx.doc} is governed by the Agreement. In the event of any conflict or inconsistency between "
+                f"this {ctx.doc} and the Agreement, the terms of the Agreement shall prevail.",
+                "agreement_prevails",
+            ),
         )
     )
+    ctx.say(sentence, marks=[("precedence", value)])
 
 
 def license_grant(ctx: Ctx) -> None:
