@@ -1,7 +1,7 @@
 """Say it once: by default a result is its text alone (no structuredContent, no outputSchema), tools/list is lean.
 
 Claude Code hands the model `JSON.stringify(structuredContent)` whenever a result carries one and drops the
-text (anthropics/claude-code#79944); Claude Desktop and claude.ai hand it the text. Sending both costs the
+text (anthropics/claude-code#79944); claude.ai hands it the text (#55677). Sending both costs the
 data twice and makes the two clients read different things, so the default is the text only
 (docs/responses.md); `structured_output` turns the structured copy and the output schemas back on.
 """
