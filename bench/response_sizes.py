@@ -80,6 +80,18 @@ async def sizes(url: str) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+def report(url: str) -> dict[str, float]:
+    """For bench/run_all.py: the table of this tree against a running sandbox (with test endpoints)."""
+    table = asyncio.run(sizes(url))
+    figures: dict[str, float] = {"tools_list_chars": float(table["tools/list"][0])}
+    for label, (chars, raw, _requests) in table.items():
+        if raw:
+            print(f"{label:<22} {chars:>11,} {raw:>12,} {chars / raw:>6.2f}")
+            figures[f"size_ratio_{label.replace(', ', '_').replace(' ', '_')}"] = chars / raw
+    print(json.dumps({"max_plugin_chars": max(chars for label, (chars, _, _) in table.items() if label != "tools/list")}))
+    return figures
+
+
 def measure() -> dict[str, tuple[int, int, int]]:
     from sandbox.settings import SandboxSettings
     from sandbox.testing import running_sandbox
