@@ -88,7 +88,8 @@ def report(url: str) -> dict[str, float]:
         if raw:
             print(f"{label:<22} {chars:>11,} {raw:>12,} {chars / raw:>6.2f}")
             figures[f"size_ratio_{label.replace(', ', '_').replace(' ', '_')}"] = chars / raw
-    print(json.dumps({"max_plugin_chars": max(chars for label, (chars, _, _) in table.items() if label != "tools/list")}))
+    largest = max(chars for label, (chars, _, _) in table.items() if label != "tools/list")
+    print(json.dumps({"max_plugin_chars": largest}))
     return figures
 
 
