@@ -30,7 +30,7 @@ from sandbox.testing import running_sandbox
 def session(
     url: str, calls: int, ids: tuple[str, str], latencies: list[float], errors: list[int], ready: threading.Barrier
 ) -> None:
-    server = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="stderr"))
+    server = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="stderr", CLM_STRUCTURED_OUTPUT="true"))
     try:
         server.initialize()
         ready.wait(timeout=300)  # all processes started: measure concurrent calls, not 20 interpreter starts
@@ -49,7 +49,7 @@ def session(
 def run(url: str, sessions: int, calls: int) -> tuple[list[float], int, int]:
     admin = httpx2.Client(base_url=url, timeout=30)
     admin.post("/_sandbox/reset").raise_for_status()
-    probe = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="stderr"))
+    probe = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT="stderr", CLM_STRUCTURED_OUTPUT="true"))
     probe.initialize()
     rows = probe.call("clm__search_contracts", {"types": ["MSA"], "limit": 2})["structuredContent"]["contracts"]
     probe.close()

@@ -52,7 +52,7 @@ def mixed_calls(contract: str, other: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def soak(url: str, calls: int, audit: Path) -> dict[str, float]:
-    server = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT=f"file:{audit}"))
+    server = StdioServer(["server.py"], plugin_env(url, CLM_AUDIT=f"file:{audit}", CLM_STRUCTURED_OUTPUT="true"))
     server.initialize()
     page = server.call("clm__search_contracts", {"types": ["MSA"], "limit": 2})["structuredContent"]["contracts"]
     plan = mixed_calls(page[0]["id"], page[1]["id"])

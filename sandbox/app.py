@@ -12,7 +12,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.routes import annotations as annotation_routes
 from sandbox.routes import contracts as contract_routes
-from sandbox.routes import control as control_routes
 from sandbox.routes import idp as idp_routes
 from sandbox.routes import listings as listing_routes
 from sandbox.routes import meta as meta_routes
@@ -74,6 +73,8 @@ def create_app(settings: SandboxSettings | None = None, *, progress: ProgressFn 
     for routes in (oauth_routes, idp_routes, meta_routes, contract_routes, annotation_routes, listing_routes):
         app.include_router(routes.router)
     if settings.test_endpoints:
+        from sandbox.routes import control as control_routes  # test-only API: ~35 ms to import, not for the demo
+
         app.include_router(control_routes.router)
         app.include_router(idp_routes.control)
     app.add_middleware(SandboxMiddleware, state=state)

@@ -106,6 +106,9 @@ def settings_for(base_url: str, **overrides: Any) -> PluginSettings:
         # about audit keep it off so they never write into the home directory.
         "audit": "off",
         "audit_required": False,
+        # Tests read the result data from the structured copy; the default (text only, no outputSchema) is
+        # tested in tests/test_response_economy.py.
+        "structured_output": True,
     }
     values.update(overrides)
     return PluginSettings(**values)

@@ -31,6 +31,7 @@ def run_session(messages: list[dict[str, Any]], env: dict[str, str], timeout: fl
     """
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
     clean_env |= {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"}  # not about audit: keep $HOME clean
+    clean_env["CLM_STRUCTURED_OUTPUT"] = "true"  # the tests read result data from the structured copy
     proc = subprocess.Popen(
         [sys.executable, "server.py"],
         stdin=subprocess.PIPE,

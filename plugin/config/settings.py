@@ -84,6 +84,11 @@ class PluginSettings(BaseSettings):
         default_factory=list, description="Not these tools, by name (space/comma separated)"
     )
     confirm_writes: bool = Field(default=True, description="Two-step confirmation for annotations")
+    structured_output: bool = Field(
+        default=False,
+        description="Also send each result as structuredContent, with outputSchema in tools/list (for programmatic "
+        "clients; off by default: the data would be sent twice, see docs/responses.md)",
+    )
 
     # -- transport budgets -------------------------------------------------------------------------------
     connect_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds to connect to the backend")

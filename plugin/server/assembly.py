@@ -79,6 +79,7 @@ def build_server(
             limit_setting=identity.env("max_in_flight"),
             shutdown_grace=runtime.settings.shutdown_grace,
             on_initialized=runtime.start_warm_up_soon,
+            on_listed=runtime.start_warm_up,
         ),
         name=identity.name,
         title=identity.display_name,

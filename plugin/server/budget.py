@@ -1,4 +1,4 @@
-"""The output budget, one rule for every tool: no response over 40,000 characters, text plus structured.
+"""The output budget, one rule for every tool: no response over 40,000 characters (text, plus structured if on).
 
 A list result that is over the budget is trimmed by the server, not by the tool: the largest number
 of leading rows that fits is kept (binary search over `ToolOutput.trimmed`), and the trimmed result

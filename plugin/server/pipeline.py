@@ -459,9 +459,12 @@ class Runtime:
         self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput
     ) -> tuple[CallToolResult, ToolOutput]:
         namespace = self.identity.namespace
+        with_structured = self.settings.structured_output
 
         def measure(candidate: ToolOutput) -> tuple[int, str, dict[str, Any]]:
             text = expand_tool_references(spec.render(candidate), namespace)
+            if not with_structured:  # the text is the whole result (docs/responses.md)
+                return len(text), text, {}
             structured = candidate.model_dump(mode="json")
             return len(text) + len(json.dumps(structured, ensure_ascii=False)), text, structured
 
@@ -478,8 +481,8 @@ class Runtime:
         # A backend may echo a credential inside an ordinary field (e.g. a title): never to the model.
         # Done after fitting: tokens and secrets are far longer than the marker that replaces them.
         text = SECRETS.scrub_values(text)
-        scrubbed = SECRETS.scrub_structure(structured)
-        assert isinstance(scrubbed, dict)
+        scrubbed = SECRETS.scrub_structure(structured) if with_structured else None
+        assert scrubbed is None or isinstance(scrubbed, dict)
         links = [
             ResourceLink(
                 type="resource_link",
@@ -511,7 +514,8 @@ class Runtime:
             return
         client_name, client_version = _client_info(ctx)
         user = self.current_user()
-        record = AuditRecord(
+        # Built from this process's own values, all of the declared types: no validation pass per call.
+        record = AuditRecord.model_construct(
             request_id=scope.request_id,
             mcp_request_id=mcp_request_id if ctx is None else str(ctx.request_id),
             session_id=self.session_id,

@@ -69,8 +69,42 @@ def _expanded(schema: dict[str, Any], namespace: str) -> dict[str, Any]:
     return expanded
 
 
+def lean_schema(schema: Any) -> Any:
+    """The JSON schema without what only repeats the property name or says "may be omitted" twice.
+
+    `tools/list` is read by the model in every session, so every character counts: pydantic's generated
+    `title` (the property name in title case), and for an optional property the `anyOf [X, null]` with
+    `default: null` become plain X (not being in `required` already says it may be omitted; the tool's
+    pydantic model still accepts an explicit null). Descriptions, constraints and enums stay.
+    """
+    if isinstance(schema, list):
+        return [lean_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in {"properties", "$defs"} and isinstance(value, dict):
+            out[key] = {name: lean_schema(sub) for name, sub in value.items()}  # names, not keywords
+            continue
+        out[key] = lean_schema(value)
+    options = out.get("anyOf")
+    if (
+        isinstance(options, list)
+        and len(options) == 2
+        and {"type": "null"} in options
+        and out.get("default", 0) is None
+    ):
+        (kept,) = [option for option in options if option != {"type": "null"}]
+        merged = {k: v for k, v in out.items() if k not in {"anyOf", "default"}}
+        out = {**kept, **merged}  # the outer description wins over the inner one
+    return out
+
+
 def input_schema(spec: ToolSpec[Any, Any], namespace: str) -> dict[str, Any]:
-    return _expanded(spec.input_model.model_json_schema(), namespace)
+    lean: dict[str, Any] = lean_schema(spec.input_model.model_json_schema())
+    return _expanded(lean, namespace)
 
 
 def output_schema(spec: ToolSpec[Any, Any], namespace: str) -> dict[str, Any]:
@@ -92,7 +126,10 @@ def build_tool(
     schemas = schemas or {"input": input_schema(spec, namespace), "output": output_schema(spec, namespace)}
     # The schema is given, not derived: PipelineTool.run validates and renders itself, so the SDK needs no
     # output adapter (building one per tool would only slow start-up).
-    metadata = FuncMetadata(arg_model=_NoArguments, output_schema=schemas["output"])
+    # Without structured output the result is its text alone, and a tool that declares an outputSchema must
+    # send structuredContent (MCP spec): so the schema is declared only when structured output is on.
+    output = schemas["output"] if runtime.settings.structured_output else None
+    metadata = FuncMetadata(arg_model=_NoArguments, output_schema=output)
     return PipelineTool(
         fn=_never_called,
         name=full_name,

@@ -10,6 +10,7 @@ are refused with `permission_denied`.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
@@ -26,6 +27,8 @@ from mcp_types import Tool as MCPTool
 from plugin.observability.logging import get_logger
 from plugin.server.stdio import DEFAULT_MAX_IN_FLIGHT, InFlight, strict_stdio
 from plugin.toolkit.errors import PermissionDenied
+
+LISTED_HOOK_DELAY_SECONDS = 0.02
 
 log = get_logger(__name__)
 
@@ -70,6 +73,7 @@ class Lifecycle:
     limit_setting: str = "max_in_flight"  # the variable that sets it, for the "busy" message
     shutdown_grace: float = 10.0
     on_initialized: Callable[[], None] | None = None  # e.g. warm the backend up in the background
+    on_listed: Callable[[], None] | None = None  # after the first tools/list answer (e.g. warm up now)
 
 
 class ScopedMCPServer(MCPServer[Any]):
@@ -93,7 +97,11 @@ class ScopedMCPServer(MCPServer[Any]):
 
     async def list_tools(self) -> list[MCPTool]:
         hidden = await self._hidden()
-        return [tool for tool in await super().list_tools() if tool.name not in hidden]
+        listed = [tool for tool in await super().list_tools() if tool.name not in hidden]
+        if self._lifecycle is not None and self._lifecycle.on_listed is not None:
+            # A moment later, once this answer is on its way: clients list the tools right after initialize.
+            asyncio.get_running_loop().call_later(LISTED_HOOK_DELAY_SECONDS, self._lifecycle.on_listed)
+        return listed
 
     async def list_resources(self) -> list[MCPResource]:
         return [*await super().list_resources(), *(await self._listed() if self._listed is not None else [])]

@@ -25,7 +25,7 @@ from sandbox.corpus.document import render_document
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
 from sandbox.corpus.terms import add_months, current_term_end, initial_expiry, renewal_notice_date
 
-GENERATOR_VERSION: Final = "1"
+# GENERATOR_VERSION is in sandbox/corpus/version.py: opening a cached build reads it without importing this.
 ADVERSARIAL_FLAGS: Final = ("huge", "invisible_chars", "injection", "scanned", "contradictory")
 FIRST_ORDINARY: Final = 3  # ctr_000001..3 are ordinary documents in every corpus
 PLANTED_NOTICE_OFFSETS: Final = (30, 60, 90)  # days after as_of

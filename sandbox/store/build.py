@@ -21,14 +21,16 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from sandbox.corpus.generate import CorpusRecords, generate_records, render_contract
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty, ObligationCategory
 from sandbox.store.schema import AGG_DDL, DDL, SCHEMA_VERSION
 from sandbox.store.text import fold
+
+if TYPE_CHECKING:
+    from sandbox.corpus.generate import CorpusRecords
 
 ProgressFn = Callable[[int, int], None]
 
@@ -158,6 +160,9 @@ def _insert_all(
     progress: ProgressFn | None,
     parallel: WorkerRendering | None,
 ) -> None:
+    # Imported only to build: opening a cached build (every start but the first of the day) skips its ~200 ms.
+    from sandbox.corpus.generate import generate_records
+
     records = generate_records(corpus)
     documents = parallel.documents() if parallel is not None else _render_here(records)
     conn.execute("BEGIN")
@@ -248,6 +253,8 @@ def _contract_row(record: ContractRecord) -> dict[str, object]:
 
 
 def _render_here(records: CorpusRecords) -> Iterator[RenderedDocument]:
+    from sandbox.corpus.generate import render_contract  # see build_database
+
     for record in records.contracts:
         yield compact(render_contract(records, record))
 

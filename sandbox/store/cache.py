@@ -12,8 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
-from sandbox.corpus.generate import GENERATOR_VERSION
 from sandbox.corpus.models import Corpus
+from sandbox.corpus.version import GENERATOR_VERSION
 from sandbox.store.schema import SCHEMA_VERSION
 
 _SANDBOX_DIR = Path(__file__).resolve().parent.parent
@@ -41,12 +41,22 @@ def cached_corpus_path(cache_dir: Path, corpus: Corpus, key: str) -> Path:
     return cache_dir / f"{corpus_stem(corpus)}-{key[:16]}.db"
 
 
-def stale_siblings(path: Path, corpus: Corpus) -> list[Path]:
-    """Older builds of the same corpus parameters (built by other versions of the code)."""
-    return [p for p in path.parent.glob(f"{corpus_stem(corpus)}-*.db") if p != path]
-
-
 OLD_DAY_SECONDS = 7 * 24 * 3600
+
+
+def stale_siblings(path: Path, corpus: Corpus, now: float | None = None) -> list[Path]:
+    """Builds of the same corpus parameters by other versions of the code, untouched for a week.
+
+    Not every other build at once: two versions in use on one machine (two installations, a checkout
+    and its benchmark baseline) would otherwise delete each other's build on every start and rebuild
+    their own (seconds) each time.
+    """
+    now = time.time() if now is None else now
+    return [
+        p
+        for p in path.parent.glob(f"{corpus_stem(corpus)}-*.db")
+        if p != path and now - p.stat().st_mtime > OLD_DAY_SECONDS
+    ]
 
 
 def outdated_days(path: Path, corpus: Corpus, now: float | None = None) -> list[Path]:

@@ -137,7 +137,8 @@ def cached_corpus(corpus: Corpus, cache_dir: Path | None = None, progress: Progr
     if not cached.exists():
         build_database(cached, corpus, key, progress)
         for stale in [*cache.stale_siblings(cached, corpus), *cache.outdated_days(cached, corpus)]:
-            stale.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):  # SQLite's WAL files go with their database
+                stale.with_name(stale.name + suffix).unlink(missing_ok=True)
     return cached
 
 

@@ -22,7 +22,14 @@ INIT = {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"nam
 
 def server_env(extra: dict[str, str]) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
-    return {**clean, "CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_ACTING_USER": "alice", **extra}
+    return {
+        **clean,
+        "CLM_AUDIT": "off",
+        "CLM_AUDIT_REQUIRED": "false",
+        "CLM_ACTING_USER": "alice",
+        "CLM_STRUCTURED_OUTPUT": "true",
+        **extra,
+    }
 
 
 def sandbox_env(base_url: str, client_id: str = "demo-client", secret: str = SECRET) -> dict[str, str]:

@@ -27,7 +27,7 @@ from tests.plugin_parts import PARTS, ROOT
 
 pytestmark = pytest.mark.anyio
 SKILLS = ["renewals", "vendor-check", "obligations", "compare-family", "portfolio-report"]
-DEMO = PluginSettings(acting_user="alice", audit="off", audit_required=False, demo_size=300)
+DEMO = PluginSettings(acting_user="alice", audit="off", audit_required=False, demo_size=300, structured_output=True)
 
 
 def skill_text(name: str) -> str:

@@ -29,7 +29,7 @@ def start(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "server.py"],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**clean, "CLM_STRUCTURED_OUTPUT": "true", **env},  # the tests read result data from the structured copy
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

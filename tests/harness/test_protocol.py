@@ -31,7 +31,7 @@ class RawServer:
         self.proc = subprocess.Popen(
             [sys.executable, "server.py"],
             cwd=ROOT,
-            env={**clean, **env},
+            env={**clean, "CLM_STRUCTURED_OUTPUT": "true", **env},  # the tests read the structured copy
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

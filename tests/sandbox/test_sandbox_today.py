@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -83,3 +84,22 @@ def test_request_log_with_the_test_endpoints() -> None:
     state = _served_state(settings, calls=5)
     records = state.observer.requests_since(0)
     assert [r.endpoint for r in records].count("GET /v1/contracts") == 5
+
+
+def test_builds_of_another_code_version_are_kept_until_untouched_for_a_week(tmp_path: Path) -> None:
+    """Two versions in use on one machine (two installations; a checkout and its benchmark baseline) must not
+    delete each other's build on every start and rebuild their own each time."""
+    corpus = Corpus(contracts=30, seed=1, as_of=date.today())
+    current = cached_corpus(corpus, tmp_path)
+    other = current.with_name(f"{cache.corpus_stem(corpus)}-{'0' * 16}.db")  # what another version names it
+    other_wal = other.with_name(other.name + "-wal")
+    for path in (other, other_wal):
+        path.write_bytes(b"")
+    current.unlink()  # this version builds again: the other version's build is recent, so it stays
+    rebuilt = cached_corpus(corpus, tmp_path)
+    assert rebuilt.exists() and other.exists() and other_wal.exists()
+    week_ago = time.time() - cache.OLD_DAY_SECONDS - 60
+    os.utime(other, (week_ago, week_ago))
+    rebuilt.unlink()
+    cached_corpus(corpus, tmp_path)
+    assert not other.exists() and not other_wal.exists(), "untouched for a week: removed, WAL files with it"

@@ -47,6 +47,7 @@ def fake_settings(base_url: str, **overrides: Any) -> PluginSettings:
         "max_retry_after": 3.0,
         "audit": "off",
         "audit_required": False,
+        "structured_output": True,  # the tests read result data from the structured copy
     }
     values.update(overrides)
     return PluginSettings(**values)

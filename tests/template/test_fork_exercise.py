@@ -127,6 +127,7 @@ def test_fork_exercise(tmp_path: Path) -> None:
         "HOME": str(tmp_path / "home"),
         "VR_AUDIT": f"file:{tmp_path / 'audit.jsonl'}",
         "VR_CACHE_DIR": str(tmp_path / "cache"),
+        "VR_STRUCTURED_OUTPUT": "true",  # the tests read result data from the structured copy
     }
     replies, stderr = stdio_session(
         [python, "server.py"],

@@ -26,6 +26,7 @@ def _env(root: Path, base_url: str | None, audit: Path, cache: str) -> dict[str,
         "FAKE_CACHE_DIR": cache,
         "FAKE_ACTING_USER": "stdio@example.com",
         "FAKE_LOG_LEVEL": "DEBUG",
+        "FAKE_STRUCTURED_OUTPUT": "true",  # the tests read result data from the structured copy
     }
     if base_url is not None:
         values |= {
