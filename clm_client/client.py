@@ -26,6 +26,7 @@ from clm_client.models import (
     Obligation,
     ObligationFilters,
     Page,
+    SectionList,
 )
 from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
@@ -51,6 +52,12 @@ def checked_id(value: str, what: str = "contract id") -> str:
 
 def _date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _ids(one: str | None, many: list[str]) -> list[str] | None:
+    """A repeated `counterparty_id` parameter: the CLM returns contracts of any of them."""
+    ids = list(dict.fromkeys([*([one] if one else []), *many]))
+    return ids or None
 
 
 class ClmClient:
@@ -106,7 +113,7 @@ class ClmClient:
         params: QueryParams = {
             "q": filters.q,
             "counterparty": filters.counterparty,
-            "counterparty_id": filters.counterparty_id,
+            "counterparty_id": _ids(filters.counterparty_id, filters.counterparty_ids),
             "type": filters.types or None,
             "status": filters.statuses or None,
             "effective_after": _date(filters.effective_after),
@@ -139,6 +146,14 @@ class ClmClient:
         except NotFound as exc:
             raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
 
+    async def list_sections(self, contract_id: str) -> SectionList:
+        """The document's numbered sections (number, heading, character span), in document order."""
+        path = f"/v1/contracts/{checked_id(contract_id)}/document/sections"
+        try:
+            return await self._get(path, SectionList)
+        except NotFound as exc:
+            raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
+
     async def search_counterparties(self, q: str, *, limit: int = 20, cursor: str | None = None) -> Page[Counterparty]:
         params: QueryParams = {"q": q, "limit": limit, "cursor": cursor}
         return await self._get("/v1/counterparties", Page[Counterparty], params)
@@ -150,7 +165,7 @@ class ClmClient:
             "due_after": _date(filters.due_after),
             "due_before": _date(filters.due_before),
             "counterparty": filters.counterparty,
-            "counterparty_id": filters.counterparty_id,
+            "counterparty_id": _ids(filters.counterparty_id, filters.counterparty_ids),
             "contract_id": filters.contract_id,
             "category": filters.categories or None,
             "limit": limit,

@@ -13,6 +13,7 @@ from tools import (
     annotate_contract,
     compare_contracts,
     extract_obligations,
+    find_counterparties,
     get_contract,
     portfolio_report,
     read_contract,
@@ -22,6 +23,7 @@ from tools import (
 
 REGISTRY: tuple[ToolSpec[Any, Any], ...] = (
     search_contracts.TOOL,
+    find_counterparties.TOOL,
     get_contract.TOOL,
     read_contract.TOOL,
     extract_obligations.TOOL,
