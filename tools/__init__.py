@@ -15,6 +15,7 @@ from tools import (
     extract_obligations,
     find_counterparties,
     get_contract,
+    list_notes,
     portfolio_report,
     read_contract,
     search_contracts,
@@ -30,5 +31,6 @@ REGISTRY: tuple[ToolSpec[Any, Any], ...] = (
     upcoming_deadlines.TOOL,
     compare_contracts.TOOL,
     portfolio_report.TOOL,
+    list_notes.TOOL,
     annotate_contract.TOOL,
 )
