@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
+from clm_client.counterparties import CANDIDATES, closest, no_match_message, pick
 from clm_client.models import (
     Annotation,
     AnnotationTarget,
@@ -35,6 +36,7 @@ from plugin.transport.http import ApiSession, QueryParams
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", ContractFilters, ObligationFilters)
 _ID = re.compile(ID_PATTERN)
 
 # The OAuth scopes of this CLM, by what they allow. Tools declare one of these as their permission.
@@ -107,9 +109,29 @@ class ClmClient:
     async def meta(self) -> Meta:
         return await self._get("/v1/meta", Meta)
 
+    async def resolve_counterparty_name(self, filters: F) -> F:
+        """`filters` with a `counterparty` name replaced by the ids the CLM's counterparty search resolves it to.
+
+        A name that matches no counterparty raises `[not_found]` naming the closest ones, so a caller passing
+        a name never reads an empty page as "nothing with that counterparty". Left as it is when ids are
+        given too (they narrow it) or the CLM has no counterparty search (its "name contains" filter then).
+        """
+        name = filters.counterparty
+        if name is None or filters.counterparty_id is not None or filters.counterparty_ids:
+            return filters
+        try:
+            page = await self.search_counterparties(name, limit=CANDIDATES)
+        except NotFound:
+            return filters
+        if not page.data:
+            raise NotFound(no_match_message(name, [(c.name, c.id) for c in await closest(self, name)]))
+        chosen, _ = pick(page.data)
+        return filters.model_copy(update={"counterparty": None, "counterparty_ids": [c.id for c in chosen]})
+
     async def search_contracts(
         self, filters: ContractFilters, *, limit: int, cursor: str | None = None
     ) -> Page[ContractSummary]:
+        filters = await self.resolve_counterparty_name(filters)
         params: QueryParams = {
             "q": filters.q,
             "counterparty": filters.counterparty,
@@ -161,6 +183,7 @@ class ClmClient:
     async def list_obligations(
         self, filters: ObligationFilters, *, limit: int, cursor: str | None = None
     ) -> Page[Obligation]:
+        filters = await self.resolve_counterparty_name(filters)
         params: QueryParams = {
             "due_after": _date(filters.due_after),
             "due_before": _date(filters.due_before),

@@ -130,7 +130,7 @@ async def _target_text(ctx: ClmContext, contract: ContractDetail, target: Target
         found = next((x for x in listing.sections if x.number.casefold() == target.section.casefold()), None)
         if found is None:
             known = ", ".join(clean_inline(x.number, 20) for x in listing.sections[:30])
-            more = " …" if len(listing.sections) > 30 else ""
+            more = ", …" if len(listing.sections) > 30 else ""
             listed = f"its sections are {known}{more}" if known else "it has no numbered sections"
             raise InvalidArgument(
                 f"target.section: {number} has no section '{target.section}'; {listed}. Use "

@@ -1,14 +1,9 @@
 """Resolving a counterparty name to the CLM's counterparties, for every tool that filters by counterparty.
 
 A name as the user writes it ("ACME Corp.", "Mueller", "OBrien") goes to the CLM's own counterparty
-search (`ClmClient.search_counterparties`: legal forms, accents, punctuation, spellings and typos
-tolerated, candidates ranked by score). The tool then filters by the ids it picked and says which:
-
-- one clear best match: that counterparty;
-- several equally good ones (e.g. "Redwood Data" for "Redwood Data Inc." and "Redwood Data Ltd"), or a
-  fragment naming several ("Acme"): all of them, each named with its id;
-- only a misspelling-level match: the closest spelling(s), flagged as such;
-- nothing: a `[not_found]` error naming the closest counterparties, never a silent empty answer.
+search (legal forms, accents, punctuation, spellings and typos tolerated, candidates ranked by score);
+`clm_client.counterparties.pick` chooses which candidates a filter covers. The tool filters by their
+ids and says which; a name matching nothing is a `[not_found]` error naming the closest.
 
 Tools call `resolve_counterparty` once, splat `scope.filter_args` into their CLM filters, put
 `scope.reported` in their output and `scope_note(...)` in their Markdown.
@@ -16,22 +11,18 @@ Tools call `resolve_counterparty` once, splat `scope.filter_args` into their CLM
 
 from __future__ import annotations
 
-import re
 from typing import Any, Final
 
 from pydantic import Field
 
 from clm_client import ClmContext
+from clm_client.counterparties import CANDIDATES, closest, no_match_message, pick
 from clm_client.models import Counterparty
 from plugin.toolkit.errors import InvalidArgument, NotFound
 from plugin.toolkit.spec import ToolOutput
 from plugin.toolkit.untrusted import clean_inline
 
-STRONG: Final = frozenset({"exact", "normalised", "suffix", "transliteration"})  # the same name, written otherwise
 MAX_USED: Final = 20  # counterparties one filter covers; more are named as left out
-CANDIDATES: Final = 50
-FUZZY_MARGIN: Final = 0.02  # fuzzy candidates this close to the best are used with it
-_WORD: Final = re.compile(r"\w{4,}")
 
 
 class CounterpartyUsed(ToolOutput):
@@ -77,39 +68,6 @@ def describe(c: CounterpartyUsed) -> str:
     return f"{c.name} (`{c.id}`)"
 
 
-async def closest(ctx: ClmContext, name: str, limit: int = 3) -> list[CounterpartyUsed]:
-    """Counterparties sharing a word with `name` (its longest words first), when the name itself matches none."""
-    found: dict[str, CounterpartyUsed] = {}
-    for word in sorted(set(_WORD.findall(name)), key=len, reverse=True)[:3]:
-        page = await ctx.api.search_counterparties(word, limit=limit)
-        for c in page.data:
-            found.setdefault(c.id, _used(c))
-        if len(found) >= limit:
-            break
-    return list(found.values())[:limit]
-
-
-def no_match_message(name: str, near: list[CounterpartyUsed]) -> str:
-    shown = clean_inline(name, 80)
-    hint = "; closest: " + ", ".join(describe(c) for c in near) if near else " (nor any counterparty sharing a word)"
-    return (
-        f"No counterparty matches '{shown}'{hint}. Check the spelling with {{tool:find_counterparties}}, then "
-        "pass counterparty_id."
-    )
-
-
-def pick(candidates: list[Counterparty]) -> tuple[list[Counterparty], bool]:
-    """The candidates a filter should cover (best first), and whether they are only spelling-level matches."""
-    best = candidates[0]
-    kind, score = best.match or "contains", best.score if best.score is not None else 0.0
-    if kind in STRONG:
-        # Equally good: "Redwood Data" is as much "Redwood Data Inc." as "Redwood Data Ltd".
-        return [c for c in candidates if c.match in STRONG and (c.score or 0.0) >= score], False
-    if kind == "contains":
-        return [c for c in candidates if c.match == "contains"], False  # "Acme": every Acme entity
-    return [c for c in candidates if (c.score or 0.0) >= score - FUZZY_MARGIN], True
-
-
 async def resolve_counterparty(ctx: ClmContext, name: str | None, counterparty_id: str | None) -> CounterpartyScope:
     """The counterparties a `counterparty` name (and/or `counterparty_id`) filter covers; raises if none."""
     if name is None:
@@ -131,7 +89,7 @@ async def resolve_counterparty(ctx: ClmContext, name: str | None, counterparty_i
             )
         return CounterpartyScope(query=name, used=[_used(chosen[0])])
     if not candidates:
-        raise NotFound(no_match_message(name, await closest(ctx, name)))
+        raise NotFound(no_match_message(name, [(c.name, c.id) for c in await closest(ctx.api, name)]))
     chosen, fuzzy = pick(candidates)
     total = page.total if page.total is not None else len(candidates)
     matching = len(chosen) + (max(0, total - len(candidates)) if chosen[-1] is candidates[-1] else 0)

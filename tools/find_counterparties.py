@@ -6,13 +6,14 @@ from pydantic import Field, PrivateAttr
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
+from clm_client.counterparties import closest, no_match_message
 from clm_client.models import Counterparty
 from plugin.toolkit.cursors import PageCursor
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import cell, table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
-from tools.counterparty_scope import CounterpartyUsed, closest, no_match_message
+from tools.counterparty_scope import CounterpartyUsed
 
 
 class FindCounterpartiesInput(ToolInput):
@@ -69,6 +70,10 @@ def _candidate(c: Counterparty) -> Candidate:
     )
 
 
+def _near(c: Counterparty) -> CounterpartyUsed:
+    return CounterpartyUsed(id=c.id, name=clean_inline(c.name, 120), match=c.match, score=c.score)
+
+
 async def find_counterparties(args: FindCounterpartiesInput, ctx: ClmContext) -> FindCounterpartiesOutput:
     position = PageCursor.decode(args.cursor)
     page = await ctx.api.search_counterparties(args.name, limit=args.limit, cursor=position.backend_cursor)
@@ -79,9 +84,13 @@ async def find_counterparties(args: FindCounterpartiesInput, ctx: ClmContext) ->
         ).encode()
     else:
         next_cursor = None if page.next_cursor is None else PageCursor(backend_cursor=page.next_cursor).encode()
-    near = await closest(ctx, args.name) if not page.data and args.cursor is None else []
+    near = await closest(ctx.api, args.name) if not page.data and args.cursor is None else []
     output = FindCounterpartiesOutput(
-        name=clean_inline(args.name, 200), candidates=rows, total=page.total, next_cursor=next_cursor, closest=near
+        name=clean_inline(args.name, 200),
+        candidates=rows,
+        total=page.total,
+        next_cursor=next_cursor,
+        closest=[_near(c) for c in near],
     )
     output._position = position
     return output
@@ -90,7 +99,7 @@ async def find_counterparties(args: FindCounterpartiesInput, ctx: ClmContext) ->
 def render(out: FindCounterpartiesOutput) -> str:
     if not out.candidates:
         if not out.total and out.next_cursor is None:
-            return no_match_message(out.name, out.closest)
+            return no_match_message(out.name, [(c.name, c.id) for c in out.closest], advice=False) + " Ask the user."
         return f"No more candidates for '{out.name}'."
     total = f"{out.total:,}" if out.total is not None else "an unknown number of"
     lines = [f"**{total} counterparties match '{out.name}'; {len(out.candidates)} on this page, best first.**", ""]
