@@ -8,7 +8,8 @@ lands after the commit and before the server heard of it. Each run is one logica
 start `python server.py`, preview (or reuse the token the previous process got), confirm; a timer kills
 the process with SIGKILL at a random moment after `initialize`. After a crash the next process either
 confirms with the old token (valid across restarts) or previews again and confirms (as the error text
-of the old design told the model to do), at random. A run ends when a process returns `created`.
+of the old design told the model to do), at random. A run ends when a process returns `created` (or
+`already_exists`: the note is there).
 Then the sandbox's own API counts the notes with that body: exactly once means 1 for every run.
 """
 
@@ -161,12 +162,14 @@ def one_process(
         if token is None or re_preview:
             phase[0] = "preview"
             preview = session.call(ANNOTATE, args)
+            if preview["structuredContent"]["status"] == "already_exists":
+                return None, True  # the note committed before the crash is found: nothing to confirm
             token = preview["structuredContent"]["confirmation_token"]
         phase[0] = "confirm"
         done = session.call(ANNOTATE, args | {"confirmation_token": token})
         if done.get("isError"):
             return None, False  # e.g. the token expired: preview again next time
-        return token, done["structuredContent"]["status"] == "created"
+        return token, done["structuredContent"]["status"] in ("created", "already_exists")
     finally:
         if timer is not None:
             timer.cancel()

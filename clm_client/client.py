@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
+from clm_client.counterparties import CANDIDATES, closest, no_match_message, pick
 from clm_client.models import (
     Aggregate,
     Annotation,
@@ -27,6 +28,7 @@ from clm_client.models import (
     Obligation,
     ObligationFilters,
     Page,
+    SectionList,
 )
 from plugin.observability.logging import get_logger
 from plugin.toolkit.errors import BackendError, InvalidArgument, NotFound
@@ -37,6 +39,7 @@ log = get_logger(__name__)
 GroupBy = Literal["type", "status", "counterparty", "currency", "month"]
 DateField = Literal["expiration_date", "renewal_notice_date", "renewal_date", "effective_date", "execution_date"]
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", ContractFilters, ObligationFilters)
 _ID = re.compile(ID_PATTERN)
 
 # The OAuth scopes of this CLM, by what they allow. Tools declare one of these as their permission.
@@ -56,12 +59,18 @@ def _date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _ids(one: str | None, many: list[str]) -> list[str] | None:
+    """A repeated `counterparty_id` parameter: the CLM returns contracts of any of them."""
+    ids = list(dict.fromkeys([*([one] if one else []), *many]))
+    return ids or None
+
+
 def filter_params(filters: ContractFilters) -> QueryParams:
     """The search filters as query parameters (shared by GET /v1/contracts and /v1/contracts/aggregate)."""
     return {
         "q": filters.q,
         "counterparty": filters.counterparty,
-        "counterparty_id": filters.counterparty_id,
+        "counterparty_id": _ids(filters.counterparty_id, filters.counterparty_ids),
         "type": filters.types or None,
         "status": filters.statuses or None,
         "effective_after": _date(filters.effective_after),
@@ -128,9 +137,29 @@ class ClmClient:
     async def meta(self) -> Meta:
         return await self._get("/v1/meta", Meta)
 
+    async def resolve_counterparty_name(self, filters: F) -> F:
+        """`filters` with a `counterparty` name replaced by the ids the CLM's counterparty search resolves it to.
+
+        A name that matches no counterparty raises `[not_found]` naming the closest ones, so a caller passing
+        a name never reads an empty page as "nothing with that counterparty". Left as it is when ids are
+        given too (they narrow it) or the CLM has no counterparty search (its "name contains" filter then).
+        """
+        name = filters.counterparty
+        if name is None or filters.counterparty_id is not None or filters.counterparty_ids:
+            return filters
+        try:
+            page = await self.search_counterparties(name, limit=CANDIDATES)
+        except NotFound:
+            return filters
+        if not page.data:
+            raise NotFound(no_match_message(name, [(c.name, c.id) for c in await closest(self, name)]))
+        chosen, _ = pick(page.data)
+        return filters.model_copy(update={"counterparty": None, "counterparty_ids": [c.id for c in chosen]})
+
     async def search_contracts(
         self, filters: ContractFilters, *, limit: int, cursor: str | None = None
     ) -> Page[ContractSummary]:
+        filters = await self.resolve_counterparty_name(filters)
         params: QueryParams = {**filter_params(filters), "sort": filters.sort, "limit": limit, "cursor": cursor}
         return await self._get("/v1/contracts", Page[ContractSummary], params)
 
@@ -142,6 +171,7 @@ class ClmClient:
         Uses the CLM's aggregation endpoint when it has one; otherwise walks the search pages
         concurrently up to a limit and says how many contracts the groups cover (`complete`).
         """
+        filters = await self.resolve_counterparty_name(filters)
         if self._aggregate_endpoint is not False:
             params: QueryParams = {**filter_params(filters), "group_by": group_by, "date_field": date_field}
             try:
@@ -171,6 +201,14 @@ class ClmClient:
         except NotFound as exc:
             raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
 
+    async def list_sections(self, contract_id: str) -> SectionList:
+        """The document's numbered sections (number, heading, character span), in document order."""
+        path = f"/v1/contracts/{checked_id(contract_id)}/document/sections"
+        try:
+            return await self._get(path, SectionList)
+        except NotFound as exc:
+            raise NotFound(f"No contract with id '{contract_id}'.", request_id=exc.request_id) from None
+
     async def search_counterparties(self, q: str, *, limit: int = 20, cursor: str | None = None) -> Page[Counterparty]:
         params: QueryParams = {"q": q, "limit": limit, "cursor": cursor}
         return await self._get("/v1/counterparties", Page[Counterparty], params)
@@ -178,11 +216,12 @@ class ClmClient:
     async def list_obligations(
         self, filters: ObligationFilters, *, limit: int, cursor: str | None = None
     ) -> Page[Obligation]:
+        filters = await self.resolve_counterparty_name(filters)
         params: QueryParams = {
             "due_after": _date(filters.due_after),
             "due_before": _date(filters.due_before),
             "counterparty": filters.counterparty,
-            "counterparty_id": filters.counterparty_id,
+            "counterparty_id": _ids(filters.counterparty_id, filters.counterparty_ids),
             "contract_id": filters.contract_id,
             "category": filters.categories or None,
             "limit": limit,

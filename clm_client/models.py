@@ -46,6 +46,24 @@ class Counterparty(ClmModel):
     name: Line
     country: Line | None = None
     contract_count: int | None = None
+    contracts_by_status: dict[Line, int] = Field(default_factory=dict)
+    score: float | None = Field(default=None, description="How well the name matches the query, 0-1 (1 = exact)")
+    match: Line | None = Field(default=None, description="Why it matches: exact, normalised, suffix, ..., fuzzy")
+
+
+class SectionRef(ClmModel):
+    number: Line
+    heading: Line = ""
+
+
+class SearchMatch(ClmModel):
+    """Where a text query hits a contract of a search result (the CLM's first hit)."""
+
+    field: Line
+    snippet: FreeText
+    start: int | None = None
+    end: int | None = None
+    section: SectionRef | None = None
 
 
 class ContractSummary(ClmModel):
@@ -64,6 +82,7 @@ class ContractSummary(ClmModel):
     currency: Line | None = None
     parent_id: ClmId | None = None
     updated_at: datetime | None = None
+    match: SearchMatch | None = None
 
 
 class Term(ClmModel):
@@ -167,6 +186,18 @@ class Obligation(ClmModel):
     section: Line | None = None
 
 
+class Section(ClmModel):
+    number: Line
+    heading: Line = ""
+    start: int
+    end: int
+
+
+class SectionList(ClmModel):
+    contract_id: ClmId
+    sections: list[Section]
+
+
 class AnnotationTarget(ClmModel):
     section: Line | None = None
     start: int | None = None
@@ -181,6 +212,7 @@ class Annotation(ClmModel):
     author: Line
     author_type: Line
     created_at: datetime
+    duplicate: bool = False  # the CLM already had this note on this target and returned it instead
 
 
 class Meta(ClmModel):
@@ -196,6 +228,7 @@ class ContractFilters(ClmModel):
     q: str | None = None
     counterparty: str | None = None
     counterparty_id: str | None = None
+    counterparty_ids: list[str] = Field(default_factory=list)  # any of these (with counterparty_id, if set)
     types: list[str] = Field(default_factory=list)
     statuses: list[str] = Field(default_factory=list)
     effective_after: date | None = None
@@ -220,6 +253,7 @@ class ObligationFilters(ClmModel):
     due_before: date | None = None
     counterparty: str | None = None
     counterparty_id: str | None = None
+    counterparty_ids: list[str] = Field(default_factory=list)
     contract_id: str | None = None
     categories: list[str] = Field(default_factory=list)
 

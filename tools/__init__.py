@@ -13,7 +13,9 @@ from tools import (
     annotate_contract,
     compare_contracts,
     extract_obligations,
+    find_counterparties,
     get_contract,
+    list_notes,
     portfolio_report,
     read_contract,
     search_contracts,
@@ -22,11 +24,13 @@ from tools import (
 
 REGISTRY: tuple[ToolSpec[Any, Any], ...] = (
     search_contracts.TOOL,
+    find_counterparties.TOOL,
     get_contract.TOOL,
     read_contract.TOOL,
     extract_obligations.TOOL,
     upcoming_deadlines.TOOL,
     compare_contracts.TOOL,
     portfolio_report.TOOL,
+    list_notes.TOOL,
     annotate_contract.TOOL,
 )

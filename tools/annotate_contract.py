@@ -9,17 +9,17 @@ the confirmed call carries it. `confirm_writes` may only be off when the manifes
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_WRITE_ANNOTATIONS
-from clm_client.models import AnnotationTarget
+from clm_client.models import Annotation, AnnotationTarget, ContractDetail
 from plugin.toolkit.confirmations import idempotency_key
-from plugin.toolkit.errors import PluginError
+from plugin.toolkit.errors import InvalidArgument, PermissionDenied, PluginError
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
-from plugin.toolkit.untrusted import clean_inline, strip_invisible
+from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, clean_inline, delimit_untrusted, strip_invisible
 from tools.arguments import ContractId
 
 
@@ -45,12 +45,21 @@ class AnnotateContractInput(ToolInput):
 MAX_TARGET_QUOTE = 600  # characters of the target span shown to the person
 
 
+MAX_EXISTING_SCAN = 10  # pages of 100 notes read to find the same note already on the contract
+
+
 class AnnotateContractOutput(ToolOutput):
-    status: Literal["pending_confirmation", "created", "declined", "cancelled"]
+    status: Literal["pending_confirmation", "created", "already_exists", "declined", "cancelled"] = Field(
+        description="already_exists: this note is already on this target of the contract; nothing was written"
+    )
     contract_id: str
     contract_number: str
+    contract_title: str
     preview: str = Field(description="The note exactly as it will be (or was) written")
     target: str | None
+    target_text: str | None = Field(
+        default=None, description="The clause text the note is attached to (untrusted document text)"
+    )
     confirmation_token: str | None = None
     token_expires_at: datetime | None = None
     annotation_id: str | None = None
@@ -74,9 +83,92 @@ def _describe(target: Target | None) -> str | None:
     return ", ".join(parts) or None
 
 
+def _same(body: str) -> str:
+    return " ".join(body.split())
+
+
+def _same_target(a: AnnotationTarget | None, b: Target | None) -> bool:
+    mine = {} if b is None else b.model_dump(exclude_none=True)
+    theirs = {} if a is None else a.model_dump(exclude_none=True)
+    return mine == theirs
+
+
+async def _existing(ctx: ClmContext, contract_id: str, body: str, target: Target | None) -> Annotation | None:
+    """The same note (text, whitespace aside) already on the same target of the contract, by anyone."""
+    cursor: str | None = None
+    for _ in range(MAX_EXISTING_SCAN):
+        page = await ctx.api.list_annotations(contract_id, limit=100, cursor=cursor)
+        for note in page.data:
+            if _same(note.body) == _same(body) and _same_target(note.target, target):
+                return note
+        cursor = page.next_cursor
+        if cursor is None:
+            return None
+    return None  # more notes than scanned: the CLM's own duplicate check still applies on write
+
+
+def _clip(text: str) -> str:
+    """At most MAX_TARGET_QUOTE characters, cut at a word boundary and visibly elided."""
+    text = " ".join(strip_invisible(text).split())
+    if len(text) <= MAX_TARGET_QUOTE:
+        return text
+    cut = text.rfind(" ", 0, MAX_TARGET_QUOTE)
+    return text[: cut if cut > 0 else MAX_TARGET_QUOTE] + " […]"
+
+
+async def _target_text(ctx: ClmContext, contract: ContractDetail, target: Target | None) -> str | None:
+    """Check the target against the document (clear errors) and return the text it is attached to."""
+    if target is None:
+        return None
+    number = clean_inline(contract.number, 40)
+    span: tuple[int, int] | None = None
+    if target.section is not None:
+        try:
+            listing = await ctx.api.list_sections(contract.id)
+        except PermissionDenied:
+            return None  # no document scope here: the CLM checks the target when the note is written
+        found = next((x for x in listing.sections if x.number.casefold() == target.section.casefold()), None)
+        if found is None:
+            known = ", ".join(clean_inline(x.number, 20) for x in listing.sections[:30])
+            more = ", …" if len(listing.sections) > 30 else ""
+            listed = f"its sections are {known}{more}" if known else "it has no numbered sections"
+            raise InvalidArgument(
+                f"target.section: {number} has no section '{target.section}'; {listed}. Use "
+                "{tool:read_contract} to find the clause."
+            )
+        span = (found.start, found.end)
+    total = contract.document.total_chars if contract.document is not None else 0
+    if target.start is not None or target.end is not None:
+        if target.start is None or target.end is None:
+            raise InvalidArgument("target: give both target.start and target.end (character offsets), or neither.")
+        if contract.document is None or not contract.document.has_text:
+            raise InvalidArgument(f"target.start: {number} has no document text, so offsets cannot point into it.")
+        if target.end <= target.start:
+            raise InvalidArgument("target.end must be greater than target.start.")
+        if target.end > total:
+            raise InvalidArgument(
+                f"target.end: {number}'s document has {total:,} characters; {target.end:,} is past it."
+            )
+        if span is not None and not (span[0] <= target.start and target.end <= span[1]):
+            raise InvalidArgument(
+                f"target: characters {target.start}-{target.end} lie outside section {target.section} "
+                f"({span[0]}-{span[1]})."
+            )
+        span = (target.start, target.end)
+    if span is None:
+        return None
+    length = min(span[1] - span[0], MAX_TARGET_QUOTE + 1)
+    try:
+        chunk = await ctx.api.read_document(contract.id, offset=span[0], max_chars=max(length, 1))
+    except PluginError:
+        return None  # no document scope: the target was still checked against the section list and length
+    return _clip(chunk.text[:length] + ("…" if span[1] - span[0] > length else ""))
+
+
 async def annotate_contract(args: AnnotateContractInput, ctx: ClmContext) -> AnnotateContractOutput:
     body = strip_invisible(args.body).strip()
     contract = await ctx.api.get_contract(args.contract_id)  # not found -> clear error before any write
+    target_text = await _target_text(ctx, contract, args.target)  # invalid target -> clear error, nothing asked
     write: dict[str, object] = {
         "contract": args.contract_id,
         "body": body,
@@ -87,13 +179,18 @@ async def annotate_contract(args: AnnotateContractInput, ctx: ClmContext) -> Ann
     common = {
         "contract_id": args.contract_id,
         "contract_number": clean_inline(contract.number, 40),
+        "contract_title": clean_inline(contract.title, 160),
         "preview": body,
         "target": _describe(args.target),
+        "target_text": target_text,
     }
+    existing = await _existing(ctx, args.contract_id, body, args.target)
+    if existing is not None:
+        return _already(existing, common)
     if ctx.settings.confirm_writes:
         if ctx.confirm.available:
             # The person decides in the client; a token the model holds does not replace that.
-            answer = await ctx.confirm(await _question(args, ctx, contract.number, contract.title, body))
+            answer = await ctx.confirm(_question(common, args.target))
             if answer != "accept":
                 return AnnotateContractOutput(status="declined" if answer == "decline" else "cancelled", **common)
         elif args.confirmation_token is None:
@@ -115,6 +212,8 @@ async def annotate_contract(args: AnnotateContractInput, ctx: ClmContext) -> Ann
         # From the logical write only: a re-preview and confirm after a crash finds the note already committed.
         idempotency_key=idempotency_key(write, ctx.services.keys),
     )
+    if annotation.duplicate:  # the CLM found it already there (e.g. written since the check above)
+        return _already(annotation, common)
     return AnnotateContractOutput(
         status="created",
         annotation_id=annotation.id,
@@ -124,29 +223,50 @@ async def annotate_contract(args: AnnotateContractInput, ctx: ClmContext) -> Ann
     )
 
 
-async def _question(args: AnnotateContractInput, ctx: ClmContext, number: str, title: str | None, body: str) -> str:
-    """What the person is asked: the contract, the exact target text when it is a span, the exact note."""
-    lines = [f"Add this note to {clean_inline(number, 40)} ({clean_inline(title or '', 120)}) in the CLM?"]
-    target = args.target
+def _already(note: Annotation, common: dict[str, Any]) -> AnnotateContractOutput:
+    return AnnotateContractOutput(
+        status="already_exists",
+        annotation_id=note.id,
+        author=clean_inline(note.author, 128),
+        created_at=note.created_at,
+        **common,
+    )
+
+
+def _question(common: dict[str, Any], target: Target | None) -> str:
+    """What the person is asked: the contract, the exact target text, the exact note."""
+    lines = [f"Add this note to {common['contract_number']} ({common['contract_title']}) in the CLM?"]
     if target is not None:
         lines.append(f"Target: {_describe(target)}")
-        if target.start is not None:
-            end = target.end if target.end is not None and target.end > target.start else target.start + 200
-            length = min(end - target.start, MAX_TARGET_QUOTE)
-            try:
-                chunk = await ctx.api.read_document(args.contract_id, offset=target.start, max_chars=max(length, 1))
-                quote = strip_invisible(chunk.text[:length])
-                cut = "..." if end - target.start > MAX_TARGET_QUOTE else ""
-                lines.append(f'Target text: "{clean_inline(quote, MAX_TARGET_QUOTE)}{cut}"')
-            except PluginError:
-                lines.append("Target text: (the document could not be read)")
-    lines += ["Note (exactly as it will be written, marked as written by the assistant):", body]
+        if common["target_text"]:
+            lines.append(f'Target text: "{common["target_text"]}"')
+    lines += ["Note (exactly as it will be written, marked as written by the assistant):", common["preview"]]
     return "\n".join(lines)
+
+
+def _attached(out: AnnotateContractOutput) -> list[str]:
+    """The contract and the clause text the note is attached to (document text is untrusted)."""
+    lines = [f"Contract: {out.contract_number} — {out.contract_title} (`{out.contract_id}`)"]
+    if out.target:
+        lines.append(f"Attached to: {out.target}")
+    if out.target_text:
+        lines += [UNTRUSTED_NOTICE, delimit_untrusted(out.target_text, source=f"{out.contract_number} {out.target}")]
+    return lines
 
 
 def render(out: AnnotateContractOutput) -> str:
     where = f" ({out.target})" if out.target else ""
     quoted = "\n".join(f"> {line}" for line in out.preview.splitlines() or [""])
+    if out.status == "already_exists":
+        return "\n".join(
+            [
+                f"**Nothing was written: this note is already on {out.contract_number}{where}** as {out.annotation_id}"
+                f" by {out.author}, {out.created_at:%Y-%m-%d %H:%M} UTC:",
+                quoted,
+                "",
+                "Tell the user it is already there; do not write it again. {tool:list_notes} lists every note.",
+            ]
+        )
     if out.status in ("declined", "cancelled"):
         verb = "declined" if out.status == "declined" else "dismissed"
         return "\n".join(
@@ -162,6 +282,8 @@ def render(out: AnnotateContractOutput) -> str:
             [
                 f"**Not written yet.** Preview of the note on {out.contract_number}{where}:",
                 quoted,
+                "",
+                *_attached(out),
                 "",
                 "Show this preview to the user. Only if they explicitly agree, call {tool:annotate_contract} again "
                 f"with the same arguments and confirmation_token=`{out.confirmation_token}` "
@@ -186,7 +308,10 @@ TOOL = ToolSpec(
         "client during this call (status created / declined / cancelled). Otherwise two steps: the first call "
         "returns a preview and a confirmation_token and writes nothing; show the preview to the user and call "
         "again with the token only after they explicitly agree. The write is idempotent (retrying, or previewing "
-        "and confirming the same note again, never adds a duplicate). Never annotate without the user's go-ahead."
+        "and confirming the same note again, never adds a duplicate; a note already on the same target is reported "
+        "as already_exists, not written). The target is checked against the document: a section that exists, "
+        "offsets inside the text; the preview shows the contract's number and title and the clause text. Check "
+        "{tool:list_notes} first. Never annotate without the user's go-ahead."
     ),
     input_model=AnnotateContractInput,
     output_model=AnnotateContractOutput,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from pydantic import Field
@@ -14,7 +15,10 @@ from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutpu
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import ContractId
 from tools.contract_header import ContractHeader
+from tools.list_notes import Note, note_of, notes_block
 from tools.resources import complete_contract_ids, contract_record
+
+NOTES_SHOWN = 5
 
 
 class GetContractInput(ToolInput):
@@ -61,6 +65,8 @@ class GetContractOutput(ContractHeader):
     document_sha256: str | None
     has_text: bool
     tags: list[str]
+    notes: list[Note] = Field(default_factory=list, description=f"The first {NOTES_SHOWN} notes on the contract")
+    notes_total: int | None = Field(default=None, description="Notes on the contract (null: unknown)")
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=1, record_ids=[self.id, *(r.id for r in self.related)])
@@ -78,7 +84,16 @@ def _cap(detail: ContractDetail) -> str | None:
 
 
 async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOutput:
-    d = await ctx.api.get_contract(args.contract_id)
+    detail, notes = await asyncio.gather(
+        ctx.api.get_contract(args.contract_id),
+        ctx.api.list_annotations(args.contract_id, limit=NOTES_SHOWN),
+        return_exceptions=True,
+    )
+    if isinstance(detail, BaseException):
+        raise detail  # the contract's own error (e.g. not found) first
+    if isinstance(notes, BaseException):
+        raise notes
+    d = detail
     return GetContractOutput(
         **GetContractOutput.header_fields(d),
         our_entity=None if d.our_entity is None else clean_inline(d.our_entity, 120),
@@ -119,6 +134,8 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
         document_sha256=None if d.document is None else d.document.sha256,
         has_text=d.document is not None and d.document.has_text and d.document.total_chars > 0,
         tags=[clean_inline(t, 40) for t in d.tags[:20]],
+        notes=[note_of(a) for a in notes.data[:NOTES_SHOWN]],
+        notes_total=notes.total if notes.total is not None else (None if notes.next_cursor else len(notes.data)),
     )
 
 
@@ -169,6 +186,13 @@ def render(out: GetContractOutput) -> str:
                 [[r.relation, r.id, r.number, r.type, r.status, r.title] for r in out.related],
             )
         )
+    if out.notes:
+        shown = f"the first {len(out.notes)} of " if out.notes_total != len(out.notes) else ""
+        total = f"{out.notes_total:,}" if out.notes_total is not None else "an unknown number of"
+        heading = f"**Notes** ({shown}{total}; all of them: {{tool:list_notes}})"
+        lines += ["", heading, "", notes_block(out.notes, out.id)]
+    else:
+        lines += ["", "No notes on this contract." if out.notes_total == 0 else "Notes: see {tool:list_notes}."]
     lines += [
         "",
         "Terms above are the CLM's recorded fields. To cite the clause text, use {tool:read_contract} "
@@ -184,7 +208,8 @@ TOOL = ToolSpec(
         "One contract's record by id: parties, type, status, owner, effective/execution/expiry dates, term "
         "and renewal (auto-renewal, renewal term, notice period and the last day to give notice), "
         "termination rights, payment terms, value, governing law, liability cap, document size, and related "
-        "contracts (parent MSA, SOWs and order forms under it, amendments). Use after {tool:search_contracts} "
+        "contracts (parent MSA, SOWs and order forms under it, amendments), and the first notes on it. Use after "
+        "{tool:search_contracts} "
         "when the user asks about one contract; these are the CLM's recorded fields, so for quotes from the "
         "text use {tool:read_contract}."
     ),

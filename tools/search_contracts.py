@@ -9,13 +9,15 @@ from pydantic import Field, PrivateAttr
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
-from clm_client.models import ContractFilters, ContractSummary
+from clm_client.models import ContractFilters, ContractSummary, SearchMatch
 from plugin.toolkit.cursors import PageCursor
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import cell, money, table
 from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutput, ToolSpec
+from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, clean_inline, delimit_untrusted, strip_invisible
 from tools.arguments import ContractId, CounterpartyId
 from tools.contract_header import ContractHeader
+from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
 from tools.resources import complete_counterparties, counterparty_contracts
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
@@ -34,9 +36,15 @@ SortOrder = Literal[
 
 
 class SearchContractsInput(ToolInput):
-    query: SearchText | None = Field(default=None, description="Full-text search over titles and document text")
+    query: SearchText | None = Field(
+        default=None,
+        description="Full-text search over titles, counterparties and document text: every word must appear; "
+        '"a quoted phrase" must appear as that phrase. Each hit shows a snippet and its section',
+    )
     counterparty: SearchText | None = Field(
-        default=None, description="Counterparty name or part of it (case-insensitive)"
+        default=None,
+        description="Counterparty name as the user wrote it (legal forms, accents, spellings, typos tolerated); "
+        "the result says which counterparties it covers",
     )
     counterparty_id: CounterpartyId | None = None
     types: list[ContractType] = Field(default_factory=list, max_length=8, description="Any of these types")
@@ -54,6 +62,16 @@ class SearchContractsInput(ToolInput):
     cursor: Cursor | None = None
 
 
+class Hit(ToolOutput):
+    """Where `query` matched this contract (the CLM's first hit)."""
+
+    field: str = Field(description="body (the document text), title or counterparty")
+    section: str | None = Field(description="Section number holding the hit, e.g. '12.2'")
+    heading: str | None = Field(description="That section's heading")
+    snippet: str = Field(description="Text around the hit (untrusted document text; '…' where it goes on)")
+    start: int | None = Field(description="Offset of the hit in the document ({tool:read_contract} offset)")
+
+
 class ContractRow(ContractHeader):
     effective_date: date | None
     expiration_date: date | None
@@ -61,11 +79,15 @@ class ContractRow(ContractHeader):
     renewal_notice_date: date | None
     total_value: float | None
     currency: str | None
+    hit: Hit | None = None
 
 
 class SearchContractsOutput(ToolOutput):
     contracts: list[ContractRow]
-    total: int | None = Field(description="Contracts matching the filters, across all pages")
+    total: int | None = Field(description="Contracts matching the filters, across all pages (null: unknown)")
+    counterparties: CounterpartyScope | None = Field(
+        default=None, description="Which counterparties a `counterparty` name filter covers"
+    )
     next_cursor: str | None = Field(description="Pass as `cursor` (same filters) for the next page")
     _position: PageCursor = PrivateAttr(default_factory=lambda: PageCursor(backend_cursor=None))
 
@@ -91,15 +113,41 @@ def _row(summary: ContractSummary) -> ContractRow:
         renewal_notice_date=summary.renewal_notice_date,
         total_value=summary.total_value,
         currency=summary.currency,
+        hit=_hit(summary.match),
+    )
+
+
+MAX_SNIPPET = 300
+
+
+def _snippet(text: str) -> str:
+    """One line, bounded, never cut mid-word (the CLM's snippet is ~200 characters already)."""
+    line = " ".join(strip_invisible(text).split())
+    if len(line) <= MAX_SNIPPET:
+        return line
+    cut = line.rfind(" ", 0, MAX_SNIPPET)
+    return line[: cut if cut > 0 else MAX_SNIPPET] + "…"
+
+
+def _hit(match: SearchMatch | None) -> Hit | None:
+    if match is None:
+        return None
+    section = match.section
+    return Hit(
+        field=clean_inline(match.field, 20),
+        section=None if section is None else clean_inline(section.number, 20),
+        heading=None if section is None or not section.heading else clean_inline(section.heading, 80),
+        snippet=_snippet(match.snippet),
+        start=match.start,
     )
 
 
 async def search_contracts(args: SearchContractsInput, ctx: ClmContext) -> SearchContractsOutput:
     position = PageCursor.decode(args.cursor)
+    scope = await resolve_counterparty(ctx, args.counterparty, args.counterparty_id)
     filters = ContractFilters(
         q=args.query,
-        counterparty=args.counterparty,
-        counterparty_id=args.counterparty_id,
+        **scope.filter_args,
         types=list(args.types),
         statuses=list(args.statuses),
         effective_after=args.effective_after,
@@ -120,16 +168,30 @@ async def search_contracts(args: SearchContractsInput, ctx: ClmContext) -> Searc
         ).encode()
     else:
         next_cursor = None if page.next_cursor is None else PageCursor(backend_cursor=page.next_cursor).encode()
-    output = SearchContractsOutput(contracts=rows, total=page.total, next_cursor=next_cursor)
+    output = SearchContractsOutput(
+        contracts=rows, total=page.total, next_cursor=next_cursor, counterparties=scope.reported
+    )
     output._position = position
     return output
 
 
+def _hit_line(c: ContractRow) -> str:
+    hit = c.hit
+    assert hit is not None
+    if hit.field != "body":
+        return f"{c.number} ({c.id}), in its {hit.field}: {hit.snippet}"
+    where = f"§{hit.section}" + (f" {hit.heading}" if hit.heading else "") if hit.section else "no numbered section"
+    at = f", offset {hit.start}" if hit.start is not None else ""
+    return f"{c.number} ({c.id}), {where}{at}: {hit.snippet}"
+
+
 def render(out: SearchContractsOutput) -> str:
     total = f"{out.total:,}" if out.total is not None else "an unknown number of"
+    note = scope_note(out.counterparties)
+    head = [note, ""] if note else []
     if not out.contracts:
-        return f"No contracts match these filters ({total} in total)."
-    lines = [f"**{total} contracts match; {len(out.contracts)} on this page.**", ""]
+        return "\n".join([*head, f"No contracts match these filters ({total} in total)."])
+    lines = [*head, f"**{total} contracts match; {len(out.contracts)} on this page.**", ""]
     lines.append(
         table(
             [
@@ -151,7 +213,7 @@ def render(out: SearchContractsOutput) -> str:
                     c.title,
                     c.type,
                     c.status,
-                    c.counterparty,
+                    f"{c.counterparty} ({c.counterparty_id})",
                     c.effective_date,
                     c.expiration_date,
                     c.renewal_notice_date if c.auto_renew else None,
@@ -162,6 +224,10 @@ def render(out: SearchContractsOutput) -> str:
             max_cell=60,
         )
     )
+    hits = [c for c in out.contracts if c.hit is not None]
+    if hits:
+        lines += ["", "**Where the query matched** (snippets of the contracts' text). " + UNTRUSTED_NOTICE]
+        lines.append(delimit_untrusted("\n".join(_hit_line(c) for c in hits), source="search snippets"))
     if out.next_cursor:
         lines += [
             "",
@@ -179,11 +245,13 @@ TOOL = ToolSpec(
     description=(
         "Find contracts in the repository by counterparty, type (NDA, MSA, SOW, Order Form, DPA, Amendment, "
         "License, Supply Agreement), status, effective/expiry/renewal-notice date ranges, auto-renewal or "
-        "full text. Returns one page of summary rows (id, number, title, type, status, counterparty, dates, "
-        "renewal-notice deadline, value) and `next_cursor`. Use it first to get contract ids for the other "
-        "tools. Pages hold 20 rows by default (max 100): to see more, call again with the same filters and "
-        "the returned cursor; never guess ids. Filter server-side (e.g. renewal_notice_before) rather than "
-        "paging through everything."
+        'full text (all words; "quoted phrases" as phrases). Returns one page of summary rows (id, number, '
+        "title, type, status, counterparty, dates, renewal-notice deadline, value), the total, and for a text "
+        "query a snippet and section of each hit. A counterparty name is resolved by the CLM and the result says "
+        "which counterparties it covers; a name matching none is an error naming the closest. Use it first to "
+        "get contract ids for the other tools. Pages hold 20 rows by default (max 100): to see more, call again "
+        "with the same filters and the returned cursor; never guess ids. Filter server-side (e.g. "
+        "renewal_notice_before) rather than paging through everything."
     ),
     input_model=SearchContractsInput,
     output_model=SearchContractsOutput,

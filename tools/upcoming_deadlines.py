@@ -24,6 +24,7 @@ from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import CounterpartyId
+from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
 
 Kind = Literal["renewal_notice", "expiry", "obligation"]
 KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")
@@ -31,7 +32,10 @@ KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")
 
 class UpcomingDeadlinesInput(ToolInput):
     within_days: int = Field(default=90, ge=1, le=1095, description="Window from today (the CLM's business date)")
-    counterparty: SearchText | None = Field(default=None, description="Counterparty name or part of it")
+    counterparty: SearchText | None = Field(
+        default=None,
+        description="Counterparty name as the user wrote it (resolved by the CLM; the result says to which)",
+    )
     counterparty_id: CounterpartyId | None = None
     kinds: list[Kind] = Field(
         default_factory=lambda: list(KINDS), min_length=1, max_length=3, description="Which deadlines to include"
@@ -59,6 +63,7 @@ class UpcomingDeadlinesOutput(ToolOutput):
     window_end: date
     deadlines: list[Deadline]
     next_cursor: str | None
+    counterparties: CounterpartyScope | None = Field(default=None, description="Which counterparties it covers")
     _progress: _Progress | None = PrivateAttr(default=None)
 
     def audit_summary(self) -> AuditSummary:
@@ -120,15 +125,16 @@ class _Progress(BaseModel):
 Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None]]]
 
 
-def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date) -> dict[Kind, Fetch]:
+def _sources(
+    args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date, scope: CounterpartyScope
+) -> dict[Kind, Fetch]:
     as_of = ctx.as_of
 
     def contracts(kind: Kind) -> Fetch:
         async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None]:
             renewal = kind == "renewal_notice"
             filters = ContractFilters(
-                counterparty=args.counterparty,
-                counterparty_id=args.counterparty_id,
+                **scope.filter_args,
                 statuses=["active"],
                 auto_renew=renewal,
                 renewal_notice_after=start if renewal else None,
@@ -165,9 +171,7 @@ def _sources(args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: da
         return fetch
 
     async def obligations(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None]:
-        filters = ObligationFilters(
-            due_after=start, due_before=end, counterparty=args.counterparty, counterparty_id=args.counterparty_id
-        )
+        filters = ObligationFilters(due_after=start, due_before=end, **scope.filter_args)
         page = await ctx.api.list_obligations(filters, limit=limit, cursor=cursor)
         rows = [
             Deadline(
@@ -198,7 +202,8 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     as_of = ctx.as_of
     start = as_of - timedelta(days=30) if args.include_past_due else as_of
     end = as_of + timedelta(days=args.within_days)
-    sources = _sources(args, ctx, start, end)
+    scope = await resolve_counterparty(ctx, args.counterparty, args.counterparty_id)
+    sources = _sources(args, ctx, start, end, scope)
     state = (
         _MergeCursor.parse(args.cursor, as_of=as_of.isoformat())
         if args.cursor
@@ -233,12 +238,18 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         window_end=end,
         deadlines=[row for _, _, _, row in chosen],
         next_cursor=progress.cursor_after(len(chosen)),
+        counterparties=scope.reported,
     )
     output._progress = progress
     return output
 
 
 def render(out: UpcomingDeadlinesOutput) -> str:
+    note = scope_note(out.counterparties)  # which counterparties a name resolved to, first
+    return f"{note}\n\n{_render(out)}" if note else _render(out)
+
+
+def _render(out: UpcomingDeadlinesOutput) -> str:
     head = f"Deadlines from {out.as_of} to {out.window_end} (as of {out.as_of})"
     if not out.deadlines:
         return f"{head}: none found."

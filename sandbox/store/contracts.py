@@ -7,9 +7,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sandbox.api_models import (
     ID_PATTERN,
@@ -72,7 +72,11 @@ class ContractFilters(BaseModel):
     counterparty: str | None = Field(
         default=None, max_length=200, description="Counterparty name contains (case- and accent-insensitive)"
     )
-    counterparty_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    counterparty_id: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Any of these counterparties (repeatable): the ids GET /v1/counterparties?q= resolved a name to",
+    )
     type: list[AnyContractType] = Field(default_factory=list, description="Any of these types (repeatable)")
     status: list[ContractStatus] = Field(default_factory=list, description="Any of these statuses (repeatable)")
     effective_after: date | None = None
@@ -112,10 +116,12 @@ class ContractFilters(BaseModel):
         if self.counterparty is not None:
             clauses.append("c.counterparty_id IN (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\')")
             params.append(like_contains(self.counterparty))
-        for column, value in (("counterparty_id", self.counterparty_id), ("parent_id", self.parent_id)):
-            if value is not None:
-                clauses.append(f"c.{column} = ?")
-                params.append(value)
+        if self.counterparty_id:
+            clauses.append(f"c.counterparty_id IN ({', '.join('?' * len(self.counterparty_id))})")
+            params.extend(self.counterparty_id)
+        if self.parent_id is not None:
+            clauses.append("c.parent_id = ?")
+            params.append(self.parent_id)
         if self.source is not None:
             clauses.append("c.source = ?")
             params.append(self.source)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sandbox.api_models import ID_PATTERN, CounterpartyRef, Obligation
 from sandbox.corpus.models import ObligationCategory
@@ -23,7 +23,9 @@ class ObligationFilters(BaseModel):
     due_after: date | None = Field(default=None, description="Due on or after this date")
     due_before: date | None = Field(default=None, description="Due on or before this date")
     counterparty: str | None = Field(default=None, max_length=200, description="Counterparty name contains")
-    counterparty_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    counterparty_id: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=50, description="Any of these counterparties (repeatable)"
+    )
     contract_id: str | None = Field(default=None, pattern=ID_PATTERN)
     category: list[ObligationCategory] = Field(default_factory=list, description="Any of these (repeatable)")
 
@@ -43,9 +45,10 @@ class ObligationFilters(BaseModel):
                 " (SELECT id FROM counterparties WHERE name_folded LIKE ? ESCAPE '\\'))"
             )
             params.append(like_contains(self.counterparty))
-        if self.counterparty_id is not None:
-            clauses.append("o.contract_seq IN (SELECT seq FROM contracts WHERE counterparty_id = ?)")
-            params.append(self.counterparty_id)
+        if self.counterparty_id:
+            marks = ", ".join("?" * len(self.counterparty_id))
+            clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE counterparty_id IN ({marks}))")  # noqa: S608
+            params.extend(self.counterparty_id)
         if self.contract_id is not None:
             clauses.append("o.contract_seq = (SELECT seq FROM contracts WHERE id = ?)")
             params.append(self.contract_id)

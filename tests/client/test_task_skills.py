@@ -112,9 +112,8 @@ async def test_renewals_skill(truth: sqlite3.Connection) -> None:
 
 async def test_vendor_check_skill(truth: sqlite3.Connection) -> None:
     async with script() as s:
-        found = await s.call("search_contracts", counterparty="Acme", limit=100)
-        ids = sorted({c["counterparty_id"] for c in found["contracts"]})
-        counterparty_id = ids[0]  # the user picks one when several match
+        found = await s.call("find_counterparties", name="Acme")
+        counterparty_id = found["candidates"][0]["id"]  # the user picks one when several match
         as_of = date.fromisoformat((await s.call("upcoming_deadlines", within_days=1))["as_of"])
         three_years = (as_of - timedelta(days=3 * 365)).isoformat()
         sections = {
@@ -159,7 +158,7 @@ async def test_vendor_check_skill(truth: sqlite3.Connection) -> None:
         ).fetchone()
         assert detail["key_terms"]["auto_renew"] == bool(row["auto_renew"])
         assert detail["key_terms"]["renewal_notice_date"] == row["renewal_notice_date"]
-    assert order_of(s.calls)[:2] == ["search_contracts", "upcoming_deadlines"]
+    assert order_of(s.calls)[:2] == ["find_counterparties", "upcoming_deadlines"]
 
 
 async def test_obligations_skill(truth: sqlite3.Connection) -> None:

@@ -79,8 +79,8 @@ def plan(ids: list[str]) -> list[tuple[str, dict[str, Any], str | None]]:
 def inject(admin: SandboxAdmin, fault: str | None) -> None:
     if fault == "rate_limited":  # Retry-After beyond what the plugin may wait: reported at once
         admin.fault(target="api", mode="status", status=429, retry_after=60, count=1)
-    elif fault == "unavailable":  # 503 on the first attempt and every retry
-        admin.fault(target="api", mode="status", status=503, count=4)
+    elif fault == "unavailable":  # 503 on the first attempt and every retry (of each concurrent request too)
+        admin.fault(target="api", mode="status", status=503, count=20)
 
 
 async def test_two_hundred_calls_two_hundred_complete_records_no_secret_anywhere(
