@@ -4,6 +4,7 @@ get a demo user's token and connect the Inspector; that token works, and users s
 from __future__ import annotations
 
 import re
+import time
 
 from sandbox.testing import user_token
 from tests.remote.client import McpHttpSession, ServeProcess, clean_env
@@ -11,6 +12,9 @@ from tests.remote.client import McpHttpSession, ServeProcess, clean_env
 
 def test_one_command_demo() -> None:
     with ServeProcess(clean_env({"CLM_DEMO_SIZE": "60"})) as served:
+        deadline = time.monotonic() + 30  # the help follows the "serving ... at" line that start() waits for
+        while "inspector --cli" not in "".join(served.stderr) and time.monotonic() < deadline:
+            time.sleep(0.05)
         text = "".join(served.stderr)
         pattern = r"python -m sandbox token --user alice --url (http://127\.0\.0\.1:\d+) --resource (\S+)"
         match = re.search(pattern, text)
