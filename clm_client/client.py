@@ -151,8 +151,9 @@ class ClmClient:
             "due_before": _date(filters.due_before),
             "counterparty": filters.counterparty,
             "counterparty_id": filters.counterparty_id,
-            "contract_id": filters.contract_id,
+            "contract_id": filters.contract_ids or filters.contract_id,
             "category": filters.categories or None,
+            "status": filters.statuses or None,
             "limit": limit,
             "cursor": cursor,
         }

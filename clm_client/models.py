@@ -48,6 +48,14 @@ class Counterparty(ClmModel):
     contract_count: int | None = None
 
 
+class Term(ClmModel):
+    initial_term_months: int | None = None
+    auto_renew: bool = False
+    renewal_term_months: int | None = None
+    renewal_notice_days: int | None = None
+    current_term_end: date | None = None
+
+
 class ContractSummary(ClmModel):
     id: ClmId
     number: Line
@@ -64,14 +72,7 @@ class ContractSummary(ClmModel):
     currency: Line | None = None
     parent_id: ClmId | None = None
     updated_at: datetime | None = None
-
-
-class Term(ClmModel):
-    initial_term_months: int | None = None
-    auto_renew: bool = False
-    renewal_term_months: int | None = None
-    renewal_notice_days: int | None = None
-    current_term_end: date | None = None
+    term: Term | None = None  # not every CLM lists it; the detail always has it
 
 
 class Termination(ClmModel):
@@ -158,6 +159,7 @@ class Obligation(ClmModel):
     id: ClmId
     contract_id: ClmId
     contract_number: Line
+    contract_status: Line | None = None  # not every CLM says; the sandbox does
     counterparty: CounterpartyRef
     category: Line
     party: Line
@@ -215,4 +217,6 @@ class ObligationFilters(ClmModel):
     counterparty: str | None = None
     counterparty_id: str | None = None
     contract_id: str | None = None
+    contract_ids: list[str] = Field(default_factory=list, max_length=100)  # any of these
     categories: list[str] = Field(default_factory=list)
+    statuses: list[str] = Field(default_factory=list)  # of the contract
