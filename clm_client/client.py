@@ -222,8 +222,9 @@ class ClmClient:
             "due_before": _date(filters.due_before),
             "counterparty": filters.counterparty,
             "counterparty_id": _ids(filters.counterparty_id, filters.counterparty_ids),
-            "contract_id": filters.contract_id,
+            "contract_id": filters.contract_ids or filters.contract_id,
             "category": filters.categories or None,
+            "status": filters.statuses or None,
             "limit": limit,
             "cursor": cursor,
         }

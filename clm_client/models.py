@@ -66,6 +66,14 @@ class SearchMatch(ClmModel):
     section: SectionRef | None = None
 
 
+class Term(ClmModel):
+    initial_term_months: int | None = None
+    auto_renew: bool = False
+    renewal_term_months: int | None = None
+    renewal_notice_days: int | None = None
+    current_term_end: date | None = None
+
+
 class ContractSummary(ClmModel):
     id: ClmId
     number: Line
@@ -83,14 +91,7 @@ class ContractSummary(ClmModel):
     parent_id: ClmId | None = None
     updated_at: datetime | None = None
     match: SearchMatch | None = None
-
-
-class Term(ClmModel):
-    initial_term_months: int | None = None
-    auto_renew: bool = False
-    renewal_term_months: int | None = None
-    renewal_notice_days: int | None = None
-    current_term_end: date | None = None
+    term: Term | None = None  # not every CLM lists it; the detail always has it
 
 
 class Termination(ClmModel):
@@ -177,6 +178,7 @@ class Obligation(ClmModel):
     id: ClmId
     contract_id: ClmId
     contract_number: Line
+    contract_status: Line | None = None  # not every CLM says; the sandbox does
     counterparty: CounterpartyRef
     category: Line
     party: Line
@@ -255,7 +257,9 @@ class ObligationFilters(ClmModel):
     counterparty_id: str | None = None
     counterparty_ids: list[str] = Field(default_factory=list)
     contract_id: str | None = None
+    contract_ids: list[str] = Field(default_factory=list, max_length=100)  # any of these
     categories: list[str] = Field(default_factory=list)
+    statuses: list[str] = Field(default_factory=list)  # of the contract
 
 
 class MoneySum(ClmModel):

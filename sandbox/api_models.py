@@ -133,6 +133,14 @@ class SearchMatch(Wire):
     section: SectionRef | None = Field(description="The innermost section holding the hit, when known")
 
 
+class Term(Wire):
+    initial_term_months: int | None
+    auto_renew: bool
+    renewal_term_months: int | None
+    renewal_notice_days: int | None
+    current_term_end: date | None = Field(description="Expiry rolled forward through renewals to the as-of date")
+
+
 class ContractSummary(Wire):
     """One row of a contract list."""
 
@@ -154,17 +162,10 @@ class ContractSummary(Wire):
     parent_id: str | None
     updated_at: datetime
     source: str = Field(default="generated", description="'generated' (demo corpus) or 'imported' (your file)")
+    term: Term | None = Field(default=None, description="The term fields (so a renewal list needs no detail call)")
     match: SearchMatch | None = Field(
         default=None, description="Only in search results with `q`: where the query hits this contract"
     )
-
-
-class Term(Wire):
-    initial_term_months: int | None
-    auto_renew: bool
-    renewal_term_months: int | None
-    renewal_notice_days: int | None
-    current_term_end: date | None = Field(description="Expiry rolled forward through renewals to the as-of date")
 
 
 class Termination(Wire):
@@ -211,7 +212,7 @@ class ContractDetail(ContractSummary):
     our_entity: str
     owner: Owner
     execution_date: date | None
-    term: Term
+    term: Term  # always present on the detail
     termination: Termination
     payment_terms_days: int | None
     governing_law: str | None
@@ -325,6 +326,7 @@ class Obligation(Wire):
     id: str
     contract_id: str
     contract_number: str
+    contract_status: ContractStatus = Field(description="Status of the contract the obligation belongs to")
     counterparty: CounterpartyRef
     category: str = Field(description="payment, reporting, notice, delivery, confidentiality, ...")
     party: str = Field(description="Who must act")

@@ -91,7 +91,13 @@ async def test_extract_obligations_cites_exact_text(sandbox_url: str) -> None:
     cited = [f["citation"] for f in result["facts"] if f["citation"]] + [o["citation"] for o in result["obligations"]]
     assert cited
     for citation in cited:
-        assert document[citation["start"] : citation["end"]] == citation["quote"]
+        # Exact, or its verbatim pieces joined by a visible ellipsis (offsets are those of what is shown).
+        pieces = [document[s:e] for s, e in citation["pieces"]]
+        assert (citation["start"], citation["end"]) == (citation["pieces"][0][0], citation["pieces"][-1][1])
+        if citation["elided"]:
+            assert all(piece in citation["quote"] for piece in pieces) and "…" in citation["quote"]
+        else:
+            assert document[citation["start"] : citation["end"]] == citation["quote"]
     kinds = {f["kind"]: f for f in result["facts"]}
     assert kinds["auto_renewal"]["value"] == "true" and kinds["auto_renewal"]["source"] == "clm"
     deadline = next(c for c in result["computed"] if c["name"] == "last day to give notice of non-renewal")

@@ -9,15 +9,16 @@ was reading and how many rows of that page were used, so no deadline is skipped 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
-from clm_client.models import ContractFilters, ObligationFilters
+from clm_client.models import ContractFilters, ContractSummary, ObligationFilters
 from plugin.toolkit.cursors import OpaqueCursor
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import table
@@ -26,8 +27,26 @@ from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import CounterpartyId
 from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
 
+if TYPE_CHECKING:
+    from tools.extract_obligations import Fact
+
 Kind = Literal["renewal_notice", "expiry", "obligation"]
 KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")
+RowKind = Literal["renewal_notice", "renewal_locked_in", "expiry", "obligation"]
+Status = Literal["active", "draft", "in_negotiation", "pending_signature", "terminated", "expired"]
+ENDED: frozenset[str] = frozenset({"terminated", "expired"})
+# One CLM query each, merged by date. The *_ended sources only ever look back (an ended contract has no future).
+SourceKey = Literal["renewal_notice", "renewal_locked_in", "expiry", "expiry_ended", "obligation", "obligation_ended"]
+SOURCES_OF: dict[Kind, tuple[SourceKey, ...]] = {
+    "renewal_notice": ("renewal_notice", "renewal_locked_in"),
+    "expiry": ("expiry", "expiry_ended"),
+    "obligation": ("obligation", "obligation_ended"),
+}
+# Obligations a renewal row already covers ("give notice of non-renewal"): one row per deadline.
+OBLIGATION_CATEGORIES_BESIDE_RENEWALS = [
+    "payment", "reporting", "notice", "delivery", "confidentiality", "data_protection", "insurance", "audit",
+]  # fmt: skip
+ENRICH_CONCURRENCY = 8
 
 
 class UpcomingDeadlinesInput(ToolInput):
@@ -38,29 +57,53 @@ class UpcomingDeadlinesInput(ToolInput):
     )
     counterparty_id: CounterpartyId | None = None
     kinds: list[Kind] = Field(
-        default_factory=lambda: list(KINDS), min_length=1, max_length=3, description="Which deadlines to include"
+        default_factory=lambda: list(KINDS),
+        min_length=1,
+        max_length=3,
+        description="Which deadlines to include; renewal_notice also lists renewals already locked in",
     )
-    include_past_due: bool = Field(default=False, description="Also list deadlines up to 30 days overdue")
+    statuses: list[Status] = Field(
+        default_factory=lambda: list[Status](["active"]),
+        min_length=1,
+        max_length=6,
+        description="Contract statuses to include (default active only). Drafts and unsigned contracts only when "
+        "asked; terminated/expired ones never have a future deadline (with include_past_due: their recent ends)",
+    )
+    include_past_due: bool = Field(
+        default=False, description="Also list expiries and obligations up to 30 days overdue"
+    )
     limit: PageLimit = 20
     cursor: Cursor | None = None
 
 
 class Deadline(ToolOutput):
-    date: date
+    date: dt.date = Field(description="The deadline; for renewal_locked_in, the day the contract renews")
     days_remaining: int = Field(description="Negative when overdue")
-    kind: Kind
+    kind: RowKind
     contract_id: str
     contract_number: str
     title: str | None
     counterparty: str
-    what: str = Field(description="What is due, e.g. 'last day to give notice of non-renewal'")
+    status: str = Field(description="The contract's status in the CLM")
+    what: str = Field(
+        description="What is due, e.g. 'last day to give notice of non-renewal' or 'notice missed: renewal locked "
+        "in until 2027-12-21'"
+    )
     detail: str | None
-    section: str | None = Field(default=None, description="Clause of an obligation, when the CLM records it")
+    section: str | None = Field(default=None, description="Clause that sets the deadline, when known")
+    renewal_state: str | None = Field(
+        default=None, description="Renewal rows: the state from the terms in force (as clm__extract_obligations)"
+    )
+    missed_on: dt.date | None = Field(default=None, description="renewal_locked_in: the notice deadline that passed")
+    renewal_date: dt.date | None = Field(default=None, description="Renewal rows: the day the current term renews")
+    locked_in_until: dt.date | None = Field(default=None, description="renewal_locked_in: end of the renewal term")
+    flags: list[str] = Field(default_factory=list, description="CLM record vs document text disagreements")
 
 
 class UpcomingDeadlinesOutput(ToolOutput):
     as_of: date
     window_end: date
+    statuses: list[str]
     deadlines: list[Deadline]
     next_cursor: str | None
     counterparties: CounterpartyScope | None = Field(default=None, description="Which counterparties it covers")
@@ -90,24 +133,24 @@ class _SourceState(BaseModel):
 class _MergeCursor(OpaqueCursor):
     """Per source, where the merge stands; keyed and bound to the query (and business date) by the toolkit."""
 
-    v: Literal[1] = 1
-    src: dict[Kind, _SourceState] = Field(max_length=len(KINDS))
+    v: Literal[2] = 2
+    src: dict[SourceKey, _SourceState] = Field(max_length=6)
 
 
 class _Progress(BaseModel):
     """How far one page went in each source, so the server can cut the page shorter and still continue exactly."""
 
     as_of: str  # the business date the cursor is bound to
-    before: dict[Kind, _SourceState]  # where each source stood when the page started
-    fetched: dict[Kind, int]  # rows fetched and not yet shown, per source
-    backend_next: dict[Kind, str | None]  # the CLM's cursor after the fetched page, per source
-    order: list[Kind]  # the source of each row shown, in order
+    before: dict[SourceKey, _SourceState]  # where each source stood when the page started
+    fetched: dict[SourceKey, int]  # rows fetched and not yet shown, per source
+    backend_next: dict[SourceKey, str | None]  # the CLM's cursor after the fetched page, per source
+    order: list[SourceKey]  # the source of each row shown, in order
 
     def cursor_after(self, shown: int) -> str | None:
         used = dict.fromkeys(self.fetched, 0)
         for kind in self.order[:shown]:
             used[kind] += 1
-        after: dict[Kind, _SourceState] = {}
+        after: dict[SourceKey, _SourceState] = {}
         for kind, st in self.before.items():
             if kind not in self.fetched:
                 after[kind] = st
@@ -122,80 +165,214 @@ class _Progress(BaseModel):
         return _MergeCursor(src=after).encode(as_of=self.as_of)
 
 
-Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None]]]
+# (rows, the CLM's next cursor, the date of the last row the CLM returned: rows may be filtered out below it)
+Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None, date | None]]]
 
 
 def _sources(
-    args: UpcomingDeadlinesInput, ctx: ClmContext, start: date, end: date, scope: CounterpartyScope
-) -> dict[Kind, Fetch]:
+    args: UpcomingDeadlinesInput,
+    ctx: ClmContext,
+    start: date,
+    end: date,
+    scope: CounterpartyScope,
+    listed: dict[str, ContractSummary],
+) -> dict[SourceKey, Fetch]:
+    """The CLM queries of this call; `listed` collects the contract rows read (renewal rows are restated from them)."""
     as_of = ctx.as_of
+    live = [s for s in args.statuses if s not in ENDED]
+    ended = [s for s in args.statuses if s in ENDED]
+    yesterday = as_of - timedelta(days=1)
 
-    def contracts(kind: Kind) -> Fetch:
-        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None]:
-            renewal = kind == "renewal_notice"
+    def contracts(key: SourceKey) -> Fetch:
+        renewal = key in ("renewal_notice", "renewal_locked_in")
+        if key == "renewal_notice":
             filters = ContractFilters(
-                **scope.filter_args,
-                statuses=["active"],
-                auto_renew=renewal,
-                renewal_notice_after=start if renewal else None,
-                renewal_notice_before=end if renewal else None,
-                expires_after=None if renewal else start,
-                expires_before=None if renewal else end,
-                sort="renewal_notice_date" if renewal else "expiration_date",
+                auto_renew=True, renewal_notice_after=as_of, renewal_notice_before=end, sort="renewal_notice_date"
             )
+        elif key == "renewal_locked_in":  # the notice day has passed and the term renews inside the window
+            filters = ContractFilters(
+                auto_renew=True,
+                renewal_notice_before=yesterday,
+                expires_after=as_of,
+                expires_before=end,
+                sort="expiration_date",
+            )
+        elif key == "expiry":
+            filters = ContractFilters(auto_renew=False, expires_after=start, expires_before=end, sort="expiration_date")
+        else:
+            filters = ContractFilters(expires_after=start, expires_before=yesterday, sort="expiration_date")
+        filters = filters.model_copy(update={**scope.filter_args, "statuses": ended if key == "expiry_ended" else live})
+
+        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None]:
             page = await ctx.api.search_contracts(filters, limit=limit, cursor=cursor)
             rows = []
             for c in page.data:
-                when = c.renewal_notice_date if renewal else c.expiration_date
+                listed[c.id] = c
+                when = c.renewal_notice_date if key == "renewal_notice" else c.expiration_date
                 if when is None:
                     continue
+                if key == "renewal_notice":
+                    what, detail = (
+                        "last day to give notice of non-renewal",
+                        (f"otherwise renews automatically on {c.expiration_date}"),
+                    )
+                elif key == "renewal_locked_in":
+                    what, detail = (
+                        "notice missed: renewal locked in",
+                        (f"the notice deadline {c.renewal_notice_date} passed; renews on {c.expiration_date}"),
+                    )
+                elif key == "expiry":
+                    what, detail = "contract expires", "does not renew automatically"
+                else:
+                    what, detail = f"contract ended ({clean_inline(c.status, 30)})", "no future deadline"
                 rows.append(
                     Deadline(
                         date=when,
                         days_remaining=(when - as_of).days,
-                        kind=kind,
+                        kind="expiry" if key == "expiry_ended" else key,
                         contract_id=c.id,
                         contract_number=clean_inline(c.number, 40),
                         title=clean_inline(c.title, 120),
                         counterparty=clean_inline(c.counterparty.name, 100),
-                        what="last day to give notice of non-renewal" if renewal else "contract expires",
-                        detail=(
-                            f"otherwise renews automatically; current term ends {c.expiration_date}"
-                            if renewal
-                            else "does not renew automatically"
-                        ),
+                        status=clean_inline(c.status, 30),
+                        what=what,
+                        detail=detail,
+                        missed_on=c.renewal_notice_date if key == "renewal_locked_in" else None,
+                        renewal_date=c.expiration_date if renewal else None,
                     )
                 )
-            return rows, page.next_cursor
+            return rows, page.next_cursor, rows[-1].date if rows else None
 
         return fetch
 
-    async def obligations(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None]:
-        filters = ObligationFilters(due_after=start, due_before=end, **scope.filter_args)
-        page = await ctx.api.list_obligations(filters, limit=limit, cursor=cursor)
-        rows = [
-            Deadline(
-                date=o.due_date,
-                days_remaining=(o.due_date - as_of).days,
-                kind="obligation",
-                contract_id=o.contract_id,
-                contract_number=clean_inline(o.contract_number, 40),
-                title=None,
-                counterparty=clean_inline(o.counterparty.name, 100),
-                what=clean_inline(f"{o.party}: {o.description}", 160),
-                detail=f"{o.category}; recurs every {o.recurrence}" if o.recurrence else o.category,
-                section=None if o.section is None else clean_inline(o.section, 20),
-            )
-            for o in page.data
-        ]
-        return rows, page.next_cursor
+    def obligations(key: SourceKey) -> Fetch:
+        filters = ObligationFilters(
+            due_after=start,
+            due_before=yesterday if key == "obligation_ended" else end,
+            **scope.filter_args,
+            # Statuses are matched on each row's contract_status below: the same rows as a status filter, without
+            # making the CLM join every obligation in the window to its contract to count them.
+            categories=OBLIGATION_CATEGORIES_BESIDE_RENEWALS if "renewal_notice" in args.kinds else [],
+        )
 
-    available: dict[Kind, Fetch] = {
-        "renewal_notice": contracts("renewal_notice"),
-        "expiry": contracts("expiry"),
-        "obligation": obligations,
-    }
-    return {kind: available[kind] for kind in args.kinds}
+        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None]:
+            page = await ctx.api.list_obligations(filters, limit=limit, cursor=cursor)
+            # Deterministic per row, so a page re-read from the same CLM cursor keeps the same rows (paging holds).
+            wanted = set(ended if key == "obligation_ended" else live)
+            rows = [
+                Deadline(
+                    date=o.due_date,
+                    days_remaining=(o.due_date - as_of).days,
+                    kind="obligation",
+                    contract_id=o.contract_id,
+                    contract_number=clean_inline(o.contract_number, 40),
+                    title=None,
+                    counterparty=clean_inline(o.counterparty.name, 100),
+                    status=clean_inline(o.contract_status or "unknown (the CLM does not say)", 40),
+                    what=clean_inline(f"{o.party}: {o.description}", 160),
+                    detail=f"{o.category}; {_recurs(o.recurrence)}" if o.recurrence else o.category,
+                    section=None if o.section is None else clean_inline(o.section, 20),
+                )
+                for o in page.data
+                if o.contract_status is None or o.contract_status in wanted
+            ]
+            return rows, page.next_cursor, page.data[-1].due_date if page.data else None
+
+        return fetch
+
+    wanted: dict[SourceKey, Fetch] = {}
+    for kind in args.kinds:
+        for key in SOURCES_OF[kind]:
+            looks_back_only = key.endswith("_ended")
+            if (looks_back_only and (not ended or start > yesterday)) or (not looks_back_only and not live):
+                continue  # nothing this source could list: skip the CLM query
+            wanted[key] = obligations(key) if kind == "obligation" else contracts(key)
+    return wanted
+
+
+def _recurs(recurrence: str) -> str:
+    from analysis import from_iso
+
+    duration = from_iso(recurrence)
+    return f"recurs every {duration.display}" if duration is not None else "recurs"
+
+
+def _section(facts: dict[str, Fact]) -> str | None:
+    notice = facts.get("renewal_notice_period") or facts.get("auto_renewal")
+    if notice is None:
+        return None
+    if notice.set_by:
+        return notice.set_by  # "amendment ctr_000123 §2.1"
+    return notice.citation.section if notice.citation is not None else None
+
+
+async def _in_force(ctx: ClmContext, rows: list[Deadline], listed: dict[str, ContractSummary]) -> list[Deadline]:
+    """Renewal rows restated from the terms in force (record, text + amendments when needed, status), exactly as
+    {tool:extract_obligations} states them: one function decides the renewal state for both tools."""
+    from tools.extract_obligations import renewal_in_force, terms_in_force
+
+    renewal_ids = sorted({r.contract_id for r in rows if r.kind in ("renewal_notice", "renewal_locked_in")})
+    if not renewal_ids:
+        return rows
+    # The clause of each renewal notice the CLM tracks (its record has no section of its own): one query a page.
+    tracked = await ctx.api.list_obligations(
+        ObligationFilters(contract_ids=renewal_ids, categories=["renewal"]), limit=100
+    )
+    sections = {o.contract_id: o.section for o in reversed(tracked.data) if o.section}
+    gate = asyncio.Semaphore(ENRICH_CONCURRENCY)
+
+    async def restate(row: Deadline) -> Deadline:
+        if row.kind not in ("renewal_notice", "renewal_locked_in"):
+            return row
+        async with gate:
+            contract = listed.get(row.contract_id) or await ctx.api.get_contract(row.contract_id)
+            renewal, state, facts, detail = await renewal_in_force(ctx, contract)
+            section = _section(facts) or sections.get(row.contract_id)
+            if section is None:  # neither the CLM nor a cached reading knows the clause: read the text (once)
+                found = await terms_in_force(ctx, detail or await ctx.api.get_contract(row.contract_id))
+                renewal, state, facts = found.renewal, found.state, found.facts
+                section = _section(facts)
+        as_of = ctx.as_of
+        flags = list(renewal.disagreements)
+        update: dict[str, object] = {
+            "renewal_state": state.state,
+            "section": None if section is None else clean_inline(section, 60),
+            "flags": flags,
+            "detail": clean_inline(renewal.explanation, 300),
+        }
+        if state.state == "notice_open" and state.notice_deadline is not None:
+            update |= {
+                "kind": "renewal_notice",
+                "date": state.notice_deadline,
+                "what": f"last day to give notice of non-renewal (renews on {state.current_term_end})",
+                "renewal_date": state.current_term_end,
+                "missed_on": None,
+                "locked_in_until": None,
+            }
+        elif state.state == "notice_missed_locked_in" and state.renewal_date is not None:
+            until = state.locked_in_until or "the end of a renewal term the text does not state"
+            update |= {
+                "kind": "renewal_locked_in",
+                "date": state.renewal_date,
+                "what": f"notice missed on {state.missed_on}: renewal locked in until {until} "
+                f"(renews on {state.renewal_date})",
+                "renewal_date": state.renewal_date,
+                "missed_on": state.missed_on,
+                "locked_in_until": state.locked_in_until,
+            }
+        else:  # the text (as amended) or the status does not give this deadline: say so, do not resolve it
+            flags.append(
+                clean_inline(
+                    f"the CLM record gives this deadline, but the terms in force say: {renewal.explanation}",
+                    300,
+                )
+            )
+        when = update.get("date", row.date)
+        assert isinstance(when, date)
+        update["days_remaining"] = (when - as_of).days
+        return row.model_copy(update=update)
+
+    return list(await asyncio.gather(*(restate(row) for row in rows)))
 
 
 async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> UpcomingDeadlinesOutput:
@@ -203,7 +380,8 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     start = as_of - timedelta(days=30) if args.include_past_due else as_of
     end = as_of + timedelta(days=args.within_days)
     scope = await resolve_counterparty(ctx, args.counterparty, args.counterparty_id)
-    sources = _sources(args, ctx, start, end, scope)
+    listed: dict[str, ContractSummary] = {}
+    sources = _sources(args, ctx, start, end, scope, listed)
     state = (
         _MergeCursor.parse(args.cursor, as_of=as_of.isoformat())
         if args.cursor
@@ -211,19 +389,21 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     )
     active = {kind: st for kind, st in state.src.items() if not st.done and kind in sources}
     fetched = await asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items()))
-    pending: dict[Kind, list[Deadline]] = {}
-    next_clm: dict[Kind, str | None] = {}
-    for (kind, st), (rows, nxt) in zip(active.items(), fetched, strict=True):
+    pending: dict[SourceKey, list[Deadline]] = {}
+    next_clm: dict[SourceKey, str | None] = {}
+    last_read: dict[SourceKey, date | None] = {}
+    for (kind, st), (rows, nxt, last) in zip(active.items(), fetched, strict=True):
         pending[kind] = rows[st.s :]
         next_clm[kind] = nxt
-    merged: list[tuple[date, Kind, int, Deadline]] = [
+        last_read[kind] = last
+    merged: list[tuple[date, SourceKey, int, Deadline]] = [
         (row.date, kind, i, row) for kind, rows in pending.items() for i, row in enumerate(rows)
     ]
     merged.sort(key=lambda item: (item[0], item[1], item[2]))
     # A source with rows beyond what was fetched bounds what may be shown: nothing dated after its last
     # fetched row, or a later page would have to show an earlier date.
     frontier = min(
-        (rows[-1].date for kind, rows in pending.items() if rows and next_clm[kind] is not None), default=None
+        (last for kind, last in last_read.items() if last is not None and next_clm[kind] is not None), default=None
     )
     chosen = [item for item in merged if frontier is None or item[0] <= frontier][: args.limit]
     progress = _Progress(
@@ -236,7 +416,8 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     output = UpcomingDeadlinesOutput(
         as_of=as_of,
         window_end=end,
-        deadlines=[row for _, _, _, row in chosen],
+        statuses=list(args.statuses),
+        deadlines=await _in_force(ctx, [row for _, _, _, row in chosen], listed),
         next_cursor=progress.cursor_after(len(chosen)),
         counterparties=scope.reported,
     )
@@ -250,7 +431,7 @@ def render(out: UpcomingDeadlinesOutput) -> str:
 
 
 def _render(out: UpcomingDeadlinesOutput) -> str:
-    head = f"Deadlines from {out.as_of} to {out.window_end} (as of {out.as_of})"
+    head = f"Deadlines from {out.as_of} to {out.window_end} (as of {out.as_of}), contracts {', '.join(out.statuses)}"
     if not out.deadlines:
         return f"{head}: none found."
     rows = [
@@ -260,8 +441,10 @@ def _render(out: UpcomingDeadlinesOutput) -> str:
             d.kind.replace("_", " "),
             d.contract_number,
             d.counterparty,
+            d.status,
             d.what,
             d.section,
+            "; ".join(d.flags) or None,
             d.contract_id,
         ]
         for d in out.deadlines
@@ -269,7 +452,11 @@ def _render(out: UpcomingDeadlinesOutput) -> str:
     lines = [
         f"**{head}: {len(out.deadlines)} on this page.**",
         "",
-        table(["date", "remaining", "kind", "contract", "counterparty", "what", "section", "id"], rows, 90),
+        table(
+            ["date", "remaining", "kind", "contract", "counterparty", "status", "what", "section", "flags", "id"],
+            rows,
+            300,
+        ),
     ]
     if out.next_cursor:
         lines += [
@@ -278,8 +465,9 @@ def _render(out: UpcomingDeadlinesOutput) -> str:
         ]
     lines += [
         "",
-        "Dates come from the CLM's records; confirm a notice clause with {tool:extract_obligations} before relying "
-        "on it.",
+        "Renewal rows are the terms in force (text and amendments, as {tool:extract_obligations} reads them); "
+        "'renewal locked in' means the notice day has passed and the contract renews on the date shown. Flags are "
+        "record-vs-text disagreements to resolve, not resolved here.",
     ]
     return "\n".join(lines)
 
@@ -288,11 +476,15 @@ TOOL = ToolSpec(
     name="upcoming_deadlines",
     title="Upcoming deadlines",
     description=(
-        "Renewal-notice deadlines (last day to stop an auto-renewal), expiries of non-renewing contracts and "
-        "obligation due dates across the whole portfolio within `within_days` of today, sorted by date, with "
-        "days remaining. Filter by counterparty name or id. This answers 'which contracts with Acme renew in the "
-        "next 90 days and by when must we give notice?'. Results page (20 by default): call again with "
-        "next_cursor and the same arguments. Uses the CLM's server-side filters; only active contracts."
+        "Renewal-notice deadlines (last day to stop an auto-renewal), renewals already locked in (notice day "
+        "passed, the contract renews inside the window: dated by the renewal date, with the missed notice date), "
+        "expiries of non-renewing contracts and obligation due dates across the whole portfolio within "
+        "`within_days` of today, sorted by date, with days remaining, section and the contract's status. One row "
+        "per deadline. Renewal rows state the terms in force (text and amendments) exactly as "
+        "extract_obligations does, and flag where the CLM record and the text disagree. Filter by counterparty "
+        "name or id and by `statuses` (default active only; terminated/expired contracts never get a future "
+        "deadline). This answers 'which contracts with Acme renew in the next 90 days and by when must we give "
+        "notice?'. Results page (20 by default): call again with next_cursor and the same arguments."
     ),
     input_model=UpcomingDeadlinesInput,
     output_model=UpcomingDeadlinesOutput,

@@ -292,7 +292,18 @@ def _summary_fields(row: sqlite3.Row) -> dict[str, Any]:
         "parent_id": row["parent_id"],
         "updated_at": datetime.fromisoformat(row["updated_at"]),
         "source": row["source"],
+        "term": _term(row),
     }
+
+
+def _term(row: sqlite3.Row) -> Term:
+    return Term(
+        initial_term_months=row["initial_term_months"],
+        auto_renew=bool(row["auto_renew"]),
+        renewal_term_months=row["renewal_term_months"],
+        renewal_notice_days=row["renewal_notice_days"],
+        current_term_end=_date(row["expiration_date"]),
+    )
 
 
 def _type(value: str) -> AnyContractType:
@@ -334,13 +345,6 @@ def get_contract(conn: sqlite3.Connection, contract_id: str, view: ContractView)
         our_entity=row["our_entity"],
         owner=Owner(name=row["owner_name"], email=row["owner_email"]),
         execution_date=_date(row["execution_date"]),
-        term=Term(
-            initial_term_months=row["initial_term_months"],
-            auto_renew=bool(row["auto_renew"]),
-            renewal_term_months=row["renewal_term_months"],
-            renewal_notice_days=row["renewal_notice_days"],
-            current_term_end=_date(row["expiration_date"]),
-        ),
         termination=Termination(
             for_convenience=bool(row["termination_for_convenience"]),
             convenience_party=row["convenience_party"],

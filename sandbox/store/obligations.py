@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sandbox.api_models import ID_PATTERN, CounterpartyRef, Obligation
+from sandbox.api_models import ID_PATTERN, ContractStatus, CounterpartyRef, Obligation
 from sandbox.corpus.models import ObligationCategory
 from sandbox.store.access import ContractView
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
@@ -26,8 +26,13 @@ class ObligationFilters(BaseModel):
     counterparty_id: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
         default_factory=list, max_length=50, description="Any of these counterparties (repeatable)"
     )
-    contract_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    contract_id: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=100, description="Any of these contracts (repeatable)"
+    )
     category: list[ObligationCategory] = Field(default_factory=list, description="Any of these (repeatable)")
+    status: list[ContractStatus] = Field(
+        default_factory=list, description="Only obligations of contracts with any of these statuses (repeatable)"
+    )
 
     def where(self) -> tuple[list[str], list[Any]]:
         """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join."""
@@ -49,12 +54,17 @@ class ObligationFilters(BaseModel):
             marks = ", ".join("?" * len(self.counterparty_id))
             clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE counterparty_id IN ({marks}))")  # noqa: S608
             params.extend(self.counterparty_id)
-        if self.contract_id is not None:
-            clauses.append("o.contract_seq = (SELECT seq FROM contracts WHERE id = ?)")
-            params.append(self.contract_id)
+        if self.contract_id:
+            marks = ", ".join("?" * len(self.contract_id))
+            clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE id IN ({marks}))")  # noqa: S608 - placeholders
+            params.extend(self.contract_id)
         if self.category:
             clauses.append(f"o.category IN ({', '.join('?' * len(self.category))})")
             params.extend(c.value for c in self.category)
+        if self.status:
+            marks = ", ".join("?" * len(self.status))
+            clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE status IN ({marks}))")  # noqa: S608 - placeholders
+            params.extend(s.value for s in self.status)
         return clauses, params
 
 
@@ -83,7 +93,7 @@ def list_obligations(
         clauses.append(keyset_sql)
         params.extend(keyset_params)
     rows = conn.execute(
-        "SELECT o.*, c.id AS contract_id, c.number AS contract_number, c.counterparty_id,"
+        "SELECT o.*, c.id AS contract_id, c.number AS contract_number, c.status AS contract_status, c.counterparty_id,"
         f" p.name AS counterparty_name {_FROM} {where_sql(clauses)} ORDER BY {ORDER.order_by()} LIMIT ?",
         [*params, limit + 1],
     ).fetchall()
@@ -93,6 +103,7 @@ def list_obligations(
             id=r["id"],
             contract_id=r["contract_id"],
             contract_number=r["contract_number"],
+            contract_status=ContractStatus(r["contract_status"]),
             counterparty=CounterpartyRef(id=r["counterparty_id"], name=r["counterparty_name"]),
             category=r["category"],
             party=r["party"],

@@ -90,21 +90,32 @@ async def test_renewals_skill(truth: sqlite3.Connection) -> None:
         rows = await s.all_pages("upcoming_deadlines", "deadlines", within_days=90, kinds=["renewal_notice", "expiry"])
         as_of = date.fromisoformat((await s.call("upcoming_deadlines", within_days=1))["as_of"])
     end = (as_of + timedelta(days=90)).isoformat()
-    expected = {
-        (r["id"], "renewal_notice", r["renewal_notice_date"])
-        for r in truth.execute(
-            "SELECT id, renewal_notice_date FROM contracts WHERE status='active' AND auto_renew=1 "
-            "AND renewal_notice_date BETWEEN ? AND ?",
-            (as_of.isoformat(), end),
-        )
-    } | {
-        (r["id"], "expiry", r["expiration_date"])
-        for r in truth.execute(
-            "SELECT id, expiration_date FROM contracts WHERE status='active' AND auto_renew=0 "
-            "AND expiration_date BETWEEN ? AND ?",
-            (as_of.isoformat(), end),
-        )
-    }
+    expected = (
+        {
+            (r["id"], "renewal_notice", r["renewal_notice_date"])
+            for r in truth.execute(
+                "SELECT id, renewal_notice_date FROM contracts WHERE status='active' AND auto_renew=1 "
+                "AND renewal_notice_date BETWEEN ? AND ?",
+                (as_of.isoformat(), end),
+            )
+        }
+        | {
+            (r["id"], "expiry", r["expiration_date"])
+            for r in truth.execute(
+                "SELECT id, expiration_date FROM contracts WHERE status='active' AND auto_renew=0 "
+                "AND expiration_date BETWEEN ? AND ?",
+                (as_of.isoformat(), end),
+            )
+        }
+        | {  # notice day passed, renews inside the window: shown as locked in, dated by the renewal
+            (r["id"], "renewal_locked_in", r["expiration_date"])
+            for r in truth.execute(
+                "SELECT id, expiration_date FROM contracts WHERE status='active' AND auto_renew=1 "
+                "AND renewal_notice_date < ? AND expiration_date BETWEEN ? AND ?",
+                (as_of.isoformat(), as_of.isoformat(), end),
+            )
+        }
+    )
     got = [(r["contract_id"], r["kind"], r["date"]) for r in rows]
     assert expected and set(got) == expected and len(got) == len(expected)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)  # soonest first
