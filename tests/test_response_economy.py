@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp_types import TextContent
+from mcp_types import CallToolResult, TextContent
 
 from plugin.server.registration import lean_schema
 from tests.conftest import mcp_client, settings_for
+
+
+def text_of(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
 
 pytestmark = pytest.mark.anyio
 
@@ -56,13 +61,18 @@ async def test_lean_schema_drops_titles_and_null_branches_but_not_constraints(sa
         search = next(t for t in (await client.list_tools()).tools if t.name == "clm__search_contracts")
         # An explicit null is still accepted by the tool's own model, as the generated schema allowed.
         explicit_null = await client.call_tool("clm__search_contracts", {"query": None, "limit": 1})
+        unknown_argument = await client.call_tool("clm__search_contracts", {"colour": "red"})
+        bad_cursor = await client.call_tool("clm__search_contracts", {"cursor": "not a cursor!"})
     schema = search.input_schema
     assert "title" not in schema and "Query" not in json.dumps(schema)
     query = schema["properties"]["query"]
     assert query["type"] == "string" and query["maxLength"] == 200 and "anyOf" not in query and "default" not in query
     assert "query" not in schema.get("required", [])
-    assert schema["properties"]["limit"]["maximum"] == 100 and schema["additionalProperties"] is False
+    assert schema["properties"]["limit"]["maximum"] == 100
+    assert "additionalProperties" not in schema and "pattern" not in json.dumps(schema)
     assert not explicit_null.is_error
+    # What the advertised schema leaves out, the tool's own model still enforces.
+    assert "[invalid_argument]" in text_of(unknown_argument) and "[invalid_argument]" in text_of(bad_cursor)
 
 
 def test_lean_schema_keeps_a_property_named_title_and_non_null_defaults() -> None:

@@ -38,7 +38,7 @@ class AnnotateContractInput(ToolInput):
     )
     target: Target | None = Field(default=None, description="The clause or span the note is about")
     confirmation_token: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        default=None, description="From the preview step; only after the user explicitly agreed"
+        default=None, description="From the preview, only after the user agreed"
     )
 
 
@@ -303,15 +303,10 @@ TOOL = ToolSpec(
     name="annotate_contract",
     title="Annotate contract",
     description=(
-        "Add a note to a contract or one of its clauses in the CLM, written by the assistant on behalf of the "
-        "acting user. The user confirms: where the client can ask them directly, they accept or decline in the "
-        "client during this call (status created / declined / cancelled). Otherwise two steps: the first call "
-        "returns a preview and a confirmation_token and writes nothing; show the preview to the user and call "
-        "again with the token only after they explicitly agree. The write is idempotent (retrying, or previewing "
-        "and confirming the same note again, never adds a duplicate; a note already on the same target is reported "
-        "as already_exists, not written). The target is checked against the document: a section that exists, "
-        "offsets inside the text; the preview shows the contract's number and title and the clause text. Check "
-        "{tool:list_notes} first. Never annotate without the user's go-ahead."
+        "Add a note to a contract or a clause, only with the user's go-ahead. If the client cannot ask the "
+        "user during the call, the first call returns a preview and a confirmation_token and writes nothing: "
+        "show it and call again with the token only after they agree. Idempotent: a note already on the same "
+        "target is reported as already_exists. Check {tool:list_notes} first."
     ),
     input_model=AnnotateContractInput,
     output_model=AnnotateContractOutput,

@@ -8,7 +8,5 @@ from pydantic import Field
 
 from plugin.toolkit.inputs import Identifier
 
-ContractId = Annotated[
-    Identifier, Field(description="A contract id as returned by {tool:search_contracts}, e.g. 'ctr_000123'")
-]
+ContractId = Annotated[Identifier, Field(description="Contract id, e.g. 'ctr_000123'")]
 CounterpartyId = Annotated[Identifier, Field(description="A counterparty id, e.g. 'cp_0042'")]

@@ -49,14 +49,12 @@ class CompareContractsInput(ToolInput):
     contract_ids: list[ContractId] = Field(
         default_factory=list,
         max_length=PAGE_CONTRACTS,
-        description="Contracts to compare (1-8; one is enough with include_related), or use counterparty",
+        description="Contracts to compare (1-8; one brings its family), or give counterparty",
     )
     counterparty: SearchText | None = Field(
-        default=None, description="Compare every active contract with this counterparty, family by family"
+        default=None, description="Every active contract with this counterparty, by family"
     )
-    include_related: bool = Field(
-        default=True, description="Add the parent agreement and the SOWs / order forms / DPAs under it"
-    )
+    include_related: bool = Field(default=True, description="Add the parent agreement and the contracts under it")
     cursor: Cursor | None = Field(default=None, description="next_cursor of the previous page")
 
     @model_validator(mode="after")
@@ -611,15 +609,12 @@ TOOL = ToolSpec(
     name="compare_contracts",
     title="Compare contracts",
     description=(
-        "Compare the terms in force of an agreement and the contracts under it (MSA -> SOWs / order forms / DPA), "
-        "read from each document with its signed amendments applied: term, renewal, notice, payment terms, "
-        "liability cap, governing law, warranty, confidentiality, audit, insurance, breach notice, termination, "
-        "value; each value cites its section or the amendment that set it, 'not stated' where a document is "
-        "silent. A SOW or order form that differs from its MSA is an OVERRIDE when it sets the MSA's section "
-        "aside expressly and the order-of-precedence clause allows that, else a CONFLICT. Give contract_ids "
-        "(one is enough: its family is added unless include_related is false) or a counterparty (all its "
-        "active contracts, family by family). Pages of 8 contracts: every contract not on the page is named "
-        "in omitted, and next_cursor continues."
+        "Compare the terms in force (signed amendments applied) of an agreement and the contracts under it "
+        "(MSA -> SOWs, order forms, DPA), read from the documents, each value cited; 'not stated' where a "
+        "document is silent. A SOW that differs from its MSA is an OVERRIDE when it sets the MSA section "
+        "aside and the precedence clause allows it, else a CONFLICT. Give contract_ids (one brings its "
+        "family) or a counterparty. Pages of 8 contracts: the others are named in omitted; next_cursor "
+        "continues."
     ),
     input_model=CompareContractsInput,
     output_model=CompareContractsOutput,

@@ -42,7 +42,7 @@ class ExtractObligationsInput(ToolInput):
     contract_id: ContractId
     categories: list[Category] = Field(default_factory=list, max_length=9, description="Only these (default all)")
     offset: int = Field(default=0, ge=0, le=10_000, description="Skip this many obligations (paging)")
-    limit: int = Field(default=20, ge=1, le=40, description="Obligations per page (fewer if long quotes need room)")
+    limit: int = Field(default=20, ge=1, le=40, description="Obligations per page")
 
 
 class Source(ToolOutput):
@@ -681,16 +681,11 @@ TOOL = ToolSpec(
     name="extract_obligations",
     title="Extract obligations and deadlines",
     description=(
-        "Read one contract in full and return its key terms (parties, dates, initial term, auto-renewal, renewal "
-        "term, non-renewal notice period, termination for convenience, payment terms, governing law, liability cap, "
-        "confidentiality, warranty, audit, insurance), computed dates (end of term, current term, last day to give "
-        "notice of non-renewal, with days remaining, or the missed notice date and the renewal now locked in) and "
-        "obligations (who must do what by when, in words, with the next due date when the schedule is computable), "
-        "each cited with section, verbatim quote ('…' where words were left out) and character offsets. Terms are "
-        "the ones in force: amendments are applied, naming the amendment and what it replaced. Ended contracts get "
-        "no future deadline. The CLM's recorded fields win over the text and disagreements are flagged. "
-        "Filter by categories; page obligations with offset. Use it before advising "
-        "on a deadline or obligation."
+        "Read one contract in full: key terms, computed dates (term end, last day to give notice with days "
+        "left, or the missed notice and the renewal locked in) and obligations (who must do what by when, in "
+        "words, next due date), each cited with section, verbatim quote ('…' marks left-out words) and "
+        "offsets. Amendments are applied and named. Ended contracts get no future deadline; record-vs-text "
+        "disagreements are flagged. Use it before advising on a deadline or obligation."
     ),
     input_model=ExtractObligationsInput,
     output_model=ExtractObligationsOutput,

@@ -17,7 +17,7 @@ from tools.counterparty_scope import CounterpartyUsed
 
 
 class FindCounterpartiesInput(ToolInput):
-    name: SearchText = Field(description="The counterparty's name as the user wrote it, e.g. 'ACME Corp.' or 'Mueller'")
+    name: SearchText = Field(description="The name as the user wrote it, e.g. 'ACME Corp.'")
     limit: PageLimit = 10
     cursor: Cursor | None = None
 
@@ -138,12 +138,10 @@ TOOL = ToolSpec(
     name="find_counterparties",
     title="Find counterparties",
     description=(
-        "Resolve a counterparty name as the user wrote it to the CLM's counterparties: candidates best first, "
-        "each with its id, country, contract counts (total and by status), why it matches and a 0-1 score. "
-        "Tolerates legal forms (Inc., Corp., GmbH, Ltd), case, accents, punctuation and spacing (O'Brien = "
-        "OBrien), spellings (Müller = Mueller, Harbour = Harbor) and typos. Use it first when the user names a "
-        "counterparty, then pass its id as counterparty_id to the other tools; if several candidates could be "
-        "meant, ask the user. When nothing matches it says so and names the closest counterparties."
+        "Resolve a counterparty name as the user wrote it to the CLM's counterparties, best first: id, "
+        "country, contract counts by status, why it matches and a 0-1 score. Tolerates legal forms, case, "
+        "accents, punctuation, spacing, spellings (Müller = Mueller) and typos. Use it first when the user "
+        "names a counterparty, then pass counterparty_id; if several could be meant, ask."
     ),
     input_model=FindCounterpartiesInput,
     output_model=FindCounterpartiesOutput,

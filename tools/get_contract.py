@@ -205,13 +205,9 @@ TOOL = ToolSpec(
     name="get_contract",
     title="Get contract",
     description=(
-        "One contract's record by id: parties, type, status, owner, effective/execution/expiry dates, term "
-        "and renewal (auto-renewal, renewal term, notice period and the last day to give notice), "
-        "termination rights, payment terms, value, governing law, liability cap, document size, and related "
-        "contracts (parent MSA, SOWs and order forms under it, amendments), and the first notes on it. Use after "
-        "{tool:search_contracts} "
-        "when the user asks about one contract; these are the CLM's recorded fields, so for quotes from the "
-        "text use {tool:read_contract}."
+        "One contract's CLM record: parties, status, dates, term and renewal (last day to give notice), "
+        "termination, payment, value, law, liability cap, related contracts and the first notes. Recorded "
+        "fields, not the text: quote wording with {tool:read_contract}."
     ),
     input_model=GetContractInput,
     output_model=GetContractOutput,

@@ -67,25 +67,21 @@ class PortfolioReportInput(ToolInput):
     model_config = ToolInput.model_config | {"populate_by_name": True}
 
     kind: ReportKind = Field(
-        description="renewal_pipeline (active auto-renewals by month of their renewal or notice date), "
-        "pipeline_by_counterparty (the same contracts by counterparty), by_counterparty, by_type, by_status, "
-        "value_by_currency, expiring_without_renewal (active, not auto-renewing, ending in the window, by month)"
+        description="renewal_pipeline: active auto-renewals by month; pipeline_by_counterparty: the same by "
+        "counterparty; expiring_without_renewal: active, not auto-renewing, by month of expiry"
     )
     period: str | None = Field(
         default=None,
         max_length=20,
         pattern=PERIOD_PATTERN,
-        description="Calendar window: 2027-Q1, 2027-03, 2027, this_quarter, next_quarter, next_month, last_year ...",
+        description="Calendar window: 2027-Q1, 2027-03, 2027, next_quarter, this_month, last_year ...",
     )
     date_from: date | None = Field(default=None, alias="from", description="Window start (inclusive, ISO date)")
     date_to: date | None = Field(default=None, alias="to", description="Window end (inclusive, ISO date)")
-    within_days: int | None = Field(
-        default=None, ge=1, le=1095, description="Window of N days from the business date (instead of a period)"
-    )
+    within_days: int | None = Field(default=None, ge=1, le=1095, description="N days from today (instead of a period)")
     date_basis: DateBasis | None = Field(
         default=None,
-        description="The date the window (and month grouping) applies to: renewal (default for the pipelines), "
-        "notice (renewal-notice deadline), expiration (default otherwise), effective, signed",
+        description="Date the window and months apply to (default: renewal for pipelines, else expiration)",
     )
     types: list[ContractType] = Field(default_factory=list, max_length=8)
     statuses: list[ContractStatus] = Field(default_factory=list, max_length=6)
@@ -419,16 +415,11 @@ TOOL = ToolSpec(
     name="portfolio_report",
     title="Portfolio report",
     description=(
-        "Counts and values over the whole portfolio, computed by the CLM (complete, or marked partial with the "
-        "number counted). kind: renewal_pipeline (active auto-renewals by month of their renewal date, or of the "
-        "notice deadline with date_basis=notice), pipeline_by_counterparty (the same contracts per counterparty), "
-        "by_counterparty, by_type, by_status, value_by_currency, expiring_without_renewal (active, not "
-        "auto-renewing, by month of expiry, first contracts listed). Window: period (2027-Q1, 2027-03, 2027, "
-        "next_quarter, this_month ...), or from/to (ISO dates), or within_days; the pipelines default to the next "
-        "180 days, the other kinds to all dates; date_basis says which date the window applies to (stated in the "
-        "result). Filters: types, statuses, counterparty, currencies. Values are summed per currency, never across "
-        "currencies. The full result is a CSV resource (one numeric column per currency, ISO dates), linked "
-        "from the result; use this instead of paging {tool:search_contracts} for totals."
+        "Counts and values over the whole portfolio, computed by the CLM (or marked partial with the count "
+        "covered). Window: period (2027-Q1, 2027-03, next_quarter ...), from/to, or within_days; date_basis "
+        "says which date it applies to. Filters: types, statuses, counterparty, currencies. Values are summed "
+        "per currency, never across. The full result is a CSV resource (numeric column per currency), linked "
+        "from the result; use it instead of paging {tool:search_contracts} for totals."
     ),
     input_model=PortfolioReportInput,
     output_model=PortfolioReportOutput,

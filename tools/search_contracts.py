@@ -38,13 +38,11 @@ SortOrder = Literal[
 class SearchContractsInput(ToolInput):
     query: SearchText | None = Field(
         default=None,
-        description="Full-text search over titles, counterparties and document text: every word must appear; "
-        '"a quoted phrase" must appear as that phrase. Each hit shows a snippet and its section',
+        description='Words that must all appear in title, counterparty or text; "a quoted phrase" as a phrase',
     )
     counterparty: SearchText | None = Field(
         default=None,
-        description="Counterparty name as the user wrote it (legal forms, accents, spellings, typos tolerated); "
-        "the result says which counterparties it covers",
+        description="Counterparty name as the user wrote it (the result says what it matched)",
     )
     counterparty_id: CounterpartyId | None = None
     types: list[ContractType] = Field(default_factory=list, max_length=8, description="Any of these types")
@@ -243,15 +241,11 @@ TOOL = ToolSpec(
     name="search_contracts",
     title="Search contracts",
     description=(
-        "Find contracts in the repository by counterparty, type (NDA, MSA, SOW, Order Form, DPA, Amendment, "
-        "License, Supply Agreement), status, effective/expiry/renewal-notice date ranges, auto-renewal or "
-        'full text (all words; "quoted phrases" as phrases). Returns one page of summary rows (id, number, '
-        "title, type, status, counterparty, dates, renewal-notice deadline, value), the total, and for a text "
-        "query a snippet and section of each hit. A counterparty name is resolved by the CLM and the result says "
-        "which counterparties it covers; a name matching none is an error naming the closest. Use it first to "
-        "get contract ids for the other tools. Pages hold 20 rows by default (max 100): to see more, call again "
-        "with the same filters and the returned cursor; never guess ids. Filter server-side (e.g. "
-        "renewal_notice_before) rather than paging through everything."
+        'Find contracts by the filters below or full text (all words; "quoted phrases" as phrases). Returns '
+        "summary rows with ids, the total, and each text hit's snippet and section. A counterparty name is "
+        "resolved by the CLM (the result says to which; no match is an error naming the closest). Use it "
+        "first to get contract ids; never guess ids. 20 rows per page (max 100): call again with the same "
+        "arguments and next_cursor."
     ),
     input_model=SearchContractsInput,
     output_model=SearchContractsOutput,

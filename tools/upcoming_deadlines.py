@@ -50,24 +50,23 @@ ENRICH_CONCURRENCY = 8
 
 
 class UpcomingDeadlinesInput(ToolInput):
-    within_days: int = Field(default=90, ge=1, le=1095, description="Window from today (the CLM's business date)")
+    within_days: int = Field(default=90, ge=1, le=1095, description="Days from today (the CLM's business date)")
     counterparty: SearchText | None = Field(
         default=None,
-        description="Counterparty name as the user wrote it (resolved by the CLM; the result says to which)",
+        description="Counterparty name as the user wrote it (the result says what it matched)",
     )
     counterparty_id: CounterpartyId | None = None
     kinds: list[Kind] = Field(
         default_factory=lambda: list(KINDS),
         min_length=1,
         max_length=3,
-        description="Which deadlines to include; renewal_notice also lists renewals already locked in",
+        description="Which deadlines; renewal_notice includes renewals locked in",
     )
     statuses: list[Status] = Field(
         default_factory=lambda: list[Status](["active"]),
         min_length=1,
         max_length=6,
-        description="Contract statuses to include (default active only). Drafts and unsigned contracts only when "
-        "asked; terminated/expired ones never have a future deadline (with include_past_due: their recent ends)",
+        description="Contract statuses (default active); ended ones only show past ends, with include_past_due",
     )
     include_past_due: bool = Field(
         default=False, description="Also list expiries and obligations up to 30 days overdue"
@@ -476,15 +475,11 @@ TOOL = ToolSpec(
     name="upcoming_deadlines",
     title="Upcoming deadlines",
     description=(
-        "Renewal-notice deadlines (last day to stop an auto-renewal), renewals already locked in (notice day "
-        "passed, the contract renews inside the window: dated by the renewal date, with the missed notice date), "
-        "expiries of non-renewing contracts and obligation due dates across the whole portfolio within "
-        "`within_days` of today, sorted by date, with days remaining, section and the contract's status. One row "
-        "per deadline. Renewal rows state the terms in force (text and amendments) exactly as "
-        "extract_obligations does, and flag where the CLM record and the text disagree. Filter by counterparty "
-        "name or id and by `statuses` (default active only; terminated/expired contracts never get a future "
-        "deadline). This answers 'which contracts with Acme renew in the next 90 days and by when must we give "
-        "notice?'. Results page (20 by default): call again with next_cursor and the same arguments."
+        "Deadlines across the portfolio within `within_days` of today, by date: renewal-notice deadlines, "
+        "renewals already locked in (notice missed, renews in the window), expiries and obligation due dates, "
+        "with days left, section and status; one row per deadline, agreeing with {tool:extract_obligations}. "
+        "Filter by counterparty and `statuses` (default active; ended contracts never get a future deadline). "
+        "Paged: call again with next_cursor."
     ),
     input_model=UpcomingDeadlinesInput,
     output_model=UpcomingDeadlinesOutput,

@@ -7,7 +7,7 @@ so any replica can verify what another signed, read what another stored, and reu
 another fetched. Every key is under `<identity name>:` so one Redis can serve several plugins.
 
 Security expectations (docs/deploy.md): whoever can read this Redis holds the installation's
-signing keys (can forge confirmations and cursors) and the CLM tokens' encryption key; use AUTH
+signing keys (can forge confirmations and cursors) and the backend tokens' encryption key; use AUTH
 (a password or ACL user in the URL, never logged) and TLS (`rediss://`) off the loopback, keep it
 on a private network, and give it no persistence you would not give the key ring file.
 

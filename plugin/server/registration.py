@@ -52,11 +52,14 @@ class PipelineTool(Tool):
 
 
 def annotations_for(spec: ToolSpec[Any, Any]) -> ToolAnnotations:
+    """The tool's hints, each said once: the title is the tool's own `title` (which clients prefer), and
+    destructive/idempotent are left out of a read-only tool (the spec gives them meaning only for tools
+    that write)."""
+    writes = not spec.read_only
     return ToolAnnotations(
-        title=spec.title,
         read_only_hint=spec.read_only,
-        destructive_hint=spec.destructive,
-        idempotent_hint=spec.idempotent,
+        destructive_hint=spec.destructive if writes else None,
+        idempotent_hint=spec.idempotent if writes else None,
         open_world_hint=spec.open_world,
     )
 
@@ -75,7 +78,10 @@ def lean_schema(schema: Any) -> Any:
     `tools/list` is read by the model in every session, so every character counts: pydantic's generated
     `title` (the property name in title case), and for an optional property the `anyOf [X, null]` with
     `default: null` become plain X (not being in `required` already says it may be omitted; the tool's
-    pydantic model still accepts an explicit null). Descriptions, constraints and enums stay.
+    pydantic model still accepts an explicit null). Also left out: a string's regular-expression
+    `pattern`, a `minLength` of 1 and `additionalProperties: false` (the character classes of ids and
+    cursors tell the model nothing it can use; the tool's model still enforces all three and answers
+    `[invalid_argument]`). Descriptions, enums, maximum lengths and numeric limits stay.
     """
     if isinstance(schema, list):
         return [lean_schema(item) for item in schema]
@@ -85,6 +91,10 @@ def lean_schema(schema: Any) -> Any:
     for key, value in schema.items():
         if key == "title" and isinstance(value, str):
             continue
+        if (key == "pattern" and isinstance(value, str)) or (key == "minLength" and value == 1):
+            continue
+        if key == "additionalProperties" and value is False:
+            continue  # the tool's model refuses unknown arguments with [invalid_argument] all the same
         if key in {"properties", "$defs"} and isinstance(value, dict):
             out[key] = {name: lean_schema(sub) for name, sub in value.items()}  # names, not keywords
             continue

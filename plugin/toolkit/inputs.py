@@ -28,6 +28,6 @@ SearchText = Annotated[str, StringConstraints(min_length=1, max_length=200), Aft
 Cursor = Annotated[
     str,
     StringConstraints(min_length=1, max_length=2000, pattern=r"^[A-Za-z0-9_\-=.~]+$"),
-    Field(description="next_cursor from the previous page of the same query; omit for the first page"),
+    Field(description="next_cursor of the previous page; omit for the first"),
 ]
-PageLimit = Annotated[int, Field(ge=1, le=100, description="Rows per page (1-100, default 20)")]
+PageLimit = Annotated[int, Field(ge=1, le=100, description="Rows per page")]

@@ -8,7 +8,7 @@ ahead, it asks a `SharedTokens` store. The Redis one (`RedisTokens`):
   the token for its remaining lifetime and releases the lock (compare-and-delete); the others poll
   for the token it stores and use that. A holder that dies loses the lock when it expires, and the
   next waiter takes over; so one token request per lifetime per key, however many replicas ask.
-- a token the CLM refused (401) is passed as `reject`: it is never served again, and the lock
+- a token the backend refused (401) is passed as `reject`: it is never served again, and the lock
   holder replaces it.
 
 Tokens are encrypted at rest in Redis (AES-256-GCM, key derived from the installation key ring,

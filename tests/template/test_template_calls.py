@@ -28,16 +28,18 @@ async def test_tools_list_names_annotations_and_schemas(fake_root: PluginParts, 
     assert sorted(tools) == ["fake__add_note", "fake__list_items"]
     listed, write = tools["fake__list_items"], tools["fake__add_note"]
     assert listed.annotations is not None and write.annotations is not None
-    assert (listed.annotations.read_only_hint, listed.annotations.destructive_hint) == (True, False)
+    # A read-only tool carries no destructive/idempotent hints (the spec gives them meaning only for writes).
+    assert (listed.annotations.read_only_hint, listed.annotations.destructive_hint) == (True, None)
+    assert (write.annotations.destructive_hint, write.annotations.title) == (False, None)
     assert (write.annotations.read_only_hint, write.annotations.idempotent_hint) == (False, True)
-    assert listed.annotations.title == "List items" and listed.annotations.open_world_hint is False
+    assert listed.title == "List items" and listed.annotations.open_world_hint is False
     # {tool:name} references are written with the fake's namespace; no other namespace appears.
     assert "fake__add_note" in (listed.description or "")
     assert "{tool:" not in json.dumps([t.model_dump(mode="json") for t in tools.values()])
     assert REFERENCE.namespace not in json.dumps([t.model_dump(mode="json") for t in tools.values()])
     assert listed.output_schema is not None
     assert set(listed.output_schema["properties"]) == {"items", "total", "next_cursor"}
-    assert listed.input_schema["additionalProperties"] is False
+    assert "additionalProperties" not in listed.input_schema  # the model refuses unknown arguments itself
     assert listed.input_schema["properties"]["limit"]["maximum"] == 100
     assert (listed.meta or {}).get("permission") == "read:items"
 

@@ -15,7 +15,7 @@ Errors are RFC 9457 problem+json. Test-only controls live under `/_fake/`:
 
 A fork copies this module as the fake of its own API and changes the resources, not the mechanics: the
 faults come from the sandbox's fault layer (`FaultInjection` around the app, `fault_routes` for the
-controls), the same one the sandbox CLM is tested with.
+controls), the same one the reference sandbox is tested with.
 """
 
 from __future__ import annotations
