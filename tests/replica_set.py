@@ -229,6 +229,7 @@ class Deployment:
             f"{PREFIX}AUDIT": "off",
             f"{PREFIX}AUDIT_REQUIRED": "false",
             f"{PREFIX}LOG_LEVEL": "WARNING",
+            f"{PREFIX}STRUCTURED_OUTPUT": "true",  # the tests and the bench read the structured copy
             **self.extra_env,
         }
 

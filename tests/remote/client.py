@@ -81,7 +81,8 @@ class McpHttpSession:
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
-    return {**env, "CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", **extra}
+    # The tests read result data from the structured copy (the default is the text alone).
+    return {**env, "CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_STRUCTURED_OUTPUT": "true", **extra}
 
 
 class ServeProcess:
