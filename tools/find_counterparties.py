@@ -52,7 +52,7 @@ class FindCounterpartiesOutput(ToolOutput):
         return len(self.candidates)
 
     def trimmed(self, keep: int) -> FindCounterpartiesOutput:
-        after = PageCursor(backend_cursor=self._position.backend_cursor, skip=self._position.skip + keep)
+        after = self._position.after(keep)
         trimmed = self.model_copy(update={"candidates": self.candidates[:keep], "next_cursor": after.encode()})
         trimmed._position = self._position
         return trimmed

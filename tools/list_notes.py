@@ -80,7 +80,7 @@ class ListNotesOutput(ToolOutput):
         return len(self.notes)
 
     def trimmed(self, keep: int) -> ListNotesOutput:
-        after = PageCursor(backend_cursor=self._position.backend_cursor, skip=self._position.skip + keep)
+        after = self._position.after(keep)
         trimmed = self.model_copy(update={"notes": self.notes[:keep], "next_cursor": after.encode()})
         trimmed._position = self._position
         return trimmed
@@ -91,9 +91,7 @@ async def list_notes(args: ListNotesInput, ctx: ClmContext) -> ListNotesOutput:
     page = await ctx.api.list_annotations(args.contract_id, limit=args.limit, cursor=position.backend_cursor)
     notes = [note_of(a) for a in page.data[position.skip : position.skip + args.limit]]
     if position.skip + len(notes) < len(page.data):
-        next_cursor: str | None = PageCursor(
-            backend_cursor=position.backend_cursor, skip=position.skip + len(notes)
-        ).encode()
+        next_cursor: str | None = position.after(len(notes)).encode()
     else:
         next_cursor = None if page.next_cursor is None else PageCursor(backend_cursor=page.next_cursor).encode()
     output = ListNotesOutput(contract_id=args.contract_id, notes=notes, total=page.total, next_cursor=next_cursor)

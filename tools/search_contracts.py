@@ -97,8 +97,7 @@ class SearchContractsOutput(ToolOutput):
 
     def trimmed(self, keep: int) -> SearchContractsOutput:
         # Continue inside the same backend page, right after the last row shown.
-        position = self._position
-        after = PageCursor(backend_cursor=position.backend_cursor, skip=position.skip + keep)
+        after = self._position.after(keep)
         return self.model_copy(update={"contracts": self.contracts[:keep], "next_cursor": after.encode()})
 
 

@@ -394,7 +394,7 @@ class ListRecordsOutput(ToolOutput):
         return len(self.records)
 
     def trimmed(self, keep: int) -> ListRecordsOutput:
-        after = PageCursor(backend_cursor=self._position.backend_cursor, skip=self._position.skip + keep)
+        after = self._position.after(keep)
         return self.model_copy(update={{"records": self.records[:keep], "next_cursor": after.encode()}})
 
 

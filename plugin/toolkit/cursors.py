@@ -93,6 +93,10 @@ class PageCursor(OpaqueCursor):
     def decode(cls, value: str | None) -> PageCursor:
         return cls() if value is None else cls.parse(value)
 
+    def after(self, shown: int) -> PageCursor:
+        """The position right after `shown` more rows of the same backend page (a trimmed page continues here)."""
+        return PageCursor(backend_cursor=self.backend_cursor, skip=self.skip + shown)
+
 
 C = TypeVar("C", bound=OpaqueCursor)
 

@@ -36,7 +36,7 @@ class ListItemsOutput(ToolOutput):
         return len(self.items)
 
     def trimmed(self, keep: int) -> ListItemsOutput:
-        after = PageCursor(backend_cursor=self._position.backend_cursor, skip=self._position.skip + keep)
+        after = self._position.after(keep)
         return self.model_copy(update={"items": self.items[:keep], "next_cursor": after.encode()})
 
 
