@@ -108,10 +108,16 @@ def find_hit(text: str, pattern: re.Pattern[str]) -> tuple[int, int] | None:
 _SPACE = re.compile(r"\s+")
 
 
+SNIPPET_CHARS = 200  # the most a snippet holds, its '…' marks included
+
+
 def snippet(text: str, start: int, end: int, before: int = 60, after: int = 120) -> str:
-    """Plain text around text[start:end], whitespace collapsed, never cut mid-word, '…' where cut."""
+    """Plain text around text[start:end], whitespace collapsed, never cut mid-word, '…' where cut.
+
+    At most SNIPPET_CHARS characters, marks included (a hit longer than that is shown whole)."""
     low = max(0, start - before)
-    high = min(len(text), max(end, start) + after)
+    # Two characters stay free for the marks; the hit itself is never cut.
+    high = min(len(text), max(end, start) + after, max(end, low + SNIPPET_CHARS - 2))
     if low > 0:  # move forward to the start of a word
         while low < start and not text[low - 1].isspace():
             low += 1
