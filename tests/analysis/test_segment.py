@@ -98,3 +98,15 @@ def test_empty_text() -> None:
     segmentation = segment("")
     assert segmentation.clauses == []
     assert segmentation.locate(0) == (None, None)
+
+
+def test_a_line_that_starts_with_a_cross_reference_is_not_a_section() -> None:
+    # An amendment's operative line names the amended agreement's section; the section it sits in is its own.
+    text = (
+        "Section 2. Amendments\n\n(a) Fees\nSection 11.2 of the Agreement is deleted and replaced by the following.\n\n"
+        "(b) Term\nSection 4.1 of this Agreement shall read as set out below.\n\n"
+        "Section 3. General\nNo other changes.\n"
+    )
+    segmentation = segment(text)
+    assert [c.number for c in segmentation.clauses] == ["2", "2(a)", "2(b)", "3"]
+    assert segmentation.locate(text.index("4.1 of this"))[0] == "2(b)"
