@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.segment import segment
+from analysis.text import split_sentences
 
 NUMBERED = """MASTER SERVICES AGREEMENT
 
@@ -110,3 +111,17 @@ def test_a_line_that_starts_with_a_cross_reference_is_not_a_section() -> None:
     segmentation = segment(text)
     assert [c.number for c in segmentation.clauses] == ["2", "2(a)", "2(b)", "3"]
     assert segmentation.locate(text.index("4.1 of this"))[0] == "2(b)"
+
+
+def test_a_lettered_item_after_a_dated_sentence_starts_a_new_sentence() -> None:
+    # A comma earlier in the sentence ("October 9, 2027") does not make "(b)" a hard-wrapped "(1)".
+    text = (
+        "(a) Discovery. Provider shall finish the discovery work no later than October 9, 2027.\n\n"
+        "(b) Design. Provider shall finish the design work no later than November 6, 2027.\n\n"
+        "The fee is payable within thirty\n(30) days of invoice."
+    )
+    sentences = split_sentences(text)
+    first = sentences.span_at(text.index("discovery work"))
+    assert text[first[0] : first[1]].endswith("October 9, 2027.")
+    wrapped = sentences.span_at(text.index("The fee"))
+    assert text[wrapped[0] : wrapped[1]] == "The fee is payable within thirty\n(30) days of invoice."
