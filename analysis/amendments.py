@@ -57,8 +57,16 @@ _CHANGE = re.compile(
     r"\bThe\s+(?P<noun>[a-z][a-z -]{2,60}?)\s+(?:set\s+out\s+|stated\s+|provided\s+)?(?:in|under)\s+"
     + _SECTION
     + _OF_AGREEMENT
-    + r"\s+(?:is|shall\s+be)\s+(?:hereby\s+)?(?:changed\s+from\s+(?P<old>[^.;]{1,160}?)\s+to"
+    + r"\s+(?:is|shall\s+be)\s+(?:hereby\s+)?(?:changed\s+from\s+(?P<old>(?:[^.;]|\.(?=\d)){1,160}?)\s+to"
     r"|(?:extended|increased|reduced|decreased|shortened|amended)\s+to)\s+(?P<new>[^;]{1,200}?)\.(?:\s|$)",
+    re.IGNORECASE,
+)
+# The same without a noun: "Section 2.1 of the Agreement is extended to three years." ("amended to" is left to
+# the structural patterns: without a noun it introduces restated text, not a new value.)
+_SECTION_CHANGE = re.compile(
+    r"(?<![a-z] )" + _SECTION + _OF_AGREEMENT + r"\s+(?:is|shall\s+be)\s+(?:hereby\s+)?(?:changed\s+from\s+"
+    r"(?P<old>(?:[^.;]|\.(?=\d)){1,160}?)\s+to|(?:extended|increased|reduced|decreased|shortened)\s+to)\s+"
+    r"(?P<new>[^;]{1,200}?)\.(?:\s|$)",
     re.IGNORECASE,
 )
 
@@ -73,6 +81,8 @@ _KIND_WORDS: tuple[tuple[TermKind, tuple[str, ...]], ...] = (
     (TermKind.INITIAL_TERM, ("initial term", "term of the agreement", "extension of term", "term")),
 )
 _MONEY_KINDS = (TermKind.LIABILITY_CAP, TermKind.INSURANCE)
+# The kinds a modify operation can change: a period or an amount stated in a section.
+MODIFIABLE_KINDS = frozenset(kind for kind, _ in _KIND_WORDS) | frozenset(_MONEY_KINDS)
 
 
 class Operation(Frozen):
@@ -84,6 +94,11 @@ class Operation(Frozen):
     end: int = Field(ge=0, description="End of its scope: the amendment clause (or quoted text) holding it")
     term: KeyTerm | None = Field(default=None, description="modify only: the term and its new value, cited")
     previous: str | None = Field(default=None, description="modify only: the old value as the amendment quotes it")
+    # modify only: the new value read as each kind it could be (a period, an amount), all citing the operative
+    # words. When the words around it do not name the term, the amended section of the base agreement does
+    # (analysis.consolidate picks the reading whose kind that section states).
+    readings: list[KeyTerm] = Field(default_factory=list)
+    named: bool = Field(default=False, description="modify only: the amendment itself names the term (its noun)")
 
 
 def _kind_for(words: str) -> TermKind | None:
@@ -94,7 +109,8 @@ def _kind_for(words: str) -> TermKind | None:
     return None
 
 
-def _value(kind: TermKind, text: str) -> tuple[str, str] | None:
+def value_as(kind: TermKind, text: str) -> tuple[str, str] | None:
+    """(normalised value, display) of `text` read as a `kind` (a period, or an amount); None if it is not one."""
     if kind in _MONEY_KINDS:
         return money(text)
     duration = parse_duration(text)
@@ -113,23 +129,43 @@ def _scope_end(doc: Document, position: int) -> int:
     return max(end, best.end) if best is not None else end
 
 
+_OPENING_QUOTE = re.compile(r"\s*(?:the\s+following\s*)?:?\s*[\"“]")
+_CLOSING_QUOTE = re.compile(r"[\"”](?=\s*(?:[.;]|$|\n))")
+
+
+def _quoted_end(text: str, position: int) -> int:
+    """End of the quoted text that follows an operation's words at `position` ("... replaced by: "..."."), else
+    `position`: restated text is the operation's own, whatever words it contains."""
+    opening = _OPENING_QUOTE.match(text, position)
+    if opening is None:
+        return position
+    closing = _CLOSING_QUOTE.search(text, opening.end())
+    return closing.end() if closing is not None else position
+
+
 def _sentence_start(doc: Document, position: int) -> int:
     """Operations are cited from the start of their sentence ("With effect from ..., Section 9.2 shall read")."""
     return doc.sentences.span_at(position)[0]
 
 
 def _modify(doc: Document, match: re.Match[str], noun: str | None) -> Operation | None:
-    heading = doc.heading_at(match.start())
-    kind = (_kind_for(noun) if noun else None) or _kind_for(heading)
-    if kind is None:
-        return None
-    value = _value(kind, match.group("new"))
-    if value is None:
-        return None
-    if kind is TermKind.RENEWAL_TERM and value[0].endswith("D"):
-        kind = TermKind.RENEWAL_NOTICE_PERIOD  # a renewal clause's period in days is its notice period
+    """A changed period or amount. Its kind comes from the amendment's own noun ("The payment period in
+    Section 4.3"), else from the heading around it; `readings` keep every kind the new value could be, for
+    when neither names the term ("Section 4.3 is amended by deleting "fifteen days" and replacing ...")."""
+    named = _kind_for(noun) if noun else None
+    hinted = named or _kind_for(doc.heading_at(match.start()))
     start, end = match.start(), match.end()
-    term = doc.term(kind, value[0], value[1], start, end, 0.9)
+    readings: list[KeyTerm] = []
+    for kind in sorted(MODIFIABLE_KINDS, key=lambda k: k != hinted):  # the hinted kind first
+        value = value_as(kind, match.group("new"))
+        if value is not None:
+            readings.append(doc.term(kind, value[0], value[1], start, end, 0.9))
+    if not readings:
+        return None
+    term = next((reading for reading in readings if reading.kind is hinted), None)
+    if term is not None and term.kind is TermKind.RENEWAL_TERM and term.value.endswith("D"):
+        # a renewal clause's period in days is its notice period
+        term = next(r for r in readings if r.kind is TermKind.RENEWAL_NOTICE_PERIOD)
     return Operation(
         op="modify",
         section=match.group("sec"),
@@ -137,6 +173,8 @@ def _modify(doc: Document, match: re.Match[str], noun: str | None) -> Operation 
         end=doc.prepared.to_original(end),
         term=term,
         previous=match.groupdict().get("old"),
+        readings=readings,
+        named=named is not None,
     )
 
 
@@ -148,7 +186,7 @@ def amendment_operations(doc: Document) -> list[Operation]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or e <= start for s, e in taken)
 
-    for pattern, noun in ((_SWAP, False), (_CHANGE, True)):
+    for pattern, noun in ((_SWAP, False), (_CHANGE, True), (_SECTION_CHANGE, False)):
         for match in pattern.finditer(doc.text):
             if not free(match.start(), match.end()):
                 continue
@@ -179,7 +217,9 @@ def amendment_operations(doc: Document) -> list[Operation]:
                     ),
                 )
             )
-            taken.append((match.start(), end if op != "delete" else match.end()))
+            # Only the operative words and the text they quote are taken: a scope that runs on (a clause the
+            # segmenter reads as longer than it is) must not hide the next operation.
+            taken.append((match.start(), _quoted_end(doc.text, match.end()) if op != "delete" else match.end()))
     return [operation for _, operation in sorted(found, key=lambda item: item[0])]
 
 

@@ -19,9 +19,10 @@ from datetime import date
 
 from pydantic import Field
 
-from analysis.amendments import Operation, amendment_operations
+from analysis.amendments import Operation, amendment_operations, value_as
 from analysis.context import build_document
 from analysis.dates import find_dates
+from analysis.durations import same_length
 from analysis.models import Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
 
 # CLM statuses of a document that is not (yet) binding.
@@ -143,8 +144,14 @@ class _Ledger:
                 f"{ref.id}: {operation.op} of Section {operation.section}, which the base agreement does not have"
             )
         if operation.op == "modify":
-            term = operation.term
-            assert term is not None
+            term = self._modified(operation)
+            if term is None:
+                warnings.append(
+                    f"{ref.id}: Section {operation.section} is changed, but which term that changes cannot be "
+                    "determined (the amendment does not name it and the base agreement's section states several "
+                    "or none); the change is not applied"
+                )
+                return
             self._set(term.kind, term, self._source(ref, operation, term.value, term.citation))
             self._expiry_follows_term(ref, operation, {term.kind: term})
             return
@@ -170,6 +177,32 @@ class _Ledger:
             self._set(kind, term, self._source(ref, operation, term.value, term.citation))
             self.sections[kind] = operation.section
         self._expiry_follows_term(ref, operation, stated)
+
+    def _modified(self, operation: Operation) -> KeyTerm | None:
+        """The term a modify operation changes. The amendment's own noun names it best; else the base agreement's
+        amended section does: the term stated there whose value is the one the amendment replaces ("deleting
+        "fifteen days""), else the only term of that section the new value can be, else the heading's kind."""
+        if operation.named:
+            return operation.term
+        readings = {reading.kind: reading for reading in operation.readings}
+        stated = [kind for kind in self.kinds_in(operation.section) if kind in readings]
+        if operation.previous is not None:
+            was = [kind for kind in stated if self._holds(kind, operation.previous)]
+            if len(was) == 1:
+                return readings[was[0]]
+        hinted = operation.term
+        if hinted is not None and hinted.kind in stated:
+            return hinted
+        if len(stated) == 1:
+            return readings[stated[0]]
+        return hinted if not stated else None
+
+    def _holds(self, kind: TermKind, text: str) -> bool:
+        """Whether the value in force for `kind` is `text` (an amendment quoting the words it replaces)."""
+        current, quoted = self.in_force[kind].value, value_as(kind, text)
+        if current is None or quoted is None:
+            return False
+        return current == quoted[0] or (current.startswith("P") and same_length(current, quoted[0]))
 
     def _expiry_follows_term(self, ref: DocumentRef, operation: Operation, stated: dict[TermKind, KeyTerm]) -> None:
         """A new initial term makes an expiry date stated earlier stale: it no longer holds."""

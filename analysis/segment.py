@@ -21,7 +21,7 @@ _ARTICLE = re.compile(_LEAD + r"(?:ARTICLE|Article)[ ]+[IVXLC\d]")
 _HEADING_PATTERN = re.compile(
     _LEAD + r"(?P<head>(?P<kw>ARTICLE|Article|SECTION|Section|Sec\.|§)[ ]*"
     r"(?P<kw_num>[IVXLC]{1,8}|\d{1,3}(?:\.\d{1,3}){0,4}|[A-Z])\b"
-    r"(?P<kw_sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
+    r"(?P<kw_sub>(?:\([a-z0-9]{1,4}\)){0,3})(?![ ]+of[ ]+(?:the|this|that)\b)\.?"  # not "Section 9.2 of the ..."
     r"|(?P<num>\d{1,3}(?:\.\d{1,3}){1,4})(?P<sub>(?:\([a-z0-9]{1,4}\)){0,3})\.?"
     r"|(?P<top>\d{1,3})(?:\.|(?=\([a-z0-9]{1,4}\)))(?P<top_sub>(?:\([a-z0-9]{1,4}\)){0,3})"
     r"|(?P<roman>[IVX]{1,6})\."

@@ -179,7 +179,7 @@ def _continues(text: str, end_of_sentence: int, next_start: int) -> bool:
 
 _NUMBER_WORD_BEFORE = re.compile(
     r"(?:,|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|the|of|and|or|to|a|for|by|in|with|within|than|least|per|each)$)",
+    r"seventy|eighty|ninety|hundred|the|of|and|or|to|a|for|by|in|with|within|than|least|per|each))$",
     re.IGNORECASE,
 )
 

@@ -2,7 +2,6 @@
 
     python bench/sandbox_scale.py [--contracts 100000] [--seed 7] [--samples 200] [--keep DIR] [--db FILE]
     python bench/sandbox_scale.py --request-log-rss [--calls 20000]
-    python bench/sandbox_scale.py --import-cuad /work/shared/cuad-dev/full_contract_txt [--documents 30]
     python bench/sandbox_scale.py --users [--db FILE] [--samples 100]
     python bench/sandbox_scale.py --reports [--contracts 100000] [--db FILE] [--samples 30]
 
@@ -16,8 +15,6 @@ interleaved in one run: the cost of per-user permissions.
 pointed at the sandbox over HTTP), interleaved round-robin with a one-page `clm__search_contracts` call,
 and checks each report is complete (not partial, counted = matching); p50 per kind and its ratio to the
 search call, against the 300 ms target.
-`--import-cuad DIR` converts real contracts (text files) to PDF, DOCX and TXT at run time, imports
-them and reports the time per document by format (nothing of the source is kept or committed).
 
 Builds a fresh corpus database, serves it with uvicorn on 127.0.0.1 and measures p50/p95 of
 each query over real HTTP. The scenarios are interleaved round-robin in one run, so the noise of
@@ -183,8 +180,6 @@ def main() -> None:
     parser.add_argument("--request-log-rss", action="store_true", help="RSS growth with the request log off/on")
     parser.add_argument("--calls", type=int, default=20_000)
     parser.add_argument("--rss-child", choices=["on", "off"], help=argparse.SUPPRESS)
-    parser.add_argument("--import-cuad", type=Path, help="time the import of real contracts converted at run time")
-    parser.add_argument("--documents", type=int, default=30)
     parser.add_argument("--users", action="store_true", help="client token vs user-bound tokens, side by side")
     parser.add_argument("--reports", action="store_true", help="portfolio_report kinds through the plugin")
     args = parser.parse_args()
@@ -197,8 +192,6 @@ def main() -> None:
     if args.request_log_rss:
         request_log_rss(args.calls)
         return
-    if args.import_cuad:
-        import_cuad(args.import_cuad, args.documents)
         return
     corpus = Corpus(contracts=args.contracts, seed=args.seed, as_of=DEMO_AS_OF)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sandbox-scale-"))
@@ -445,54 +438,6 @@ def request_log_rss(calls: int) -> None:
             f"  test endpoints {mode:>3}: RSS {before / 1024:7.1f} MB -> {after / 1024:7.1f} MB"
             f"  (+{(after - before) / 1024:.1f} MB, {(after - before) / calls * 1000 / 1024:.2f} MB per 1,000 calls)"
         )
-
-
-def import_cuad(folder: Path, documents: int) -> None:
-    """Convert real contracts to PDF/DOCX/TXT in a temporary folder, import them, time each document."""
-    from sandbox.importing import import_into
-    from sandbox.store.database import cached_corpus, copy_database
-    from sandbox.testfiles import pdf_bytes, write_docx
-
-    sources = sorted(folder.glob("*.txt"))[:documents]
-    if len(sources) < documents:
-        raise SystemExit(f"{folder}: {len(sources)} text files, {documents} wanted")
-    workdir = Path(tempfile.mkdtemp(prefix="sandbox-import-bench-"))
-    try:
-        files = workdir / "files"
-        files.mkdir()
-        for index, source in enumerate(sources):
-            text = source.read_text(encoding="utf-8", errors="replace")
-            stem = f"doc{index:03d}"
-            kind = ("pdf", "docx", "txt")[index % 3]
-            if kind == "pdf":
-                (files / f"{stem}.pdf").write_bytes(pdf_bytes(text))
-            elif kind == "docx":
-                lines = [line for line in text.splitlines() if line.strip()]
-                write_docx(files / f"{stem}.docx", lines[0][:200] if lines else stem, lines[1:])
-            else:
-                (files / f"{stem}.txt").write_text(text, encoding="utf-8")
-        db = workdir / "clm.db"
-        corpus = Corpus(contracts=40, seed=7, as_of=DEMO_AS_OF)
-        copy_database(cached_corpus(corpus), db)
-        started = time.perf_counter()
-        results = import_into(db, [files])
-        elapsed = time.perf_counter() - started
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(f"imported {len(results)} real contracts (from {folder.name}) converted at run time, in {elapsed:.2f} s")
-    print(f"  {'format':<6} {'docs':>5} {'mean ms':>8} {'p50 ms':>8} {'max ms':>8} {'chars/doc':>10}")
-    for suffix in (".pdf", ".docx", ".txt"):
-        mine = [r for r in results if r.path.suffix == suffix and r.error is None]
-        if not mine:
-            continue
-        times = [r.seconds * 1000 for r in mine]
-        chars = sum(r.chars for r in mine) / len(mine)
-        print(
-            f"  {suffix[1:]:<6} {len(mine):>5} {sum(times) / len(times):8.1f} {percentile(times, 0.5):8.1f}"
-            f" {max(times):8.1f} {chars:10,.0f}"
-        )
-    failed = [r for r in results if r.error is not None]
-    print(f"  all: {elapsed / len(results) * 1000:.1f} ms per document; failed {len(failed)}")
 
 
 if __name__ == "__main__":

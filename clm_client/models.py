@@ -92,6 +92,14 @@ class ContractSummary(ClmModel):
     updated_at: datetime | None = None
     match: SearchMatch | None = None
     term: Term | None = None  # not every CLM lists it; the detail always has it
+    # 'imported': the record was made from a file nobody reviewed, so its yes/no fields (auto_renew,
+    # for_convenience) are defaults, not recorded facts (the CLM's dates and periods are null there instead).
+    source: Line | None = None
+
+    @property
+    def entered(self) -> bool:
+        """Whether a person entered the record's fields (not a record made by importing a file)."""
+        return self.source != "imported"
 
 
 class Termination(ClmModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from plugin.observability.redaction import REDACTED, SecretRegistry, redact
+from plugin.observability.redaction import EXPIRED_GRACE_SECONDS, REDACTED, SecretRegistry, redact
 from plugin.toolkit.untrusted import clean_inline, delimit_untrusted, strip_invisible
 
 
@@ -24,6 +24,30 @@ def test_secret_keys_and_registered_values_and_credential_text_are_redacted() ->
     assert isinstance(cleaned, dict)
     assert cleaned["Authorization"] == REDACTED and cleaned["client_secret"] == REDACTED
     assert cleaned["token_requests"] == 3
+
+
+def test_expired_tokens_are_forgotten_and_lasting_secrets_are_not() -> None:
+    # A server that fetches one token per user and lifetime must not scrub against every token it ever held.
+    now = [0.0]
+    registry = SecretRegistry(clock=lambda: now[0])
+    registry.add("client-secret-value")
+    for i in range(5_000):
+        registry.add(f"access-token-{i:06d}", ttl=60.0)
+        now[0] += 1.0
+    assert len(registry.values) <= 60 + EXPIRED_GRACE_SECONDS + 2
+    assert "client-secret-value" in registry.values
+    live = "access-token-004999"
+    assert registry.scrub(f"upstream echoed {live}") == f"upstream echoed {REDACTED}"
+    now[0] += 60.0 + EXPIRED_GRACE_SECONDS - 5  # still inside the grace after its expiry
+    registry.add("access-token-later", ttl=60.0)
+    assert live in registry.values
+    now[0] += 10.0
+    registry.add("access-token-last", ttl=60.0)
+    assert live not in registry.values and "client-secret-value" in registry.values
+    registry.add("client-secret-value", ttl=1.0)  # a lasting secret seen again as a token stays lasting
+    now[0] += 10_000.0
+    registry.add("access-token-after", ttl=60.0)
+    assert "client-secret-value" in registry.values
 
 
 def test_strip_invisible_removes_every_format_and_control_character() -> None:

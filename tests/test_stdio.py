@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sandbox.testfiles import scanned_pdf_bytes
 from tests.conftest import ROOT, SECRET
 
 INIT = {
@@ -169,14 +170,32 @@ def test_embedded_default_serves_your_own_contracts(tmp_path: Path) -> None:
         "2. Payment\nBuyer shall pay each invoice within forty-five (45) days of receipt.\n",
         encoding="utf-8",
     )
+    (folder / "bramblewick-hosting.txt").write_text(
+        "Bramblewick Hosting Agreement\n\n1. Term\nThis Agreement starts on 1 March 2026 and continues for one (1) "
+        "year. This Agreement shall automatically renew for successive one (1) year periods unless either party gives "
+        "written notice of non-renewal at least sixty (60) days before the end of the then-current term.\n",
+        encoding="utf-8",
+    )
+    (folder / "countersigned-scan.pdf").write_bytes(scanned_pdf_bytes())
     env = {"CLM_DEMO_SIZE": "60", "CLM_DEMO_IMPORT": str(folder), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    messages, _ = run_session(calls(("clm__search_contracts", {"query": "Quillfeather", "limit": 5})), env)
-    found = by_id(messages)[10]["result"]
-    assert found.get("isError") is not True, found
-    contracts = found["structuredContent"]["contracts"]
-    assert [c["title"] for c in contracts] == ["Quillfeather Orchard Supply Agreement"], contracts
-    contract_id = contracts[0]["id"]
-    messages, _ = run_session(calls(("clm__extract_obligations", {"contract_id": contract_id})), env)
-    obligations = by_id(messages)[10]["result"]
-    assert obligations.get("isError") is not True, obligations
-    assert "45" in json.dumps(obligations["structuredContent"]), obligations["structuredContent"]
+    searches = [("clm__search_contracts", {"query": title, "limit": 5}) for title in ("Quillfeather", "Bramblewick")]
+    messages, _ = run_session(calls(*searches, ("clm__search_contracts", {"query": "countersigned scan"})), env)
+    ids = []
+    for reply in (by_id(messages)[10 + i]["result"] for i in range(3)):
+        assert reply.get("isError") is not True, reply
+        ids.append(reply["structuredContent"]["contracts"][0]["id"])
+    titles = [by_id(messages)[10 + i]["result"]["structuredContent"]["contracts"][0]["title"] for i in range(3)]
+    assert titles == ["Quillfeather Orchard Supply Agreement", "Bramblewick Hosting Agreement", "countersigned scan"]
+    messages, _ = run_session(calls(*[("clm__extract_obligations", {"contract_id": i}) for i in ids]), env)
+    supply, hosting, scan = (by_id(messages)[10 + i]["result"] for i in range(3))
+    assert supply.get("isError") is not True, supply
+    assert "45" in json.dumps(supply["structuredContent"]), supply["structuredContent"]
+    # Nobody entered an imported record's yes/no fields: the text says it renews, and that is what is reported.
+    facts = {f["kind"]: f for f in hosting["structuredContent"]["facts"]}
+    assert (facts["auto_renewal"]["value"], facts["auto_renewal"]["source"]) == ("true", "document"), facts
+    assert facts["auto_renewal"]["disagreement"] is None
+    # A scan: what the answer cannot cover is said before any table, and no obligation is "not found".
+    text = scan["content"][0]["text"]
+    assert scan["structuredContent"]["document_read"] is False
+    assert text.index("no text layer") < text.index("| term |"), text
+    assert "No obligations could be read" in text and "No obligations found" not in text

@@ -149,7 +149,7 @@ CLM_ROWS: list[tuple[str, Callable[[ContractDetail], object]]] = [
     ("status", lambda d: d.status),
     ("effective", lambda d: d.effective_date),
     ("current term ends", lambda d: d.term.current_term_end or d.expiration_date),
-    ("auto-renew", lambda d: d.term.auto_renew),
+    ("auto-renew", lambda d: d.term.auto_renew if d.entered else None),  # None: not stated
     ("notice deadline", lambda d: d.renewal_notice_date),
 ]
 

@@ -36,7 +36,7 @@ class Related(ToolOutput):
 
 class KeyTerms(ToolOutput):
     initial_term_months: int | None
-    auto_renew: bool
+    auto_renew: bool | None = Field(description="null: not recorded (a record imported from a file)")
     renewal_term_months: int | None
     renewal_notice_days: int | None
     current_term_end: date | None
@@ -106,7 +106,7 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
         currency=d.currency,
         key_terms=KeyTerms(
             initial_term_months=d.term.initial_term_months,
-            auto_renew=d.term.auto_renew,
+            auto_renew=d.term.auto_renew if d.entered else None,
             renewal_term_months=d.term.renewal_term_months,
             renewal_notice_days=d.term.renewal_notice_days,
             current_term_end=d.term.current_term_end,
@@ -143,6 +143,12 @@ def _days(value: int | None, unit: str = "days") -> str | None:
     return None if value is None else f"{value} {unit}"
 
 
+def _auto_renews(t: KeyTerms) -> str:
+    if t.auto_renew is None:
+        return "not recorded (imported from a file): {tool:extract_obligations} reads it from the text"
+    return f"yes, for {t.renewal_term_months} months" if t.auto_renew else "no"
+
+
 def render(out: GetContractOutput) -> str:
     t = out.key_terms
     facts: list[tuple[str, object]] = [
@@ -153,7 +159,7 @@ def render(out: GetContractOutput) -> str:
         ("Effective / executed", f"{cell(out.effective_date)} / {cell(out.execution_date)}"),
         ("Current term ends", t.current_term_end or out.expiration_date),
         ("Initial term", _days(t.initial_term_months, "months")),
-        ("Auto-renews", f"yes, for {t.renewal_term_months} months" if t.auto_renew else "no"),
+        ("Auto-renews", _auto_renews(t)),
         ("Renewal notice", _days(t.renewal_notice_days)),
         ("Notice of non-renewal due by", t.renewal_notice_date),
         (

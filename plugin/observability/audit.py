@@ -186,7 +186,7 @@ def encode_record(record: AuditRecord) -> str:
     a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
     text scrub, so then the structure is redacted field by field. Line separators are escaped (`one_line`).
     """
-    if any('"' in value or "\\" in value for value in SECRETS._values):
+    if any('"' in value or "\\" in value for value in SECRETS.values):
         return one_line(json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":")))
     return one_line(SECRETS.scrub(record.model_dump_json()))
 

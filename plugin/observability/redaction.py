@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 REDACTED = "[REDACTED]"
 
@@ -29,20 +30,43 @@ _CREDENTIAL_TEXT = re.compile(
 # substring test is exact; other text always goes through the regex, whose IGNORECASE also folds a few
 # non-ASCII letters (e.g. U+0131 dotless i) onto ASCII ones.
 _CREDENTIAL_WORDS = ("bearer", "basic", "access_token", "refresh_token", "client_secret", "id_token", "password")
+# How long a value registered with a lifetime (an access token) is still scrubbed after it expires: clocks
+# differ, and a token may still turn up in a late error body. After that it is forgotten, so that a
+# long-running server (one token per user and lifetime) does not scrub against every token it ever held.
+EXPIRED_GRACE_SECONDS = 900.0
 
 
 class SecretRegistry:
-    """Values that must never be written anywhere, registered as soon as they are known."""
+    """Values that must never be written anywhere, registered as soon as they are known.
 
-    def __init__(self) -> None:
+    A value added with `ttl` (an access token's lifetime, in seconds) is forgotten `EXPIRED_GRACE_SECONDS`
+    after it expires; one added without (a client secret, a password) is kept for the life of the process.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self._values: frozenset[str] = frozenset()
+        self._forget_at: dict[str, float] = {}  # value -> when it may be forgotten (only values with a ttl)
 
-    def add(self, value: str | None) -> None:
+    @property
+    def values(self) -> frozenset[str]:
+        return self._values
+
+    def add(self, value: str | None, ttl: float | None = None) -> None:
         # Very short values would redact ordinary words; real secrets and tokens are long.
-        if value and len(value) >= 6:
-            with self._lock:
-                self._values = self._values | {value}
+        if not value or len(value) < 6:
+            return
+        with self._lock:
+            now = self._clock()
+            expired = {v for v, at in self._forget_at.items() if at <= now}
+            for gone in expired:
+                del self._forget_at[gone]
+            if ttl is None:
+                self._forget_at.pop(value, None)  # now also a lasting secret
+            elif value in self._forget_at or value not in self._values:
+                self._forget_at[value] = max(self._forget_at.get(value, 0.0), now + ttl + EXPIRED_GRACE_SECONDS)
+            self._values = (self._values - expired) | {value}
 
     def scrub(self, text: str) -> str:
         text = self.scrub_values(text)

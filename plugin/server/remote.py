@@ -17,7 +17,7 @@
 
 This module (and joserfc, through plugin.server.auth) is imported only by `serve`: joserfc with the
 cryptography it loads cost ~350 ms of imports under this machine's load (`python -X importtime -c "import
-joserfc.jwt"` after the SDK), which the stdio start never needs (bench/stdio_cold_start.py lists what the
+joserfc.jwt"` after the SDK), which the stdio start never needs (bench/cold_start.py --imports lists what the
 stdio path imports). uvicorn itself is already imported by the SDK (sse_starlette), so it costs stdio nothing.
 """
 

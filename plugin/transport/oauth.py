@@ -328,8 +328,8 @@ class ClientCredentialsFetcher:
         value = token.get("access_token")
         if not isinstance(value, str) or not value:
             raise BackendError(f"The {self._label}'s token endpoint returned no access token.")
-        SECRETS.add(value)
         lifetime = float(token["expires_in"])  # checked and bounded by `_checked_response`
+        SECRETS.add(value, ttl=lifetime)
         granted = token.get("scope")
         granted_scopes = frozenset(granted.split()) if isinstance(granted, str) else frozenset(scopes)
         return value, lifetime, granted_scopes
@@ -470,7 +470,9 @@ class TokenCache:
         shared = await self._shared.get_or_fetch(
             key, fetch, min_remaining=min_remaining, reject=self._rejected.get(key), wait=self._shared_wait
         )
-        SECRETS.add(shared.value)  # a token another replica fetched is as secret here as one fetched here
+        SECRETS.add(
+            shared.value, ttl=shared.remaining()
+        )  # a token another replica fetched is as secret here as one fetched here
         # Its expiry on this cache's clock: the shared store keeps wall-clock time.
         token = AccessToken(
             value=shared.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.segment import segment
+from analysis.text import split_sentences
 
 NUMBERED = """MASTER SERVICES AGREEMENT
 
@@ -98,3 +99,29 @@ def test_empty_text() -> None:
     segmentation = segment("")
     assert segmentation.clauses == []
     assert segmentation.locate(0) == (None, None)
+
+
+def test_a_line_that_starts_with_a_cross_reference_is_not_a_section() -> None:
+    # An amendment's operative line names the amended agreement's section; the section it sits in is its own.
+    text = (
+        "Section 2. Amendments\n\n(a) Fees\nSection 11.2 of the Agreement is deleted and replaced by the following.\n\n"
+        "(b) Term\nSection 4.1 of this Agreement shall read as set out below.\n\n"
+        "Section 3. General\nNo other changes.\n"
+    )
+    segmentation = segment(text)
+    assert [c.number for c in segmentation.clauses] == ["2", "2(a)", "2(b)", "3"]
+    assert segmentation.locate(text.index("4.1 of this"))[0] == "2(b)"
+
+
+def test_a_lettered_item_after_a_dated_sentence_starts_a_new_sentence() -> None:
+    # A comma earlier in the sentence ("October 9, 2027") does not make "(b)" a hard-wrapped "(1)".
+    text = (
+        "(a) Discovery. Provider shall finish the discovery work no later than October 9, 2027.\n\n"
+        "(b) Design. Provider shall finish the design work no later than November 6, 2027.\n\n"
+        "The fee is payable within thirty\n(30) days of invoice."
+    )
+    sentences = split_sentences(text)
+    first = sentences.span_at(text.index("discovery work"))
+    assert text[first[0] : first[1]].endswith("October 9, 2027.")
+    wrapped = sentences.span_at(text.index("The fee"))
+    assert text[wrapped[0] : wrapped[1]] == "The fee is payable within thirty\n(30) days of invoice."

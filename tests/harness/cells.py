@@ -83,7 +83,7 @@ def leaks(result: CallToolResult) -> list[str]:
     found = [marker for marker in _LEAKS if marker in seen]
     # Every client secret and access token this process has fetched is registered there
     # (plugin.observability.redaction).
-    if any(value in seen for value in SECRETS._values):
+    if any(value in seen for value in SECRETS.values):
         found.append("a registered secret or access token")
     return found
 
