@@ -34,8 +34,11 @@ class ObligationFilters(BaseModel):
         default_factory=list, description="Only obligations of contracts with any of these statuses (repeatable)"
     )
 
-    def where(self) -> tuple[list[str], list[Any]]:
-        """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join."""
+    def where(self, *, joined: bool = False) -> tuple[list[str], list[Any]]:
+        """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join.
+
+        `joined`: the query joins each row's contract as `c` (a page): the status is tested on it.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         if self.due_after is not None:
@@ -63,7 +66,12 @@ class ObligationFilters(BaseModel):
             params.extend(c.value for c in self.category)
         if self.status:
             marks = ", ".join("?" * len(self.status))
-            clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE status IN ({marks}))")  # noqa: S608 - placeholders
+            if joined:  # a page walks the due-date index and tests each row's contract until it has enough
+                clauses.append(f"c.status IN ({marks})")
+            else:
+                # Most contracts have the status asked for: the unary + keeps SQLite from driving the count from
+                # every such contract; it scans the window's index (which holds contract_seq) and tests a list.
+                clauses.append(f"+o.contract_seq IN (SELECT seq FROM contracts WHERE status IN ({marks}))")  # noqa: S608
             params.extend(s.value for s in self.status)
         return clauses, params
 
@@ -88,6 +96,9 @@ def list_obligations(
     joined = "JOIN contracts AS c ON c.seq = o.contract_seq" if view_clauses else ""
     count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
     total = conn.execute(count_sql, params).fetchone()[0]
+    clauses, params = filters.where(joined=True)
+    clauses.extend(view_clauses)
+    params.extend(view_params)
     if after is not None:
         keyset_sql, keyset_params = ORDER.after(after)
         clauses.append(keyset_sql)
