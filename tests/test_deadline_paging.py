@@ -11,10 +11,14 @@ from tests.conftest import mcp_client, settings_for
 pytestmark = pytest.mark.anyio
 
 
-async def _walk(url: str, limit: int) -> tuple[list[tuple[str, str, str, str]], list[int]]:
-    rows: list[tuple[str, str, str, str]] = []
-    sizes: list[int] = []
-    arguments: dict[str, Any] = {"within_days": 1095, "limit": limit}
+Row = tuple[str, str, str, str]
+
+
+async def _pages(url: str, args: dict[str, Any], limit: int) -> tuple[list[Row], list[dict[str, Any]]]:
+    """Every row of a walk to the end, and each page's structured result (with its text, under `_text`)."""
+    rows: list[Row] = []
+    pages: list[dict[str, Any]] = []
+    arguments: dict[str, Any] = {**args, "limit": limit}
     async with mcp_client(settings_for(url)) as client:
         for _ in range(200):
             result = await client.call_tool("clm__upcoming_deadlines", arguments)
@@ -22,11 +26,16 @@ async def _walk(url: str, limit: int) -> tuple[list[tuple[str, str, str, str]], 
             data = result.structured_content
             assert data is not None
             rows += [(d["date"], d["kind"], d["contract_id"], d["what"]) for d in data["deadlines"]]
-            sizes.append(len(data["deadlines"]))
+            pages.append({**data, "_text": result.content[0].text})  # type: ignore[union-attr]
             if data["next_cursor"] is None:
-                return rows, sizes
-            arguments = {"within_days": 1095, "limit": limit, "cursor": data["next_cursor"]}
+                return rows, pages
+            arguments = {**args, "limit": limit, "cursor": data["next_cursor"]}
     raise AssertionError("more than 200 pages")
+
+
+async def _walk(url: str, limit: int) -> tuple[list[Row], list[int]]:
+    rows, pages = await _pages(url, {"within_days": 1095}, limit)
+    return rows, [len(page["deadlines"]) for page in pages]
 
 
 async def test_a_page_over_the_budget_is_trimmed_and_continues_exactly(sandbox_url: str) -> None:
@@ -49,21 +58,8 @@ async def test_a_page_over_the_budget_is_trimmed_and_continues_exactly(sandbox_u
     ],
 )
 async def test_every_page_reports_the_total_of_the_rows_listed(sandbox_url: str, args: dict[str, Any]) -> None:
-    seen: list[tuple[str, str, str, str]] = []
-    totals: list[int | None] = []
-    arguments: dict[str, Any] = {**args, "limit": 25}
-    async with mcp_client(settings_for(sandbox_url)) as client:
-        for _ in range(200):
-            result = await client.call_tool("clm__upcoming_deadlines", arguments)
-            assert not result.is_error, result.content
-            data = result.structured_content
-            assert data is not None
-            seen += [(d["date"], d["kind"], d["contract_id"], d["what"]) for d in data["deadlines"]]
-            totals.append(data["total"])
-            text = result.content[0].text  # type: ignore[union-attr]
-            assert f"showing {len(data['deadlines'])} of {data['total']:,}" in text
-            if data["next_cursor"] is None:
-                break
-            arguments = {**args, "limit": 25, "cursor": data["next_cursor"]}
-    assert len(totals) > 1  # several pages, each saying the same total
-    assert set(totals) == {len(seen)}
+    seen, pages = await _pages(sandbox_url, args, 25)
+    for page in pages:
+        assert f"showing {len(page['deadlines'])} of {page['total']:,}" in page["_text"]
+    assert len(pages) > 1  # several pages, each saying the same total
+    assert {page["total"] for page in pages} == {len(seen)}
