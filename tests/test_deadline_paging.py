@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import mcp_client, settings_for
+from tests.conftest import SandboxAdmin, mcp_client, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -63,3 +63,18 @@ async def test_every_page_reports_the_total_of_the_rows_listed(sandbox_url: str,
         assert f"showing {len(page['deadlines'])} of {page['total']:,}" in page["_text"]
     assert len(pages) > 1  # several pages, each saying the same total
     assert {page["total"] for page in pages} == {len(seen)}
+
+
+async def test_a_clm_that_does_not_count_a_source_gives_no_total_and_says_why(
+    sandbox_url: str, admin: SandboxAdmin
+) -> None:
+    # A CLM whose obligation listing has no `total` (the sandbox always counts: a fault stands in for such a CLM).
+    admin.fault(
+        target="api", mode="body", path_prefix="/v1/obligations", body={"data": [], "next_cursor": None}, count=0
+    )
+    _, pages = await _pages(sandbox_url, {"within_days": 365}, 20)
+    first = pages[0]
+    assert first["deadlines"] and first["total"] is None
+    assert first["total_unknown"] == "the CLM did not count the matching rows of: obligation"
+    assert f"{len(first['deadlines'])} on this page, total unknown (the CLM did not count" in first["_text"]
+    assert all(page["total"] is None for page in pages)  # later pages do not invent one
