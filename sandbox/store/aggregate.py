@@ -102,6 +102,10 @@ def aggregate_contracts(
             if "contract_rollup" not in str(exc):
                 raise
     if rows is None:
+        # Not off contracts_by_auto_renew (equality on auto_renew would make SQLite prefer it, then read every row
+        # of the window for its values): the aggregation indexes cover the test. A notice window at 100,000
+        # contracts: ~125 ms -> ~16 ms.
+        clauses = [f"+{clause}" if clause.startswith("c.auto_renew =") else clause for clause in clauses]
         rows = conn.execute(
             f"SELECT {key} AS k, {_CONTRACTS_SELECT} {where_sql(clauses)} GROUP BY {_group_sql(group_by)}",
             params,
