@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sandbox.api_models import ID_PATTERN, ContractStatus, CounterpartyRef, Obligation
 from sandbox.corpus.models import ObligationCategory
 from sandbox.store.access import ContractView
+from sandbox.store.contracts import KnownTotal, table_version
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
 from sandbox.store.text import like_contains
 
@@ -84,9 +85,19 @@ JOIN counterparties AS p ON p.id = c.counterparty_id
 
 
 def list_obligations(
-    conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int, *, view: ContractView
-) -> Slice[Obligation]:
-    """One page of the obligations of contracts that `view` sees, and their total."""
+    conn: sqlite3.Connection,
+    filters: ObligationFilters,
+    after: Position | None,
+    limit: int,
+    known: KnownTotal | None = None,
+    *,
+    view: ContractView,
+) -> tuple[Slice[Obligation], KnownTotal]:
+    """One page of the obligations of contracts that `view` sees, and their total.
+
+    Counted only when `known` (the previous page's count) is missing or stale: obligations are written with
+    their contract only, so the contracts' data version dates the count as it does a contract search's.
+    """
     clauses, params = filters.where()
     # A restricted view is a condition on the contract joined (`c`): the page walks the due-date index
     # and tests each row's contract; the count is driven from the view's index of contracts.
@@ -94,8 +105,12 @@ def list_obligations(
     clauses.extend(view_clauses)
     params.extend(view_params)
     joined = "JOIN contracts AS c ON c.seq = o.contract_seq" if view_clauses else ""
-    count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
-    total = conn.execute(count_sql, params).fetchone()[0]
+    version = table_version(conn)
+    if known is not None and known.version == version:
+        total = known.total
+    else:
+        count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
+        total = conn.execute(count_sql, params).fetchone()[0]
     clauses, params = filters.where(joined=True)
     clauses.extend(view_clauses)
     params.extend(view_params)
@@ -125,4 +140,4 @@ def list_obligations(
         )
         for r in rows
     ]
-    return Slice(rows=data, next_position=next_position, total=total)
+    return Slice(rows=data, next_position=next_position, total=total), KnownTotal(total=total, version=version)

@@ -62,3 +62,17 @@ def test_total_is_recounted_when_contracts_are_added(statements: list[str], tmp_
         third = api.ok("/v1/contracts", {"limit": 10, "cursor": second["next_cursor"]})
         assert third["total"] == 65 and counts(statements) == 2
         api.close()
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "active", "category": ["payment", "delivery"]}])
+def test_an_obligations_walk_counts_once(statements: list[str], tmp_path: Path, params: dict[str, object]) -> None:
+    app = create_app(SandboxSettings(contracts=60, seed=3, as_of=DEMO_AS_OF, db=tmp_path / "clm.db"))
+    with serving(app) as url:
+        api = Api(url)
+        api.token()
+        statements.clear()
+        rows = api.walk("/v1/obligations", params, limit=3)  # walk() checks every page's total
+        api.close()
+    assert len(rows) > 6, "several pages"
+    counted = [s for s in statements if "count(*)" in s and "FROM obligations" in s]
+    assert len(counted) == 1, counted
