@@ -357,6 +357,8 @@ def reports(args: argparse.Namespace) -> None:
                 "CLM_STATE_DIR": str(workdir / "state"),
                 "CLM_CALL_DEADLINE": "60",
                 "CLM_BOOTSTRAP": "off",
+                # Completeness is read from the structured result (off by default: the text alone is sent).
+                "CLM_STRUCTURED_OUTPUT": "true",
             }
             server = StdioServer(["server.py"], env)
             try:
@@ -371,6 +373,8 @@ def reports(args: argparse.Namespace) -> None:
                         elapsed = time.perf_counter() - started
                         if round_ >= 3:
                             times[i].append(elapsed)
+                        if result.get("isError"):
+                            raise SystemExit(f"{tool} {arguments} failed: {result.get('content')}")
                         results[i] = result.get("structuredContent") or {}
             finally:
                 server.close()

@@ -104,6 +104,8 @@ class UpcomingDeadlinesOutput(ToolOutput):
     window_end: date
     statuses: list[str]
     deadlines: list[Deadline]
+    total: int | None = Field(description="Deadlines in the window with these filters, on every page (null: unknown)")
+    total_unknown: str | None = Field(default=None, description="Why the total is unknown, when it is")
     next_cursor: str | None
     counterparties: CounterpartyScope | None = Field(default=None, description="Which counterparties it covers")
     _progress: _Progress | None = PrivateAttr(default=None)
@@ -134,6 +136,8 @@ class _MergeCursor(OpaqueCursor):
 
     v: Literal[2] = 2
     src: dict[SourceKey, _SourceState] = Field(max_length=6)
+    # The total counted on the first page (None: unknown), so a later page, whose sources may be done, says it too.
+    n: int | None = Field(default=None, ge=0)
 
 
 class _Progress(BaseModel):
@@ -144,6 +148,7 @@ class _Progress(BaseModel):
     fetched: dict[SourceKey, int]  # rows fetched and not yet shown, per source
     backend_next: dict[SourceKey, str | None]  # the CLM's cursor after the fetched page, per source
     order: list[SourceKey]  # the source of each row shown, in order
+    total: int | None  # carried in every cursor
 
     def cursor_after(self, shown: int) -> str | None:
         used = dict.fromkeys(self.fetched, 0)
@@ -161,11 +166,12 @@ class _Progress(BaseModel):
                 after[kind] = _SourceState(done=True)
         if all(st.done for st in after.values()):
             return None
-        return _MergeCursor(src=after).encode(as_of=self.as_of)
+        return _MergeCursor(src=after, n=self.total).encode(as_of=self.as_of)
 
 
-# (rows, the CLM's next cursor, the date of the last row the CLM returned: rows may be filtered out below it)
-Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None, date | None]]]
+# (rows, the CLM's next cursor, the date of the last row the CLM returned - rows may be filtered out below it -,
+# and how many rows the CLM counts for the whole query: None when it does not say)
+Fetch = Callable[[str | None, int], Awaitable[tuple[list[Deadline], str | None, date | None, int | None]]]
 
 
 def _sources(
@@ -202,7 +208,7 @@ def _sources(
             filters = ContractFilters(expires_after=start, expires_before=yesterday, sort="expiration_date")
         filters = filters.model_copy(update={**scope.filter_args, "statuses": ended if key == "expiry_ended" else live})
 
-        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None]:
+        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None, int | None]:
             page = await ctx.api.search_contracts(filters, limit=limit, cursor=cursor)
             rows = []
             for c in page.data:
@@ -240,24 +246,24 @@ def _sources(
                         renewal_date=c.expiration_date if renewal else None,
                     )
                 )
-            return rows, page.next_cursor, rows[-1].date if rows else None
+            # Every contract the CLM matches is a row (its filters require the row's date): its count is the total.
+            return rows, page.next_cursor, rows[-1].date if rows else None, page.total
 
         return fetch
 
     def obligations(key: SourceKey) -> Fetch:
+        wanted = ended if key == "obligation_ended" else live
         filters = ObligationFilters(
             due_after=start,
             due_before=yesterday if key == "obligation_ended" else end,
             **scope.filter_args,
-            # Statuses are matched on each row's contract_status below: the same rows as a status filter, without
-            # making the CLM join every obligation in the window to its contract to count them.
             categories=OBLIGATION_CATEGORIES_BESIDE_RENEWALS if "renewal_notice" in args.kinds else [],
+            # Filtered by the CLM, so the count it returns is the count of the rows listed here.
+            statuses=list(wanted),
         )
 
-        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None]:
+        async def fetch(cursor: str | None, limit: int) -> tuple[list[Deadline], str | None, date | None, int | None]:
             page = await ctx.api.list_obligations(filters, limit=limit, cursor=cursor)
-            # Deterministic per row, so a page re-read from the same CLM cursor keeps the same rows (paging holds).
-            wanted = set(ended if key == "obligation_ended" else live)
             rows = [
                 Deadline(
                     date=o.due_date,
@@ -273,9 +279,12 @@ def _sources(
                     section=None if o.section is None else clean_inline(o.section, 20),
                 )
                 for o in page.data
+                # Again here: a CLM that ignored the status filter must not show other contracts' rows.
                 if o.contract_status is None or o.contract_status in wanted
             ]
-            return rows, page.next_cursor, page.data[-1].due_date if page.data else None
+            # A CLM that ignored the filter (a row of another status came back) counted other rows too.
+            counted = page.total if len(rows) == len(page.data) else None
+            return rows, page.next_cursor, page.data[-1].due_date if page.data else None, counted
 
         return fetch
 
@@ -391,10 +400,16 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     pending: dict[SourceKey, list[Deadline]] = {}
     next_clm: dict[SourceKey, str | None] = {}
     last_read: dict[SourceKey, date | None] = {}
-    for (kind, st), (rows, nxt, last) in zip(active.items(), fetched, strict=True):
+    counts: dict[SourceKey, int | None] = {}
+    for (kind, st), (rows, nxt, last, count) in zip(active.items(), fetched, strict=True):
         pending[kind] = rows[st.s :]
         next_clm[kind] = nxt
         last_read[kind] = last
+        counts[kind] = count
+    # Counted once, on the first page (every source is read there), and carried in the cursor.
+    uncounted = sorted(kind for kind, count in counts.items() if count is None)
+    first_total = None if uncounted else sum(count or 0 for count in counts.values())
+    total = state.n if args.cursor else first_total
     merged: list[tuple[date, SourceKey, int, Deadline]] = [
         (row.date, kind, i, row) for kind, rows in pending.items() for i, row in enumerate(rows)
     ]
@@ -411,12 +426,15 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         fetched={kind: len(rows) for kind, rows in pending.items()},
         backend_next=next_clm,
         order=[kind for _, kind, _, _ in chosen],
+        total=total,
     )
     output = UpcomingDeadlinesOutput(
         as_of=as_of,
         window_end=end,
         statuses=list(args.statuses),
         deadlines=await _in_force(ctx, [row for _, _, _, row in chosen], listed),
+        total=total,
+        total_unknown=None if total is not None else _why_uncounted(uncounted, bool(args.cursor)),
         next_cursor=progress.cursor_after(len(chosen)),
         counterparties=scope.reported,
     )
@@ -424,15 +442,32 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
     return output
 
 
+def _why_uncounted(sources: list[SourceKey], later_page: bool) -> str:
+    if later_page:
+        return "the CLM did not count every source of the first page, so no total was carried to this one"
+    words = ", ".join(key.replace("_", " ") for key in sources)
+    return f"the CLM did not count the matching rows of: {words}"
+
+
 def render(out: UpcomingDeadlinesOutput) -> str:
     note = scope_note(out.counterparties)  # which counterparties a name resolved to, first
     return f"{note}\n\n{_render(out)}" if note else _render(out)
 
 
+def _shown(out: UpcomingDeadlinesOutput) -> str:
+    if out.total is not None:
+        return f"showing {len(out.deadlines)} of {out.total:,}"
+    return f"{len(out.deadlines)} on this page, total unknown ({out.total_unknown})"
+
+
 def _render(out: UpcomingDeadlinesOutput) -> str:
     head = f"Deadlines from {out.as_of} to {out.window_end} (as of {out.as_of}), contracts {', '.join(out.statuses)}"
     if not out.deadlines:
-        return f"{head}: none found."
+        return (
+            f"{head}: none found."
+            if out.next_cursor is None
+            else f"{head}: none on this page; continue with cursor=`{out.next_cursor}`."
+        )
     rows = [
         [
             d.date,
@@ -449,7 +484,7 @@ def _render(out: UpcomingDeadlinesOutput) -> str:
         for d in out.deadlines
     ]
     lines = [
-        f"**{head}: {len(out.deadlines)} on this page.**",
+        f"**{head}: {_shown(out)}.**",
         "",
         table(
             ["date", "remaining", "kind", "contract", "counterparty", "status", "what", "section", "flags", "id"],

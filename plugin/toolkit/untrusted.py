@@ -135,9 +135,21 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     Single-line fields (names, types, statuses) also lose every line break and run of whitespace;
     free text (`multiline`) keeps its line breaks, normalised to '\\n'.
     """
+    if not multiline and len(value) <= _CACHED_LINE_CHARS:
+        return _clean_line(value)
     text = strip_invisible(value)
     text = _LINE_BREAKS.sub("\n", text) if multiline else _WHITESPACE.sub(" ", text).strip()
     return neutralise_markers(text)
+
+
+_CACHED_LINE_CHARS = 200
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_line(value: str) -> str:
+    # The same names, types, statuses and currencies come back on every row and every call (an aggregate of 500
+    # counterparties holds ~3,000 of them): a pure function of its input, so each is cleaned once.
+    return neutralise_markers(_WHITESPACE.sub(" ", strip_invisible(value)).strip())
 
 
 def clean_identifier(value: str, pattern: re.Pattern[str], *, what: str = "identifier", label: str = "backend") -> str:

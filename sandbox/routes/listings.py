@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import Counterparty, Obligation, Page
 from sandbox.routes.common import CursorWalk, problems, query_binding
+from sandbox.store.contracts import KnownTotal
 from sandbox.store.counterparties import list_counterparties
 from sandbox.store.obligations import ObligationFilters, list_obligations
 from sandbox.web.security import ContractsReader
@@ -70,6 +71,7 @@ def search_obligations(
 ) -> Page[Obligation]:
     walk = CursorWalk(state.cursors, access.view.cursor_scope("obligations"), query_binding(query, _PAGING))
     after = walk.position(query.cursor)
+    known = KnownTotal(*walk.carried) if walk.carried is not None else None
     with state.db.read() as conn:
-        rows = list_obligations(conn, query, after, query.limit, view=access.view)
-    return walk.page(Page[Obligation], rows)
+        rows, counted = list_obligations(conn, query, after, query.limit, known, view=access.view)
+    return walk.page(Page[Obligation], rows, (counted.total, counted.version))

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty, ObligationCategory
-from sandbox.store.schema import AGG_DDL, DDL, SCHEMA_VERSION
+from sandbox.store.schema import AGG_DDL, DDL, ROLLUP_DDL, SCHEMA_VERSION
 from sandbox.store.text import fold
 
 if TYPE_CHECKING:
@@ -147,6 +147,7 @@ def _fill(
         if parallel is not None:
             parallel.close()
     conn.executescript(AGG_DDL)  # sorting once here beats maintaining them row by row
+    conn.executescript(ROLLUP_DDL)  # one GROUP BY here; its triggers keep it exact on later writes
     conn.execute("INSERT INTO contracts_fts (contracts_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA locking_mode = NORMAL")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sandbox.api_models import ID_PATTERN, ContractStatus, CounterpartyRef, Obligation
 from sandbox.corpus.models import ObligationCategory
 from sandbox.store.access import ContractView
+from sandbox.store.contracts import KnownTotal, table_version
 from sandbox.store.paging import KeysetOrder, Position, Slice, split_page, where_sql
 from sandbox.store.text import like_contains
 
@@ -34,8 +35,11 @@ class ObligationFilters(BaseModel):
         default_factory=list, description="Only obligations of contracts with any of these statuses (repeatable)"
     )
 
-    def where(self) -> tuple[list[str], list[Any]]:
-        """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join."""
+    def where(self, *, joined: bool = False) -> tuple[list[str], list[Any]]:
+        """Conditions on `obligations AS o` alone (contract filters as subqueries): counting needs no join.
+
+        `joined`: the query joins each row's contract as `c` (a page): the status is tested on it.
+        """
         clauses: list[str] = []
         params: list[Any] = []
         if self.due_after is not None:
@@ -63,7 +67,12 @@ class ObligationFilters(BaseModel):
             params.extend(c.value for c in self.category)
         if self.status:
             marks = ", ".join("?" * len(self.status))
-            clauses.append(f"o.contract_seq IN (SELECT seq FROM contracts WHERE status IN ({marks}))")  # noqa: S608 - placeholders
+            if joined:  # a page walks the due-date index and tests each row's contract until it has enough
+                clauses.append(f"c.status IN ({marks})")
+            else:
+                # Most contracts have the status asked for: the unary + keeps SQLite from driving the count from
+                # every such contract; it scans the window's index (which holds contract_seq) and tests a list.
+                clauses.append(f"+o.contract_seq IN (SELECT seq FROM contracts WHERE status IN ({marks}))")  # noqa: S608
             params.extend(s.value for s in self.status)
         return clauses, params
 
@@ -76,9 +85,19 @@ JOIN counterparties AS p ON p.id = c.counterparty_id
 
 
 def list_obligations(
-    conn: sqlite3.Connection, filters: ObligationFilters, after: Position | None, limit: int, *, view: ContractView
-) -> Slice[Obligation]:
-    """One page of the obligations of contracts that `view` sees, and their total."""
+    conn: sqlite3.Connection,
+    filters: ObligationFilters,
+    after: Position | None,
+    limit: int,
+    known: KnownTotal | None = None,
+    *,
+    view: ContractView,
+) -> tuple[Slice[Obligation], KnownTotal]:
+    """One page of the obligations of contracts that `view` sees, and their total.
+
+    Counted only when `known` (the previous page's count) is missing or stale: obligations are written with
+    their contract only, so the contracts' data version dates the count as it does a contract search's.
+    """
     clauses, params = filters.where()
     # A restricted view is a condition on the contract joined (`c`): the page walks the due-date index
     # and tests each row's contract; the count is driven from the view's index of contracts.
@@ -86,8 +105,15 @@ def list_obligations(
     clauses.extend(view_clauses)
     params.extend(view_params)
     joined = "JOIN contracts AS c ON c.seq = o.contract_seq" if view_clauses else ""
-    count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
-    total = conn.execute(count_sql, params).fetchone()[0]
+    version = table_version(conn)
+    if known is not None and known.version == version:
+        total = known.total
+    else:
+        count_sql = f"SELECT count(*) FROM obligations AS o {joined} {where_sql(clauses)}"  # noqa: S608 - trusted SQL
+        total = conn.execute(count_sql, params).fetchone()[0]
+    clauses, params = filters.where(joined=True)
+    clauses.extend(view_clauses)
+    params.extend(view_params)
     if after is not None:
         keyset_sql, keyset_params = ORDER.after(after)
         clauses.append(keyset_sql)
@@ -114,4 +140,4 @@ def list_obligations(
         )
         for r in rows
     ]
-    return Slice(rows=data, next_position=next_position, total=total)
+    return Slice(rows=data, next_position=next_position, total=total), KnownTotal(total=total, version=version)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-SCHEMA_VERSION: Final = "4"
+SCHEMA_VERSION: Final = "5"
 FAR_FUTURE: Final = "9999-12-31"
 
 DDL: Final = f"""
@@ -85,7 +85,9 @@ CREATE INDEX contracts_by_status ON contracts (status);
 CREATE INDEX contracts_by_effective ON contracts (effective_date);
 CREATE INDEX contracts_by_expiration ON contracts (expiration_date);
 CREATE INDEX contracts_by_renewal_notice ON contracts (renewal_notice_date);
-CREATE INDEX contracts_by_auto_renew ON contracts (auto_renew, renewal_notice_date);
+-- Covers the count of a renewal-notice window by status (and a user's view): no row is read to count it.
+CREATE INDEX contracts_by_auto_renew ON contracts
+    (auto_renew, renewal_notice_date, status, our_entity, counterparty_id);
 CREATE INDEX contracts_by_parent ON contracts (parent_id);
 CREATE INDEX contracts_by_amends ON contracts (amends_id);
 
@@ -124,9 +126,10 @@ CREATE TABLE obligations (
     recurrence TEXT,
     section TEXT
 ) WITHOUT ROWID;
-CREATE INDEX obligations_by_due ON obligations (due_date, id);
+-- contract_seq in both: a window's count tests the contract's status (an IN list of seqs) off the index alone.
+CREATE INDEX obligations_by_due ON obligations (due_date, id, contract_seq);
 CREATE INDEX obligations_by_contract ON obligations (contract_seq);
-CREATE INDEX obligations_by_category ON obligations (category, due_date);
+CREATE INDEX obligations_by_category ON obligations (category, due_date, contract_seq);
 
 CREATE TABLE annotations (
     seq INTEGER PRIMARY KEY,
@@ -148,6 +151,69 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (client_id, key)
 ) WITHOUT ROWID;
 """
+
+# Rollups: counts and value sums per combination of the columns reports group and filter by most (and a user's
+# view restricts by), so an aggregation over those columns alone reads partial sums instead of every contract.
+# Two, each keyed in the order its GROUP BY streams: by counterparty (~13,000 rows at 100,000 contracts, its
+# key led by counterparty and currency: grouped without a sort; no type, which would double it) and without
+# counterparty (~800 rows: by type, status or currency, whatever the sort). Filled after the bulk insert, then
+# kept exact by triggers on every write to `contracts` (insert, update, delete), as a CLM's materialised
+# summary would be.
+ROLLUPS: Final = {
+    "contract_rollup": ("type", "status", "currency", "auto_renew", "our_entity"),
+    "contract_rollup_cp": ("counterparty_id", "currency", "status", "auto_renew", "our_entity"),
+}
+_VALUES: Final = ("total_value", "annual_value")
+
+
+def _rollup_of(row: str, column: str) -> str:
+    return f"coalesce({row}.currency, '')" if column == "currency" else f"{row}.{column}"
+
+
+def _rollup_ddl(table: str, key: tuple[str, ...]) -> str:
+    columns = ", ".join(key)
+    new = ", ".join(_rollup_of("NEW", c) for c in key)
+    match = " AND ".join(f"{c} = {_rollup_of('OLD', c)}" for c in key)
+    add = f"""
+    INSERT INTO {table} ({columns}, n, tv, tvn, av, avn)
+    VALUES ({new}, 1, coalesce(NEW.total_value, 0), NEW.total_value IS NOT NULL,
+            coalesce(NEW.annual_value, 0), NEW.annual_value IS NOT NULL)
+    ON CONFLICT DO UPDATE SET n = n + 1, tv = tv + excluded.tv, tvn = tvn + excluded.tvn,
+        av = av + excluded.av, avn = avn + excluded.avn;"""  # noqa: S608 - our column names
+    remove = f"""
+    UPDATE {table} SET n = n - 1, tv = tv - coalesce(OLD.total_value, 0),
+        tvn = tvn - (OLD.total_value IS NOT NULL), av = av - coalesce(OLD.annual_value, 0),
+        avn = avn - (OLD.annual_value IS NOT NULL)
+    WHERE {match};
+    DELETE FROM {table} WHERE n = 0 AND {match};"""  # noqa: S608 - our column names
+    # currency '' = none recorded: a key column cannot be NULL.
+    definitions = ",\n    ".join(f"{c} {'INTEGER' if c == 'auto_renew' else 'TEXT'} NOT NULL" for c in key)
+    grouped = ", ".join("coalesce(currency, '')" if c == "currency" else c for c in key)
+    return f"""
+CREATE TABLE {table} (
+    {definitions},
+    n INTEGER NOT NULL,  -- contracts
+    tv REAL NOT NULL,  -- sum of total_value over the tvn contracts that have one
+    tvn INTEGER NOT NULL,
+    av REAL NOT NULL,  -- sum of annual_value over the avn contracts that have one
+    avn INTEGER NOT NULL,
+    PRIMARY KEY ({columns})
+) WITHOUT ROWID;
+INSERT INTO {table} ({columns}, n, tv, tvn, av, avn)
+    SELECT {grouped}, count(*), coalesce(sum(total_value), 0), count(total_value),
+        coalesce(sum(annual_value), 0), count(annual_value)
+    FROM contracts GROUP BY {grouped};
+CREATE TRIGGER {table}_insert AFTER INSERT ON contracts BEGIN {add}
+END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON contracts BEGIN {remove}
+END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF {", ".join([*key, *_VALUES])} ON contracts BEGIN {remove}
+{add}
+END;
+"""  # noqa: S608 - our column names
+
+
+ROLLUP_DDL: Final = "".join(_rollup_ddl(table, key) for table, key in ROLLUPS.items())
 
 # Aggregation (GET /v1/contracts/aggregate) without a sort: one covering index per group key,
 # led by the key and holding the currency, the values and every filterable column, so SQLite

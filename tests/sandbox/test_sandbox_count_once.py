@@ -32,21 +32,34 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
-def counts(statements: list[str]) -> int:
-    return sum(1 for s in statements if "count(*)" in s and "FROM contracts" in s)
+def counts(statements: list[str], table: str = "contracts") -> int:
+    return sum(1 for s in statements if "count(*)" in s and f"FROM {table}" in s)
 
 
-@pytest.mark.parametrize("params", [{}, {"status": "active"}, {"q": "agreement"}, {"q": '"governing law"'}])
-def test_a_walk_counts_once(statements: list[str], tmp_path: Path, params: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "params", "limit"),
+    [
+        ("/v1/contracts", {}, 7),
+        ("/v1/contracts", {"status": "active"}, 7),
+        ("/v1/contracts", {"q": "agreement"}, 7),
+        ("/v1/contracts", {"q": '"governing law"'}, 7),
+        ("/v1/obligations", {}, 3),
+        ("/v1/obligations", {"status": "active", "category": ["payment", "delivery"]}, 3),
+    ],
+)
+def test_a_walk_counts_once(
+    statements: list[str], tmp_path: Path, path: str, params: dict[str, object], limit: int
+) -> None:
     app = create_app(SandboxSettings(contracts=60, seed=3, as_of=DEMO_AS_OF, db=tmp_path / "clm.db"))
     with serving(app) as url:
         api = Api(url)
         api.token()
         statements.clear()
-        rows = api.walk("/v1/contracts", params, limit=7)  # walk() checks every page's total
+        rows = api.walk(path, params, limit=limit)  # walk() checks every page's total
         api.close()
-    assert len(rows) > 7, "several pages"
-    assert counts(statements) == 1, [s for s in statements if "count(*)" in s]
+    assert len(rows) > 2 * limit, "several pages"
+    table = path.removeprefix("/v1/")
+    assert counts(statements, table) == 1, [s for s in statements if "count(*)" in s]
 
 
 def test_total_is_recounted_when_contracts_are_added(statements: list[str], tmp_path: Path) -> None:
