@@ -51,12 +51,14 @@ _RENEWAL_LENGTH_LEAD = re.compile(
 )
 _SAME_AS_PREVIOUS = re.compile(
     r"\b(?:(?:of\s+)?the\s+same\s+(?:duration|length)|equal\s+(?:in\s+(?:duration|length)\s+)?to\s+the\s+(?:initial|previous|then|original)|"
-    r"same\s+(?:duration|length|period)\s+as\s+the\s+(?:initial|original|previous))",
+    r"same\s+(?:duration|length|period)\s+as\s+the\s+(?:initial|original|previous)|"
+    # "renews automatically under these same terms": the term's length is one of its terms
+    r"(?:renew|extend)\w*\s+(?:\w+\s+)?(?:on|under|upon)\s+(?:the|these|such)\s+same\s+terms)",
     re.IGNORECASE,
 )
 _INDEFINITE_RENEWAL = re.compile(
     r"\b(?:thereafter|after\s+that|afterwards?)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party)|"
-    r"\bindefinitely\s+after",
+    r"\bindefinitely\s+after|\b(?:renew|extend|continu)\w*\s+(?:\w+\s+){0,2}?for\s+an?\s+(?:unlimited|indefinite)\s+period",
     re.IGNORECASE,
 )
 
@@ -114,9 +116,11 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
 
 # Renewal of this agreement (not of a licence, a lease, a purchase order, an offering or a deadline).
 _RENEWS = re.compile(
-    r"\b(?:automatic\w*\s+(?:be\s+)?(?:\w+\s+)?(?:renew|extend|continu)\w*|(?:renew|extend|continu)\w*\s+automatically|"
+    r"\b(?:automatic\w*\s+(?:be\s+)?(?:\w+\s+)?(?:renew\w*|(?:extend|continu)\w*\b(?!\s+(?:until|through|to)\b))|"
+    r"(?:renew|extend|continu)\w*\s+automatically|"
     r"(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:automatically\s+)?(?:renew|extend)(?:s|ed|al)?\b(?!\s+(?:until|from|to|through|beyond|upon|the\s+time))|"
-    r"(?:renew\w*|extend\w*|continue\w*)\s+(?:\w+\s+){0,5}?(?:thereafter\s+)?(?:for|on|by)\s+(?:an?\s+|one\s+or\s+more\s+)?"
+    r"(?:renew\w*|extend\w*|continue\w*)\s+(?:\w+\s+){0,5}?(?:thereafter\s+)?(?:for|on|by)\s+(?:up\s+to\s+)?"
+    r"(?:an?\s+|one\s+or\s+more\s+|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\(\d+\)\s+)?)?"
     r"(?:additional|successive|further|subsequent|consecutive|another|renewal|like|similar|identical)|"
     r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,3}?(?:for|on|by)\s+(?:an?\s+)?annual|"
     r"(?:renew\w*|extend\w*)\s+(?:for|on|by)\s+(?:an?\s+)?(?:\w+\s+)?(?:\(\d+\)\s+)?(?:years?|months?|periods?|terms?)\b|"
@@ -161,7 +165,14 @@ _NO_AUTOMATIC_RENEWAL = re.compile(
 
 
 _SUBJECT_BEFORE = re.compile(
-    r"\b(?:agreement|contract|term|order\s+form|appointment|statement\s+of\s+work|sow|licen[cs]e)\b[^.;]{0,60}$",
+    r"\b(?:agreement|contract|term|order\s+form|appointment|statement\s+of\s+work|sow|licen[cs]e|attachment|addendum)\b"
+    r"[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+# The sentence opens with the agreement as its subject: "This Agreement shall commence ... and shall
+# automatically renew ...", however long the clauses in between.
+_AGREEMENT_SUBJECT = re.compile(
+    r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will|is|commences?)\b",
     re.IGNORECASE,
 )
 
@@ -169,11 +180,21 @@ _SUBJECT_BEFORE = re.compile(
 def _renews_this_agreement(text: str, renews: re.Match[str]) -> bool:
     """Whether a renewal phrase is about the agreement ("this Agreement shall be extended"), not about a
     status, a period or a deadline ("the time for performance shall be extended")."""
-    if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
-        return False
     phrase = renews.group(0).lower()
+    if "tacit" in phrase:
+        return True  # tacit renewal is said of contracts only
+    if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
+        # A verb sharing the sentence's subject: "This Agreement shall commence ..., and shall automatically renew"
+        shares_subject = _AGREEMENT_SUBJECT.match(text) is not None or (
+            re.search(r"(?:,|\band)\s*$", text[: renews.start()]) is not None
+            and re.search(r"\b(?:this|the)\s+agreement\b", text[: renews.start()], re.IGNORECASE) is not None
+        )
+        return shares_subject and "automatic" in phrase
     if phrase.startswith(("shall", "will")) and "automatic" not in phrase:
-        return _SUBJECT_BEFORE.search(text, max(0, renews.start() - 80), renews.start()) is not None
+        return (
+            _SUBJECT_BEFORE.search(text, max(0, renews.start() - 80), renews.start()) is not None
+            or re.match(r"\s*automatically\b", text[renews.end() :], re.IGNORECASE) is not None
+        )
     return True
 
 
@@ -227,6 +248,9 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
             )
             is not None
         )
+        opens_open_ended = renews.group(0).lower().startswith(("thereafter", "after"))
+        if indefinite_match is not None and not indefinite and opens_open_ended:
+            continue  # "effective as of the date above and continues thereafter until terminated": no first term
         # "continues thereafter until terminated": an open-ended renewal has no length of its own.
         open_ended = (
             indefinite
@@ -280,7 +304,10 @@ _NON_RENEWAL = re.compile(
     r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
     r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at|as\s+of|upon))\s+(?:the\s+)?(?:end|expir\w*)|"
     r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
-    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b",
+    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|"
+    # "notice of termination before any such successive period": stops the next renewal
+    r"terminat\w*[^.;]{0,60}?\b(?:prior\s+to|before)\s+(?:the\s+(?:start|commencement|beginning)\s+of\s+)?"
+    r"(?:any|each|the|a|such)\s+(?:such\s+)?(?:successive|renewal|additional|extension|subsequent)\b",
     re.IGNORECASE,
 )
 _TERMINATES = re.compile(r"\bterminat\w*|\bcancel\w*|\bnotice\s+of\s+termination", re.IGNORECASE)
