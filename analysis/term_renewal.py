@@ -24,7 +24,8 @@ _RENEWAL_TRIGGER = keywords(
     "indefinitely",
 )
 _AUTOMATIC = re.compile(
-    r"\b(?:automatic\w*|shall\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|will\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|"
+    r"\b(?:automatic\w*|(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue(?!\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?"
+    r"(?:\w+\s+)?(?:\(\d+\)|\d)))|"
     r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|year[\s-]+to[\s-]+year|"
     r"(?:renew|extend)\w*\s+(?:for|on)\s+(?:an?\s+)?(?:additional|successive|further|subsequent|consecutive)|"
     r"unless\s+(?:either|one|a|any)\s+(?:party|of\s+the\s+parties)|unless\s+(?:written\s+)?notice)",
@@ -126,7 +127,7 @@ _RENEWS = re.compile(
     r"(?:renew\w*|extend\w*)\s+(?:for|on|by)\s+(?:an?\s+)?(?:\w+\s+)?(?:\(\d+\)\s+)?(?:years?|months?|periods?|terms?)\b|"
     r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|"
     r"year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|successive\s+(?:\w+\s+){0,3}?(?:terms?|periods?)|"
-    r"\"(?:renewal|extension|extended|additional)\s+(?:term|period)\"|"
+    r"(?<=[\"“])(?:renewal|extension|extended|additional)\s+(?:term|period)s?[\"”]|"
     r"(?:option|right)\s+to\s+(?:\w+\s+)?(?:renew|extend)|option\s+to\s+continue\s+(?:the|this)\s+(?:\w+\s+)?(?:relationship|agreement|term)|tacit\w*\s+(?:renew|extend)\w*|(?:renew|extend)\w*\s+tacit\w*|"
     r"annually\s+renew|may\b[^.;]{0,200}?\b(?:renew|extend)\s+(?:this|the)\s+(?:agreement|initial\s+term|term)|"
     r"(?:thereafter|after\s+that)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party))",
@@ -145,7 +146,10 @@ _UNILATERAL = re.compile(
 _NOT_THIS_RENEWAL = re.compile(
     r"(?:calendar|fiscal|contract|lease)\s+(?:quarter|year|month)\"?\s+(?:shall\s+)?means?|force\s+majeure|act\s+of\s+god|"
     r"beyond\s+(?:its|the|their)\s+(?:reasonable\s+)?control|time\s+(?:required\s+)?(?:for|of)\s+performance|standstill|"
-    r"\bhas\s+the\s+meaning\b|\bnothing\b[^.;]{0,60}\b(?:extend|renew)|\bshall\s+not\s+cause\b",
+    r"\bhas\s+the\s+meaning\b|\bnothing\b[^.;]{0,60}\b(?:extend|renew)|\bshall\s+not\s+cause\b|"
+    # a right granted elsewhere, qualified here; a year inside the term that is extended
+    r"\bnotwithstanding\s+(?:\S+\s+){0,2}?(?:right|option)\s+to\s+(?:renew|extend)|"
+    r"\byear\s+of\s+the\s+(?:initial\s+)?term\b[^.;]{0,40}?\b(?:shall|will)\s+be\s+extended",
     re.IGNORECASE,
 )
 _ABOUT_AGREEMENT = re.compile(
@@ -302,12 +306,17 @@ class NoticeFinding:
 _NON_RENEWAL = re.compile(
     r"non-?\s?renew\w*|not\s+(?:to\s+)?(?:renew|extend|continue)\b|intention\s+not\s+to|"
     r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
-    r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at|as\s+of|upon))\s+(?:the\s+)?(?:end|expir\w*)|"
+    r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at\s+|as\s+of\s+|upon\s+|on\s+)?)\s*(?:the\s+)?"
+    r"(?:end|expir\w*)|"
+    # a right to terminate a renewal term on notice: "terminate only during the Extended Term, upon notice"
+    r"terminat\w*[^.;]{0,80}?\b(?:during|in)\s+(?:the\s+|any\s+|each\s+|such\s+|a\s+)?(?:extended|renewal|extension)\s+(?:term|period)|"
     r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
     r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|"
     # "notice of termination before any such successive period": stops the next renewal
     r"terminat\w*[^.;]{0,60}?\b(?:prior\s+to|before)\s+(?:the\s+(?:start|commencement|beginning)\s+of\s+)?"
-    r"(?:any|each|the|a|such)\s+(?:such\s+)?(?:successive|renewal|additional|extension|subsequent)\b",
+    r"(?:any|each|the|a|such)\s+(?:such\s+)?(?:successive|renewal|additional|extension|subsequent)\b|"
+    # "cancellable before the expiry date of the Agreement or any of its renewals"
+    r"(?:terminat|cancel)\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\b[^.;]{0,60}?\brenewals?\b",
     re.IGNORECASE,
 )
 _TERMINATES = re.compile(r"\bterminat\w*|\bcancel\w*|\bnotice\s+of\s+termination", re.IGNORECASE)
@@ -326,7 +335,8 @@ _EVERGREEN = re.compile(
 # Notice to exercise an option to renew is not notice that stops a renewal.
 _EXERCISE = re.compile(
     r"(?:election|elect|elects|wish\w*|desire\w*|intend\w*|option|seek\w*)\s+(?:\w+\s+){0,2}?to\s+(?:renew|extend)|"
-    r"to\s+exercise|may\b[^.;]{0,200}?\bextend\s+(?:this|the)\b|so\s+extend|mutual\w*|at\s+its\s+(?:sole\s+)?option",
+    r"to\s+exercise|exercis\w*\s+(?:its|the|such|this|their|an?)\s+(?:\w+\s+)?(?:option|right)|"
+    r"may\b[^.;]{0,200}?\bextend\s+(?:this|the)\b|so\s+extend|mutual\w*|at\s+its\s+(?:sole\s+)?option",
     re.IGNORECASE,
 )
 _UNSTATED_PERIOD = re.compile(
@@ -336,6 +346,26 @@ _UNSTATED_PERIOD = re.compile(
 _FOR_CAUSE = re.compile(r"\b(?:breach\w*|default\w*|cure\w*|insolven\w*|bankrupt\w*|force\s+majeure)\b", re.IGNORECASE)
 _NOT_AGREEMENT_NOTICE = re.compile(
     r"\b(?:polic(?:y|ies)|insur\w*|charges|fees|prices?|patent|application)\b", re.IGNORECASE
+)
+# Notice of a change to an insurance policy ("cancellation, non-renewal or material change"), not of this agreement.
+_POLICY_NOTICE = re.compile(
+    r"\bcancell?ation\s*,?\s+(?:or\s+)?non-?\s?renewal\s*,?\s+(?:or\s+)?(?:(?:any\s+)?material\s+)?(?:modification|change|reduction)",
+    re.IGNORECASE,
+)
+# Notice counted back from a termination date the party chooses: termination at will, not at the end of a term.
+_CHOSEN_TERMINATION_DATE = re.compile(
+    r"\b(?:prior\s+to|before)\s+(?:the\s+)?(?:desired|intended|proposed|requested|effective)\s+(?:date\s+of\s+termination|"
+    r"termination\s+date)",
+    re.IGNORECASE,
+)
+# Someone tells the other party (notice, a request in writing, "unless terminated by either party").
+# Notice of a shortcoming to put right, not notice that ends the agreement.
+_DEFICIENCY_NOTICE = re.compile(
+    r"\bnotice\s+of\s+(?:any\s+|the\s+|such\s+)?(?:deficienc|defect|shortcoming)\w*", re.IGNORECASE
+)
+_NOTICE_WORD = re.compile(
+    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
+    re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
     r"\b(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|not\s+later\s+than|minimum\s+of)\s+(?:an?\s+)?$",
@@ -367,6 +397,10 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
         if _EXERCISE.search(text) and not non_renewal:
             continue
         if _NOT_AGREEMENT_NOTICE.search(text) and not follows_renewal:
+            continue
+        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not _NOTICE_WORD.search(text):
+            continue  # an insurance policy's notice; a date to negotiate by is no notice period
+        if _CHOSEN_TERMINATION_DATE.search(text) and not non_renewal and not end_of_term:
             continue
         if _FOR_CAUSE.search(text) and not (non_renewal or follows_renewal):
             continue  # termination for breach, insolvency or force majeure
@@ -405,7 +439,8 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
                 best = finding
             break
         else:
-            if non_renewal and (follows_renewal or renewal is not None) and _UNSTATED_PERIOD.search(text):
+            renews = follows_renewal or renewal is not None or re.search(r"renewal\s+(?:term|period)", text, re.I)
+            if non_renewal and renews and _UNSTATED_PERIOD.search(text):
                 # "notice of non-renewal [***] prior to the end of the term": the clause, without its period.
                 finding = NoticeFinding(window=window, period=None, score=2.0, confidence=0.5)
                 if best is None:
