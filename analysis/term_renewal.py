@@ -152,6 +152,12 @@ _NOT_THIS_RENEWAL = re.compile(
     r"\byear\s+of\s+the\s+(?:initial\s+)?term\b[^.;]{0,40}?\b(?:shall|will)\s+be\s+extended",
     re.IGNORECASE,
 )
+# The renewal of another agreement, named in lower case ("will renew the master hire agreement"); this one is
+# "this Agreement" or its defined name.
+_OTHER_AGREEMENT_RENEWED = re.compile(
+    r"\b(?:renew|extend)\w*\s+(?:the|its|any|each|such)\s+(?!initial\b|then\b|current\b|renewal\b|term\b)(?:[a-z-]+\s+){1,4}"
+    r"(?:agreement|contract|lease)s?\b"
+)
 _ABOUT_AGREEMENT = re.compile(
     r"\b(?:agreement|contract|terms?|initial\s+period|attachment|addendum|arrangement|appointment|franchise|"
     r"order\s+form|statement\s+of\s+work|sow|schedule|subscription|licen[cs]e\s+term)\b",
@@ -238,7 +244,7 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
         mutual_only = not automatic and _MUTUAL.search(text) is not None and not _UNILATERAL.search(text)
         if mutual_only:
             continue  # renewal only if both parties later agree: not a renewal term the contract grants (measured)
-        if _NOT_THIS_RENEWAL.search(text):
+        if _NOT_THIS_RENEWAL.search(text) or _OTHER_AGREEMENT_RENEWED.search(text):
             continue
         indefinite_match = _INDEFINITE_RENEWAL.search(text)
         # "continues thereafter until terminated" renews only if a fixed first term precedes it (in this
