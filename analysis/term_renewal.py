@@ -385,9 +385,14 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
     if renewal is not None and not renewal.mutual:
         windows.append(renewal.window)
         # The notice requirement often follows in the next sentence.
-        index = doc.sentences.index_at(renewal.window.end)
-        if index + 1 < len(doc.sentences.starts):
-            windows.append(doc.sentence_window(doc.sentences.starts[index + 1]))
+        index = doc.sentences.index_at(renewal.window.end) + 1
+        # A bare clause number ("13.2.") splits off as a sentence of its own: the requirement follows it.
+        while index < len(doc.sentences.starts) and not re.search(
+            r"[A-Za-z]{2}", doc.sentence_window(doc.sentences.starts[index]).text
+        ):
+            index += 1
+        if index < len(doc.sentences.starts):
+            windows.append(doc.sentence_window(doc.sentences.starts[index]))
     windows.extend(doc.windows(_NOTICE_TRIGGER))
     best: NoticeFinding | None = None
     found_all: list[NoticeFinding] = []
@@ -410,6 +415,8 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
             continue
         if _FOR_CAUSE.search(text) and not (non_renewal or follows_renewal):
             continue  # termination for breach, insolvency or force majeure
+        if re.search(r"\b(?:with|for)\s+cause\b", text, re.IGNORECASE) and not non_renewal:
+            continue  # "may be terminated with cause upon thirty (30) days notice", even right after the renewal
         # Notice that ends an evergreen term or cancels "at the end of the term" without any renewal wording
         # was measured to be mostly something else (termination for convenience): left out.
         if not (

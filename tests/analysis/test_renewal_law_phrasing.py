@@ -157,6 +157,10 @@ RENEWS = "2. Term. This Agreement shall automatically renew for successive one (
             id="no one gives notice",
         ),
         pytest.param(
+            "This Agreement may be terminated by either party with cause upon fifteen (15) days written notice.",
+            id="termination with cause",
+        ),
+        pytest.param(
             "At least one (1) year before the expiration of the Term, the Supplier will give the Buyer written "
             "notice of any deficiencies that could cause the Supplier not to renew.",
             id="notice of deficiencies",
@@ -185,6 +189,12 @@ def test_not_a_notice_to_stop_renewal(sentence: str) -> None:
             "prior written notice.",
             "P2M",
             id="cancellable before the expiry of any renewal",
+        ),
+        pytest.param(
+            "13.1 The Agreement runs by calendar year and is renewed tacitly every year.\n13.2. Either party may "
+            "nevertheless cancel it at any time, upon three months prior written notice.",
+            "P3M",
+            id="the requirement after a bare clause number",
         ),
         pytest.param(
             "Upon expiry of the Initial Term, this Agreement [***] unless a notice of non-renewal is given by either "
