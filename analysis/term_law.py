@@ -21,7 +21,8 @@ from analysis.models import KeyTerm, TermKind
 _LAW_TRIGGER = keywords("govern", "constru", "interpret", "law", "legislation")
 _GOVERNS = re.compile(
     r"\b(?:govern\w*|constru\w*|interpret\w*|enforced|controlled|applicable\s+law|proper\s+law|apply|applies|"
-    r"subject\s+to\s+the\s+(?:\w+\s+){0,4}laws?|in\s+accordance\s+with\s+the\s+laws?|pursuant\s+to\s+the\s+laws?)\b",
+    r"subject\s+to\s+the\s+(?:\w+\s+){0,4}laws?|in\s+accordance\s+with\s+the\s+laws?|pursuant\s+to\s+the\s+laws?|"
+    r"application\s+of\s+the\s+laws?)\b",
     re.IGNORECASE,
 )
 _LAW_WORD = re.compile(r"\b(?:laws?|legislation)\b", re.IGNORECASE)
@@ -39,6 +40,20 @@ _INCORPORATION = re.compile(
 _FORUM = re.compile(
     r"\b(?:courts?|venue|jurisdiction|arbitration|tribunal|seated|located|situated|sitting|offices?|filed|brought)\b",
     re.IGNORECASE,
+)
+
+
+# The law named by reference back to a place just mentioned: "made in the State of California and governed
+# by the laws thereof", "(currently the State of California) ... governed by the laws of such state".
+_LAW_REFERS_BACK = re.compile(
+    r"^[^.;]{0,120}?\b(?:govern\w*|constru\w*)\b[^.;]{0,80}?\blaws?\s+(?:thereof|of\s+(?:such|that|said|the\s+same)\s+"
+    r"(?:state|commonwealth|province|jurisdiction|country))\b",
+    re.IGNORECASE,
+)
+# "the laws of the state where a suit is filed, being either Illinois or New York": a forum word inside the
+# choice of law, not a forum clause.
+_LAW_OF_PLACE_WHERE = re.compile(
+    r"\blaws?\s+of\s+the\s+(?:state|jurisdiction|country|place)\s+(?:where|in\s+which)\b[^.;]{0,100}$", re.IGNORECASE
 )
 
 
@@ -80,6 +95,10 @@ def _mention_score(text: str, mention: _Mention) -> float:
     law = _last(_LAW_WORD, before)
     if incorporation > governs:
         return 0.0  # "a company organized under the laws of Delaware"
+    if governs < 0 and law < 0 and _LAW_REFERS_BACK.match(text[mention.end :]):
+        return 3.0
+    if _LAW_OF_PLACE_WHERE.search(before):
+        return 2.0 + (1.0 if governs >= 0 else 0.0)
     forum = _last(_FORUM, before[-70:])
     if forum >= 0 and law_before is None and not re.match(r"\s*(?:law|laws)\b", after, re.IGNORECASE):
         return 0.0  # "the courts located in New York"

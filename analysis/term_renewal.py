@@ -24,7 +24,8 @@ _RENEWAL_TRIGGER = keywords(
     "indefinitely",
 )
 _AUTOMATIC = re.compile(
-    r"\b(?:automatic\w*|shall\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|will\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue)|"
+    r"\b(?:automatic\w*|(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continue(?!\s+for\s+(?:a\s+(?:period|term)\s+of\s+)?"
+    r"(?:\w+\s+)?(?:\(\d+\)|\d)))|"
     r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|year[\s-]+to[\s-]+year|"
     r"(?:renew|extend)\w*\s+(?:for|on)\s+(?:an?\s+)?(?:additional|successive|further|subsequent|consecutive)|"
     r"unless\s+(?:either|one|a|any)\s+(?:party|of\s+the\s+parties)|unless\s+(?:written\s+)?notice)",
@@ -51,12 +52,14 @@ _RENEWAL_LENGTH_LEAD = re.compile(
 )
 _SAME_AS_PREVIOUS = re.compile(
     r"\b(?:(?:of\s+)?the\s+same\s+(?:duration|length)|equal\s+(?:in\s+(?:duration|length)\s+)?to\s+the\s+(?:initial|previous|then|original)|"
-    r"same\s+(?:duration|length|period)\s+as\s+the\s+(?:initial|original|previous))",
+    r"same\s+(?:duration|length|period)\s+as\s+the\s+(?:initial|original|previous)|"
+    # "renews automatically under these same terms": the term's length is one of its terms
+    r"(?:renew|extend)\w*\s+(?:\w+\s+)?(?:on|under|upon)\s+(?:the|these|such)\s+same\s+terms)",
     re.IGNORECASE,
 )
 _INDEFINITE_RENEWAL = re.compile(
     r"\b(?:thereafter|after\s+that|afterwards?)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party)|"
-    r"\bindefinitely\s+after",
+    r"\bindefinitely\s+after|\b(?:renew|extend|continu)\w*\s+(?:\w+\s+){0,2}?for\s+an?\s+(?:unlimited|indefinite)\s+period",
     re.IGNORECASE,
 )
 
@@ -114,15 +117,17 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
 
 # Renewal of this agreement (not of a licence, a lease, a purchase order, an offering or a deadline).
 _RENEWS = re.compile(
-    r"\b(?:automatic\w*\s+(?:be\s+)?(?:\w+\s+)?(?:renew|extend|continu)\w*|(?:renew|extend|continu)\w*\s+automatically|"
+    r"\b(?:automatic\w*\s+(?:be\s+)?(?:\w+\s+)?(?:renew\w*|(?:extend|continu)\w*\b(?!\s+(?:until|through|to)\b))|"
+    r"(?:renew|extend|continu)\w*\s+automatically|"
     r"(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:automatically\s+)?(?:renew|extend)(?:s|ed|al)?\b(?!\s+(?:until|from|to|through|beyond|upon|the\s+time))|"
-    r"(?:renew\w*|extend\w*|continue\w*)\s+(?:\w+\s+){0,5}?(?:thereafter\s+)?(?:for|on|by)\s+(?:an?\s+|one\s+or\s+more\s+)?"
+    r"(?:renew\w*|extend\w*|continue\w*)\s+(?:\w+\s+){0,5}?(?:thereafter\s+)?(?:for|on|by)\s+(?:up\s+to\s+)?"
+    r"(?:an?\s+|one\s+or\s+more\s+|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:\(\d+\)\s+)?)?"
     r"(?:additional|successive|further|subsequent|consecutive|another|renewal|like|similar|identical)|"
     r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,3}?(?:for|on|by)\s+(?:an?\s+)?annual|"
     r"(?:renew\w*|extend\w*)\s+(?:for|on|by)\s+(?:an?\s+)?(?:\w+\s+)?(?:\(\d+\)\s+)?(?:years?|months?|periods?|terms?)\b|"
     r"deemed\s+(?:to\s+(?:be|have\s+been)\s+)?(?:renewed|extended)|self-renew\w*|evergreen|"
     r"year[\s-]+to[\s-]+year|month[\s-]+to[\s-]+month|successive\s+(?:\w+\s+){0,3}?(?:terms?|periods?)|"
-    r"\"(?:renewal|extension|extended|additional)\s+(?:term|period)\"|"
+    r"(?<=[\"“])(?:renewal|extension|extended|additional)\s+(?:term|period)s?[\"”]|"
     r"(?:option|right)\s+to\s+(?:\w+\s+)?(?:renew|extend)|option\s+to\s+continue\s+(?:the|this)\s+(?:\w+\s+)?(?:relationship|agreement|term)|tacit\w*\s+(?:renew|extend)\w*|(?:renew|extend)\w*\s+tacit\w*|"
     r"annually\s+renew|may\b[^.;]{0,200}?\b(?:renew|extend)\s+(?:this|the)\s+(?:agreement|initial\s+term|term)|"
     r"(?:thereafter|after\s+that)\b[^.]{0,80}\b(?:until\s+terminated|indefinitely|until\s+(?:either|one)\s+party))",
@@ -141,8 +146,17 @@ _UNILATERAL = re.compile(
 _NOT_THIS_RENEWAL = re.compile(
     r"(?:calendar|fiscal|contract|lease)\s+(?:quarter|year|month)\"?\s+(?:shall\s+)?means?|force\s+majeure|act\s+of\s+god|"
     r"beyond\s+(?:its|the|their)\s+(?:reasonable\s+)?control|time\s+(?:required\s+)?(?:for|of)\s+performance|standstill|"
-    r"\bhas\s+the\s+meaning\b|\bnothing\b[^.;]{0,60}\b(?:extend|renew)|\bshall\s+not\s+cause\b",
+    r"\bhas\s+the\s+meaning\b|\bnothing\b[^.;]{0,60}\b(?:extend|renew)|\bshall\s+not\s+cause\b|"
+    # a right granted elsewhere, qualified here; a year inside the term that is extended
+    r"\bnotwithstanding\s+(?:\S+\s+){0,2}?(?:right|option)\s+to\s+(?:renew|extend)|"
+    r"\byear\s+of\s+the\s+(?:initial\s+)?term\b[^.;]{0,40}?\b(?:shall|will)\s+be\s+extended",
     re.IGNORECASE,
+)
+# The renewal of another agreement, named in lower case ("will renew the master hire agreement"); this one is
+# "this Agreement" or its defined name.
+_OTHER_AGREEMENT_RENEWED = re.compile(
+    r"\b(?:renew|extend)\w*\s+(?:the|its|any|each|such)\s+(?!initial\b|then\b|current\b|renewal\b|term\b)(?:[a-z-]+\s+){1,4}"
+    r"(?:agreement|contract|lease)s?\b"
 )
 _ABOUT_AGREEMENT = re.compile(
     r"\b(?:agreement|contract|terms?|initial\s+period|attachment|addendum|arrangement|appointment|franchise|"
@@ -161,7 +175,14 @@ _NO_AUTOMATIC_RENEWAL = re.compile(
 
 
 _SUBJECT_BEFORE = re.compile(
-    r"\b(?:agreement|contract|term|order\s+form|appointment|statement\s+of\s+work|sow|licen[cs]e)\b[^.;]{0,60}$",
+    r"\b(?:agreement|contract|term|order\s+form|appointment|statement\s+of\s+work|sow|licen[cs]e|attachment|addendum)\b"
+    r"[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+# The sentence opens with the agreement as its subject: "This Agreement shall commence ... and shall
+# automatically renew ...", however long the clauses in between.
+_AGREEMENT_SUBJECT = re.compile(
+    r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will|is|commences?)\b",
     re.IGNORECASE,
 )
 
@@ -169,11 +190,21 @@ _SUBJECT_BEFORE = re.compile(
 def _renews_this_agreement(text: str, renews: re.Match[str]) -> bool:
     """Whether a renewal phrase is about the agreement ("this Agreement shall be extended"), not about a
     status, a period or a deadline ("the time for performance shall be extended")."""
-    if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
-        return False
     phrase = renews.group(0).lower()
+    if "tacit" in phrase:
+        return True  # tacit renewal is said of contracts only
+    if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
+        # A verb sharing the sentence's subject: "This Agreement shall commence ..., and shall automatically renew"
+        shares_subject = _AGREEMENT_SUBJECT.match(text) is not None or (
+            re.search(r"(?:,|\band)\s*$", text[: renews.start()]) is not None
+            and re.search(r"\b(?:this|the)\s+agreement\b", text[: renews.start()], re.IGNORECASE) is not None
+        )
+        return shares_subject and "automatic" in phrase
     if phrase.startswith(("shall", "will")) and "automatic" not in phrase:
-        return _SUBJECT_BEFORE.search(text, max(0, renews.start() - 80), renews.start()) is not None
+        return (
+            _SUBJECT_BEFORE.search(text, max(0, renews.start() - 80), renews.start()) is not None
+            or re.match(r"\s*automatically\b", text[renews.end() :], re.IGNORECASE) is not None
+        )
     return True
 
 
@@ -213,7 +244,7 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
         mutual_only = not automatic and _MUTUAL.search(text) is not None and not _UNILATERAL.search(text)
         if mutual_only:
             continue  # renewal only if both parties later agree: not a renewal term the contract grants (measured)
-        if _NOT_THIS_RENEWAL.search(text):
+        if _NOT_THIS_RENEWAL.search(text) or _OTHER_AGREEMENT_RENEWED.search(text):
             continue
         indefinite_match = _INDEFINITE_RENEWAL.search(text)
         # "continues thereafter until terminated" renews only if a fixed first term precedes it (in this
@@ -227,6 +258,9 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
             )
             is not None
         )
+        opens_open_ended = renews.group(0).lower().startswith(("thereafter", "after"))
+        if indefinite_match is not None and not indefinite and opens_open_ended:
+            continue  # "effective as of the date above and continues thereafter until terminated": no first term
         # "continues thereafter until terminated": an open-ended renewal has no length of its own.
         open_ended = (
             indefinite
@@ -278,11 +312,32 @@ class NoticeFinding:
 _NON_RENEWAL = re.compile(
     r"non-?\s?renew\w*|not\s+(?:to\s+)?(?:renew|extend|continue)\b|intention\s+not\s+to|"
     r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
-    r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at|as\s+of|upon))\s+(?:the\s+)?(?:end|expir\w*)|"
+    r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at\s+|as\s+of\s+|upon\s+|on\s+)?)\s*(?:the\s+)?"
+    r"(?:end|expir\w*)|"
     r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
     r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b",
     re.IGNORECASE,
 )
+# Termination or cancellation (said just before, in the same clause) that stops the next term: "terminate only
+# during the Extended Term, upon notice", "notice of termination before any such successive period",
+# "cancellable before the expiry date of the Agreement or any of its renewals". Anchored on the rarer second half
+# (searched first) because a lazy scan from every "terminat" costs a quarter of the notice search.
+_NEXT_TERM = re.compile(
+    r"\b(?:during|in)\s+(?:the\s+|any\s+|each\s+|such\s+|a\s+)?(?:extended|renewal|extension)\s+(?:term|period)|"
+    r"\b(?:prior\s+to|before)\s+(?:the\s+(?:start|commencement|beginning)\s+of\s+)?(?:any|each|the|a|such)\s+(?:such\s+)?"
+    r"(?:successive|renewal|additional|extension|subsequent)\b|"
+    r"\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\b[^.;]{0,60}?\brenewals?\b",
+    re.IGNORECASE,
+)
+_TERMINATION_BEFORE = re.compile(r"\b(?:terminat|cancel)\w*[^.;]*$", re.IGNORECASE)
+
+
+def _stops_renewal(text: str) -> bool:
+    if _NON_RENEWAL.search(text):
+        return True
+    return any(_TERMINATION_BEFORE.search(text, max(0, m.start() - 120), m.start()) for m in _NEXT_TERM.finditer(text))
+
+
 _TERMINATES = re.compile(r"\bterminat\w*|\bcancel\w*|\bnotice\s+of\s+termination", re.IGNORECASE)
 _END_OF_TERM = re.compile(
     r"(?:end|expir\w*|conclusion|close)\s+of\s+(?:the\s+|such\s+|any\s+|each\s+|its\s+)?(?:then[\s-]+(?:current|existing|applicable)\s+|"
@@ -299,7 +354,8 @@ _EVERGREEN = re.compile(
 # Notice to exercise an option to renew is not notice that stops a renewal.
 _EXERCISE = re.compile(
     r"(?:election|elect|elects|wish\w*|desire\w*|intend\w*|option|seek\w*)\s+(?:\w+\s+){0,2}?to\s+(?:renew|extend)|"
-    r"to\s+exercise|may\b[^.;]{0,200}?\bextend\s+(?:this|the)\b|so\s+extend|mutual\w*|at\s+its\s+(?:sole\s+)?option",
+    r"to\s+exercise|exercis\w*\s+(?:its|the|such|this|their|an?)\s+(?:\w+\s+)?(?:option|right)|"
+    r"may\b[^.;]{0,200}?\bextend\s+(?:this|the)\b|so\s+extend|mutual\w*|at\s+its\s+(?:sole\s+)?option",
     re.IGNORECASE,
 )
 _UNSTATED_PERIOD = re.compile(
@@ -309,6 +365,26 @@ _UNSTATED_PERIOD = re.compile(
 _FOR_CAUSE = re.compile(r"\b(?:breach\w*|default\w*|cure\w*|insolven\w*|bankrupt\w*|force\s+majeure)\b", re.IGNORECASE)
 _NOT_AGREEMENT_NOTICE = re.compile(
     r"\b(?:polic(?:y|ies)|insur\w*|charges|fees|prices?|patent|application)\b", re.IGNORECASE
+)
+# Notice of a change to an insurance policy ("cancellation, non-renewal or material change"), not of this agreement.
+_POLICY_NOTICE = re.compile(
+    r"\bcancell?ation\s*,?\s+(?:or\s+)?non-?\s?renewal\s*,?\s+(?:or\s+)?(?:(?:any\s+)?material\s+)?(?:modification|change|reduction)",
+    re.IGNORECASE,
+)
+# Notice counted back from a termination date the party chooses: termination at will, not at the end of a term.
+_CHOSEN_TERMINATION_DATE = re.compile(
+    r"\b(?:prior\s+to|before)\s+(?:the\s+)?(?:desired|intended|proposed|requested|effective)\s+(?:date\s+of\s+termination|"
+    r"termination\s+date)",
+    re.IGNORECASE,
+)
+# Someone tells the other party (notice, a request in writing, "unless terminated by either party").
+# Notice of a shortcoming to put right, not notice that ends the agreement.
+_DEFICIENCY_NOTICE = re.compile(
+    r"\bnotice\s+of\s+(?:any\s+|the\s+|such\s+)?(?:deficienc|defect|shortcoming)\w*", re.IGNORECASE
+)
+_NOTICE_WORD = re.compile(
+    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
+    re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
     r"\b(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|not\s+later\s+than|minimum\s+of)\s+(?:an?\s+)?$",
@@ -322,15 +398,20 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
     if renewal is not None and not renewal.mutual:
         windows.append(renewal.window)
         # The notice requirement often follows in the next sentence.
-        index = doc.sentences.index_at(renewal.window.end)
-        if index + 1 < len(doc.sentences.starts):
-            windows.append(doc.sentence_window(doc.sentences.starts[index + 1]))
+        index = doc.sentences.index_at(renewal.window.end) + 1
+        # A bare clause number ("13.2.") splits off as a sentence of its own: the requirement follows it.
+        while index < len(doc.sentences.starts) and not re.search(
+            r"[A-Za-z]{2}", doc.sentence_window(doc.sentences.starts[index]).text
+        ):
+            index += 1
+        if index < len(doc.sentences.starts):
+            windows.append(doc.sentence_window(doc.sentences.starts[index]))
     windows.extend(doc.windows(_NOTICE_TRIGGER))
     best: NoticeFinding | None = None
     found_all: list[NoticeFinding] = []
     for rank, window in enumerate(windows):
         text = window.text
-        non_renewal = _NON_RENEWAL.search(text) is not None
+        non_renewal = _stops_renewal(text)
         follows_renewal = rank < 2 and renewal is not None and not renewal.mutual
         if not (non_renewal or follows_renewal):
             continue
@@ -341,8 +422,14 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
             continue
         if _NOT_AGREEMENT_NOTICE.search(text) and not follows_renewal:
             continue
+        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not _NOTICE_WORD.search(text):
+            continue  # an insurance policy's notice; a date to negotiate by is no notice period
+        if _CHOSEN_TERMINATION_DATE.search(text) and not non_renewal and not end_of_term:
+            continue
         if _FOR_CAUSE.search(text) and not (non_renewal or follows_renewal):
             continue  # termination for breach, insolvency or force majeure
+        if re.search(r"\b(?:with|for)\s+cause\b", text, re.IGNORECASE) and not non_renewal:
+            continue  # "may be terminated with cause upon thirty (30) days notice", even right after the renewal
         # Notice that ends an evergreen term or cancels "at the end of the term" without any renewal wording
         # was measured to be mostly something else (termination for convenience): left out.
         if not (
@@ -378,7 +465,8 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
                 best = finding
             break
         else:
-            if non_renewal and (follows_renewal or renewal is not None) and _UNSTATED_PERIOD.search(text):
+            renews = follows_renewal or renewal is not None or re.search(r"renewal\s+(?:term|period)", text, re.I)
+            if non_renewal and renews and _UNSTATED_PERIOD.search(text):
                 # "notice of non-renewal [***] prior to the end of the term": the clause, without its period.
                 finding = NoticeFinding(window=window, period=None, score=2.0, confidence=0.5)
                 if best is None:
