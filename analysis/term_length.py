@@ -42,7 +42,10 @@ _START_DATE_LEAD = re.compile(
 _PERPETUAL = re.compile(
     r"\b(?:perpetu\w*|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
-    r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b)",
+    r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
+    # "continue until termination as provided below": ended only by a party, never by the calendar; "until the
+    # termination of the Supply Agreement" is an event of another contract and stays an event.
+    r"until\s+(?:its\s+)?termination\b(?!\s+(?:of|by\s+(?:the|such)\s+\w+\s+agreement)\b))",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
