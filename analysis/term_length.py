@@ -160,7 +160,8 @@ _AT_TERM_END = re.compile(
     re.IGNORECASE,
 )
 _THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
-_DURING_TERM = re.compile(r"\b(?:during|throughout)\s+the\s+term\b", re.IGNORECASE)
+# "during the Term and for two years thereafter", "for the term of this Agreement and for five (5) years thereafter".
+_DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNORECASE)
 
 
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
