@@ -349,7 +349,12 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if _qualified_name(text, defined):
             continue
         window = doc.sentence_window(defined.start())
-        dates = [d for d in find_dates(text, window.start, defined.start()) if defined.start() - d.end < 160]
+        # A date that ends in this sentence, even if it starts before it: "on April. 1st 2019" is split after "April."
+        dates = [
+            d
+            for d in find_dates(text, max(0, min(window.start, defined.start() - 160)), defined.start())
+            if defined.start() - d.end < 160 and d.end > window.start
+        ]
         if dates:
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
         following = _first_date_after(doc, defined.end(), 40)
@@ -378,7 +383,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             return FoundDate(match=found, cite_start=label.start(), confidence=0.9)
     # 3. 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
     for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _EFFECTIVE_VERB):
-        found = _first_date_after(doc, effective.end(), 30)
+        found = _first_date_after(doc, effective.end(), 60)  # "this 21st day of February, 2011" is 32 characters
         if found is None or found.start - effective.end() > 12:
             continue
         window = doc.sentence_window(effective.start())
