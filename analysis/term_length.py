@@ -54,13 +54,20 @@ _PERPETUAL = re.compile(
 # provisions: a termination right, not how long the agreement runs.
 _EARLY_TERMINATION = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:in\s+the\s+event\b|if\b|should\b|upon\b)|\bmay\s+(?:be\s+)?terminat\w*|"
-    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b|"
-    r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?(?:provisions|sections?|indemnif\w*|obligations)\b",
+    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b",
+    re.IGNORECASE,
+)
+# "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
+# and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
+_PROVISIONS_SUBJECT = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemnif\w*|obligations|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
 _ABOUT_TERM = re.compile(
-    r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term\s+(?:is|shall|will)\b|"
+    r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
+    r"[\"“]term[\"”]\s+means\b|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|this\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
     r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
@@ -89,7 +96,7 @@ _START_ANCHOR = re.compile(
     re.IGNORECASE,
 )
 _POST_TERM = re.compile(
-    r"[\s,]*+(?:\(\d+\)\s*)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
+    r"[\s,]*+(?:\(\d+\)\s*)?(?:period\s+)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
     r"(?:any\s+)?(?:the\s+)?(?:termination|expiration|expiry|end\s+of\s+the\s+term|cessation|receipt|(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?notice|"
     r"(?:written\s+)?notice)",
     re.IGNORECASE,
@@ -164,8 +171,15 @@ _THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
 _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNORECASE)
 
 
+_RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
+    if _RECITAL.match(text):
+        return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
+    if _PROVISIONS_SUBJECT.match(text):
+        return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
     if about is None:
         return None
@@ -247,7 +261,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         score -= 1.0
     if re.search(r"\b(?:the|this|initial)\s+\"?term\b|term\s+of\s+this", lowered):
         score += 1.0
-    if "term" in heading or "duration" in heading or "expir" in heading:
+    if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
+        score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+    # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.
+    if re.search(r"\bterm\b|duration|expir", heading):
         score += 1.5
     if re.search(r"\brenew\w*", lowered):
         score -= 0.3

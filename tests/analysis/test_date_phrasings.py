@@ -151,3 +151,32 @@ def test_a_period_after_the_term_is_not_the_term() -> None:
         "Confidential Information confidential.",
     )
     assert found is not None and found.value == "2022-06-30"
+
+
+def test_the_definition_of_the_term_beats_a_period_in_termination_assistance() -> None:
+    text = (
+        PREAMBLE
+        + '1. Definitions\n1.1 "Term" shall mean the period commencing on the Effective Date and ending on the third '
+        "anniversary of the Effective Date.\n\n7. Termination Assistance\n7.1 At Orchid's request, given at least 60 "
+        "days prior to expiration of the Term, Kestrel shall continue to carry the goods for a period of four (4) "
+        "months.\n"
+    )
+    found = _first(text, TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "2023-06-01"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "WHEREAS, the term of the parties' earlier haulage agreement expired on March 31, 2020.",
+        "The representations and warranties in this Agreement shall terminate one year from the Effective Date.",
+        "For a two-year period following the termination date, Kestrel will not carry goods for Orchid's rivals.",
+    ],
+)
+def test_other_periods_and_other_agreements_are_not_the_expiry(sentence: str) -> None:
+    assert _expiry(sentence) is None
+
+
+def test_the_provisions_of_this_agreement_not_being_terminable_is_perpetual() -> None:
+    found = _expiry("The provisions of this Agreement shall not be terminable or revocable for any reason.")
+    assert found is not None and found.value == PERPETUAL
