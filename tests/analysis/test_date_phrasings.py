@@ -180,3 +180,15 @@ def test_other_periods_and_other_agreements_are_not_the_expiry(sentence: str) ->
 def test_the_provisions_of_this_agreement_not_being_terminable_is_perpetual() -> None:
     found = _expiry("The provisions of this Agreement shall not be terminable or revocable for any reason.")
     assert found is not None and found.value == PERPETUAL
+
+
+def test_a_long_form_date_right_after_effective_on() -> None:
+    text = f"CARRIAGE AGREEMENT\n\nTHIS CARRIAGE AGREEMENT is effective on this 21st day of September, 2011,{PARTIES}"
+    effective = _first(text, TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == "2011-09-21"
+
+
+def test_a_defined_effective_date_whose_month_ends_with_a_full_stop() -> None:
+    text = f'SERVICE AGREEMENT This Service Agreement is entered into on April. 3rd 2019 ("Effective Date"){PARTIES}'
+    effective = _first(text, TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == "2019-04-03"
