@@ -67,7 +67,11 @@ _PATTERNS = [
         re.IGNORECASE,
     ),
     # day of , 2012 (day and month both left empty)
-    re.compile(rf"\b(?P<day_of>day\s{{1,10}}of){_WS}(?P<month_blank>,){_WS}{_YEAR_OR_BLANK}", re.IGNORECASE),
+    # ... or "this day of , 20" (the year's last digits left empty too)
+    re.compile(
+        rf"\b(?P<day_of>day\s{{1,10}}of){_WS}(?P<month_blank>,){_WS}(?:{_YEAR}|(?P<year_blank>(?:19|20)(?:{_BLANK}|(?![\d,]))))",
+        re.IGNORECASE,
+    ),
     # 01/05/2024, 1/14/02, 12-23-2019, 31.12.2020
     re.compile(r"\b(?P<a>[01]?\d|[23]\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)\b"),
     # 2024-01-05
@@ -138,8 +142,9 @@ def _from_words(match: re.Match[str]) -> DateMatch | None:
         return None  # a bare number followed by a year is not a date
     if month is None and not groups.get("month_blank") and not day_of.startswith("day"):
         return None  # "Section 2.1 of 2004" is not a date
-    if month is None and year is None:
-        return None  # nothing but blanks: "________" is a signature line, not a date
+    if month is None and year is None and not (groups.get("year_blank") and day_of.startswith("day")):
+        # Nothing but blanks: "________" is a signature line, not a date. "the ___ day of ____, 20__" is one.
+        return None
     if not has_blank and day is None and not groups.get("day_of") and month is not None and year is not None:
         return DateMatch(
             start=match.start(),

@@ -27,7 +27,9 @@ _AGREEMENT_TRIGGER = re.compile(
 )
 _NOT_AGREEMENT_DATE = re.compile(
     r"(?:\b(?:on\s+or\s+before|until|through|prior\s+to|extended\s+to|no\s+later\s+than|before|after|ending|"
-    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|from)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|\bterminat|\bamended\b|"
+    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|(?<!\bas\s)from)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|"
+    # "terminating on": not the date it was made; a "Termination Agreement" is made on its date like any other.
+    r"\bterminat(?!ion\s+agreement\b)|\bamended\b|"
     r"\bbirth\b|\bperiod\s+(?:from|ending|ended)\b|\bprospectus\b|\bregistration\s+statement\b|"
     r"\bincorporated\b|\bformed\b|\borganized\b|\bpursuant\s+to\b|\bunder\s+(?:that\s+certain|the)\b)",
     re.IGNORECASE,
@@ -151,8 +153,9 @@ def _signature_date(doc: Document) -> FoundDate | None:
 
 # Where parties sign without an "IN WITNESS WHEREOF" line: "/s/ John Dick ... 19 Jan. 1998", "(signature) June 25,
 # 2014", "Signature ... Date 24 OCT 2011". Only in the closing part of the text, next to such a mark.
-_SIGNATURE_MARK = re.compile(r"/s/|\(signature\)|\(seal\)|\bSignature\b|\bSigned\b|\bBy\s*:\s*\S")
-_SIGNATURE_TRIGGER = keywords("/s/", r"\(signature\)", r"\(seal\)", "signature", "signed", r"by\s*:")
+# "\s\" is how some filings type the conformed-signature mark "/s/".
+_SIGNATURE_MARK = re.compile(r"/s/|\\s\\|\(signature\)|\(seal\)|\bSignature\b|\bSigned\b|\bBy\s*:\s*\S")
+_SIGNATURE_TRIGGER = keywords("/s/", r"\\s\\", r"\(signature\)", r"\(seal\)", "signature", "signed", r"by\s*:")
 _SIGNATURES_PART = 0.7  # the signatures are in the last 30% of the text (exhibits may follow them)
 
 
@@ -228,7 +231,8 @@ def find_agreement_date(doc: Document) -> FoundDate | None:
 _EFFECTIVE_NAME = r"(?:Effective|Commencement|Start)\s+Date"
 _EFFECTIVE_DEFINED = re.compile(rf"[\"'(]\s*(?:the\s+)?\"?{_EFFECTIVE_NAME}\"?\s*[\"')]", re.IGNORECASE)
 _EFFECTIVE_MEANS = re.compile(
-    rf"\"?{_EFFECTIVE_NAME}\"?\s*(?:\"\s*)?(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|has\s+the\s+meaning|"
+    rf"\"?{_EFFECTIVE_NAME}\"?\s*(?:\"\s*)?(?:(?:for|of)\s+this\s+(?:agreement|contract)\s+)?"
+    r"(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|has\s+the\s+meaning|"
     r"of\s+this\s+Agreement\s+(?:is|shall\s+be))",
     re.IGNORECASE,
 )
@@ -243,7 +247,8 @@ _EFFECTIVE_VERB = re.compile(
 )
 _AGREEMENT_SUBJECT = re.compile(
     r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
-    r"^\W*it\s+(?:shall|will)\b|"
+    # "It shall be effective on ...", "The Joint Venture shall commence on ...": the agreement's own undertaking.
+    r"\bit\s+(?:shall|will)\b|\b(?:joint\s+venture|promotion|engagement)\s+(?:shall|will)\b|"
     r"agreement\s+(?:shall|will|is)|effective\s+date)",
     re.IGNORECASE,
 )
@@ -344,7 +349,12 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if _qualified_name(text, defined):
             continue
         window = doc.sentence_window(defined.start())
-        dates = [d for d in find_dates(text, window.start, defined.start()) if defined.start() - d.end < 160]
+        # A date that ends in this sentence, even if it starts before it: "on April. 1st 2019" is split after "April."
+        dates = [
+            d
+            for d in find_dates(text, max(0, min(window.start, defined.start() - 160)), defined.start())
+            if defined.start() - d.end < 160 and d.end > window.start
+        ]
         if dates:
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
         following = _first_date_after(doc, defined.end(), 40)
@@ -373,7 +383,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             return FoundDate(match=found, cite_start=label.start(), confidence=0.9)
     # 3. 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
     for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _EFFECTIVE_VERB):
-        found = _first_date_after(doc, effective.end(), 30)
+        found = _first_date_after(doc, effective.end(), 60)  # "this 21st day of February, 2011" is 32 characters
         if found is None or found.start - effective.end() > 12:
             continue
         window = doc.sentence_window(effective.start())

@@ -40,14 +40,34 @@ _START_DATE_LEAD = re.compile(
     re.IGNORECASE,
 )
 _PERPETUAL = re.compile(
-    r"\b(?:perpetu\w*|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
+    # "a perpetual, irrevocable license": the licence outlives the term, the agreement is not perpetual.
+    r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
-    r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b)",
+    r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
+    # "continue until termination as provided below": ended only by a party, never by the calendar; "until the
+    # termination of the Supply Agreement" is an event of another contract and stays an event.
+    r"until\s+(?:its\s+)?termination\b(?!\s+(?:of|by\s+(?:the|such)\s+\w+\s+agreement)\b))",
+    re.IGNORECASE,
+)
+# A sentence that ends the agreement early on a condition ("If the Shares are not sold ..., this Agreement shall
+# terminate", "shall automatically terminate if the Broker ceases to be a member") or ends only some of its
+# provisions: a termination right, not how long the agreement runs.
+_EARLY_TERMINATION = re.compile(
+    r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:in\s+the\s+event\b|if\b|should\b|upon\b)|\bmay\s+(?:be\s+)?terminat\w*|"
+    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b",
+    re.IGNORECASE,
+)
+# "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
+# and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
+_PROVISIONS_SUBJECT = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemnif\w*|obligations|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
 _ABOUT_TERM = re.compile(
-    r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term\s+(?:is|shall|will)\b|"
+    r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
+    r"[\"“]term[\"”]\s+means\b|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|this\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
     r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
@@ -60,19 +80,23 @@ _ABOUT_TERM = re.compile(
 _EVENT_END = re.compile(
     r"\b(?:shall|will)\s+(?:automatically\s+)?(?:not\s+)?(?:continue|remain|expire|terminate|end|extend)\b[^.;]{0,80}?"
     r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as)\b|"
+    # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
+    # expiration of all Statements of Work".
+    r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
+    r"\b(?:ending|expiring|terminating)\s+(?:on|upon|at|with)\s+the\s+(?:expiration|termination|completion|end)\b|"
     r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(
     r"\b(?:from|after|following|commencing|beginning|starting|as\s+of|of)\s+(?:on\s+)?(?:and\s+including\s+)?"
     r"(?:the\s+)?(?P<what>effective\s+date|date\s+(?:first\s+)?(?:written|set\s+forth|stated)\s+above|"
-    r"date\s+(?:hereof|of\s+this\s+(?:agreement|document|contract))|execution\s+(?:date|of\s+this\s+agreement)|"
+    r"date\s+(?:hereof|of\s+(?:this|the)\s+(?:agreement|document|contract))|execution\s+(?:date|of\s+this\s+agreement)|"
     r"date\s+of\s+(?:execution|signature|signing)|commencement\s+date|signing\s+date|start\s+date|"
     r"effective\s+date\s+first\s+set\s+forth\s+above)",
     re.IGNORECASE,
 )
 _POST_TERM = re.compile(
-    r"[\s,]*+(?:\(\d+\)\s*)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
+    r"[\s,]*+(?:\(\d+\)\s*)?(?:period\s+)?(?:after|following|from|beyond|post|subsequent\s+to)\s+(?:the\s+|its\s+|such\s+)?(?:date\s+of\s+)?"
     r"(?:any\s+)?(?:the\s+)?(?:termination|expiration|expiry|end\s+of\s+the\s+term|cessation|receipt|(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?notice|"
     r"(?:written\s+)?notice)",
     re.IGNORECASE,
@@ -98,7 +122,7 @@ _TERM_DURATION_LEAD = re.compile(
     r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,3}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
-    r"\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\bterm\s*:\s*|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
     r"\b(?:on|until|through)\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
@@ -143,11 +167,19 @@ _AT_TERM_END = re.compile(
     re.IGNORECASE,
 )
 _THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
-_DURING_TERM = re.compile(r"\b(?:during|throughout)\s+the\s+term\b", re.IGNORECASE)
+# "during the Term and for two years thereafter", "for the term of this Agreement and for five (5) years thereafter".
+_DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNORECASE)
+
+
+_RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
 
 
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
+    if _RECITAL.match(text):
+        return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
+    if _PROVISIONS_SUBJECT.match(text):
+        return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
     if about is None:
         return None
@@ -213,7 +245,13 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
                 is not None
             )
     perpetual = bool(_PERPETUAL.search(text)) and end_date is None and duration is None
-    event = end_date is None and duration is None and not perpetual and _EVENT_END.search(text) is not None
+    event = (
+        end_date is None
+        and duration is None
+        and not perpetual
+        and _EVENT_END.search(text) is not None
+        and _EARLY_TERMINATION.search(text) is None
+    )
     if end_date is None and duration is None and not perpetual and not event:
         return None
     lowered = text.lower()
@@ -223,7 +261,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         score -= 1.0
     if re.search(r"\b(?:the|this|initial)\s+\"?term\b|term\s+of\s+this", lowered):
         score += 1.0
-    if "term" in heading or "duration" in heading or "expir" in heading:
+    if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
+        score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+    # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.
+    if re.search(r"\bterm\b|duration|expir", heading):
         score += 1.5
     if re.search(r"\brenew\w*", lowered):
         score -= 0.3

@@ -16,6 +16,9 @@ from analysis.term_dates import FoundDate, find_agreement_date, find_effective_d
 from analysis.term_length import TermFinding, find_term
 from analysis.term_renewal import find_no_automatic_renewal, find_renewal, find_renewal_notice
 
+# The display of an expiration date that is an undated event ("until the Royalty Term expires"): no calendar end.
+ENDS_ON_EVENT = "ends on an event (see quote)"
+
 # --- assembling the terms ---------------------------------------------------------------------------------
 
 
@@ -96,7 +99,7 @@ def lifecycle_terms(doc: Document) -> list[KeyTerm]:
                 )
         else:
             doc.warnings.append("expiration_date: the term ends on an event the text does not date")
-            terms.append(doc.term(TermKind.EXPIRATION_DATE, UNDETERMINED, "ends on an event (see quote)", *cite, 0.4))
+            terms.append(doc.term(TermKind.EXPIRATION_DATE, UNDETERMINED, ENDS_ON_EVENT, *cite, 0.4))
 
     renewal = find_renewal(doc)
     if renewal is None or not renewal.automatic:
