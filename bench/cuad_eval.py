@@ -48,8 +48,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import ContractAnalysis, TermKind, analyse
 from analysis.durations import same_length
-from analysis.models import PERPETUAL, KeyTerm
-from analysis.term_lifecycle import ENDS_ON_EVENT
 
 # CUAD category -> the analysis term kind that answers it.
 CATEGORIES: dict[str, TermKind] = {
@@ -226,16 +224,6 @@ def value_matches(category: str, predicted: str | None, accepted: list[str]) -> 
     return predicted in accepted
 
 
-def cuad_value(term: KeyTerm) -> str:
-    """The analysis value in CUAD's answer vocabulary. CUAD answers an Expiration Date with a date or
-    "perpetual" and has no word for "ends on an undated event": its annotators write "perpetual" for a term
-    that runs until something without a date happens ("until the Royalty Term expires", "for so long as X is
-    a shareholder"), i.e. a contract with no calendar expiry. The analysis keeps calling that undetermined."""
-    if term.kind is TermKind.EXPIRATION_DATE and term.display == ENDS_ON_EVENT:
-        return PERPETUAL
-    return term.value
-
-
 # --- running ------------------------------------------------------------------------------------------
 
 
@@ -265,7 +253,7 @@ def evaluate_contract(contract: Contract) -> tuple[list[Outcome], float, int]:
         pieces = gold_pieces(contract.row, category)
         answer = contract.row.get(f"{category}-Answer", "")
         comparable = gold_value(category, answer)
-        value = cuad_value(terms[0]) if terms else None
+        value = terms[0].value if terms else None
         outcomes.append(
             Outcome(
                 contract=contract.name,
