@@ -135,6 +135,23 @@ _ABBREVIATION_WORDS = (
     "approx dept est fig hon jr sr prof rev ave blvd ste p.o pte d/b/a cf incl"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# A month written out with a stray full stop before its day ("April. 1st 2019") is not a sentence end.
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 _SECTION_START = r"(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\([a-z]{1,4}\)|[A-Z]\.|ARTICLE|Article|SECTION|Section)\s"
 # A sentence ends at ". " before a capital/quote/digit/bracket, at a blank line, or where a numbered
 # section starts on a new line or after a run of spaces (the layout of text extracted from SEC filings).
@@ -205,6 +222,8 @@ def split_sentences(text: str) -> Sentences:
             word = _WORD_BEFORE.search(tail)
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
+            if word and word.group(1).lower() in _MONTHS and text[match.end() : match.end() + 1].isdigit():
+                continue  # "April. 1st 2019"
         elif match.group(0).count("\n") >= 2 and _continues(text, boundary, match.end()):
             continue  # a page break inside a sentence: "Thereafter, this\n\n\nAgreement shall ..."
         elif _wrapped_number(text, boundary, match.end()):

@@ -125,3 +125,11 @@ def test_a_lettered_item_after_a_dated_sentence_starts_a_new_sentence() -> None:
     assert text[first[0] : first[1]].endswith("October 9, 2027.")
     wrapped = sentences.span_at(text.index("The fee"))
     assert text[wrapped[0] : wrapped[1]] == "The fee is payable within thirty\n(30) days of invoice."
+
+
+def test_a_month_with_a_stray_full_stop_before_its_day_does_not_end_the_sentence() -> None:
+    text = 'This Agreement is effective as of April. 1st 2019 (the "Effective Date"). It ends in May. The end.'
+    sentences = split_sentences(text)
+    first = sentences.span_at(text.index("effective"))
+    assert text[first[0] : first[1]] == 'This Agreement is effective as of April. 1st 2019 (the "Effective Date").'
+    assert sentences.span_at(text.index("The end"))[0] == text.index("The end")
