@@ -103,7 +103,7 @@ class ClmAdapter:
             app=_sandbox_app,
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
-            description="the bundled sandbox CLM, in-process, with demo data",
+            description="the bundled sandbox CLM, with demo data",
             # The sandbox grants its demo client every scope (sandbox/settings.py: default_clients).
             granted_scopes=frozenset(scope for scopes in PERMISSION_SCOPES.values() for scope in scopes),
             stable_secret=True,

@@ -154,6 +154,11 @@ class PluginSettings(BaseSettings):
         description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
         "served by the embedded demo backend beside its generated contracts",
     )
+    demo_in_process: bool = Field(
+        default=False,
+        description="Build the embedded demo backend inside the server process instead of a child process "
+        "started at spawn (slower first call)",
+    )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 
     # -- governance: effective values; `plugin.config.controls.apply_controls` fills the defaults ---

@@ -59,6 +59,7 @@ from plugin.toolkit.spec import (
 )
 from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
+from plugin.transport.backend_process import BackendProcess
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 from plugin.transport.shared_tokens import RedisTokens
@@ -107,8 +108,11 @@ class Runtime:
         audit: AuditSink | None = None,
         backend: Backend | None = None,
         telemetry: Telemetry | None = None,
+        embedded_process: BackendProcess | None = None,
     ) -> None:
+        """`embedded_process`: the embedded demo backend, started in a child process at spawn (its owner stops it)."""
         self.parts = parts
+        self.embedded_process = embedded_process
         self.settings = settings
         self.identity = parts.identity
         self.audit = audit
@@ -214,6 +218,7 @@ class Runtime:
                         identity=self.identity,
                         response_check=None if self.region_guard is None else self.region_guard.check,
                         shared_tokens=self._shared_tokens(),
+                        embedded_process=self.embedded_process,
                     )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
