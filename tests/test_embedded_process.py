@@ -19,6 +19,7 @@ from plugin.config.settings import PluginSettings
 from plugin.transport.adapter import EmbeddedBackend
 from plugin.transport.backend_process import KEY_HEADER, BackendProcess, app_reference
 from tests.conftest import ROOT
+from tests.test_stdio import INIT
 
 CHILD_MODULE = "plugin.transport.backend_process"
 PROC = Path("/proc")
@@ -60,7 +61,7 @@ def _demo(app: Any) -> EmbeddedBackend:
 @needs_proc
 def test_the_demo_backend_serves_from_a_child_that_dies_with_a_killed_server(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
-    env |= {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_DEMO_SIZE": "40"}
+    env |= {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false", "CLM_DEMO_SIZE": "40", "CLM_DEMO_PROCESS": "child"}
     server = subprocess.Popen(
         [sys.executable, "server.py"],
         stdin=subprocess.PIPE,
@@ -71,11 +72,10 @@ def test_the_demo_backend_serves_from_a_child_that_dies_with_a_killed_server(tmp
         env=env,
     )
     assert server.stdin is not None and server.stdout is not None
-    init = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
     call = {"name": "clm__search_contracts", "arguments": {"limit": 2}}
     try:
         for message in [
-            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init},
+            INIT,
             {"jsonrpc": "2.0", "method": "notifications/initialized"},
             {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call},
         ]:
@@ -154,7 +154,22 @@ def test_the_in_process_setting_starts_no_child() -> None:
 
     plugin = parts()
     embedded = plugin.adapter.embedded()
-    assert _start_embedded(plugin, PluginSettings(demo_in_process=True), embedded) is None
+    assert _start_embedded(plugin, PluginSettings(demo_process="in-process"), embedded) is None
+
+
+def test_auto_builds_in_process_when_no_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    from plugin.cli import commands
+    from server import parts
+
+    plugin = parts()
+    embedded = plugin.adapter.embedded()
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(commands.os, "getloadavg", lambda: (float(cores), 0.0, 0.0))
+    assert commands._start_embedded(plugin, PluginSettings(), embedded) is None
+    monkeypatch.setattr(commands.os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
+    started = commands._start_embedded(plugin, PluginSettings(demo_size=20), embedded)
+    assert started is not None
+    started.close()
 
 
 def test_the_launch_never_appears_in_argv_or_the_environment() -> None:

@@ -224,12 +224,24 @@ def serve(parts: PluginParts, settings: PluginSettings) -> int:
             process.close()
 
 
+def _core_free() -> bool:
+    """Does the machine have a CPU core to spare for the demo's child process? On a busy one, its build would
+    only take CPU from this server's own start (and cost more in all: it imports some modules twice)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows: no load average; assume the common case, an idle core
+        return True
+    return load <= (os.cpu_count() or 1) - 1
+
+
 def _start_embedded(
     parts: PluginParts, settings: PluginSettings, embedded: EmbeddedBackend | None
 ) -> BackendProcess | None:
     """The embedded demo backend started in a child process (None: not embedded, asked for in-process, or it
     cannot be started that way; the server then builds it in-process)."""
-    if embedded is None or settings.demo_in_process:
+    if embedded is None or settings.demo_process == "in-process":
+        return None
+    if settings.demo_process == "auto" and not _core_free():
         return None
     from plugin.transport.backend_process import BackendProcess
     from plugin.transport.embedded import embedded_secret

@@ -154,10 +154,11 @@ class PluginSettings(BaseSettings):
         description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
         "served by the embedded demo backend beside its generated contracts",
     )
-    demo_in_process: bool = Field(
-        default=False,
-        description="Build the embedded demo backend inside the server process instead of a child process "
-        "started at spawn (slower first call)",
+    demo_process: Literal["auto", "child", "in-process"] = Field(
+        default="auto",
+        description="Where the embedded demo backend is built: child = a child process started with the server "
+        "(fast first call when a CPU core is free), in-process = inside the server after start-up, auto = child "
+        "when the load average leaves a core free",
     )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 

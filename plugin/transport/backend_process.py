@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 KEY_HEADER = "x-embedded-backend-key"
 _PR_SET_PDEATHSIG = 1
+BUILD_NICENESS = 10  # weight ~1/10 of the server's while both want the CPU
 
 
 def app_reference(factory: Callable[..., Any]) -> str | None:
@@ -215,9 +216,47 @@ def _listen() -> socket.socket:
     return sock
 
 
-def _child() -> int:
+def _build(launch: dict[str, Any]) -> tuple[Any, socket.socket]:
     import importlib
 
+    from plugin.config.settings import PluginSettings
+
+    module_name, _, qualname = launch["reference"].partition(":")
+    factory = getattr(importlib.import_module(module_name), qualname)
+    settings = PluginSettings.model_construct(**launch["settings"])  # validated in the parent already
+    secret = launch["secret"]
+    app = factory(settings) if secret is None else factory(settings, secret)
+    import uvicorn  # noqa: F401 - imported here, at the building thread's priority
+
+    return app, _listen()
+
+
+def _build_politely(launch: dict[str, Any]) -> tuple[Any, socket.socket] | str:
+    """The app and its socket, or why not, built on a thread of lower priority.
+
+    The server starts at the same moment and shares this process group's CPU (Linux schedules a session's
+    processes as one group): on a busy machine the build would slow the server's own start by its whole
+    cost. At a lower nice value it takes what the server leaves, still all of a free core. Linux only: there
+    nice is per thread, so serving (the main thread) keeps the normal priority.
+    """
+    outcome: list[tuple[Any, socket.socket] | str] = []
+
+    def work() -> None:
+        if sys.platform == "linux":
+            with contextlib.suppress(OSError):
+                os.nice(BUILD_NICENESS)
+        try:
+            outcome.append(_build(launch))
+        except Exception as exc:  # reported to the parent, which falls back to (and reports through) in-process
+            outcome.append(f"{type(exc).__name__}: {exc}")
+
+    builder = threading.Thread(target=work, name="build")
+    builder.start()
+    builder.join()
+    return outcome[0]
+
+
+def _child() -> int:
     stdin = sys.stdin.buffer
     sys.path[:] = pickle.load(stdin)  # noqa: S301 - written by our parent, see the module's import
     launch = pickle.load(stdin)  # noqa: S301
@@ -226,19 +265,12 @@ def _child() -> int:
     threading.Thread(target=_exit_on_eof, args=(stdin,), daemon=True).start()
     announce = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # anything printed from here on goes to stderr: stdout carries the announcement only
-    try:
-        module_name, _, qualname = launch["reference"].partition(":")
-        factory = getattr(importlib.import_module(module_name), qualname)
-        from plugin.config.settings import PluginSettings
-
-        settings = PluginSettings.model_construct(**launch["settings"])  # validated in the parent already
-        secret = launch["secret"]
-        app = factory(settings) if secret is None else factory(settings, secret)
-        sock = _listen()
-    except Exception as exc:  # reported to the parent, which falls back to (and reports through) in-process
-        announce.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+    built = _build_politely(launch)
+    if isinstance(built, str):
+        announce.write(json.dumps({"error": built}) + "\n")
         announce.close()
         return 1
+    app, sock = built
     import uvicorn
 
     # Lifespan off: the in-process ASGI transport never runs it either, so the app behaves the same.
