@@ -165,9 +165,9 @@ def test_auto_builds_in_process_when_no_core_is_free(monkeypatch: pytest.MonkeyP
     embedded = plugin.adapter.embedded()
     cores = os.cpu_count() or 1
     monkeypatch.setattr(commands.os, "getloadavg", lambda: (float(cores), 0.0, 0.0))
-    assert commands._start_embedded(plugin, PluginSettings(), embedded) is None
+    assert commands._start_embedded(plugin, PluginSettings(demo_process="auto"), embedded) is None
     monkeypatch.setattr(commands.os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
-    started = commands._start_embedded(plugin, PluginSettings(demo_size=20), embedded)
+    started = commands._start_embedded(plugin, PluginSettings(demo_size=20, demo_process="auto"), embedded)
     assert started is not None
     started.close()
 

@@ -155,10 +155,10 @@ class PluginSettings(BaseSettings):
         "served by the embedded demo backend beside its generated contracts",
     )
     demo_process: Literal["auto", "child", "in-process"] = Field(
-        default="auto",
-        description="Where the embedded demo backend is built: child = a child process started with the server "
-        "(fast first call when a CPU core is free), in-process = inside the server after start-up, auto = child "
-        "when the load average leaves a core free",
+        default="in-process",
+        description="Where the embedded demo backend is built: in-process = inside the server after start-up; "
+        "child = a child process started with the server, on another core (measured slower on 2 cores, see "
+        "BENCHMARKS.md); auto = child when the load average leaves a core free",
     )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 

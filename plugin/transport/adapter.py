@@ -50,9 +50,10 @@ class BackendMetadata(BaseModel):
 class EmbeddedBackend:
     """A demo backend, served when no backend is configured.
 
-    The stdio server builds it at spawn in a child process (plugin.transport.backend_process) that imports
-    `app` by its reference (`module:qualname`), so `app` should be a module-level function; any other
-    callable is built in-process and called through the ASGI transport (no port), with a slower first call.
+    With `DEMO_PROCESS=child` the stdio server builds it at spawn in a child process
+    (plugin.transport.backend_process) that imports `app` by its reference (`module:qualname`), so `app`
+    should be a module-level function; any other callable is built in-process and called through the ASGI
+    transport (no port), as by default.
     `app` is blocking work (it may build a demo database) and runs off the event loop. With
     `stable_secret`, it is called as `app(settings, secret)`: 32 bytes, stable for this installation
     (derived from its key ring), to sign the demo backend's own state (e.g. its cursors) with, so

@@ -1,10 +1,11 @@
 """The embedded default: with no backend configured, the adapter's demo backend serves the tools.
 
-The stdio server starts it at spawn in a child process on a loopback port (plugin.transport.backend_process),
-so building it runs on another core. Otherwise (the child could not start, or nothing started one) its ASGI
-app is built here, off the event loop, and called through httpx2's ASGI transport. Both ways requests take
-the same path as over the network (OAuth token, bearer auth, error mapping). The app comes from the
-adapter (`BackendAdapter.embedded()`); the machinery does not know what it serves.
+With `DEMO_PROCESS=child` the stdio server starts it at spawn in a child process on a loopback port
+(plugin.transport.backend_process), so building it runs on another core. Otherwise (the default, or the child
+could not start) its ASGI app is built here, off the event loop, and called through httpx2's ASGI
+transport. Both ways requests take the same path as over the network (OAuth token, bearer auth, error
+mapping). The app comes from the adapter (`BackendAdapter.embedded()`); the machinery does not know what it
+serves.
 """
 
 from __future__ import annotations
