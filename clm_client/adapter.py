@@ -6,11 +6,11 @@ machinery. A fork replaces this package to talk to Ironclad, DocuSign CLM, SpotD
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from clm_client.client import SCOPE_READ_CONTRACTS, SCOPE_READ_DOCUMENTS, SCOPE_WRITE_ANNOTATIONS, ClmClient
+from clm_client.demo import sandbox_app
 from clm_client.errors import map_error
 from plugin.toolkit.errors import NotFound
 from plugin.transport.adapter import BackendMetadata, EmbeddedBackend
@@ -18,7 +18,6 @@ from plugin.transport.adapter import BackendMetadata, EmbeddedBackend
 if TYPE_CHECKING:
     import httpx2
 
-    from plugin.config.settings import PluginSettings
     from plugin.toolkit.errors import PluginError
     from plugin.transport.http import ApiSession
 
@@ -40,21 +39,6 @@ USER_SCOPES: dict[str, tuple[str, ...]] = {
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, not a secret  # noqa: S105
-
-
-def _sandbox_app(settings: PluginSettings, secret: bytes) -> Any:
-    # The sandbox (FastAPI, SQLite) is imported only when the embedded default is used.
-    from pydantic import SecretStr
-
-    from sandbox.app import create_app
-    from sandbox.settings import SandboxSettings
-
-    # Its cursors are signed with the installation's secret and its database is the cached build (written
-    # annotations included), so a cursor or a note from one server process is still valid in the next.
-    cursor_secret = SecretStr(base64.urlsafe_b64encode(secret).decode())
-    return create_app(
-        SandboxSettings(contracts=settings.demo_size, cursor_secret=cursor_secret, import_paths=settings.demo_import)
-    )
 
 
 def _remote_help(issuer: str, public_url: str) -> str:
@@ -100,10 +84,10 @@ class ClmAdapter:
 
     def embedded(self) -> EmbeddedBackend:
         return EmbeddedBackend(
-            app=_sandbox_app,
+            app=sandbox_app,
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
-            description="the bundled sandbox CLM, in-process, with demo data",
+            description="the bundled sandbox CLM, with demo data",
             # The sandbox grants its demo client every scope (sandbox/settings.py: default_clients).
             granted_scopes=frozenset(scope for scopes in PERMISSION_SCOPES.values() for scope in scopes),
             stable_secret=True,

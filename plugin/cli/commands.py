@@ -27,6 +27,8 @@ from plugin.observability.logging import configure_logging
 if TYPE_CHECKING:
     from plugin.config.settings import PluginSettings
     from plugin.server.parts import PluginParts
+    from plugin.transport.adapter import EmbeddedBackend
+    from plugin.transport.backend_process import BackendProcess
 
 PartsFactory = Callable[[], "PluginParts"]
 
@@ -184,32 +186,68 @@ def audit_report(parts: PluginParts, argv: list[str]) -> int:
 
 
 def serve(parts: PluginParts, settings: PluginSettings) -> int:
-    from plugin.config.controls import ControlsError
-    from plugin.observability.audit import AuditConfigError
-    from plugin.server.assembly import build_server
-    from plugin.server.parts import UnknownToolError
-
-    if settings.embedded and parts.adapter.embedded() is None:
+    embedded = parts.adapter.embedded() if settings.embedded else None
+    if settings.embedded and embedded is None:
         return _fail(
             parts,
             f"no {parts.identity.backend_label} is configured and this plugin has no embedded demo backend; set "
             f"{parts.identity.env('base_url')}, {parts.identity.env('token_url')}, "
             f"{parts.identity.env('client_id')} and {parts.identity.env('client_secret')}",
         )
+    # Before the server's own imports (the SDK's are the bulk of a cold start): the demo backend builds in its
+    # own process, on another core, meanwhile.
+    process = _start_embedded(parts, settings, embedded)
+    from plugin.config.controls import ControlsError
+    from plugin.observability.audit import AuditConfigError
+    from plugin.server.assembly import build_server
+    from plugin.server.parts import UnknownToolError
+
     try:
-        server, _runtime = build_server(parts, settings)
-    except (UnknownToolError, AuditConfigError, ControlsError, OSError) as exc:
-        return _fail(parts, str(exc))
-    if sys.stdin.isatty():
-        sys.stderr.write(connect_help(parts))
-    embedded = parts.adapter.embedded() if settings.embedded else None
-    if embedded is not None:
-        sys.stderr.write(
-            f"{parts.identity.name}: no {parts.identity.backend_label} configured ({parts.identity.env('base_url')} "
-            f"unset): tool calls are served by {embedded.description}.\n"
-        )
+        try:
+            server, _runtime = build_server(parts, settings, embedded_process=process)
+        except (UnknownToolError, AuditConfigError, ControlsError, OSError) as exc:
+            return _fail(parts, str(exc))
+        if sys.stdin.isatty():
+            sys.stderr.write(connect_help(parts))
+        if embedded is not None:
+            sys.stderr.write(
+                f"{parts.identity.name}: no {parts.identity.backend_label} configured "
+                f"({parts.identity.env('base_url')} unset): tool calls are served by {embedded.description}.\n"
+            )
+        try:
+            server.run("stdio")
+        except KeyboardInterrupt:
+            return 130
+        return 0
+    finally:
+        if process is not None:
+            process.close()
+
+
+def _core_free() -> bool:
+    """Does the machine have a CPU core to spare for the demo's child process? On a busy one, its build would
+    only take CPU from this server's own start (and cost more in all: it imports some modules twice)."""
     try:
-        server.run("stdio")
-    except KeyboardInterrupt:
-        return 130
-    return 0
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows: no load average; assume the common case, an idle core
+        return True
+    return load <= (os.cpu_count() or 1) - 1
+
+
+def _start_embedded(
+    parts: PluginParts, settings: PluginSettings, embedded: EmbeddedBackend | None
+) -> BackendProcess | None:
+    """The embedded demo backend started in a child process (None: not embedded, asked for in-process, or it
+    cannot be started that way; the server then builds it in-process)."""
+    if embedded is None or settings.demo_process == "in-process":
+        return None
+    if settings.demo_process == "auto" and not _core_free():
+        return None
+    from plugin.transport.backend_process import BackendProcess
+    from plugin.transport.embedded import embedded_secret
+
+    try:
+        secret = embedded_secret(embedded, settings, parts.identity)
+    except (OSError, ValueError, RuntimeError):  # an unusable key ring: the in-process build reports it
+        return None
+    return BackendProcess.start(embedded, settings, secret)

@@ -154,6 +154,12 @@ class PluginSettings(BaseSettings):
         description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
         "served by the embedded demo backend beside its generated contracts",
     )
+    demo_process: Literal["auto", "child", "in-process"] = Field(
+        default="in-process",
+        description="Where the embedded demo backend is built: in-process = inside the server after start-up; "
+        "child = a child process started with the server, on another core (measured slower on 2 cores, see "
+        "BENCHMARKS.md); auto = child when the load average leaves a core free",
+    )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 
     # -- governance: effective values; `plugin.config.controls.apply_controls` fills the defaults ---

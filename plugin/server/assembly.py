@@ -26,6 +26,7 @@ from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import Lifecycle, ScopedMCPServer
 from plugin.toolkit.errors import PluginError
 from plugin.toolkit.spec import ResourceSpec, ToolSpec, expand_tool_references
+from plugin.transport.backend_process import BackendProcess
 
 log = get_logger(__name__)
 
@@ -42,15 +43,18 @@ def build_server(
     controls: EnterpriseControls | None = None,
     auth: Any = None,
     token_verifier: Any = None,
+    embedded_process: BackendProcess | None = None,
 ) -> tuple[MCPServer[Any], Runtime]:
     """`controls` replaces manifest.json's enterprise_controls (tests; an organisation's own policy).
 
     `auth` / `token_verifier` (remote mode only): the SDK's `AuthSettings` and `TokenVerifier`, which make
-    the streamable HTTP app a resource server (plugin.server.remote)."""
+    the streamable HTTP app a resource server (plugin.server.remote). `embedded_process`: the embedded demo
+    backend, already started in a child process (the caller stops it)."""
     identity = parts.identity
     if runtime is None:
         settings = effective_settings(parts, settings, controls=controls)
-        runtime = Runtime(parts, settings, audit=open_audit_sink(settings.audit, identity, demo=settings.embedded))
+        audit = open_audit_sink(settings.audit, identity, demo=settings.embedded)
+        runtime = Runtime(parts, settings, audit=audit, embedded_process=embedded_process)
     specs = runtime.specs
     schemas = tool_schemas(parts, specs)
     tools = [build_tool(spec, parts.full_name(spec), runtime, schemas[spec.name]) for spec in specs]

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,7 @@ from plugin.toolkit.spec import (
 )
 from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
+from plugin.transport.backend_process import BackendProcess
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 from plugin.transport.shared_tokens import RedisTokens
@@ -107,8 +108,11 @@ class Runtime:
         audit: AuditSink | None = None,
         backend: Backend | None = None,
         telemetry: Telemetry | None = None,
+        embedded_process: BackendProcess | None = None,
     ) -> None:
+        """`embedded_process`: the embedded demo backend, started in a child process at spawn (its owner stops it)."""
         self.parts = parts
+        self.embedded_process = embedded_process
         self.settings = settings
         self.identity = parts.identity
         self.audit = audit
@@ -214,6 +218,7 @@ class Runtime:
                         identity=self.identity,
                         response_check=None if self.region_guard is None else self.region_guard.check,
                         shared_tokens=self._shared_tokens(),
+                        embedded_process=self.embedded_process,
                     )
                     self._backend = await self._stack.enter_async_context(opened)
         return self._backend
@@ -514,8 +519,10 @@ class Runtime:
             return
         client_name, client_version = _client_info(ctx)
         user = self.current_user()
-        # Built from this process's own values, all of the declared types: no validation pass per call.
+        # Built from this process's own values, all of the declared types: no validation pass per call. Every
+        # field is given: for a missing one pydantic inspects its default factory's signature (~50 us a call).
         record = AuditRecord.model_construct(
+            timestamp=datetime.now(UTC),
             request_id=scope.request_id,
             mcp_request_id=mcp_request_id if ctx is None else str(ctx.request_id),
             session_id=self.session_id,

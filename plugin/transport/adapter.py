@@ -8,7 +8,7 @@ adapter declares:
 - `map_error(response)`: an error response of the backend as a `PluginError` the model can act on;
 - `metadata(client)`: optional business date and region (`None` when the backend has none: "today"
   is the business date, doctor skips the check, and required data residency fails closed);
-- `embedded()`: the demo backend served in-process when nothing is configured, or `None` (the
+- `embedded()`: the demo backend served when nothing is configured, or `None` (the
   server then says at start-up that a backend must be configured).
 
 Optional (read with `region_header_of` / `user_scopes_of`, so an adapter without them needs no change):
@@ -48,8 +48,12 @@ class BackendMetadata(BaseModel):
 
 @dataclass(frozen=True)
 class EmbeddedBackend:
-    """A demo backend served in-process through the ASGI transport (no port, no network).
+    """A demo backend, served when no backend is configured.
 
+    With `DEMO_PROCESS=child` the stdio server builds it at spawn in a child process
+    (plugin.transport.backend_process) that imports `app` by its reference (`module:qualname`), so `app`
+    should be a module-level function; any other callable is built in-process and called through the ASGI
+    transport (no port), as by default.
     `app` is blocking work (it may build a demo database) and runs off the event loop. With
     `stable_secret`, it is called as `app(settings, secret)`: 32 bytes, stable for this installation
     (derived from its key ring), to sign the demo backend's own state (e.g. its cursors) with, so

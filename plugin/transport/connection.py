@@ -14,9 +14,10 @@ from plugin.config.identity import Identity
 from plugin.config.settings import PluginSettings
 from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
-from plugin.transport.embedded import EMBEDDED_BASE_URL, embedded_transport
+from plugin.transport.backend_process import BackendProcess
+from plugin.transport.embedded import embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
-from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource
+from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource, preload_token_client
 from plugin.transport.shared_tokens import SharedTokens
 
 log = get_logger(__name__)
@@ -107,13 +108,14 @@ async def open_backend(
     response_check: ResponseCheck | None = None,
     token_cache: TokenCacheFactory | None = None,
     shared_tokens: SharedTokens | None = None,
+    embedded_process: BackendProcess | None = None,
 ) -> AsyncIterator[Backend]:
     """`identity` names the backend and the settings in error messages (generic words without it).
 
     `response_check` runs on every backend response (the server's data-residency guard).
     `token_cache(fetcher, settings)` makes the token cache (default: the in-process `TokenCache`);
     `shared_tokens` gives the default cache its shared tier (Redis under STATE_URL, for replicas:
-    plugin.transport.shared_tokens).
+    plugin.transport.shared_tokens). `embedded_process`: the embedded demo backend, already started in a child.
     """
     label = identity.backend_label if identity is not None else "backend"
     hint = (
@@ -121,7 +123,7 @@ async def open_backend(
         if identity is not None
         else ("the token URL", "the client id", "the client secret")
     )
-    async with _connection(settings, adapter, connection, identity) as conn:
+    async with _connection(settings, adapter, connection, identity, embedded_process) as conn:
         timeout = httpx2.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         limits = httpx2.Limits(
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
@@ -165,6 +167,7 @@ async def _connection(
     adapter: BackendAdapter[Any],
     connection: Connection | None,
     identity: Identity | None = None,
+    process: BackendProcess | None = None,
 ) -> AsyncIterator[Connection]:
     if connection is not None:
         yield connection
@@ -175,10 +178,11 @@ async def _connection(
     embedded = adapter.embedded()
     if embedded is None:
         raise NoBackendConfigured("no backend is configured and this plugin has no embedded demo backend")
-    async with embedded_transport(embedded, settings, identity) as transport:
+    opened = embedded_transport(embedded, settings, identity, process, meanwhile=preload_token_client)
+    async with opened as (base_url, transport):
         yield Connection(
-            base_url=EMBEDDED_BASE_URL,
-            token_url=f"{EMBEDDED_BASE_URL}{embedded.token_path}",
+            base_url=base_url,
+            token_url=f"{base_url}{embedded.token_path}",
             client_id=embedded.client_id,
             client_secret=embedded.client_secret,
             auth_method=embedded.auth_method,

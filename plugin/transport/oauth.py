@@ -197,6 +197,11 @@ class TokenSource(Protocol):
     async def aclose(self) -> None: ...
 
 
+def preload_token_client() -> None:
+    """Import the token client now (authlib, ~70 ms), at a moment this process would otherwise wait."""
+    import authlib.integrations.httpx_client  # noqa: F401
+
+
 class ClientCredentialsFetcher:
     """RFC 6749 §4.4 with client_secret_basic or client_secret_post, through authlib."""
 

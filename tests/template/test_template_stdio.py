@@ -87,7 +87,7 @@ def test_stdio_against_the_fake_on_loopback(
 
 
 def test_stdio_embedded_default(fake_root: PluginParts, tmp_path: Path) -> None:
-    """No FAKE_BASE_URL: the adapter's embedded fake serves in-process, and stderr says so."""
+    """No FAKE_BASE_URL: the adapter's embedded fake serves, and stderr says so."""
     env = _env(fake_root.root, None, tmp_path / "audit.jsonl", str(tmp_path / "cache"))
     replies, stderr = stdio_session(
         fake_server_command(), [tool_call(2, "fake__list_items", {"limit": 2})], env=env, cwd=FAKE_SERVER.parent
@@ -95,4 +95,4 @@ def test_stdio_embedded_default(fake_root: PluginParts, tmp_path: Path) -> None:
     result = replies[2]["result"]
     assert not result["isError"] and result["structuredContent"]["total"] == 45
     assert "no items API configured (FAKE_BASE_URL unset)" in stderr
-    assert "the fake items API, in-process" in stderr
+    assert "the fake items API (demo)" in stderr

@@ -110,6 +110,6 @@ class FakeAdapter:
             app=_demo_app,
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
-            description="the fake items API, in-process",
+            description="the fake items API (demo)",
             auth_method="client_secret_post",
         )
