@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stdio_client import ROOT, StdioServer, child_environment, percentile
+from bench.stdio_client import INITIALIZE_PARAMS, ROOT, StdioServer, child_environment, percentile
 
 QUIET = {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"}
 # uvicorn is not listed: the SDK's own streamable HTTP module imports it for a bare server too.
@@ -60,16 +60,7 @@ def one(args: list[str]) -> tuple[float, float, float]:
 def imported_before_list(script: str) -> list[str]:
     """Modules imported until shortly after `tools/list` was answered, in import order."""
     lines = [
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "bench", "version": "1"},
-            },
-        },
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": INITIALIZE_PARAMS},
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}},
     ]

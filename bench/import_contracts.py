@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stdio_client import ROOT, StdioServer, child_environment, percentile
+from bench.stdio_client import ROOT, StdioServer, child_environment, percentile, sandbox_settings_env
 from sandbox.settings import SandboxSettings
 from sandbox.testfiles import pdf_bytes, scanned_pdf_bytes, write_docx
 from sandbox.testing import running_sandbox
@@ -77,18 +77,7 @@ def import_folder(db: Path, folder: Path) -> tuple[float, dict[str, str], str]:
 
 def call_each(url: str, ids: dict[str, str], state: Path) -> dict[str, tuple[float, dict[str, Any] | str, str]]:
     """{file name: (seconds, structured result or the error text, the text the model reads)}."""
-    env = {
-        "CLM_BASE_URL": url,
-        "CLM_TOKEN_URL": f"{url}/oauth/token",
-        "CLM_CLIENT_ID": "demo-client",
-        "CLM_CLIENT_SECRET": "demo-secret",
-        "CLM_AUDIT": "off",
-        "CLM_AUDIT_REQUIRED": "false",
-        "CLM_STATE_DIR": str(state),
-        "CLM_CALL_DEADLINE": "120",
-        "CLM_STRUCTURED_OUTPUT": "true",
-        "CLM_BOOTSTRAP": "off",
-    }
+    env = sandbox_settings_env(url, state, deadline=120)
     server = StdioServer(["server.py"], env)
     out: dict[str, tuple[float, dict[str, Any] | str, str]] = {}
     try:

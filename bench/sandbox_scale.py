@@ -336,7 +336,7 @@ def _db_for(args: argparse.Namespace, corpus: Corpus, workdir: Path) -> tuple[Pa
 
 
 def reports(args: argparse.Namespace) -> None:
-    from bench.stdio_client import StdioServer
+    from bench.stdio_client import StdioServer, sandbox_settings_env
 
     corpus = Corpus(contracts=args.contracts, seed=args.seed, as_of=DEMO_AS_OF)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sandbox-reports-"))
@@ -347,19 +347,7 @@ def reports(args: argparse.Namespace) -> None:
             contracts=corpus.contracts, seed=corpus.seed, as_of=corpus.as_of, db=db, rate_limit_per_minute=10**9
         )
         with running_sandbox(settings) as url:
-            env = {
-                "CLM_BASE_URL": url,
-                "CLM_TOKEN_URL": f"{url}/oauth/token",
-                "CLM_CLIENT_ID": "demo-client",
-                "CLM_CLIENT_SECRET": "demo-secret",
-                "CLM_AUDIT": "off",
-                "CLM_AUDIT_REQUIRED": "false",
-                "CLM_STATE_DIR": str(workdir / "state"),
-                "CLM_CALL_DEADLINE": "60",
-                "CLM_BOOTSTRAP": "off",
-                # Completeness is read from the structured result (off by default: the text alone is sent).
-                "CLM_STRUCTURED_OUTPUT": "true",
-            }
+            env = sandbox_settings_env(url, workdir / "state")  # completeness is read from the structured result
             server = StdioServer(["server.py"], env)
             try:
                 server.initialize()

@@ -18,6 +18,30 @@ ROOT = Path(__file__).resolve().parent.parent
 _NOT_PASSED = frozenset({"PYTHONDONTWRITEBYTECODE"})
 
 
+INITIALIZE_PARAMS: dict[str, Any] = {
+    "protocolVersion": "2025-06-18",
+    "capabilities": {},
+    "clientInfo": {"name": "bench", "version": "1"},
+}
+
+
+def sandbox_settings_env(url: str, state: Path, deadline: float = 60) -> dict[str, str]:
+    """The plugin pointed at a sandbox CLM at `url` (its demo client), audit off, structured results on (the
+    benches read them), a private state folder."""
+    return {
+        "CLM_BASE_URL": url,
+        "CLM_TOKEN_URL": f"{url}/oauth/token",
+        "CLM_CLIENT_ID": "demo-client",
+        "CLM_CLIENT_SECRET": "demo-secret",
+        "CLM_AUDIT": "off",
+        "CLM_AUDIT_REQUIRED": "false",
+        "CLM_STATE_DIR": str(state),
+        "CLM_CALL_DEADLINE": f"{deadline:g}",
+        "CLM_BOOTSTRAP": "off",
+        "CLM_STRUCTURED_OUTPUT": "true",
+    }
+
+
 def child_environment() -> dict[str, str]:
     """This process's environment without the product's own settings and without `_NOT_PASSED`."""
     return {k: v for k, v in os.environ.items() if not k.startswith("CLM_") and k not in _NOT_PASSED}
@@ -58,10 +82,7 @@ class StdioServer:
         self.proc.stdin.flush()
 
     def initialize(self) -> dict[str, Any]:
-        reply = self.request(
-            "initialize",
-            {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
-        )
+        reply = self.request("initialize", INITIALIZE_PARAMS)
         self.notify("notifications/initialized")
         return reply
 
