@@ -200,16 +200,31 @@ def run_crash_trials(
             while not created:
                 # Up to two crashes per write, then let it finish (a run always ends).
                 kill_after = rng.uniform(0, max_kill_after) if crashes < 2 else None
+                # The first process of the first run is killed at the commit itself, however fast the machine
+                # (a timer alone may fire only after a quick write has finished): one kill is certain.
+                at_commit = run == 0 and crashes == 0
+
+                def arm(proc: subprocess.Popen[str], at_commit: bool = at_commit) -> None:
+                    proxy.on_commit = proc.kill if at_commit else None
+
                 phase = ["start"]
                 result.processes += 1
                 try:
                     token, created = one_process(
-                        env, args, token, crashes > 0 and rng.random() < 0.5, kill_after, phase
+                        env,
+                        args,
+                        token,
+                        crashes > 0 and rng.random() < 0.5,
+                        None if at_commit else kill_after,
+                        phase,
+                        on_start=arm,
                     )
                 except ConnectionError:
                     crashes += 1
                     result.kills += 1
                     result.kills_by_phase[phase[0]] += 1
+                finally:
+                    proxy.on_commit = None
             result.notes.append(notes_with_body(upstream, contract, body))
             result.runs += 1
         result.posts = proxy.stats.posts
