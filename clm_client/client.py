@@ -86,6 +86,7 @@ def filter_params(filters: ContractFilters) -> QueryParams:
         "currency": filters.currencies or None,
         "auto_renew": None if filters.auto_renew is None else str(filters.auto_renew).lower(),
         "parent_id": filters.parent_id,
+        "source": filters.source,
     }
 
 

@@ -256,6 +256,7 @@ class ContractFilters(ClmModel):
     signed_after: date | None = None
     signed_before: date | None = None
     currencies: list[str] = Field(default_factory=list)
+    source: str | None = None  # 'imported': records made from a file (their dates and periods are not recorded)
 
 
 class ObligationFilters(ClmModel):

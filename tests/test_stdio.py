@@ -186,8 +186,17 @@ def test_embedded_default_serves_your_own_contracts(tmp_path: Path) -> None:
         ids.append(reply["structuredContent"]["contracts"][0]["id"])
     titles = [by_id(messages)[10 + i]["result"]["structuredContent"]["contracts"][0]["title"] for i in range(3)]
     assert titles == ["Quillfeather Orchard Supply Agreement", "Bramblewick Hosting Agreement", "countersigned scan"]
-    messages, _ = run_session(calls(*[("clm__extract_obligations", {"contract_id": i}) for i in ids]), env)
-    supply, hosting, scan = (by_id(messages)[10 + i]["result"] for i in range(3))
+    deadlines = [
+        ("clm__upcoming_deadlines", {"within_days": 365}),
+        ("clm__upcoming_deadlines", {"statuses": ["draft"]}),
+    ]
+    steps = [("clm__extract_obligations", {"contract_id": i}) for i in ids] + deadlines
+    messages, _ = run_session(calls(*steps), env)
+    supply, hosting, scan, listed, drafts = (by_id(messages)[10 + i]["result"] for i in range(5))
+    # The deadlines view cannot list what only the files' text dates: it says how many it leaves out.
+    assert listed["structuredContent"]["not_covered"] == 3, listed["structuredContent"]
+    assert "Not covered: 3 contract(s)" in listed["content"][0]["text"]
+    assert drafts["structuredContent"]["not_covered"] is None  # the imported ones are active, not drafts
     assert supply.get("isError") is not True, supply
     assert "45" in json.dumps(supply["structuredContent"]), supply["structuredContent"]
     # Nobody entered an imported record's yes/no fields: the text says it renews, and that is what is reported.

@@ -20,6 +20,7 @@ from clm_client import ClmContext
 from clm_client.client import SCOPE_READ_CONTRACTS
 from clm_client.models import ContractFilters, ContractSummary, ObligationFilters
 from plugin.toolkit.cursors import OpaqueCursor
+from plugin.toolkit.errors import PluginError
 from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
@@ -108,6 +109,11 @@ class UpcomingDeadlinesOutput(ToolOutput):
     total_unknown: str | None = Field(default=None, description="Why the total is unknown, when it is")
     next_cursor: str | None
     counterparties: CounterpartyScope | None = Field(default=None, description="Which counterparties it covers")
+    not_covered: int | None = Field(
+        default=None,
+        description="Contracts with these filters that the CLM holds as imported from a file, with no dates "
+        "recorded: their deadlines cannot be listed here (first page only)",
+    )
     _progress: _Progress | None = PrivateAttr(default=None)
 
     def audit_summary(self) -> AuditSummary:
@@ -396,7 +402,10 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         else _MergeCursor(src={kind: _SourceState() for kind in sources})
     )
     active = {kind: st for kind, st in state.src.items() if not st.done and kind in sources}
-    fetched = await asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items()))
+    fetched, not_covered = await asyncio.gather(
+        asyncio.gather(*(sources[k](st.c, min(100, args.limit + st.s)) for k, st in active.items())),
+        _undated(ctx, args, scope) if not args.cursor else _none(),
+    )
     pending: dict[SourceKey, list[Deadline]] = {}
     next_clm: dict[SourceKey, str | None] = {}
     last_read: dict[SourceKey, date | None] = {}
@@ -437,9 +446,27 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         total_unknown=None if total is not None else _why_uncounted(uncounted, bool(args.cursor)),
         next_cursor=progress.cursor_after(len(chosen)),
         counterparties=scope.reported,
+        not_covered=not_covered,
     )
     output._progress = progress
     return output
+
+
+async def _none() -> None:
+    return None
+
+
+async def _undated(ctx: ClmContext, args: UpcomingDeadlinesInput, scope: CounterpartyScope) -> int | None:
+    """How many contracts with these filters were imported from files and so have no dates in the CLM record
+    (their deadlines are in their text only); None when there are none or the CLM cannot tell."""
+    filters = ContractFilters(source="imported", statuses=list(args.statuses)).model_copy(update=scope.filter_args)
+    try:
+        page = await ctx.api.search_contracts(filters, limit=1)
+    except PluginError:
+        return None  # a CLM without the filter: nothing to say, and the deadlines themselves still stand
+    if not page.data or page.data[0].source != "imported":
+        return None  # none, or a CLM that ignored the filter (its rows are not imported ones)
+    return page.total
 
 
 def _why_uncounted(sources: list[SourceKey], later_page: bool) -> str:
@@ -461,6 +488,17 @@ def _shown(out: UpcomingDeadlinesOutput) -> str:
 
 
 def _render(out: UpcomingDeadlinesOutput) -> str:
+    text = _render_rows(out)
+    if out.not_covered:
+        text += (
+            f"\n\nNot covered: {out.not_covered:,} contract(s) with these filters were imported from files and have "
+            "no dates in the CLM record, so their deadlines cannot be listed here. Find them with "
+            "{tool:search_contracts} and read each with {tool:extract_obligations}."
+        )
+    return text
+
+
+def _render_rows(out: UpcomingDeadlinesOutput) -> str:
     head = f"Deadlines from {out.as_of} to {out.window_end} (as of {out.as_of}), contracts {', '.join(out.statuses)}"
     if not out.deadlines:
         return (
