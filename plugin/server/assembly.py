@@ -6,7 +6,7 @@ import inspect
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.server.caching import CacheHint
@@ -26,7 +26,10 @@ from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import Lifecycle, ScopedMCPServer
 from plugin.toolkit.errors import PluginError
 from plugin.toolkit.spec import ResourceSpec, ToolSpec, expand_tool_references
-from plugin.transport.backend_process import BackendProcess
+
+if TYPE_CHECKING:
+    # A type only: the child-process module is imported when a child is started (not on the default path).
+    from plugin.transport.backend_process import BackendProcess
 
 log = get_logger(__name__)
 

@@ -59,7 +59,6 @@ from plugin.toolkit.spec import (
 )
 from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.adapter import region_header_of
-from plugin.transport.backend_process import BackendProcess
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
 from plugin.transport.shared_tokens import RedisTokens
@@ -70,6 +69,9 @@ if TYPE_CHECKING:
 
     from plugin.config.settings import PluginSettings
     from plugin.transport.adapter import BackendMetadata
+
+    # A type only: the child-process module is imported when a child is started (not on the default path).
+    from plugin.transport.backend_process import BackendProcess
 
 log = get_logger(__name__)
 

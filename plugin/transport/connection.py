@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -14,11 +14,14 @@ from plugin.config.identity import Identity
 from plugin.config.settings import PluginSettings
 from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
-from plugin.transport.backend_process import BackendProcess
 from plugin.transport.embedded import embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
 from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource, preload_token_client
 from plugin.transport.shared_tokens import SharedTokens
+
+if TYPE_CHECKING:
+    # A type only: the child-process module is imported when a child is started (not on the default path).
+    from plugin.transport.backend_process import BackendProcess
 
 log = get_logger(__name__)
 

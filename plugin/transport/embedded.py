@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 
@@ -22,7 +22,10 @@ from plugin.config.settings import PluginSettings
 from plugin.config.state import KeyRing
 from plugin.observability.logging import get_logger
 from plugin.transport.adapter import EmbeddedBackend
-from plugin.transport.backend_process import BackendProcess
+
+if TYPE_CHECKING:
+    # A type only: the child-process module is imported when a child is started (not on the default path).
+    from plugin.transport.backend_process import BackendProcess
 
 log = get_logger(__name__)
 
