@@ -377,11 +377,11 @@ _CHOSEN_TERMINATION_DATE = re.compile(
     r"termination\s+date)",
     re.IGNORECASE,
 )
-# Someone tells the other party (notice, a request in writing, "unless terminated by either party").
 # Notice of a shortcoming to put right, not notice that ends the agreement.
 _DEFICIENCY_NOTICE = re.compile(
     r"\bnotice\s+of\s+(?:any\s+|the\s+|such\s+)?(?:deficienc|defect|shortcoming)\w*", re.IGNORECASE
 )
+# Someone tells the other party (notice, a request in writing, "unless terminated by either party").
 _NOTICE_WORD = re.compile(
     r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
     re.IGNORECASE,
