@@ -17,6 +17,7 @@ packaging or cryptography, and `--help` for none of them (start-up is measured i
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -79,6 +80,8 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
     from plugin.config.identity import IdentityError
     from plugin.config.settings import SettingsError, load_settings
 
+    if not argv or argv[0] == "serve":
+        gc.disable()  # until the server is built: see `collect_from_now_on`
     try:
         parts = make_parts()
     except IdentityError as exc:
@@ -117,6 +120,18 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
     return serve(parts, settings)
 
 
+def collect_from_now_on() -> None:
+    """Turn the cyclic garbage collector back on, with everything start-up made frozen out of its view.
+
+    Start-up makes ~150,000 objects (the SDK's protocol models, the tools', the settings') that live as long as
+    the process and ~1,500 that are garbage: each full collection while they are made walks them all (~60 ms
+    at the end), so start-up runs with the collector off (~40 ms of CPU saved, BENCHMARKS.md), and freezing
+    them keeps every later collection from walking them again on the calls that follow.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def serve_remote(parts: PluginParts, settings: PluginSettings, argv: list[str]) -> int:
     """`serve`: streamable HTTP under uvicorn (plugin.server.remote); imported only here, stdio never pays for it."""
     import argparse
@@ -130,6 +145,7 @@ def serve_remote(parts: PluginParts, settings: PluginSettings, argv: list[str]) 
 
     host = args.host if args.host is not None else settings.serve_host
     port = args.port if args.port is not None else settings.serve_port
+    collect_from_now_on()
     return run_remote(parts, settings, host, port)
 
 
@@ -214,6 +230,7 @@ def serve(parts: PluginParts, settings: PluginSettings) -> int:
                 f"{parts.identity.name}: no {parts.identity.backend_label} configured "
                 f"({parts.identity.env('base_url')} unset): tool calls are served by {embedded.description}.\n"
             )
+        collect_from_now_on()
         try:
             server.run("stdio")
         except KeyboardInterrupt:

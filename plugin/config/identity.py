@@ -48,16 +48,16 @@ class Identity(_Strict):
     short_description: str = Field(min_length=1, max_length=200)
     instructions: str | None = None
     category: str = Field(min_length=1)
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default=[])
     server_key: str = Field(pattern=r"^[a-z][a-z0-9-]{0,20}$")
     namespace: str = Field(pattern=r"^[a-z][a-z0-9]*__$", max_length=16)
     env_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]*_$", max_length=16)
     backend_label: str = Field(min_length=1, max_length=40)
     reverse_dns: str = Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
     # Where the privacy policy of the service the plugin connects to is published (MCP bundle `privacy_policies`).
-    privacy_policies: list[str] = Field(default_factory=list)
+    privacy_policies: list[str] = Field(default=[])
     author: Author
-    user_options: list[UserOption] = Field(default_factory=list)
+    user_options: list[UserOption] = Field(default=[])
 
     # -- derived names ------------------------------------------------------------------------------------
     @property

@@ -35,7 +35,7 @@ class PluginSettings(BaseSettings):
     """Every setting has an environment variable `<env_prefix><NAME>` (upper case), read by `load_settings`."""
 
     # Hosts (Claude Code, Claude Desktop) pass "" for options the user left empty: treat as unset.
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, env_ignore_empty=True, defer_build=True)
 
     @classmethod
     def settings_customise_sources(
@@ -81,7 +81,7 @@ class PluginSettings(BaseSettings):
         default=None, description="Only these tools, by name (space/comma separated; default all)"
     )
     disabled_tools: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="Not these tools, by name (space/comma separated)"
+        default=[], description="Not these tools, by name (space/comma separated)"
     )
     confirm_writes: bool = Field(default=True, description="Two-step confirmation for annotations")
     structured_output: bool = Field(
@@ -125,7 +125,7 @@ class PluginSettings(BaseSettings):
         default=None, description="serve: the issuer's JWKS (default: jwks_uri from the issuer's metadata)"
     )
     auth_required_scopes: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="serve: scopes every user token must carry (space/comma separated)"
+        default=[], description="serve: scopes every user token must carry (space/comma separated)"
     )
     auth_leeway: float = Field(
         default=30.0, ge=0, le=300, description="serve: seconds of clock skew tolerated on exp/nbf/iat"
@@ -150,7 +150,7 @@ class PluginSettings(BaseSettings):
     )
     demo_size: int = Field(default=300, ge=10, le=5000, description="Size of the embedded demo data set")
     demo_import: Annotated[list[Path], NoDecode] = Field(
-        default_factory=list,
+        default=[],
         description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
         "served by the embedded demo backend beside its generated contracts",
     )

@@ -48,7 +48,7 @@ class AuditRecord(BaseModel):
     arguments: dict[str, object]
     outcome: str  # "ok" | "error:<code>" | "exception:<ClassName>" | "cancelled"
     result_count: int | None = None
-    record_ids: list[str] = Field(default_factory=list)  # the backend records the result is about
+    record_ids: list[str] = Field(default=[])  # the backend records the result is about
     result_detail: str | None = None
     duration_ms: float
     acting_user: str | None
@@ -59,7 +59,7 @@ class AuditRecord(BaseModel):
     client_version: str | None
     plugin_name: str
     plugin_version: str
-    backend_request_ids: list[str] = Field(default_factory=list)
+    backend_request_ids: list[str] = Field(default=[])
 
 
 def audit_arguments(arguments: dict[str, object]) -> dict[str, object]:

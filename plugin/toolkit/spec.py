@@ -52,7 +52,7 @@ class AuditSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     count: int = 0
-    record_ids: list[str] = Field(default_factory=list)
+    record_ids: list[str] = Field(default=[])
     detail: str | None = None
 
 
