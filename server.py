@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent
 VERIFIER = "plugin.release.integrity"
 SERVING = (None, "serve")  # the commands that start a server, and so refuse an unverified installation
+SEALED = False  # set when this process imports the tree from source only (a signature is required)
 
 
 def verifier() -> ModuleType:
@@ -55,6 +56,8 @@ def verify_first(argv: list[str]) -> str | None:
     if not integrity.required(names):
         return None
     integrity.seal(ROOT)
+    global SEALED
+    SEALED = True
     if (argv[0] if argv else None) not in SERVING:
         return None  # doctor and the release commands report the verification themselves
     refusal: str | None = integrity.refusal(ROOT, names)
@@ -84,7 +87,8 @@ def main(argv: list[str]) -> int:
     configure_logging()
     from plugin.cli.commands import run
 
-    return run(argv, parts)
+    # A sealed process starts no demo backend child at spawn: the child would import the tree from bytecode.
+    return run(argv, parts, entry=None if SEALED else Path(__file__).resolve())
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from clm_client.client import SCOPE_READ_CONTRACTS, SCOPE_READ_DOCUMENTS, SCOPE_WRITE_ANNOTATIONS, ClmClient
 from clm_client.demo import sandbox_app
 from clm_client.errors import map_error
+from clm_client.models import response_models
 from plugin.toolkit.errors import NotFound
 from plugin.transport.adapter import BackendMetadata, EmbeddedBackend
 
@@ -81,6 +82,11 @@ class ClmAdapter:
             return None  # a CLM without /v1/meta: business date = today, no region
         described = f"API {meta.api_version or '?'}, {meta.contracts if meta.contracts is not None else '?'} contracts"
         return BackendMetadata(as_of=meta.as_of, region=meta.region, description=described)
+
+    def prepare(self) -> None:
+        """Build the deferred response models (~25 ms for all), so the first call only validates."""
+        for model in response_models():
+            model.model_rebuild(force=True)
 
     def embedded(self) -> EmbeddedBackend:
         return EmbeddedBackend(

@@ -302,3 +302,8 @@ class Aggregate(ClmModel):
         if self.covered < 0:
             object.__setattr__(self, "covered", sum(g.count for g in self.groups))
         return self
+
+
+def response_models() -> list[type[ClmModel]]:
+    """Every model of this module, bases before the models that nest them (definition order)."""
+    return [value for value in globals().values() if isinstance(value, type) and issubclass(value, ClmModel)]

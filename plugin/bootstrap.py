@@ -74,7 +74,8 @@ def missing(root: Path) -> list[str]:
     return sorted(names[name] for name in pinned(requirements) if name not in have)
 
 
-def _identity(root: Path) -> tuple[str, str]:
+def identity_names(root: Path) -> tuple[str, str]:
+    """(name, env_prefix) from identity.toml with tomllib alone (plugin.config.identity validates it, later)."""
     try:
         data = tomllib.loads((root / "identity.toml").read_text(encoding="utf-8"))
         return str(data.get("name") or "server.py"), str(data.get("env_prefix") or "")
@@ -148,7 +149,7 @@ def ensure_dependencies(root: Path, script: Path, argv: list[str]) -> int | None
     absent = missing(root)
     if not absent:
         return None
-    name, prefix = _identity(root)
+    name, prefix = identity_names(root)
     flag = f"{prefix}BOOTSTRAPPED"
     env = environment_dir(root, name)
     if os.environ.get(flag) != "1":  # never loop: the private environment itself lacked something

@@ -86,3 +86,23 @@ def test_audit_line_is_scrubbed_once_and_equals_the_field_by_field_encoding() ->
         'quote\\"secret' not in encode_record(record2)
         and "quote" not in json.loads(encode_record(record2))["arguments"]["q"]
     )
+
+
+def test_the_adapter_prepares_every_deferred_response_model() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    check = (
+        "from pydantic._internal._mock_val_ser import MockValSer\n"
+        "from clm_client.adapter import ClmAdapter\n"
+        "from clm_client.models import response_models\n"
+        "def deferred():\n"
+        "    return [m.__name__ for m in response_models() if isinstance(m.__pydantic_validator__, MockValSer)]\n"
+        "assert len(deferred()) > 10, deferred()\n"
+        "ClmAdapter().prepare()\n"
+        "assert deferred() == [], deferred()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

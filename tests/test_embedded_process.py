@@ -184,3 +184,42 @@ def test_the_launch_never_appears_in_argv_or_the_environment() -> None:
             assert process._access_key.encode() not in environ.read_bytes()
     finally:
         process.close()
+
+
+def test_the_spawn_time_decision_reads_the_settings_variables_as_the_settings_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plugin.config import demo_process
+
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(demo_process.os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))  # a core is free
+    assert demo_process.child_at_spawn("CLM_", {"CLM_DEMO_PROCESS": "auto"})
+    assert demo_process.child_at_spawn("CLM_", {}) == (demo_process.DEFAULT != "in-process")
+    assert demo_process.child_at_spawn("CLM_", {"CLM_BASE_URL": " ", "CLM_DEMO_PROCESS": "child "})  # " " = unset
+    assert not demo_process.child_at_spawn("CLM_", {"CLM_BASE_URL": "https://clm.example.com"})
+    assert not demo_process.child_at_spawn("CLM_", {"CLM_DEMO_PROCESS": "in-process"})
+    assert demo_process.child_at_spawn("ACME_", {"CLM_DEMO_PROCESS": "in-process", "ACME_DEMO_PROCESS": "child"})
+    monkeypatch.setattr(demo_process.os, "getloadavg", lambda: (float(cores), 0.0, 0.0))  # none is
+    assert not demo_process.child_at_spawn("CLM_", {"CLM_DEMO_PROCESS": "auto"})
+    assert demo_process.child_at_spawn("CLM_", {"CLM_DEMO_PROCESS": "child"})
+    assert PluginSettings().demo_process == demo_process.DEFAULT
+
+
+def test_a_child_started_at_spawn_builds_from_the_composition_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing but server.py is handed over: the child loads the same parts and settings from the environment.
+    for name in [n for n in os.environ if n.startswith("CLM_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CLM_DEMO_PROCESS", "child")
+    monkeypatch.setenv("CLM_DEMO_SIZE", "20")
+    process = BackendProcess.start_at_spawn(ROOT / "server.py", "CLM_")
+    assert process is not None
+    try:
+        port = process.wait_ready()
+        assert port is not None, process.failure
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            assert http.get("/v1/meta").status_code == 403
+            assert http.get("/v1/meta", headers={KEY_HEADER: process._access_key}).status_code == 401
+    finally:
+        process.close()
+    monkeypatch.setenv("CLM_BASE_URL", "https://clm.example.com")
+    assert BackendProcess.start_at_spawn(ROOT / "server.py", "CLM_") is None

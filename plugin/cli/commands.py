@@ -21,8 +21,10 @@ import gc
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plugin.config.demo_process import in_child
 from plugin.observability.logging import configure_logging
 
 if TYPE_CHECKING:
@@ -76,7 +78,25 @@ def connect_help(parts: PluginParts) -> str:
     )
 
 
-def run(argv: list[str], make_parts: PartsFactory) -> int:
+def run(argv: list[str], make_parts: PartsFactory, entry: Path | None = None) -> int:
+    """Run the command in `argv`. `entry`: the composition root's file, given when this process may start the
+    embedded demo backend's child before loading its parts (stdio serving; see `BackendProcess.start_at_spawn`)."""
+    early = _start_at_spawn(entry) if entry is not None and not argv else None
+    try:
+        return _run(argv, make_parts, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _start_at_spawn(entry: Path) -> BackendProcess | None:
+    from plugin.bootstrap import identity_names  # standard library only, like what it starts
+    from plugin.transport.backend_process import BackendProcess
+
+    return BackendProcess.start_at_spawn(entry, identity_names(entry.parent)[1])
+
+
+def _run(argv: list[str], make_parts: PartsFactory, early: BackendProcess | None) -> int:
     from plugin.config.identity import IdentityError
     from plugin.config.settings import SettingsError, load_settings
 
@@ -117,7 +137,7 @@ def run(argv: list[str], make_parts: PartsFactory) -> int:
     configure_logging(settings.log_level)
     if command == "serve":
         return serve_remote(parts, settings, rest)
-    return serve(parts, settings)
+    return serve(parts, settings, early)
 
 
 def collect_from_now_on() -> None:
@@ -201,7 +221,8 @@ def audit_report(parts: PluginParts, argv: list[str]) -> int:
     return 0
 
 
-def serve(parts: PluginParts, settings: PluginSettings) -> int:
+def serve(parts: PluginParts, settings: PluginSettings, early: BackendProcess | None = None) -> int:
+    """Serve MCP on stdio. `early`: the demo backend's child, already started at spawn (its owner stops it)."""
     embedded = parts.adapter.embedded() if settings.embedded else None
     if settings.embedded and embedded is None:
         return _fail(
@@ -212,7 +233,8 @@ def serve(parts: PluginParts, settings: PluginSettings) -> int:
         )
     # Before the server's own imports (the SDK's are the bulk of a cold start): the demo backend builds in its
     # own process, on another core, meanwhile.
-    process = _start_embedded(parts, settings, embedded)
+    started = None if early is not None or embedded is None else _start_embedded(parts, settings, embedded)
+    process = early if embedded is not None and early is not None else started
     from plugin.config.controls import ControlsError
     from plugin.observability.audit import AuditConfigError
     from plugin.server.assembly import build_server
@@ -237,18 +259,8 @@ def serve(parts: PluginParts, settings: PluginSettings) -> int:
             return 130
         return 0
     finally:
-        if process is not None:
-            process.close()
-
-
-def _core_free() -> bool:
-    """Does the machine have a CPU core to spare for the demo's child process? On a busy one, its build would
-    only take CPU from this server's own start (and cost more in all: it imports some modules twice)."""
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows: no load average; assume the common case, an idle core
-        return True
-    return load <= (os.cpu_count() or 1) - 1
+        if started is not None:
+            started.close()
 
 
 def _start_embedded(
@@ -256,9 +268,7 @@ def _start_embedded(
 ) -> BackendProcess | None:
     """The embedded demo backend started in a child process (None: not embedded, asked for in-process, or it
     cannot be started that way; the server then builds it in-process)."""
-    if embedded is None or settings.demo_process == "in-process":
-        return None
-    if settings.demo_process == "auto" and not _core_free():
+    if embedded is None or not in_child(settings.demo_process):
         return None
     from plugin.transport.backend_process import BackendProcess
     from plugin.transport.embedded import embedded_secret

@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from plugin.config.demo_process import DEFAULT as DEMO_PROCESS_DEFAULT
+from plugin.config.demo_process import DemoProcess
 from plugin.config.identity import Identity
 from plugin.config.shared import check_state_url, state_host
 
@@ -154,11 +156,11 @@ class PluginSettings(BaseSettings):
         description="Your own PDF/DOCX/TXT contracts (files or folders, separated by the OS path separator) "
         "served by the embedded demo backend beside its generated contracts",
     )
-    demo_process: Literal["auto", "child", "in-process"] = Field(
-        default="in-process",
-        description="Where the embedded demo backend is built: in-process = inside the server after start-up; "
-        "child = a child process started with the server, on another core (measured slower on 2 cores, see "
-        "BENCHMARKS.md); auto = child when the load average leaves a core free",
+    demo_process: DemoProcess = Field(
+        default=DEMO_PROCESS_DEFAULT,
+        description="Where the embedded demo backend is built: child = a child process started with the server, "
+        "on another core, ready about when the client's first call comes; in-process = inside the server after "
+        "start-up; auto = child when the load average leaves a core free",
     )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 

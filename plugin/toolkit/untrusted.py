@@ -87,6 +87,12 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+def prepare() -> None:
+    """Load the confusables table now (~25 ms): in the background after `initialize`, not in the first call
+    whose text has a non-ASCII character."""
+    _confusables()
+
+
 @functools.lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """One ASCII character standing for `char` when matching markers (NFKC, then confusables, then case)."""

@@ -16,6 +16,8 @@ Optional (read with `region_header_of` / `user_scopes_of`, so an adapter without
   (e.g. "X-Region"); with data residency required, every response carrying it is checked.
 - `user_scopes`: remote mode: {permission: the scopes a *user's* token (from the organisation's
   authorization server) must carry for a tool with that permission}; default: the backend scopes.
+- `prepare()`: local work the first call would otherwise do (e.g. building deferred response models), run
+  in the background after `initialize` (read with `prepare_of`). It must send no request.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ def region_header_of(adapter: object) -> str | None:
     """The adapter's optional `region_header` (None when it declares none)."""
     header = getattr(adapter, "region_header", None)
     return header if isinstance(header, str) and header else None
+
+
+def prepare_of(adapter: object) -> Callable[[], None] | None:
+    """The adapter's optional `prepare` (None when it declares none)."""
+    prepare = getattr(adapter, "prepare", None)
+    return prepare if callable(prepare) else None
 
 
 def user_scopes_of(adapter: object) -> Mapping[str, tuple[str, ...]] | None:

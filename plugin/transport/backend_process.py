@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from plugin.config.demo_process import child_at_spawn
+
 if TYPE_CHECKING:
     import httpx2
 
@@ -71,12 +73,34 @@ class BackendProcess:
         reference = app_reference(embedded.app)
         if reference is None:
             return None
+        return cls._spawn(
+            {
+                "reference": reference,
+                # The values, not the object: loaded settings are of a class made per identity, which pickle cannot
+                # name.
+                "settings": {name: getattr(settings, name) for name in type(settings).model_fields},
+                "secret": secret,
+            }
+        )
+
+    @classmethod
+    def start_at_spawn(cls, entry: Path, env_prefix: str) -> BackendProcess | None:
+        """Spawn the child before this process imports anything heavy, when the configuration asks for one (see
+        plugin.config.demo_process); None otherwise, or when it cannot be spawned.
+
+        Nothing is known yet but the composition root `entry` (server.py): the child imports it, takes the same
+        parts, reads the same settings from the same environment and derives the installation's secret itself,
+        so the build starts ~350 ms earlier than after this process has loaded its own parts and settings.
+        """
+        if not child_at_spawn(env_prefix):
+            return None
+        return cls._spawn({"entry": str(entry)})
+
+    @classmethod
+    def _spawn(cls, build: dict[str, Any]) -> BackendProcess | None:
         access_key = secrets.token_urlsafe(32)
         launch = {
-            "reference": reference,
-            # The values, not the object: loaded settings are of a class made per identity, which pickle cannot name.
-            "settings": {name: getattr(settings, name) for name in type(settings).model_fields},
-            "secret": secret,
+            **build,
             "access_key": access_key,
             "parent_pid": os.getpid(),
             # PR_SET_PDEATHSIG fires when the parent *thread* ends: only sound when spawned by the main thread.
@@ -216,15 +240,38 @@ def _listen() -> socket.socket:
     return sock
 
 
+def _from_composition_root(entry: Path) -> tuple[Callable[..., Any], PluginSettings, bytes | None]:
+    """The app factory, settings and secret the server itself would use, from its composition root's parts."""
+    import importlib.util
+
+    from plugin.config.settings import load_settings
+    from plugin.transport.embedded import embedded_secret
+
+    spec = importlib.util.spec_from_file_location("composition_root", entry)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot import the composition root {entry}")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    parts = root.parts()
+    settings = load_settings(parts.identity)
+    embedded = parts.adapter.embedded()
+    if embedded is None or not settings.embedded:
+        raise RuntimeError("the configuration has no embedded demo backend")
+    return embedded.app, settings, embedded_secret(embedded, settings, parts.identity)
+
+
 def _build(launch: dict[str, Any]) -> tuple[Any, socket.socket]:
-    import importlib
+    if "entry" in launch:
+        factory, settings, secret = _from_composition_root(Path(launch["entry"]))
+    else:
+        import importlib
 
-    from plugin.config.settings import PluginSettings
+        from plugin.config.settings import PluginSettings
 
-    module_name, _, qualname = launch["reference"].partition(":")
-    factory = getattr(importlib.import_module(module_name), qualname)
-    settings = PluginSettings.model_construct(**launch["settings"])  # validated in the parent already
-    secret = launch["secret"]
+        module_name, _, qualname = launch["reference"].partition(":")
+        factory = getattr(importlib.import_module(module_name), qualname)
+        settings = PluginSettings.model_construct(**launch["settings"])  # validated in the parent already
+        secret = launch["secret"]
     app = factory(settings) if secret is None else factory(settings, secret)
     import uvicorn  # noqa: F401 - imported here, at the building thread's priority
 
@@ -257,6 +304,9 @@ def _build_politely(launch: dict[str, Any]) -> tuple[Any, socket.socket] | str:
 
 
 def _child() -> int:
+    import gc
+
+    gc.disable()  # building makes long-lived objects only (see plugin.cli.commands.collect_from_now_on)
     stdin = sys.stdin.buffer
     sys.path[:] = pickle.load(stdin)  # noqa: S301 - written by our parent, see the module's import
     launch = pickle.load(stdin)  # noqa: S301
@@ -271,6 +321,8 @@ def _child() -> int:
         announce.close()
         return 1
     app, sock = built
+    gc.freeze()
+    gc.enable()
     import uvicorn
 
     # Lifespan off: the in-process ASGI transport never runs it either, so the app behaves the same.

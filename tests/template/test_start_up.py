@@ -3,6 +3,8 @@ with what start-up made frozen out of its view (the saving is measured in bench/
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import gc
 from collections.abc import Iterator
 
@@ -37,3 +39,37 @@ def test_collecting_resumes_with_start_up_frozen() -> None:
     collect_from_now_on()
     assert gc.isenabled()
     assert gc.get_freeze_count() > 10_000  # everything imported so far, not a handful of objects
+
+
+class _PreparingAdapter:
+    """The fake's adapter with the optional `prepare`, counting its calls."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self.prepared = 0
+
+    def prepare(self) -> None:
+        self.prepared += 1
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+@pytest.mark.anyio
+async def test_the_warm_up_prepares_this_process_share_of_the_first_call(fake_root: PluginParts, fake_url: str) -> None:
+    from plugin.server.assembly import build_server
+    from plugin.toolkit import untrusted
+    from tests.template.helpers import fake_settings
+
+    adapter = _PreparingAdapter(fake_root.adapter)
+    parts = dataclasses.replace(fake_root, adapter=adapter)  # type: ignore[arg-type]
+    untrusted._confusables.cache_clear()
+    _server, runtime = build_server(parts, fake_settings(fake_url))
+    try:
+        runtime.start_warm_up()
+        assert runtime._warm_up is not None
+        await asyncio.wait_for(runtime._warm_up, timeout=60)
+    finally:
+        await runtime.aclose()
+    assert adapter.prepared == 1
+    assert untrusted._confusables.cache_info().currsize == 1  # the table the first non-ASCII text needs
