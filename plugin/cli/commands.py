@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plugin.bootstrap import collect_from_now_on
 from plugin.config.demo_process import in_child
 from plugin.observability.logging import configure_logging
 
@@ -101,7 +102,7 @@ def _run(argv: list[str], make_parts: PartsFactory, early: BackendProcess | None
     from plugin.config.settings import SettingsError, load_settings
 
     if not argv or argv[0] == "serve":
-        gc.disable()  # until the server is built: see `collect_from_now_on`
+        gc.disable()  # until the server is built: see plugin.bootstrap.collect_from_now_on
     try:
         parts = make_parts()
     except IdentityError as exc:
@@ -138,18 +139,6 @@ def _run(argv: list[str], make_parts: PartsFactory, early: BackendProcess | None
     if command == "serve":
         return serve_remote(parts, settings, rest)
     return serve(parts, settings, early)
-
-
-def collect_from_now_on() -> None:
-    """Turn the cyclic garbage collector back on, with everything start-up made frozen out of its view.
-
-    Start-up makes ~150,000 objects (the SDK's protocol models, the tools', the settings') that live as long as
-    the process and ~1,500 that are garbage: each full collection while they are made walks them all (~60 ms
-    at the end), so start-up runs with the collector off (~40 ms of CPU saved, BENCHMARKS.md), and freezing
-    them keeps every later collection from walking them again on the calls that follow.
-    """
-    gc.freeze()
-    gc.enable()
 
 
 def serve_remote(parts: PluginParts, settings: PluginSettings, argv: list[str]) -> int:

@@ -53,9 +53,10 @@ class EmbeddedBackend:
     """A demo backend, served when no backend is configured.
 
     With `DEMO_PROCESS=child` the stdio server builds it at spawn in a child process
-    (plugin.transport.backend_process) that imports `app` by its reference (`module:qualname`), so `app`
-    should be a module-level function; any other callable is built in-process and called through the ASGI
-    transport (no port), as by default.
+    (plugin.transport.backend_process) that takes the same parts from the composition root (`server.py`);
+    a child started later imports `app` by its reference (`module:qualname`), so `app` should be a
+    module-level function (any other callable is then built in-process and called through the ASGI
+    transport, no port, as in the `in-process` mode).
     `app` is blocking work (it may build a demo database) and runs off the event loop. With
     `stable_secret`, it is called as `app(settings, secret)`: 32 bytes, stable for this installation
     (derived from its key ring), to sign the demo backend's own state (e.g. its cursors) with, so

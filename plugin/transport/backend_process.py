@@ -20,6 +20,7 @@ uvicorn's own output goes to stderr.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pickle  # parent to its own child over a private pipe: the same code trusts itself
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from plugin.bootstrap import collect_from_now_on
 from plugin.config.demo_process import child_at_spawn
 
 if TYPE_CHECKING:
@@ -304,9 +306,7 @@ def _build_politely(launch: dict[str, Any]) -> tuple[Any, socket.socket] | str:
 
 
 def _child() -> int:
-    import gc
-
-    gc.disable()  # building makes long-lived objects only (see plugin.cli.commands.collect_from_now_on)
+    gc.disable()  # building makes long-lived objects only (see plugin.bootstrap.collect_from_now_on)
     stdin = sys.stdin.buffer
     sys.path[:] = pickle.load(stdin)  # noqa: S301 - written by our parent, see the module's import
     launch = pickle.load(stdin)  # noqa: S301
@@ -321,8 +321,7 @@ def _child() -> int:
         announce.close()
         return 1
     app, sock = built
-    gc.freeze()
-    gc.enable()
+    collect_from_now_on()
     import uvicorn
 
     # Lifespan off: the in-process ASGI transport never runs it either, so the app behaves the same.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from plugin.bootstrap import collector_paused
 from plugin.config.identity import Identity
 from plugin.config.settings import PluginSettings
 from plugin.config.state import KeyRing
@@ -77,8 +78,9 @@ async def embedded_transport(
         log.warning("embedded_backend_process_failed", error=process.failure)
 
     def build() -> Any:
-        secret = embedded_secret(embedded, settings, identity)
-        return embedded.app(settings) if secret is None else embedded.app(settings, secret)
+        with collector_paused():
+            secret = embedded_secret(embedded, settings, identity)
+            return embedded.app(settings) if secret is None else embedded.app(settings, secret)
 
     # Building (or opening the cached) demo data is blocking work: off the event loop.
     app = await anyio.to_thread.run_sync(build)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from plugin.cli.commands import collect_from_now_on, run
+from plugin.bootstrap import collect_from_now_on, collector_paused
+from plugin.cli.commands import run
 from plugin.config.identity import IdentityError
 from plugin.server.parts import PluginParts
 
@@ -73,3 +74,13 @@ async def test_the_warm_up_prepares_this_process_share_of_the_first_call(fake_ro
         await runtime.aclose()
     assert adapter.prepared == 1
     assert untrusted._confusables.cache_info().currsize == 1  # the table the first non-ASCII text needs
+
+
+def test_a_paused_collector_resumes_only_if_it_was_on() -> None:
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()  # start-up's pause is not ended by a build inside it
