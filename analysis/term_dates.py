@@ -375,7 +375,7 @@ _OWN_EFFECTIVE_DATE = re.compile(
 # event the text does not date (a stated date, a signature or the date above are handled before).
 _EFFECTIVE_ON_EVENT = re.compile(
     r"\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*\s+(?:on|upon|as\s+of|from)\s+the\s+"
-    r"(?:date|day)\b(?!\s+(?:hereof|of\s+(?:this|the)\s+agreement|first|and\s+year|set\s+forth\s+above|above))",
+    r"(?:first\s+)?(?:date|day)\b(?!\s+(?:hereof|of\s+(?:this|the)\s+agreement|first|and\s+year|set\s+forth\s+above|above))",
     re.IGNORECASE,
 )
 

@@ -119,11 +119,17 @@ def test_a_labelled_effective_date_in_other_words(label: str, expected: str) -> 
     assert effective is not None and effective.value == expected
 
 
-def test_commencing_on_the_date_of_an_undated_event_is_undetermined() -> None:
+@pytest.mark.parametrize(
+    "event",
+    [
+        "the date that the Affiliate Registration Form is approved by Orchid",
+        "the first day of the Support Period for the first unit that Kestrel installs",
+    ],
+)
+def test_commencing_on_the_date_of_an_undated_event_is_undetermined(event: str) -> None:
     text = (
         f"AFFILIATE AGREEMENT\n\nThis Affiliate Agreement is made{PARTIES}1. Term\n1.1 The term of this Agreement "
-        "will commence on the date that the Affiliate Registration Form is approved by Orchid and will end when "
-        "either party terminates it.\n"
+        f"will commence on {event} and will end when either party terminates it.\n"
     )
     effective = _effective(text)
     assert effective is not None and effective.value == UNDETERMINED
