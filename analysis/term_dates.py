@@ -237,18 +237,25 @@ _EFFECTIVE_MEANS = re.compile(
     re.IGNORECASE,
 )
 # "EFFECTIVE DATE\n\n JUNE 1, 1998": a label with the date right after it.
-_EFFECTIVE_LABEL = re.compile(rf"{_EFFECTIVE_NAME}(?![)])", re.IGNORECASE)
+_EFFECTIVE_LABEL = re.compile(
+    # "... DATES:" and "... Date under this Addendum:" label the same fact for this document.
+    rf"{_EFFECTIVE_NAME}(?:s\b|\s+(?:\w+\s+){{0,3}}?(?:of|under|for)\s+this\s+(?:\w+\s+){{0,2}}?"
+    r"(?:agreement|amendment|addendum|contract)\s*:)?(?![)])",
+    re.IGNORECASE,
+)
 # 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
 _EFFECTIVE_VERB = re.compile(
     r"\b(?:effective|commenc\w*|take[sn]?\s+effect|took\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
     r"in\s+force|with\s+effect|begin\w*|start\w*)"
+    # "effective for all purposes and in all respects as of": a qualifier between the verb and its date.
+    r"(?:,?\s+for\s+all\s+purposes(?:\s+and\s+in\s+all\s+respects)?,?)?"
     r"(?:\s+(?:as\s+(?:of|from)|on|from|upon|beginning|immediately))?(?:\s+the)?\s*",
     re.IGNORECASE,
 )
 _AGREEMENT_SUBJECT = re.compile(
     r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
     # "It shall be effective on ...", "The Joint Venture shall commence on ...": the agreement's own undertaking.
-    r"\bit\s+(?:shall|will)\b|\b(?:joint\s+venture|promotion|engagement)\s+(?:shall|will)\b|"
+    r"\bit\s+(?:shall|will)\b|\b(?:joint\s+venture|promotion|engagement|appointment)\s+(?:shall|will)\b|"
     r"agreement\s+(?:shall|will|is)|effective\s+date)",
     re.IGNORECASE,
 )
@@ -260,7 +267,7 @@ _REFERS_TO_AGREEMENT_DATE = re.compile(
 )
 # Effective when signed: the date is the (last) date of signature.
 _UPON_SIGNATURE = re.compile(
-    r"\b(?:effective|commenc\w*|take[sn]?\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
+    r"\b(?:effective|commenc\w*|begin\w*|take[sn]?\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
     r"Effective\s+Date)\b[^.]{0,80}?\b(?:upon|on|from|as\s+of|after|when|at|is|mean|means)\s+(?:the\s+)?(?:later\s+of\s+the\s+)?"
     r"(?:full\s+|mutual\s+|due\s+)?(?:execution|signature|signing|date\s+(?:of\s+)?(?:the\s+)?(?:last\s+|final\s+|actual\s+|its\s+|most\s+recent\s+)?"
     r"(?:final\s+)?(?:execution|signature|signing|signed)|dates?\s+(?:that\s+|when\s+|on\s+which\s+)?(?:it\s+is\s+|this\s+agreement\s+is\s+|the\s+last\s+party\s+\w+\s+has\s+)?(?:signed|executed)|"
@@ -269,13 +276,15 @@ _UPON_SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 _AGREEMENT_TAKES_EFFECT = re.compile(
-    r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract)|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+\w+)?)\b"
+    r"\b(?:this\s+(?:[\w-]+\s+){0,3}?(?:agreement|amendment|contract)|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+\w+)?)\b"
     r"[^.;]{0,60}?\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*",
     re.IGNORECASE,
 )
 _BY_SIGNATURE = re.compile(
     r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,3}?(?:signature|signed|executed)|"
-    r"date\s+of\s+(?:the\s+)?(?:last\s+)?(?:signature|execution))",
+    r"date\s+of\s+(?:the\s+)?(?:last\s+)?(?:signature|execution)|"
+    # "the date this Agreement is signed by the last signatory": the same fact, said the other way round.
+    r"(?:signed|executed)\s+by\s+(?:the\s+)?(?:last|later|final)\s+(?:of\s+the\s+)?(?:signatory|party|parties|signer))",
     re.IGNORECASE,
 )
 _WHEN_SIGNED = re.compile(
@@ -342,6 +351,38 @@ def _qualified_name(text: str, match: re.Match[str]) -> bool:
     return before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in {"the", "this"}
 
 
+# "the Standstill Period commencing on the date hereof", "that period of time commencing upon execution": the
+# start of some other period the agreement defines, not of the agreement.
+_ANOTHER_PERIOD_BEFORE = re.compile(r"\bperiod\s+(?:of\s+time\s+)?$", re.IGNORECASE)
+_TAKES_EFFECT_VERB_END = re.compile(
+    r"(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*$", re.IGNORECASE
+)
+
+
+def _begins_another_period(text: str, verb_start: int) -> bool:
+    return _ANOTHER_PERIOD_BEFORE.search(text, max(0, verb_start - 30), verb_start) is not None
+
+
+# The contract's own effective date, unlike "the effective date of such termination", "of the Registration
+# Statement" or "of the merger": the defined term ("the Effective Date", "EFFECTIVE DATE"), "its effective
+# date" or "the effective date of this Agreement".
+_OWN_EFFECTIVE_DATE = re.compile(
+    r"\b(?:Effective\s+Date|EFFECTIVE\s+DATE)\b(?!\s*(?:\([^)]{0,60}\)\s*)?(?i:of)\s+(?!(?i:this|the\s+agreement)\b))|"
+    r"(?i:\b(?:its|this\s+agreement's)\s+effective\s+date\b|"
+    r"\beffective\s+date\s+of\s+this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment)\b)"
+)
+# "This Agreement shall commence on the date the Registration Form is approved": an effective date set by an
+# event the text does not date (a stated date, a signature or the date above are handled before).
+_EFFECTIVE_ON_EVENT = re.compile(
+    r"\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*\s+(?:on|upon|as\s+of|from)\s+the\s+"
+    r"(?:first\s+)?(?:date|day)\b(?!\s+(?:hereof|of\s+(?:this|the)\s+agreement|first|and\s+year|set\s+forth\s+above|above))",
+    re.IGNORECASE,
+)
+
+
+_EVENT_REASON = "the effective date depends on an event the text does not date"
+
+
 def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate | None:
     text = doc.text
     # 1. A defined term: 'entered into as of June 1, 2020 (the "Effective Date")'.
@@ -387,20 +428,27 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if found is None or found.start - effective.end() > 12:
             continue
         window = doc.sentence_window(effective.start())
+        if _begins_another_period(text, effective.start()):
+            continue
         if _AGREEMENT_SUBJECT.search(text, max(window.start, effective.start() - 100), effective.end()):
             return FoundDate(match=found, cite_start=effective.start(), confidence=0.85)
     # 4. Effective on signature: the last date of signature, else the date the agreement bears.
-    signature = next(doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE), None) or next(
-        doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None
-    )
+    signature = next(
+        (m for m in doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE) if not _begins_another_period(text, m.start())),
+        None,
+    ) or next(doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None)
     if signature is not None:
         return _signed_or_dated(doc, agreement, signature.start(), signature.end())
     # 5. 'effective as of the date first written above': the agreement date.
-    if agreement is not None:
-        for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
-            window = doc.sentence_window(effective.start())
-            if _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
-                return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.75, cite_end=window.end)
+    for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
+        verb = _TAKES_EFFECT_VERB_END.search(effective.group(0))
+        if verb is not None and _begins_another_period(text, effective.start() + verb.start()):
+            continue
+        window = doc.sentence_window(effective.start())
+        if _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
+            if agreement is None:  # "effective as of the date set forth above", and no date is set forth
+                return _undetermined(doc, effective.start(), "the date the agreement refers to is not filled in")
+            return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.75, cite_end=window.end)
     # 6. An "Effective Date" defined by an event ('the date the Site becomes operational'): present, undetermined.
     for defined in (
         *doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_DEFINED),
@@ -408,8 +456,16 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
     ):
         if _qualified_name(text, defined):
             continue
-        return _undetermined(doc, defined.start(), "the effective date depends on an event the text does not date")
-    # 7. The contract speaks of its effective date without defining it: the date it bears.
-    if agreement is not None and re.search(r"\beffective\s+date\b", text, re.IGNORECASE):
+        return _undetermined(doc, defined.start(), _EVENT_REASON)
+    # 'This Agreement shall commence on the date the Form is approved': present, undetermined.
+    for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
+        verb = _TAKES_EFFECT_VERB_END.search(effective.group(0))
+        if verb is None or not _EFFECTIVE_ON_EVENT.match(text, effective.start() + verb.start()):
+            continue
+        window = doc.sentence_window(effective.start())
+        if not find_dates(text, window.start, window.end):
+            return _undetermined(doc, effective.start(), _EVENT_REASON)
+    # 7. The contract speaks of its own effective date without defining it: the date it bears.
+    if agreement is not None and _OWN_EFFECTIVE_DATE.search(text):
         return FoundDate(match=agreement.match, cite_start=agreement.cite_start, confidence=0.55)
     return None

@@ -1,0 +1,125 @@
+"""How contracts say when they take effect: the effective date against other dates and other periods.
+
+Every sentence here is written for these tests (none is taken from a real contract).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import UNDETERMINED, TermKind, analyse
+from analysis.models import KeyTerm
+
+PARTIES = ' between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n'
+PREAMBLE = f"SUPPLY AGREEMENT\n\nThis Supply Agreement is made as of June 2, 2014{PARTIES}"
+SIGNATURES = (
+    "\n\nIN WITNESS WHEREOF, the parties have signed this Agreement on the dates below.\n\n"
+    "ORCHID LABS INC.\nBy: /s/ Mara Quill\nDate: March 3, 2015\n\n"
+    "KESTREL FREIGHT LLC\nBy: /s/ Ivo Brandt\nDate: March 9, 2015\n"
+)
+
+
+def _effective(text: str) -> KeyTerm | None:
+    return analyse(text).first(TermKind.EFFECTIVE_DATE)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The effective date of something else.
+        "Orchid shall pay for goods ordered before the effective date of such termination.",
+        "Kestrel shall keep its registration in force for one year from the effective date of the Offering Statement.",
+        "The guarantee given by Kestrel's parent lapses three years after the effective date of the merger.",
+        "Either party may change its address for notices by notice given ten days before the effective date of the "
+        "change.",
+        # Another period that starts with the agreement.
+        'For purposes of this Agreement, the "Quiet Period" means the period commencing on the date of this '
+        "Agreement and ending ninety days later.",
+        'Throughout this Agreement, "Service Period" means that period of time commencing upon the full execution '
+        "of this Agreement and ending when the last delivery is made.",
+    ],
+)
+def test_other_effective_dates_and_other_periods_are_not_the_agreements_effective_date(sentence: str) -> None:
+    text = PREAMBLE + f"1. Supply\n1.1 Kestrel shall deliver the goods each week.\n1.2 {sentence}\n"
+    assert _effective(text) is None
+
+
+# (why, contract text, the effective date it states)
+STATED: list[tuple[str, str, str]] = [
+    (
+        "the agreement's own Effective Date, undefined, is the date it bears",
+        PREAMBLE + "1. Term\n1.1 This Agreement shall commence on the Effective Date and run for two years.\n",
+        "2014-06-02",
+    ),
+    (
+        "signed by the last signatory: the last date of signature",
+        f"SUPPLY AGREEMENT\n\nThis Supply Agreement is made{PARTIES}1. Term\n1.1 The term of this Agreement "
+        '("Term") will begin on the date this Agreement is signed by the last signatory ("Effective Date") and will '
+        "last two years.\n2. Supply\n2.1 Kestrel shall deliver the goods." + SIGNATURES,
+        "2015-03-09",
+    ),
+    (
+        "a term that begins on execution starts at the last signature",
+        f"SERVICES AGREEMENT\n\nThis Services Agreement is made{PARTIES}1. Term\n1.1 The term of this Services "
+        "Agreement shall begin on the date of execution and shall continue for a period of two years.\n2. Services\n"
+        "2.1 Kestrel shall carry the goods." + SIGNATURES,
+        "2015-03-09",
+    ),
+    (
+        "effective for all purposes as of a date",
+        "FIRST AMENDMENT TO SUPPLY AGREEMENT\n\nThis First Amendment is made and entered into, effective for all "
+        f"purposes and in all respects as of the 9th day of March, 2004,{PARTIES}1. Prices\n1.1 Prices rise by 2%.\n",
+        "2004-03-09",
+    ),
+    (
+        "a hyphenated agreement name effective as of the date above",
+        f"COST-SHARING AGREEMENT\n\nThis Agreement is made this 5th day of August, 2016{PARTIES}"
+        "WHEREAS, the parties agree that this cost-sharing agreement is to be effective as of the date first "
+        "written above;\n\n1. Costs\n1.1 Each party bears half of the costs.\n",
+        "2016-08-05",
+    ),
+    (
+        "an appointment that begins on a date",
+        f"SERVICE AGREEMENT\n\nThis Service Agreement is dated 1 November 2018{PARTIES}1. Appointment\n"
+        "1.1 The Appointment will begin on 4 February 2019 and continue until ended by either party.\n",
+        "2019-02-04",
+    ),
+    (
+        "a commencement date labelled for this addendum",
+        "SUPPORT ADDENDUM\n\nKestrel and Orchid agree as follows.\n\nCOMMENCEMENT DATE FOR SUPPORT UNDER THIS "
+        "ADDENDUM: APRIL 1, 2003\n\n1. Support\n1.1 Kestrel supports.\n",
+        "2003-04-01",
+    ),
+    (
+        "a plural label",
+        "SUPPORT ADDENDUM\n\nKestrel and Orchid agree as follows.\n\nEffective Dates: May 1, 2010, May 1, 2011\n\n"
+        "1. Support\n1.1 Kestrel supports.\n",
+        "2010-05-01",
+    ),
+    (
+        "commencing on the date of an undated event",
+        f"AFFILIATE AGREEMENT\n\nThis Affiliate Agreement is made{PARTIES}1. Term\n1.1 The term of this Agreement "
+        "will commence on the date that the Affiliate Registration Form is approved by Orchid and will end when "
+        "either party terminates it.\n",
+        UNDETERMINED,
+    ),
+    (
+        "commencing on the first day of an undated period",
+        f"AFFILIATE AGREEMENT\n\nThis Affiliate Agreement is made{PARTIES}1. Term\n1.1 The term of this Agreement "
+        "will commence on the first day of the Support Period for the first unit that Kestrel installs.\n",
+        UNDETERMINED,
+    ),
+    (
+        "effective as of a date above that was never filled in",
+        f"SERVICE AGREEMENT\n\nThis Service Agreement is entered into as of [Date]{PARTIES}1. Services\n"
+        "1.1 Kestrel shall carry the goods.\n2. Term\n2.1 This Agreement shall be effective as of the date set forth "
+        "above in this Agreement.\n",
+        UNDETERMINED,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in STATED], ids=[why for why, _, _ in STATED])
+def test_the_effective_date_in_other_words(text: str, expected: str) -> None:
+    effective = _effective(text)
+    assert effective is not None and effective.value == expected
