@@ -1,6 +1,6 @@
 """Cold start as a client sees it: spawn -> `initialize` answered -> `tools/list` answered, plugin vs a bare MCPServer.
 
-    python bench/cold_start.py [--runs 15] [--before DIR] [--imports]
+    python bench/cold_start.py [--runs 15] [--before DIR] [--imports] [--modes]
 
 Only what a user has: `python server.py` with no backend configured (the embedded demo default, audit
 off) and `python bench/bare_server.py` (a bare `MCPServer` with two tools), each spawned fresh over stdio,
@@ -43,9 +43,9 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def one(args: list[str]) -> tuple[float, float, float]:
+def one(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(ms to initialize answered, ms to tools/list answered, CPU ms used by then)."""
-    server = StdioServer(args, QUIET)
+    server = StdioServer(args, {**QUIET, **(env or {})})
     server.initialize()
     initialized = time.perf_counter() - server.started
     listed = server.request("tools/list")
@@ -104,18 +104,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--before", type=Path, help="another checkout measured in the same rotation")
     parser.add_argument("--imports", action="store_true", help="also list what the stdio start imports")
+    parser.add_argument(
+        "--modes", action="store_true", help="also the plugin with CLM_DEMO_PROCESS=child and =in-process forced"
+    )
     args = parser.parse_args()
     print(f"date {datetime.date.today().isoformat()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
     targets = {"bare": ["bench/bare_server.py"], "plugin": ["server.py"]}
     if args.before is not None:
         targets["before"] = [str(args.before.resolve() / "server.py")]
-    for command in targets.values():  # once each first: bytecode and schema caches, as after installation
-        one(command)
+    forced: dict[str, dict[str, str]] = {"plugin": {}} | (
+        {f"plugin_{mode}": {"CLM_DEMO_PROCESS": mode} for mode in ("child", "in-process")} if args.modes else {}
+    )
+    for label in list(forced)[1:]:
+        targets[label] = targets["plugin"]
+    for label, command in targets.items():  # once each first: bytecode and schema caches, as after installation
+        one(command, forced.get(label))
     samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label in targets}
     labels = list(targets)
     for i in range(args.runs):
         for label in labels[i % len(labels) :] + labels[: i % len(labels)]:
-            samples[label].append(one(targets[label]))
+            samples[label].append(one(targets[label], forced.get(label)))
     medians = {label: [percentile([s[k] for s in runs], 0.5) for k in range(3)] for label, runs in samples.items()}
     for label, (init, listed, cpu) in medians.items():
         print(
@@ -132,7 +140,7 @@ def main() -> None:
         )
     print(f"load at the end {os.getloadavg()[0]:.2f}")
     if args.imports:
-        print_imports(targets)
+        print_imports({label: command for label, command in targets.items() if label in ("bare", "plugin", "before")})
 
 
 if __name__ == "__main__":

@@ -145,7 +145,8 @@ class Runtime:
         self._backend_as_of: date | None = None  # the backend's business date, when it reports one
         self._metadata_known = False
         self._metadata_lock = asyncio.Lock()
-        self._warm_up: asyncio.Task[None] | None = None
+        self._opening: asyncio.Task[None] | None = None  # the backend, opened ahead of the first call
+        self._warm_up: asyncio.Task[None] | None = None  # the opening and this process's preparation
         # Graceful shutdown (plugin.server.visibility): once draining, new calls are refused (and audited);
         # `idle` is set whenever no call is in flight.
         self.draining = False
@@ -262,23 +263,46 @@ class Runtime:
         return self._backend_as_of or date.today()
 
     def start_warm_up(self) -> None:
-        """After `initialize`: open the backend in the background, so the first tool call does not wait for it.
+        """After `initialize`: open the backend in the background, so the first tool call does not wait for it,
+        and prepare this process's own share of that call.
 
-        For the embedded demo backend this imports and builds it and fetches its token and metadata (the bulk
-        of a cold first call). For a real backend only the HTTP client is made: no request is sent before a
-        tool call asks for one.
+        For the embedded demo backend this imports and builds it (or waits for its child process) and fetches
+        its token and metadata (the bulk of a cold first call). For a real backend only the HTTP client is
+        made: no request is sent before a tool call asks for one.
         """
-        if self._warm_up is None and self._backend is None:
+        self._start_opening()
+        if self._warm_up is None:
             self._warm_up = asyncio.get_running_loop().create_task(self._warm())
 
     def start_warm_up_soon(self) -> None:
-        """`start_warm_up` a moment after `initialize`: the client's `tools/list` follows at once, and building the
-        backend (CPU-bound for the embedded demo) would delay that answer; a person's first prompt comes later.
-        At once when the demo backend builds in its child process: here the warm-up mostly waits for it."""
+        """`start_warm_up` a moment after `initialize`: the client's `tools/list` follows at once, and CPU-bound
+        warm-up work would delay that answer; a person's first prompt comes later. When the demo backend builds
+        in its child process, waiting for it costs this process nothing: that starts at once."""
         if self.embedded_process is not None:
-            self.start_warm_up()
-        else:
-            asyncio.get_running_loop().call_later(WARM_UP_DELAY_SECONDS, self.start_warm_up)
+            self._start_opening()
+        asyncio.get_running_loop().call_later(WARM_UP_DELAY_SECONDS, self.start_warm_up)
+
+    def _start_opening(self) -> None:
+        if self._opening is None and self._backend is None:
+            self._opening = asyncio.get_running_loop().create_task(self._open())
+
+    async def _open(self) -> None:
+        try:
+            backend = await self.backend()
+            if self.settings.embedded:
+                await backend.session.tokens.get(backend.session.token_key)
+                await self.as_of(backend)
+        except Exception as exc:  # the first tool call meets (and reports) the same problem
+            log.debug("warm_up_failed", error=type(exc).__name__)
+
+    async def _warm(self) -> None:
+        await asyncio.sleep(0)  # the opening starts first (a child's readiness is awaited off the loop) ...
+        try:
+            self._prepare()  # ... then this process prepares its own share of the first call
+        except Exception as exc:  # only a head start: the first call does it again, and reports
+            log.debug("prepare_failed", error=type(exc).__name__)
+        if self._opening is not None:
+            await self._opening
 
     def _prepare(self) -> None:
         """Local work the first call would otherwise do, without a request: text-cleaning tables, the adapter's
@@ -287,26 +311,12 @@ class Runtime:
         if (prepare := prepare_of(self.parts.adapter)) is not None:
             prepare()
 
-    async def _warm(self) -> None:
-        opening = asyncio.ensure_future(self.backend())
-        await asyncio.sleep(0)  # the opening starts (a child's readiness is awaited off the loop) ...
-        try:
-            self._prepare()  # ... while this process prepares its own share of the first call
-        except Exception as exc:  # only a head start: the first call does it again, and reports
-            log.debug("prepare_failed", error=type(exc).__name__)
-        try:
-            backend = await opening
-            if self.settings.embedded:
-                await backend.session.tokens.get(backend.session.token_key)
-                await self.as_of(backend)
-        except Exception as exc:  # the first tool call meets (and reports) the same problem
-            log.debug("warm_up_failed", error=type(exc).__name__)
-
     async def aclose(self) -> None:
-        if self._warm_up is not None and not self._warm_up.done():
-            self._warm_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._warm_up
+        for task in (self._warm_up, self._opening):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if self._settling is not None and not self._settling.done():
             self._settling.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

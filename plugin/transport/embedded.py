@@ -60,8 +60,8 @@ async def embedded_transport(
         ready = asyncio.ensure_future(anyio.to_thread.run_sync(process.wait_ready))
         # Meanwhile (the child may still be building): this process's own share of a first request.
         keyed = process.transport(limits)
-        if meanwhile is not None:
-            meanwhile()
+        if meanwhile is not None:  # in a thread: an import of ~70 ms on the loop would hold up `tools/list`
+            await anyio.to_thread.run_sync(meanwhile)
         try:
             port = await ready
         except BaseException:
