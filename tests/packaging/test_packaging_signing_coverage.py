@@ -207,6 +207,26 @@ def test_the_verifier_imports_only_the_standard_library_and_cryptography(plugin_
     assert plugin_modules == ["plugin.release.integrity"]
 
 
+@pytest.mark.parametrize(("value", "consulted"), [(None, False), ("", False), ("false", True), ("true", True)])
+def test_the_verifier_is_compiled_only_when_the_signature_variable_is_set(value: str | None, consulted: bool) -> None:
+    # Compiling it from source costs ~15 ms of every start: unset, nothing is required and it is not needed; any
+    # value (even "false") is the verifier's to judge.
+    probe = (
+        "import json, sys, server\n"
+        "refusal = server.verify_first([])\n"
+        "print(json.dumps([server.VERIFIER in sys.modules, refusal]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")}
+    if value is not None:
+        env["CLM_REQUIRE_SIGNATURE"] = value
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PARTS.root, env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    compiled, refusal = json.loads(out)
+    assert compiled is consulted
+    assert (refusal is not None) is (value == "true")  # required without a pinned fingerprint: refused
+
+
 def test_a_sealed_process_ignores_bytecode_caches_of_the_tree(plugin_copy: Path, tmp_path: Path) -> None:
     """Once sealed, a cache planted after verification (with the source's mtime and size) cannot run either."""
     marker = tmp_path / MARKER
