@@ -29,23 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.core_server import plugin_env, token
-from bench.stdio_client import StdioServer, percentile
+from bench.stdio_client import StdioServer, percentile, process_cpu_seconds
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
 
-TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time of the process so far: the scheduler's nanosecond count summed over its threads (the 10 ms
-    ticks of utime + stime would be +-0.5% over a few hundred calls), else those ticks."""
-    try:
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks) / 1e9
-    except (OSError, ValueError, IndexError):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
 def rss_mb(pid: int) -> float:
@@ -67,7 +55,7 @@ def side_by_side(
             server.call(tool, args)
     labels = list(servers)
     times: dict[str, list[float]] = {label: [] for label in labels}
-    cpu_start = {label: cpu_seconds(servers[label][0].proc.pid) for label in labels}
+    cpu_start = {label: process_cpu_seconds(servers[label][0].proc.pid) for label in labels}
     for i in range(calls):
         for label in labels[i % len(labels) :] + labels[: i % len(labels)]:  # rotate who goes first
             server, tool, args = servers[label]
@@ -77,7 +65,7 @@ def side_by_side(
     figures = {}
     for label in labels:
         server = servers[label][0]
-        cpu = (cpu_seconds(server.proc.pid) - cpu_start[label]) / calls
+        cpu = (process_cpu_seconds(server.proc.pid) - cpu_start[label]) / calls
         figures[label] = {"p50": percentile(times[label], 0.5), "cpu": cpu}
         server.close()
     return figures

@@ -27,20 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stdio_client import INITIALIZE_PARAMS, ROOT, StdioServer, child_environment, percentile
+from bench.stdio_client import INITIALIZE_PARAMS, ROOT, StdioServer, child_environment, percentile, process_cpu_seconds
 
 QUIET = {"CLM_AUDIT": "off", "CLM_AUDIT_REQUIRED": "false"}
 # uvicorn is not listed: the SDK's own streamable HTTP module imports it for a bare server too.
 REMOTE_MODULES = ("joserfc", "plugin.server.remote", "plugin.server.auth", "plugin.cli.remote")
-
-
-def cpu_ms(pid: int) -> float:
-    """utime + stime of a live process, from /proc (NaN elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def one(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
@@ -50,7 +41,7 @@ def one(args: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
     initialized = time.perf_counter() - server.started
     listed = server.request("tools/list")
     done = time.perf_counter() - server.started
-    cpu = cpu_ms(server.proc.pid)
+    cpu = process_cpu_seconds(server.proc.pid) * 1000
     assert listed["result"]["tools"], listed
     server.proc.kill()  # the figure is spawn -> tools/list answered; shutting down is not part of it
     server.proc.wait(timeout=10)
