@@ -26,8 +26,8 @@ def core_free() -> bool:
     return load <= (os.cpu_count() or 1) - 1
 
 
-def in_child(mode: DemoProcess) -> bool:
-    """Whether the demo backend is built in a child process under `mode`."""
+def in_child(mode: str) -> bool:
+    """Whether the demo backend is built in a child process under `mode` (a `DemoProcess` value)."""
     return mode == "child" or (mode == "auto" and core_free())
 
 
@@ -36,5 +36,4 @@ def child_at_spawn(env_prefix: str, environ: Mapping[str, str] | None = None) ->
     env = os.environ if environ is None else environ
     if env.get(f"{env_prefix}BASE_URL", "").strip():
         return False
-    mode = env.get(f"{env_prefix}DEMO_PROCESS", "").strip() or DEFAULT
-    return mode == "child" or (mode == "auto" and core_free())
+    return in_child(env.get(f"{env_prefix}DEMO_PROCESS", "").strip() or DEFAULT)

@@ -48,6 +48,7 @@ class Identity(_Strict):
     short_description: str = Field(min_length=1, max_length=200)
     instructions: str | None = None
     category: str = Field(min_length=1)
+    # default=[], copied per instance: default_factory=list costs a signature inspection per field at start-up
     keywords: list[str] = Field(default=[])
     server_key: str = Field(pattern=r"^[a-z][a-z0-9-]{0,20}$")
     namespace: str = Field(pattern=r"^[a-z][a-z0-9]*__$", max_length=16)

@@ -82,6 +82,7 @@ class PluginSettings(BaseSettings):
     enabled_tools: Annotated[list[str] | None, NoDecode] = Field(
         default=None, description="Only these tools, by name (space/comma separated; default all)"
     )
+    # default=[], copied per instance: default_factory=list costs a signature inspection per field at start-up
     disabled_tools: Annotated[list[str], NoDecode] = Field(
         default=[], description="Not these tools, by name (space/comma separated)"
     )

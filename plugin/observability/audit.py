@@ -48,6 +48,7 @@ class AuditRecord(BaseModel):
     arguments: dict[str, object]
     outcome: str  # "ok" | "error:<code>" | "exception:<ClassName>" | "cancelled"
     result_count: int | None = None
+    # default=[], copied per instance: default_factory=list costs a signature inspection per field at start-up
     record_ids: list[str] = Field(default=[])  # the backend records the result is about
     result_detail: str | None = None
     duration_ms: float

@@ -52,6 +52,7 @@ class AuditSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     count: int = 0
+    # default=[], copied per instance: default_factory=list costs a signature inspection per field at start-up
     record_ids: list[str] = Field(default=[])
     detail: str | None = None
 
