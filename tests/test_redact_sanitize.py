@@ -77,3 +77,15 @@ def test_delimited_text_cannot_close_its_own_block() -> None:
 def test_clean_inline_is_one_bounded_table_safe_line() -> None:
     value = clean_inline("A | B\n`C`\u200b" + "x" * 500, 50)
     assert "\n" not in value and "\\|" in value and "`" not in value and len(value) == 50
+
+
+def test_the_shipped_confusables_table_is_the_one_the_pinned_data_gives() -> None:
+    # Shipped so the first non-ASCII text does not parse the whole data file (~50 ms); regenerate it with
+    # `python -c "from plugin.toolkit.untrusted import write_confusables; write_confusables()"`.
+    import json
+
+    from plugin.toolkit import untrusted
+
+    assert json.loads(untrusted.CONFUSABLES_FILE.read_text(encoding="utf-8")) == untrusted.derive_confusables()
+    untrusted._confusables.cache_clear()
+    assert untrusted._confusables() == untrusted.derive_confusables()

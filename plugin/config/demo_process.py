@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 DemoProcess = Literal["auto", "child", "in-process"]
-DEFAULT: DemoProcess = "auto"
+DEFAULT: DemoProcess = "in-process"
 
 
 def core_free() -> bool:

@@ -159,9 +159,9 @@ class PluginSettings(BaseSettings):
     )
     demo_process: DemoProcess = Field(
         default=DEMO_PROCESS_DEFAULT,
-        description="Where the embedded demo backend is built: child = a child process started with the server, "
-        "on another core, ready about when the client's first call comes; in-process = inside the server after "
-        "start-up; auto = child when the load average leaves a core free",
+        description="Where the embedded demo backend is built: in-process = inside the server after start-up; "
+        "child = a child process started with the server, on another core (a faster first call, a slower start: "
+        "BENCHMARKS.md); auto = child when the load average leaves a core free",
     )
     audit_file: Path | None = Field(default=None, description="Deprecated spelling of AUDIT=file:PATH")
 

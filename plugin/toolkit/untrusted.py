@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from importlib import resources
+from pathlib import Path
 
 from plugin.toolkit.errors import BackendError
 
@@ -69,13 +70,12 @@ _MARKER = _marker_pattern()
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
-@functools.cache
-def _confusables() -> dict[str, str]:
-    """{character: the ASCII character it is confusable with}, from Unicode's confusables data.
+CONFUSABLES_FILE = Path(__file__).with_name("confusables.json")
 
-    Loaded on first use (only text with non-ASCII characters needs it). The data ships with the
-    `confusable-homoglyphs` package, read directly as JSON.
-    """
+
+def derive_confusables() -> dict[str, str]:
+    """{character: the ASCII character it is confusable with}, from Unicode's confusables data as the
+    `confusable-homoglyphs` package ships it (~50 ms: the whole data file is parsed)."""
     raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
     table: dict[str, str] = {}
     for char, entries in json.loads(raw).items():
@@ -87,9 +87,25 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+def write_confusables() -> None:
+    """Regenerate CONFUSABLES_FILE (after the `confusable-homoglyphs` pin changes; a test says when)."""
+    CONFUSABLES_FILE.write_text(json.dumps(derive_confusables(), sort_keys=True, indent=0) + "\n", encoding="utf-8")
+
+
+@functools.cache
+def _confusables() -> dict[str, str]:
+    """The confusables table, loaded on first use (only text with non-ASCII characters needs it): the derived
+    table shipped beside this module (<1 ms to load), else derived again from the package's data."""
+    try:
+        table = json.loads(CONFUSABLES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return derive_confusables()
+    return table if isinstance(table, dict) and table else derive_confusables()
+
+
 def prepare() -> None:
-    """Load the confusables table now (~25 ms): in the background after `initialize`, not in the first call
-    whose text has a non-ASCII character."""
+    """Load the confusables table now: in the background after `initialize`, not in the first call whose text
+    has a non-ASCII character."""
     _confusables()
 
 
