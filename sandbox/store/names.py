@@ -26,7 +26,6 @@ from enum import StrEnum
 from typing import Final
 
 from anyascii import anyascii
-from rapidfuzz import fuzz
 
 # Legal forms and company words, as words once punctuation is gone ("S.A." -> "sa", "Sp. z o.o." ->
 # "sp zoo"). Dropped only at the end of a name (or "the" at its start), never from its middle.
@@ -162,6 +161,8 @@ def match(query: str, name: str) -> NameMatch | None:
         coverage = len(q.raw) / max(1, len(n.raw))
     if coverage > 0:
         return NameMatch(round(0.75 + 0.15 * coverage, 3), MatchKind.CONTAINS)
+    from rapidfuzz import fuzz  # ~9 ms to import: only a name that nothing closer matched needs it
+
     ratio = max(
         fuzz.ratio(" ".join(q.variant), " ".join(n.variant)),
         fuzz.ratio(" ".join(q.core), " ".join(n.core)),

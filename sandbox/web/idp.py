@@ -12,13 +12,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Final
-
-from joserfc import jws, jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, KeySet
+from typing import TYPE_CHECKING, Any, Final
 
 from sandbox.users import DemoUser, UserScope
+
+if TYPE_CHECKING:
+    # joserfc (and the cryptography it loads, ~25 ms) is imported when a token is first issued or verified: the
+    # stdio demo, which never uses this test authorization server, does not pay for it on its first call.
+    from joserfc.jwk import ECKey
 
 ALGORITHM: Final = "ES256"
 Clock = Callable[[], float]
@@ -33,38 +34,44 @@ class KeyRing:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._keys: list[ECKey] = [self._new_key()]
+        self._keys: list[ECKey] = []  # the first key is made on first use
 
     @staticmethod
     def _new_key() -> ECKey:
+        from joserfc.jwk import ECKey
+
         kid = f"sandbox-{secrets.token_hex(8)}"
         return ECKey.generate_key("P-256", parameters={"kid": kid, "use": "sig", "alg": ALGORITHM}, private=True)
 
+    def _all(self) -> list[ECKey]:
+        with self._lock:
+            if not self._keys:
+                self._keys.append(self._new_key())
+            return list(self._keys)
+
     @property
     def current(self) -> ECKey:
-        with self._lock:
-            return self._keys[-1]
+        return self._all()[-1]
 
     def rotate(self) -> str:
         """Add a new current key (the old ones stay published); its kid."""
+        self._all()  # the first key stays published beside the new one
         key = self._new_key()
         with self._lock:
             self._keys.append(key)
         return str(key.kid)
 
     def kids(self) -> list[str]:
-        with self._lock:
-            return [str(k.kid) for k in self._keys]
+        return [str(k.kid) for k in self._all()]
 
     def jwks(self) -> dict[str, Any]:
         """The public JWK set (RFC 7517)."""
-        with self._lock:
-            keys = list(self._keys)
-        return dict(KeySet(keys).as_dict(private=False))  # type: ignore[arg-type]
+        from joserfc.jwk import KeySet
+
+        return dict(KeySet(self._all()).as_dict(private=False))  # type: ignore[arg-type]
 
     def key_for(self, kid: str | None) -> ECKey | None:
-        with self._lock:
-            return next((k for k in self._keys if kid is not None and k.kid == kid), None)
+        return next((k for k in self._all() if kid is not None and k.kid == kid), None)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class IdentityProvider:
         not_before: int | None = None,
     ) -> tuple[str, int]:
         """A signed user access token (RFC 9068 shape) and its lifetime in seconds."""
+        from joserfc import jwt
+
         now = self.now()
         lifetime = self.ttl_seconds if lifetime is None else lifetime
         claims = {
@@ -117,6 +126,9 @@ class IdentityProvider:
 
     def verify(self, token: str, *, issuer: str, leeway: int = 5) -> VerifiedSubject:
         """Check signature (our keys only), issuer, exp and nbf; the subject it speaks for."""
+        from joserfc import jws, jwt
+        from joserfc.errors import JoseError
+
         try:
             header = jws.extract_compact(token.encode("ascii")).protected
         except (JoseError, ValueError, UnicodeEncodeError) as exc:
