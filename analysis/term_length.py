@@ -35,6 +35,12 @@ _END_DATE_LEAD = re.compile(
     r"(?:close\s+of\s+business\s+on\s+|midnight\s+(?:\([^)]{0,30}\)\s+)?on\s+|11:59\s*p\.?m\.?[^,]{0,30}\s+on\s+)?$",
     re.IGNORECASE,
 )
+# "in effect until the end of 2006": the term ends with that calendar year (a year alone is no date for find_dates).
+_END_OF_YEAR = re.compile(
+    r"\b(?:until|through|thru|till|to|expir\w*\s+(?:on|at)|end\w*\s+(?:on|at)|terminat\w*\s+(?:on|at))\s+"
+    r"the\s+end\s+of\s+(?:(?:the\s+)?(?:calendar|fiscal)\s+year\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s+season)",
+    re.IGNORECASE,
+)
 _START_DATE_LEAD = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*|from|effective|as\s+of|on|force|effect)\s+(?:on\s+|as\s+of\s+|from\s+)?(?:the\s+)?$",
     re.IGNORECASE,
@@ -68,7 +74,7 @@ _PROVISIONS_SUBJECT = re.compile(
 _ABOUT_TERM = re.compile(
     r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
     r"[\"“]term[\"”]\s+means\b|"
-    r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|this\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b"
+    r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
     r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
@@ -119,10 +125,10 @@ _ANNIVERSARY = re.compile(
     re.IGNORECASE,
 )
 _TERM_DURATION_LEAD = re.compile(
-    r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,3}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
+    r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,5}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
-    r"\bterm\s*:\s*|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\bterm\s*:\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
     r"\b(?:on|until|through)\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
@@ -140,6 +146,7 @@ class TermFinding:
     event: bool  # the term ends on an event the text does not date
     score: float
     day_before: bool = False  # "the day prior to the fourth anniversary"
+    month_end: bool = False  # "the last day of the month fifteen (15) years from the Effective Date"
 
 
 def _anniversary_number(text: str) -> int | None:
@@ -174,6 +181,27 @@ _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNO
 _RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
 
 
+# "shall continue in effect for the Service Period" where '"Service Period" means April 1, 2019 through March 30,
+# 2020': the term ends where the named period's definition ends it.
+_FOR_DEFINED_PERIOD = re.compile(
+    r"\b(?:[Ff]or|[Tt]hrough|[Uu]ntil|(?:at|upon)\s+the\s+end\s+of)\s+the\s+(?P<name>(?:[A-Z][a-z]+\s+){1,2}?(?:Period|Term))\b"
+)
+
+
+def _defined_period_end(doc: Document, text: str) -> date | None:
+    for named in _FOR_DEFINED_PERIOD.finditer(text):
+        definition = re.search(
+            rf"[\"“]{re.escape(named.group('name'))}[\"”]\s*(?:shall\s+)?means?\s+", doc.text, re.IGNORECASE
+        )
+        if definition is None:
+            continue
+        for found in find_dates(doc.text, definition.end(), min(len(doc.text), definition.end() + 150)):
+            lead = doc.text[max(definition.end(), found.start - 40) : found.start]
+            if found.value is not None and _END_DATE_LEAD.search(lead):
+                return found.value
+    return None
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
     if _RECITAL.match(text):
@@ -192,6 +220,12 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
             break
         if found.value is not None and _START_DATE_LEAD.search(lead):
             start_date = start_date or found.value
+    if end_date is None:
+        year_end = _END_OF_YEAR.search(text)
+        if year_end is not None:
+            end_date = date(int(year_end.group("year")), 12, 31)
+    if end_date is None:
+        end_date = _defined_period_end(doc, text)
     duration: Duration | None = None
     duration_end = window.start
     for found_duration in find_durations(doc.text, window.start, window.end):
@@ -263,6 +297,8 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         score += 1.0
     if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
         score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+    elif re.search(r"\((?:the\s+|such\s+period,?\s+)?[\"“](?:initial\s+)?term[\"”]\)", lowered):
+        score += 1.0  # '... until terminated under Section 9 (the "Term")': the sentence that defines the term
     # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.
     if re.search(r"\bterm\b|duration|expir", heading):
         score += 1.5
@@ -293,9 +329,44 @@ _DEFINED_END = re.compile(
 )
 
 
+# 'Expiration Date: at midnight on the last day of the month fifteen (15) years from the Effective Date'.
+_DEFINED_END_LENGTH = re.compile(
+    r"(?:at\s+midnight\s+on\s+|at\s+the\s+end\s+of\s+)?(?:the\s+)?(?P<month_end>last\s+day\s+of\s+the\s+(?:calendar\s+)?month\s+"
+    r"(?:in\s+which\s+(?:the\s+date\s+)?|that\s+is\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _defined_end_length(doc: Document, defined: re.Match[str]) -> TermFinding | None:
+    """An end date defined as a length from a start this analysis can date."""
+    for found in find_durations(doc.text, defined.end(), min(len(doc.text), defined.end() + 120)):
+        lead = _DEFINED_END_LENGTH.match(doc.text, defined.end(), found.start)
+        after = (
+            found.end + len(doc.text[found.end : found.end + 10]) - len(doc.text[found.end : found.end + 10].lstrip())
+        )
+        anchor = _START_ANCHOR.match(doc.text, after)
+        if lead is None or anchor is None or found.duration.business:
+            return None
+        return TermFinding(
+            window=doc.sentence_window(defined.start()),
+            expiry=None,
+            perpetual=False,
+            duration=found.duration,
+            start_what=anchor.group("what").lower(),
+            start_date=None,
+            event=False,
+            score=3.0,
+            month_end=lead.group("month_end") is not None,
+        )
+    return None
+
+
 def _defined_end_date(doc: Document) -> TermFinding | None:
     """'"Expiration Date" means March 31, 2020' / 'Termination Date: December 31, 2023'."""
     for defined in doc.matches(keywords(r"(?:expiration|termination|expiry|end)\s+date"), _DEFINED_END):
+        length = _defined_end_length(doc, defined)
+        if length is not None:
+            return length
         dates = find_dates(doc.text, defined.end(), min(len(doc.text), defined.end() + 40))
         if dates and dates[0].value is not None and dates[0].start - defined.end() < 8:
             window = doc.sentence_window(defined.start())
@@ -312,10 +383,19 @@ def _defined_end_date(doc: Document) -> TermFinding | None:
     return None
 
 
+# "shall expire on the Expiration Date (the "Term")": the end is a defined date, stated where it is defined.
+_ENDS_ON_DEFINED_DATE = re.compile(
+    r"\b(?:on|until|through)\s+the\s+(?:Expiration|Termination|Expiry|End)\s+Date\b(?!\s+of\b)", re.IGNORECASE
+)
+
+
 def find_term(doc: Document) -> TermFinding | None:
-    best: TermFinding | None = _defined_end_date(doc)
+    defined = _defined_end_date(doc)
+    best: TermFinding | None = defined
     for window in doc.windows(_TERM_TRIGGER):
         finding = _analyse_term_window(doc, window)
         if finding is not None and (best is None or finding.score > best.score):
             best = finding
+    if defined is not None and best is not None and best.event and _ENDS_ON_DEFINED_DATE.search(best.window.text):
+        return defined
     return best

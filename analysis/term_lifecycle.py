@@ -76,6 +76,9 @@ def lifecycle_terms(doc: Document) -> list[KeyTerm]:
             computed = add_duration(start, term.duration) if start else None
             if computed is not None and computed.value is not None and term.day_before:
                 computed = DateResult(value=computed.value - timedelta(days=1))
+            if computed is not None and computed.value is not None and term.month_end:
+                following = (computed.value.replace(day=28) + timedelta(days=4)).replace(day=1)
+                computed = DateResult(value=following - timedelta(days=1))
             if computed is not None and computed.value is not None:
                 display = f"{computed.value.strftime('%B %-d, %Y')} ({term.duration.display} from {start:%B %-d, %Y})"
                 terms.append(doc.term(TermKind.EXPIRATION_DATE, computed.value.isoformat(), display, *cite, confidence))

@@ -1,0 +1,76 @@
+"""How contracts fix the end of their initial term: phrasings of the expiration date.
+
+Every sentence here is written for these tests (none is taken from a real contract).
+"""
+
+from __future__ import annotations
+
+from analysis import PERPETUAL, TermKind, analyse
+
+PREAMBLE = (
+    'WAREHOUSING AGREEMENT\n\nThis Warehousing Agreement is entered into as of March 9, 2020 (the "Effective Date") '
+    'between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n'
+)
+
+
+def _expiry(body: str) -> str | None:
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    return found.value if found is not None else None
+
+
+def test_until_the_end_of_a_year_ends_on_its_last_day() -> None:
+    body = "1. Storage\nKestrel stores goods.\n\n2. Duration\nThis agreement will be in effect until the end of 2027."
+    assert _expiry(body) == "2027-12-31"
+
+
+def test_a_long_agreement_name_between_term_and_its_length() -> None:
+    body = (
+        "1. Initial Term\nThe Initial Term of this Regional Cold Storage Services Agreement is eighteen months, "
+        "commencing on the Effective Date.\n"
+    )
+    assert _expiry(body) == "2021-09-09"
+
+
+def test_the_sentence_that_defines_the_term_outweighs_a_survival_sentence() -> None:
+    body = (
+        "2. Commencement\n2.1 This Agreement starts on the Effective Date and shall continue until it is terminated "
+        'under Section 12 ("Term").\n\n7. Term and Survival\n7.1 This Agreement shall remain in effect for so '
+        "long as any storage order placed before its termination remains open.\n"
+    )
+    assert _expiry(body) == PERPETUAL
+
+
+def test_an_end_on_the_defined_expiration_date_takes_that_date() -> None:
+    # A guard more than a new phrasing: the sentence that defines the Term must not outweigh the defined date.
+    body = (
+        '1. Definitions\n"Expiration Date" means June 30, 2031.\n\n'
+        "2. Term of the Agreement\nThe term of this Agreement begins on the Effective Date and, unless terminated "
+        'earlier, shall expire on the Expiration Date (the "Term").\n'
+    )
+    assert _expiry(body) == "2031-06-30"
+
+
+def test_an_expiration_date_defined_as_a_length_to_a_month_end() -> None:
+    body = (
+        "3. Term\nThe Term begins on the Effective Date and ends, without notice, on the Expiration Date stated in "
+        "the Schedule.\n\nSCHEDULE\nSite: Bay 4     Expiration Date: at midnight on the last day of the month ten (10) "
+        "years from the Effective Date     Monthly Fee: see Annex\n"
+    )
+    assert _expiry(body) == "2030-03-31"
+
+
+def test_a_term_that_runs_for_a_defined_period_ends_where_the_period_ends() -> None:
+    body = (
+        '1. Definitions\n1.1 "Campaign Period" means May 1, 2022 through April 15, 2023.\n\n'
+        "5. Term\n5.1 The Agreement shall commence on the Effective Date and continue in effect for the Campaign "
+        "Period, unless terminated earlier under this Section.\n"
+    )
+    assert _expiry(body) == "2023-04-15"
+
+
+def test_a_length_restated_in_parentheses_is_the_term() -> None:
+    body = (
+        '4. Term\nThe term of this Agreement (the "Term") shall commence on the Effective Date and end at the close '
+        "of the Pilot Phase (i.e., a two (2) year period commencing on the Effective Date).\n"
+    )
+    assert _expiry(body) == "2022-03-09"
