@@ -28,7 +28,8 @@ _TERM_TRIGGER = keywords(
     "through",
 )
 _END_DATE_LEAD = re.compile(
-    r"\b(?:until|through|thru|to|till|end\w*|terminat\w*|expir\w*|conclud\w*|clos\w*|means?|is|"
+    # "on or prior to August 1, 2005" is a deadline, not where the term ends.
+    r"\b(?:until|through|thru|(?<!prior\s)to|till|end\w*|terminat\w*|expir\w*|conclud\w*|clos\w*|means?|is|"
     r"(?:expiration|termination|expiry|end)\s+date\s*:)\s*"
     r"(?:on\s+|at\s+|upon\s+|as\s+of\s+)?(?:and\s+including\s+)?(?:the\s+)?"
     r"(?:(?:earlier|later|sooner|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(?[a-z1-9ivx]{1,3}\)\s*)?)?"
@@ -60,7 +61,9 @@ _PERPETUAL = re.compile(
 # provisions: a termination right, not how long the agreement runs.
 _EARLY_TERMINATION = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:in\s+the\s+event\b|if\b|should\b|upon\b)|\bmay\s+(?:be\s+)?terminat\w*|"
-    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b",
+    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b|"
+    # "This Agreement shall terminate if the Supply Agreement is terminated": a condition, not a term.
+    r"\b(?:shall|will)\s+(?:terminate|expire)\s+(?:if|in\s+the\s+event)\b",
     re.IGNORECASE,
 )
 # "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
@@ -202,8 +205,17 @@ def _defined_period_end(doc: Document, text: str) -> date | None:
     return None
 
 
+# "During the Term, Licensee shall purchase ... for the period ending June 30, 2019": an obligation that runs
+# inside the term, whose dates are not the term's.
+_DURING_TERM_LEAD = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\s+|\(?[a-z0-9]{1,4}\)\s*)?(?:during|throughout)\s+the\s+(?:initial\s+)?term\b", re.IGNORECASE
+)
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
+    if _DURING_TERM_LEAD.match(text):
+        return None
     if _RECITAL.match(text):
         return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
     if _PROVISIONS_SUBJECT.match(text):

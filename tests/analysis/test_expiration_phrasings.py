@@ -74,3 +74,24 @@ def test_a_length_restated_in_parentheses_is_the_term() -> None:
         "of the Pilot Phase (i.e., a two (2) year period commencing on the Effective Date).\n"
     )
     assert _expiry(body) == "2022-03-09"
+
+
+def test_a_deadline_on_or_prior_to_a_date_is_not_the_end_of_the_term() -> None:
+    body = (
+        "6. Registration\n6.1 This Agreement shall be valid in the Territory only if, on or prior to October 1, 2024, "
+        "the product is registered there.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_an_obligation_during_the_term_does_not_date_the_term() -> None:
+    body = (
+        "4. Volumes\n4.1 During the Term of this Agreement, Orchid shall store 500 pallets for the twelve-month "
+        "period commencing July 1, 2023 and ending June 30, 2024.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_a_termination_on_a_condition_is_not_a_term() -> None:
+    body = "9. Link\n9.1 This Agreement shall terminate if the Master Lease between the parties is terminated.\n"
+    assert _expiry(body) is None
