@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from analysis.context import Document, Window, keywords
 from analysis.dates import find_dates
@@ -51,6 +51,8 @@ _PERPETUAL = re.compile(
     r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
     r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
+    # "shall terminate ... on the exercise by the Sponsor of its right to terminate": only a party ends it.
+    r"\b(?:until|on|upon)\s+the\s+exercise\s+(?:by\s+[^,.;]{1,40}?\s+)?of\s+(?:its|their|a|the)\s+(?:\w+\s+)?right\s+to\s+terminate\b|"
     # "continue until termination as provided below": ended only by a party, never by the calendar; "until the
     # termination of the Supply Agreement" is an event of another contract and stays an event.
     r"until\s+(?:its\s+)?termination\b(?!\s+(?:of|by\s+(?:the|such)\s+\w+\s+agreement)\b))",
@@ -70,13 +72,15 @@ _EARLY_TERMINATION = re.compile(
 # and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
 _PROVISIONS_SUBJECT = re.compile(
     r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
-    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemnif\w*|obligations|representations|warranties|covenants)\b",
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
 _ABOUT_TERM = re.compile(
+    # '"Term" means' opens its sentence: no word boundary before the quotation mark.
+    r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b|"
     r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
-    r"[\"“]term[\"”]\s+means\b|"
+    r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
     r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
@@ -184,6 +188,29 @@ _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNO
 _RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
 
 
+# "expire upon the later of: (a) the conclusion of the season and (b) March 31, 2023": the date is the second item
+# of the list (the first is led by _END_DATE_LEAD itself).
+_LISTED_END = re.compile(
+    r"\b(?:earlier|later|sooner|first|earliest|latest)\s+(?:to\s+occur\s+)?of\b[^.;]{0,160}?\b(?:and|or)\s+"
+    r"\(?[a-h1-9ivx]{1,3}\)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _ends_on(doc: Document, window: Window, position: int) -> bool:
+    """Whether the words before `position` make what starts there the end of the term."""
+    if _END_DATE_LEAD.search(doc.text, max(window.start, position - 70), position):
+        return True
+    return _LISTED_END.search(doc.text, max(window.start, position - 200), position) is not None
+
+
+_LAST_DAY_OF = re.compile(r"\b(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?$", re.IGNORECASE)
+
+
+def last_day_of_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 # "shall continue in effect for the Service Period" where '"Service Period" means April 1, 2019 through March 30,
 # 2020': the term ends where the named period's definition ends it.
 _FOR_DEFINED_PERIOD = re.compile(
@@ -212,6 +239,28 @@ _DURING_TERM_LEAD = re.compile(
 )
 
 
+# "a production period of two (2) months to commence on May 2, 2011, and the remaining term of this Agreement shall be
+# for a period of twelve (12) months to commence on July 2, 2011": a term in phases ends with its last phase.
+_PHASE_START = re.compile(
+    r"[\s,]*(?:\([^)]{0,40}\)\s*)?(?:to\s+)?(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of)\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+){0,3}?(?:date\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _later_phase(doc: Document, window: Window, after: int) -> tuple[Duration, date] | None:
+    """The last later phase of the term with its own length and stated start date, if any."""
+    phase: tuple[Duration, date] | None = None
+    for found in find_durations(doc.text, after, window.end):
+        if found.duration.business or not _is_term_length(window, found):
+            continue
+        for start in find_dates(doc.text, found.end, min(window.end, found.end + 80)):
+            if start.value is not None and _PHASE_START.match(doc.text, found.end, start.start):
+                phase = (found.duration, start.value)
+            break
+    return phase
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
     if _DURING_TERM_LEAD.match(text):
@@ -227,7 +276,18 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     start_date: date | None = None
     for found in find_dates(doc.text, window.start, window.end):
         lead = doc.text[max(window.start, found.start - 70) : found.start]
-        if found.value is not None and _END_DATE_LEAD.search(lead):
+        month_end = _LAST_DAY_OF.search(lead)
+        # "expire on the last day of February, 2023": the month's last day, led like any end date.
+        if (
+            found.value is None
+            and found.month
+            and found.year
+            and month_end is not None
+            and _ends_on(doc, window, found.start - len(lead) + month_end.start())
+        ):
+            end_date = last_day_of_month(date(found.year, found.month, 1))
+            break
+        if found.value is not None and _ends_on(doc, window, found.start):
             end_date = found.value
             break
         if found.value is not None and _START_DATE_LEAD.search(lead):
@@ -255,6 +315,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
             duration = found_duration.duration
             duration_end = found_duration.end
             break
+    if duration is not None and start_date is not None:
+        phase = _later_phase(doc, window, duration_end)
+        if phase is not None:
+            duration, start_date = phase
     start_what: str | None = None
     anchor = _START_ANCHOR.search(text)
     if anchor:
@@ -333,6 +397,30 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         score=score,
         day_before=day_before,
     )
+
+
+# 'The parties anticipate the Commencement Date to be November 16, 1998': the planned date of a start that the
+# contract defines by an event.
+_START_NAMES = {"commencement date": "Commencement", "start date": "Start", "launch date": "Launch"}
+
+
+def planned_start(doc: Document, what: str) -> date | None:
+    """The date the text plans for a named start ("Commencement Date", "Launch Date"), if it states one."""
+    word = _START_NAMES.get(what.lower())
+    if word is None:
+        return None
+    name = rf"{word}\s+Date"
+    stated = re.compile(
+        rf"(?:\b(?:anticipate[sd]?|expect(?:s|ed)?|plan(?:s|ned)?)\s+(?:that\s+)?the\s+{name}\s+(?:to\s+be|will\s+be|will\s+occur\s+on)|"
+        rf"\bthe\s+{name}\s+(?:is\s+)?(?:anticipated|expected|planned|scheduled)\s+to\s+(?:be|occur)(?:\s+on)?)\s+(?:on\s+)?$"
+    )
+    for hit in re.finditer(rf"\b{name}\b", doc.text):
+        for found in find_dates(doc.text, hit.end(), min(len(doc.text), hit.end() + 40)):
+            lead = doc.text[max(0, found.start - 120) : found.start]
+            if found.value is not None and stated.search(lead):
+                return found.value
+            break
+    return None
 
 
 _DEFINED_END = re.compile(

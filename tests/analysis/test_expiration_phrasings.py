@@ -95,3 +95,51 @@ def test_an_obligation_during_the_term_does_not_date_the_term() -> None:
 def test_a_termination_on_a_condition_is_not_a_term() -> None:
     body = "9. Link\n9.1 This Agreement shall terminate if the Master Lease between the parties is terminated.\n"
     assert _expiry(body) is None
+
+
+def test_an_agreement_ended_only_by_a_party_exercising_its_right_is_perpetual() -> None:
+    body = (
+        "8. Term of Agreement\nThis Agreement shall end, subject to Section 9, on the exercise by Orchid of its right "
+        "to terminate this Agreement under Section 8.2.\n"
+    )
+    assert _expiry(body) == PERPETUAL
+
+
+def test_an_indemnity_that_lasts_until_liability_ends_is_not_the_term() -> None:
+    body = (
+        "11. Indemnity\nThe indemnity given under this Agreement will continue in full force and effect until every "
+        "claim against Orchid arising from the storage has been settled.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_terms_of_the_project_with_a_date_range() -> None:
+    body = "2. Schedule\nTerms of the project: 10 weeks from April 6, 2020 to June 15, 2020.\n"
+    assert _expiry(body) == "2020-06-15"
+
+
+def test_the_later_of_an_event_and_the_last_day_of_a_month() -> None:
+    body = (
+        "3. Term\nThe term of this Agreement shall expire upon the later of: (a) the end of the 2025 harvest and "
+        "(b) the last day in October, 2025, unless terminated earlier.\n"
+    )
+    assert _expiry(body) == "2025-10-31"
+
+
+def test_a_term_from_a_commencement_date_the_parties_anticipate() -> None:
+    body = (
+        '1. Definitions\n"Commencement Date" means the date on which all stock has been moved to the warehouse. '
+        "The parties anticipate the Commencement Date to be June 1, 2020.\n"
+        '"Term" means the period commencing on the Effective Date and ending on the fifth anniversary of the '
+        "Commencement Date.\n"
+    )
+    assert _expiry(body) == "2025-06-01"
+
+
+def test_a_term_in_phases_ends_with_its_last_phase() -> None:
+    body = (
+        "2. Term\nThe set-up period shall be for a period of three (3) months to commence on April 1, 2020, and the "
+        "remaining term of this Agreement shall be for a period of twelve (12) months to commence on the planned "
+        "opening date of July 1, 2020, unless terminated earlier.\n"
+    )
+    assert _expiry(body) == "2021-07-01"
