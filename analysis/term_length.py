@@ -125,6 +125,30 @@ _KNOWN_START = re.compile(
 _RENEWAL_LEAD = re.compile(
     r"\b(?:additional|successive|renewal|further|extended|extension|another)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
 )
+# "until the end of the fifteenth (15th) Contract Year", "upon the end of Year 3": whole years of the term.
+_CONTRACT_YEAR_END = re.compile(
+    rf"\b(?:until|through|upon|at|on)\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:"
+    rf"(?:the\s+)?(?P<nth>{ORDINAL_WORD}|\d{{1,2}}\s?(?:st|nd|rd|th))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th)?\s*\)\s*)?"
+    rf"(?P<name>(?:Contract|Agreement|Term)\s+Year)|(?:Contract\s+|Agreement\s+)?Year\s+(?P<n>\d{{1,2}}))\b",
+    re.IGNORECASE,
+)
+
+
+def _contract_year_start(doc: Document, name: str | None) -> str | None:
+    """What the contract's years run from, when their definition starts them on a date this analysis knows:
+    '"Year" means each period of twelve (12) months commencing on the Effective Date'."""
+    label = re.escape(name) if name else r"(?:Contract\s+|Agreement\s+)?Year"
+    definition = re.search(rf"[\"“]{label}[\"”]\s*(?:shall\s+)?means?\b[^.;]{{0,120}}", doc.text, re.IGNORECASE)
+    if definition is None:
+        return None
+    anchor = _START_ANCHOR.search(definition.group(0)) or re.search(
+        r"\b(?:commencing|beginning|starting)\s+(?:on|with)\s+(?:the\s+)?(?P<what>effective\s+date|date\s+(?:hereof|of\s+this\s+agreement))",
+        definition.group(0),
+        re.IGNORECASE,
+    )
+    return anchor.group("what").lower() if anchor else None
+
+
 _ANNIVERSARY = re.compile(
     rf"\b(?P<nth>{ORDINAL_WORD}|\d{{1,2}}\s?(?:st|nd|rd|th)|{WORD_NUMBER}\s*(?:\(\s*\d{{1,2}}\s*\))?[\s-]*years?)\s*"
     r"(?:\(\s*\d{1,2}\s?(?:st|nd|rd|th)?\s*\)\s*)?anniversary\s+(?:date\s+)?of\s+"
@@ -136,7 +160,7 @@ _TERM_DURATION_LEAD = re.compile(
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
     r"\bterm\s*:\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
-    r"\b(?:on|until|through)\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
+    r"\b(?:on|until|through|(?:or|and)\s+\(?[a-h1-9ivx]{1,3}\))\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
 )
@@ -338,6 +362,13 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         ):
             start_what = "event: " + event_start.group("event").strip()
     day_before = False
+    contract_year = _CONTRACT_YEAR_END.search(text)
+    if contract_year and duration is None and end_date is None:
+        nth = _anniversary_number(contract_year.group("nth") or contract_year.group("n"))
+        year_start = _contract_year_start(doc, contract_year.group("name"))
+        if nth and year_start is not None:
+            duration = Duration(amount=nth, unit="year")
+            start_what = year_start
     anniversary = _ANNIVERSARY.search(text)
     if anniversary and duration is None and end_date is None:
         nth_text = anniversary.group("nth")

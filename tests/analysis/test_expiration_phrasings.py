@@ -143,3 +143,30 @@ def test_a_term_in_phases_ends_with_its_last_phase() -> None:
         "opening date of July 1, 2020, unless terminated earlier.\n"
     )
     assert _expiry(body) == "2021-07-01"
+
+
+def test_the_earlier_of_a_termination_and_a_date_a_length_after_the_agreement() -> None:
+    body = (
+        "14. Term\nThis Agreement shall be effective until the earlier of (a) its termination under this Article 14 "
+        "or (b) the date that is three (3) years after the date of this Agreement.\n"
+    )
+    assert _expiry(body) == "2023-03-09"
+
+
+def test_the_end_of_a_numbered_year_of_the_agreement() -> None:
+    body = (
+        '1. Definitions\n"Year" means each period of twelve (12) consecutive months commencing on the Effective Date.'
+        "\n\n10. Term\nThe term of this Agreement begins on the Effective Date and will end automatically upon the "
+        "end of Year 4.\n"
+    )
+    assert _expiry(body) == "2024-03-09"
+
+
+def test_contract_years_from_an_undated_start_give_no_date() -> None:
+    body = (
+        '1. Definitions\n"Contract Year" means each period of twelve months beginning on the date the first pallet '
+        "is received.\n\n10. Term\nThe term of this Agreement begins on the Effective Date and ends at the end of "
+        "the tenth (10th) Contract Year.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is None or not found.value[:1].isdigit()
