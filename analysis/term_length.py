@@ -77,8 +77,6 @@ _PROVISIONS_SUBJECT = re.compile(
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
 _ABOUT_TERM = re.compile(
-    # '"Term" means' opens its sentence: no word boundary before the quotation mark.
-    r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b|"
     r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
     r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
@@ -196,6 +194,8 @@ def _is_term_length(window: Window, found: DurationMatch) -> bool:
     return _TERM_DURATION_LEAD.search(lead) is not None
 
 
+# '"Term" means the period ...': apart from _ABOUT_TERM, whose word boundary a quotation mark never follows.
+_TERM_MEANS = re.compile(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b", re.IGNORECASE)
 # 'The term "Credit Data" means ...': the word "term" introducing a definition, not the contract's term.
 _DEFINITION_AFTER = re.compile(r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)")
 # A period that starts when the term ends: "for six (6) months at the end of the Term", "one (1) year thereafter"
@@ -294,8 +294,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     if _PROVISIONS_SUBJECT.match(text):
         return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
-    if about is None:
+    if about is None and _TERM_MEANS.search(text) is None:
         return None
+    lowered = text.lower()
+    says_end_of = "end of" in lowered  # a cheap gate for the "end of ..." patterns below
     end_date: date | None = None
     start_date: date | None = None
     for found in find_dates(doc.text, window.start, window.end):
@@ -316,7 +318,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
             break
         if found.value is not None and _START_DATE_LEAD.search(lead):
             start_date = start_date or found.value
-    if end_date is None:
+    if end_date is None and says_end_of:
         year_end = _END_OF_YEAR.search(text)
         if year_end is not None:
             end_date = date(int(year_end.group("year")), 12, 31)
@@ -362,7 +364,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         ):
             start_what = "event: " + event_start.group("event").strip()
     day_before = False
-    contract_year = _CONTRACT_YEAR_END.search(text)
+    contract_year = _CONTRACT_YEAR_END.search(text) if says_end_of or "expir" in lowered else None
     if contract_year and duration is None and end_date is None:
         nth = _anniversary_number(contract_year.group("nth") or contract_year.group("n"))
         year_start = _contract_year_start(doc, contract_year.group("name"))
@@ -395,7 +397,6 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     )
     if end_date is None and duration is None and not perpetual and not event:
         return None
-    lowered = text.lower()
     heading = doc.heading_at(window.hit)
     score = 1.0 if (end_date or duration or perpetual) else 0.3
     if re.search(r"\b(?:during|throughout)\s+the\s+term\b|post-term", lowered):
