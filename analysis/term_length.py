@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from analysis.context import Document, Window, keywords
 from analysis.dates import find_dates
@@ -28,11 +28,18 @@ _TERM_TRIGGER = keywords(
     "through",
 )
 _END_DATE_LEAD = re.compile(
-    r"\b(?:until|through|thru|to|till|end\w*|terminat\w*|expir\w*|conclud\w*|clos\w*|means?|is|"
+    # "on or prior to August 1, 2005" is a deadline, not where the term ends.
+    r"\b(?:until|through|thru|(?<!prior\s)to|till|end\w*|terminat\w*|expir\w*|conclud\w*|clos\w*|means?|is|"
     r"(?:expiration|termination|expiry|end)\s+date\s*:)\s*"
     r"(?:on\s+|at\s+|upon\s+|as\s+of\s+)?(?:and\s+including\s+)?(?:the\s+)?"
     r"(?:(?:earlier|later|sooner|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(?[a-z1-9ivx]{1,3}\)\s*)?)?"
     r"(?:close\s+of\s+business\s+on\s+|midnight\s+(?:\([^)]{0,30}\)\s+)?on\s+|11:59\s*p\.?m\.?[^,]{0,30}\s+on\s+)?$",
+    re.IGNORECASE,
+)
+# "in effect until the end of 2006": the term ends with that calendar year (a year alone is no date for find_dates).
+_END_OF_YEAR = re.compile(
+    r"\b(?:until|through|thru|till|to|expir\w*\s+(?:on|at)|end\w*\s+(?:on|at)|terminat\w*\s+(?:on|at))\s+"
+    r"the\s+end\s+of\s+(?:(?:the\s+)?(?:calendar|fiscal)\s+year\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s+season)",
     re.IGNORECASE,
 )
 _START_DATE_LEAD = re.compile(
@@ -44,6 +51,8 @@ _PERPETUAL = re.compile(
     r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
     r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
+    # "shall terminate ... on the exercise by the Sponsor of its right to terminate": only a party ends it.
+    r"\b(?:until|on|upon)\s+the\s+exercise\s+(?:by\s+[^,.;]{1,40}?\s+)?of\s+(?:its|their|a|the)\s+(?:\w+\s+)?right\s+to\s+terminate\b|"
     # "continue until termination as provided below": ended only by a party, never by the calendar; "until the
     # termination of the Supply Agreement" is an event of another contract and stays an event.
     r"until\s+(?:its\s+)?termination\b(?!\s+(?:of|by\s+(?:the|such)\s+\w+\s+agreement)\b))",
@@ -54,21 +63,23 @@ _PERPETUAL = re.compile(
 # provisions: a termination right, not how long the agreement runs.
 _EARLY_TERMINATION = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:in\s+the\s+event\b|if\b|should\b|upon\b)|\bmay\s+(?:be\s+)?terminat\w*|"
-    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b",
+    r"\bautomatically\s+terminate\s+(?:if|upon|in\s+the\s+event|on\s+the\s+occurrence)\b|"
+    # "This Agreement shall terminate if the Supply Agreement is terminated": a condition, not a term.
+    r"\b(?:shall|will)\s+(?:terminate|expire)\s+(?:if|in\s+the\s+event)\b",
     re.IGNORECASE,
 )
 # "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
 # and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
 _PROVISIONS_SUBJECT = re.compile(
     r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
-    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemnif\w*|obligations|representations|warranties|covenants)\b",
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
 _ABOUT_TERM = re.compile(
     r"\b(?:(?:the|this|initial|its)\s+\"?term\b(?!\s+hereof)|term\s+of\s+(?:this|the)\b|term\s*:|term[\"”]?\s+(?:is|shall|will)\b|"
-    r"[\"“]term[\"”]\s+means\b|"
-    r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|this\s+(?:\w+\s+){0,3}?(?:agreement|contract|amendment|addendum)\b"
+    r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
+    r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
     r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
@@ -112,6 +123,30 @@ _KNOWN_START = re.compile(
 _RENEWAL_LEAD = re.compile(
     r"\b(?:additional|successive|renewal|further|extended|extension|another)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
 )
+# "until the end of the fifteenth (15th) Contract Year", "upon the end of Year 3": whole years of the term.
+_CONTRACT_YEAR_END = re.compile(
+    rf"\b(?:until|through|upon|at|on)\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:"
+    rf"(?:the\s+)?(?P<nth>{ORDINAL_WORD}|\d{{1,2}}\s?(?:st|nd|rd|th))\s*(?:\(\s*\d{{1,2}}\s?(?:st|nd|rd|th)?\s*\)\s*)?"
+    rf"(?P<name>(?:Contract|Agreement|Term)\s+Year)|(?:Contract\s+|Agreement\s+)?Year\s+(?P<n>\d{{1,2}}))\b",
+    re.IGNORECASE,
+)
+
+
+def _contract_year_start(doc: Document, name: str | None) -> str | None:
+    """What the contract's years run from, when their definition starts them on a date this analysis knows:
+    '"Year" means each period of twelve (12) months commencing on the Effective Date'."""
+    label = re.escape(name) if name else r"(?:Contract\s+|Agreement\s+)?Year"
+    definition = re.search(rf"[\"“]{label}[\"”]\s*(?:shall\s+)?means?\b[^.;]{{0,120}}", doc.text, re.IGNORECASE)
+    if definition is None:
+        return None
+    anchor = _START_ANCHOR.search(definition.group(0)) or re.search(
+        r"\b(?:commencing|beginning|starting)\s+(?:on|with)\s+(?:the\s+)?(?P<what>effective\s+date|date\s+(?:hereof|of\s+this\s+agreement))",
+        definition.group(0),
+        re.IGNORECASE,
+    )
+    return anchor.group("what").lower() if anchor else None
+
+
 _ANNIVERSARY = re.compile(
     rf"\b(?P<nth>{ORDINAL_WORD}|\d{{1,2}}\s?(?:st|nd|rd|th)|{WORD_NUMBER}\s*(?:\(\s*\d{{1,2}}\s*\))?[\s-]*years?)\s*"
     r"(?:\(\s*\d{1,2}\s?(?:st|nd|rd|th)?\s*\)\s*)?anniversary\s+(?:date\s+)?of\s+"
@@ -119,11 +154,11 @@ _ANNIVERSARY = re.compile(
     re.IGNORECASE,
 )
 _TERM_DURATION_LEAD = re.compile(
-    r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,3}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
+    r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,5}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
-    r"\bterm\s*:\s*|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
-    r"\b(?:on|until|through)\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
+    r"\bterm\s*:\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\b(?:on|until|through|(?:or|and)\s+\(?[a-h1-9ivx]{1,3}\))\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
 )
@@ -140,6 +175,7 @@ class TermFinding:
     event: bool  # the term ends on an event the text does not date
     score: float
     day_before: bool = False  # "the day prior to the fourth anniversary"
+    month_end: bool = False  # "the last day of the month fifteen (15) years from the Effective Date"
 
 
 def _anniversary_number(text: str) -> int | None:
@@ -158,6 +194,8 @@ def _is_term_length(window: Window, found: DurationMatch) -> bool:
     return _TERM_DURATION_LEAD.search(lead) is not None
 
 
+# '"Term" means the period ...': apart from _ABOUT_TERM, whose word boundary a quotation mark never follows.
+_TERM_MEANS = re.compile(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b", re.IGNORECASE)
 # 'The term "Credit Data" means ...': the word "term" introducing a definition, not the contract's term.
 _DEFINITION_AFTER = re.compile(r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)")
 # A period that starts when the term ends: "for six (6) months at the end of the Term", "one (1) year thereafter"
@@ -174,24 +212,118 @@ _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNO
 _RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
 
 
+# "expire upon the later of: (a) the conclusion of the season and (b) March 31, 2023": the date is the second item
+# of the list (the first is led by _END_DATE_LEAD itself).
+_LISTED_END = re.compile(
+    r"\b(?:earlier|later|sooner|first|earliest|latest)\s+(?:to\s+occur\s+)?of\b[^.;]{0,160}?\b(?:and|or)\s+"
+    r"\(?[a-h1-9ivx]{1,3}\)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _ends_on(doc: Document, window: Window, position: int) -> bool:
+    """Whether the words before `position` make what starts there the end of the term."""
+    if _END_DATE_LEAD.search(doc.text, max(window.start, position - 70), position):
+        return True
+    return _LISTED_END.search(doc.text, max(window.start, position - 200), position) is not None
+
+
+_LAST_DAY_OF = re.compile(r"\b(?:the\s+)?last\s+day\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?$", re.IGNORECASE)
+
+
+def last_day_of_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+# "shall continue in effect for the Service Period" where '"Service Period" means April 1, 2019 through March 30,
+# 2020': the term ends where the named period's definition ends it.
+_FOR_DEFINED_PERIOD = re.compile(
+    r"\b(?:[Ff]or|[Tt]hrough|[Uu]ntil|(?:at|upon)\s+the\s+end\s+of)\s+the\s+(?P<name>(?:[A-Z][a-z]+\s+){1,2}?(?:Period|Term))\b"
+)
+
+
+def _defined_period_end(doc: Document, text: str) -> date | None:
+    for named in _FOR_DEFINED_PERIOD.finditer(text):
+        definition = re.search(
+            rf"[\"“]{re.escape(named.group('name'))}[\"”]\s*(?:shall\s+)?means?\s+", doc.text, re.IGNORECASE
+        )
+        if definition is None:
+            continue
+        for found in find_dates(doc.text, definition.end(), min(len(doc.text), definition.end() + 150)):
+            lead = doc.text[max(definition.end(), found.start - 40) : found.start]
+            if found.value is not None and _END_DATE_LEAD.search(lead):
+                return found.value
+    return None
+
+
+# "During the Term, Licensee shall purchase ... for the period ending June 30, 2019": an obligation that runs
+# inside the term, whose dates are not the term's.
+_DURING_TERM_LEAD = re.compile(
+    r"\W*(?:\d+(?:\.\d+)*\s+|\(?[a-z0-9]{1,4}\)\s*)?(?:during|throughout)\s+the\s+(?:initial\s+)?term\b", re.IGNORECASE
+)
+
+
+# "a production period of two (2) months to commence on May 2, 2011, and the remaining term of this Agreement shall be
+# for a period of twelve (12) months to commence on July 2, 2011": a term in phases ends with its last phase.
+_PHASE_START = re.compile(
+    r"[\s,]*(?:\([^)]{0,40}\)\s*)?(?:to\s+)?(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of)\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+){0,3}?(?:date\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _later_phase(doc: Document, window: Window, after: int) -> tuple[Duration, date] | None:
+    """The last later phase of the term with its own length and stated start date, if any."""
+    phase: tuple[Duration, date] | None = None
+    for found in find_durations(doc.text, after, window.end):
+        if found.duration.business or not _is_term_length(window, found):
+            continue
+        for start in find_dates(doc.text, found.end, min(window.end, found.end + 80)):
+            if start.value is not None and _PHASE_START.match(doc.text, found.end, start.start):
+                phase = (found.duration, start.value)
+            break
+    return phase
+
+
 def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     text = window.text
+    if _DURING_TERM_LEAD.match(text):
+        return None
     if _RECITAL.match(text):
         return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
     if _PROVISIONS_SUBJECT.match(text):
         return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
-    if about is None:
+    if about is None and _TERM_MEANS.search(text) is None:
         return None
+    lowered = text.lower()
+    says_end_of = "end of" in lowered  # a cheap gate for the "end of ..." patterns below
     end_date: date | None = None
     start_date: date | None = None
     for found in find_dates(doc.text, window.start, window.end):
         lead = doc.text[max(window.start, found.start - 70) : found.start]
-        if found.value is not None and _END_DATE_LEAD.search(lead):
+        month_end = _LAST_DAY_OF.search(lead)
+        # "expire on the last day of February, 2023": the month's last day, led like any end date.
+        if (
+            found.value is None
+            and found.month
+            and found.year
+            and month_end is not None
+            and _ends_on(doc, window, found.start - len(lead) + month_end.start())
+        ):
+            end_date = last_day_of_month(date(found.year, found.month, 1))
+            break
+        if found.value is not None and _ends_on(doc, window, found.start):
             end_date = found.value
             break
         if found.value is not None and _START_DATE_LEAD.search(lead):
             start_date = start_date or found.value
+    if end_date is None and says_end_of:
+        year_end = _END_OF_YEAR.search(text)
+        if year_end is not None:
+            end_date = date(int(year_end.group("year")), 12, 31)
+    if end_date is None:
+        end_date = _defined_period_end(doc, text)
     duration: Duration | None = None
     duration_end = window.start
     for found_duration in find_durations(doc.text, window.start, window.end):
@@ -209,6 +341,10 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
             duration = found_duration.duration
             duration_end = found_duration.end
             break
+    if duration is not None and start_date is not None:
+        phase = _later_phase(doc, window, duration_end)
+        if phase is not None:
+            duration, start_date = phase
     start_what: str | None = None
     anchor = _START_ANCHOR.search(text)
     if anchor:
@@ -228,6 +364,13 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         ):
             start_what = "event: " + event_start.group("event").strip()
     day_before = False
+    contract_year = _CONTRACT_YEAR_END.search(text) if says_end_of or "expir" in lowered else None
+    if contract_year and duration is None and end_date is None:
+        nth = _anniversary_number(contract_year.group("nth") or contract_year.group("n"))
+        year_start = _contract_year_start(doc, contract_year.group("name"))
+        if nth and year_start is not None:
+            duration = Duration(amount=nth, unit="year")
+            start_what = year_start
     anniversary = _ANNIVERSARY.search(text)
     if anniversary and duration is None and end_date is None:
         nth_text = anniversary.group("nth")
@@ -254,7 +397,6 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     )
     if end_date is None and duration is None and not perpetual and not event:
         return None
-    lowered = text.lower()
     heading = doc.heading_at(window.hit)
     score = 1.0 if (end_date or duration or perpetual) else 0.3
     if re.search(r"\b(?:during|throughout)\s+the\s+term\b|post-term", lowered):
@@ -263,6 +405,8 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
         score += 1.0
     if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
         score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+    elif re.search(r"\((?:the\s+|such\s+period,?\s+)?[\"“](?:initial\s+)?term[\"”]\)", lowered):
+        score += 1.0  # '... until terminated under Section 9 (the "Term")': the sentence that defines the term
     # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.
     if re.search(r"\bterm\b|duration|expir", heading):
         score += 1.5
@@ -287,15 +431,74 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     )
 
 
+# 'The parties anticipate the Commencement Date to be November 16, 1998': the planned date of a start that the
+# contract defines by an event.
+_START_NAMES = {"commencement date": "Commencement", "start date": "Start", "launch date": "Launch"}
+
+
+def planned_start(doc: Document, what: str) -> date | None:
+    """The date the text plans for a named start ("Commencement Date", "Launch Date"), if it states one."""
+    word = _START_NAMES.get(what.lower())
+    if word is None:
+        return None
+    name = rf"{word}\s+Date"
+    stated = re.compile(
+        rf"(?:\b(?:anticipate[sd]?|expect(?:s|ed)?|plan(?:s|ned)?)\s+(?:that\s+)?the\s+{name}\s+(?:to\s+be|will\s+be|will\s+occur\s+on)|"
+        rf"\bthe\s+{name}\s+(?:is\s+)?(?:anticipated|expected|planned|scheduled)\s+to\s+(?:be|occur)(?:\s+on)?)\s+(?:on\s+)?$"
+    )
+    for hit in re.finditer(rf"\b{name}\b", doc.text):
+        for found in find_dates(doc.text, hit.end(), min(len(doc.text), hit.end() + 40)):
+            lead = doc.text[max(0, found.start - 120) : found.start]
+            if found.value is not None and stated.search(lead):
+                return found.value
+            break
+    return None
+
+
 _DEFINED_END = re.compile(
     r"\b(?:Expiration|Termination|Expiry|End)\s+Date\"?\s*(?::|shall\s+mean|means|shall\s+be|is)\s*(?:the\s+)?",
     re.IGNORECASE,
 )
 
 
+# 'Expiration Date: at midnight on the last day of the month fifteen (15) years from the Effective Date'.
+_DEFINED_END_LENGTH = re.compile(
+    r"(?:at\s+midnight\s+on\s+|at\s+the\s+end\s+of\s+)?(?:the\s+)?(?P<month_end>last\s+day\s+of\s+the\s+(?:calendar\s+)?month\s+"
+    r"(?:in\s+which\s+(?:the\s+date\s+)?|that\s+is\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _defined_end_length(doc: Document, defined: re.Match[str]) -> TermFinding | None:
+    """An end date defined as a length from a start this analysis can date."""
+    for found in find_durations(doc.text, defined.end(), min(len(doc.text), defined.end() + 120)):
+        lead = _DEFINED_END_LENGTH.match(doc.text, defined.end(), found.start)
+        after = (
+            found.end + len(doc.text[found.end : found.end + 10]) - len(doc.text[found.end : found.end + 10].lstrip())
+        )
+        anchor = _START_ANCHOR.match(doc.text, after)
+        if lead is None or anchor is None or found.duration.business:
+            return None
+        return TermFinding(
+            window=doc.sentence_window(defined.start()),
+            expiry=None,
+            perpetual=False,
+            duration=found.duration,
+            start_what=anchor.group("what").lower(),
+            start_date=None,
+            event=False,
+            score=3.0,
+            month_end=lead.group("month_end") is not None,
+        )
+    return None
+
+
 def _defined_end_date(doc: Document) -> TermFinding | None:
     """'"Expiration Date" means March 31, 2020' / 'Termination Date: December 31, 2023'."""
     for defined in doc.matches(keywords(r"(?:expiration|termination|expiry|end)\s+date"), _DEFINED_END):
+        length = _defined_end_length(doc, defined)
+        if length is not None:
+            return length
         dates = find_dates(doc.text, defined.end(), min(len(doc.text), defined.end() + 40))
         if dates and dates[0].value is not None and dates[0].start - defined.end() < 8:
             window = doc.sentence_window(defined.start())
@@ -312,10 +515,19 @@ def _defined_end_date(doc: Document) -> TermFinding | None:
     return None
 
 
+# "shall expire on the Expiration Date (the "Term")": the end is a defined date, stated where it is defined.
+_ENDS_ON_DEFINED_DATE = re.compile(
+    r"\b(?:on|until|through)\s+the\s+(?:Expiration|Termination|Expiry|End)\s+Date\b(?!\s+of\b)", re.IGNORECASE
+)
+
+
 def find_term(doc: Document) -> TermFinding | None:
-    best: TermFinding | None = _defined_end_date(doc)
+    defined = _defined_end_date(doc)
+    best: TermFinding | None = defined
     for window in doc.windows(_TERM_TRIGGER):
         finding = _analyse_term_window(doc, window)
         if finding is not None and (best is None or finding.score > best.score):
             best = finding
+    if defined is not None and best is not None and best.event and _ENDS_ON_DEFINED_DATE.search(best.window.text):
+        return defined
     return best

@@ -13,7 +13,7 @@ from analysis.context import Document
 from analysis.dates import DateResult, add_duration
 from analysis.models import PERPETUAL, UNDETERMINED, KeyTerm, TermKind
 from analysis.term_dates import FoundDate, find_agreement_date, find_effective_date
-from analysis.term_length import TermFinding, find_term
+from analysis.term_length import TermFinding, find_term, last_day_of_month, planned_start
 from analysis.term_renewal import find_no_automatic_renewal, find_renewal, find_renewal_notice
 
 # The display of an expiration date that is an undated event ("until the Royalty Term expires"): no calendar end.
@@ -31,12 +31,15 @@ def _date_term(doc: Document, kind: TermKind, found: FoundDate) -> KeyTerm:
 
 
 def _start_of_term(
-    term: TermFinding, agreement: FoundDate | None, effective: FoundDate | None
+    doc: Document, term: TermFinding, agreement: FoundDate | None, effective: FoundDate | None
 ) -> tuple[date | None, float]:
     """The date the initial term runs from, and how sure we are of it."""
     if term.start_date is not None:
         return term.start_date, 0.9
     what = term.start_what or ""
+    planned = planned_start(doc, what)
+    if planned is not None:
+        return planned, 0.6  # a date the parties planned, not one the text fixes
     if what.startswith("event: "):
         return None, 0.0
     agreement_value = agreement.match.value if agreement else None
@@ -72,10 +75,12 @@ def lifecycle_terms(doc: Document) -> list[KeyTerm]:
             terms.append(doc.term(TermKind.EXPIRATION_DATE, PERPETUAL, "no fixed expiry (perpetual)", *cite, 0.7))
             terms.append(doc.term(TermKind.INITIAL_TERM, PERPETUAL, "no fixed term (perpetual)", *cite, 0.7))
         elif term.duration is not None:
-            start, confidence = _start_of_term(term, agreement, effective)
+            start, confidence = _start_of_term(doc, term, agreement, effective)
             computed = add_duration(start, term.duration) if start else None
             if computed is not None and computed.value is not None and term.day_before:
                 computed = DateResult(value=computed.value - timedelta(days=1))
+            if computed is not None and computed.value is not None and term.month_end:
+                computed = DateResult(value=last_day_of_month(computed.value))
             if computed is not None and computed.value is not None:
                 display = f"{computed.value.strftime('%B %-d, %Y')} ({term.duration.display} from {start:%B %-d, %Y})"
                 terms.append(doc.term(TermKind.EXPIRATION_DATE, computed.value.isoformat(), display, *cite, confidence))

@@ -14,7 +14,14 @@ value) and prints, per category, with the number of contracts behind each figure
 - value accuracy: over contracts whose gold answer is a complete comparable value (full m/d/yyyy date,
   "perpetual", a duration, a jurisdiction), the share where the predicted value equals it. A missing
   prediction counts as wrong. Partial gold dates ("[]/[]/2004"), empty or redacted answers are excluded.
-  Equality: dates exactly; durations by length (P12M == P1Y, "successive" ignored); jurisdictions after
+  A gold expiration year before 1950 is read 100 years later: some CUAD answers went through two-digit years
+  ("12/31/1934" for a clause that says "December 31, 2034", 20-year terms from 2015 "ending" in 1935); no
+  agreement or effective date in CUAD is that early.
+  Equality: dates exactly, except that an expiration date may be one day off: CUAD labels a term's end both as
+  its last day and as the anniversary it runs to ("through the day prior to the second anniversary" is
+  labelled with the anniversary, "five (5) years" from January 1, 2000 with December 31, 2004, where CUAD's own
+  README example counts "five (5) years following" 2/10/2014 as 2/10/2019); --strict-dates compares exactly.
+  Durations by length (P12M == P1Y, "successive" ignored); jurisdictions after
   canonical naming (state/province/republic prefixes and trailing country qualifiers dropped, PRC == China),
   correct if the predicted jurisdiction is one of those the answer lists ("Delaware, Illinois").
 
@@ -42,6 +49,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -194,6 +202,9 @@ def jurisdiction_names(answer: str) -> set[str]:
     return names
 
 
+_TWO_DIGIT_YEAR_SLIP = 1950
+
+
 def gold_value(category: str, answer: str) -> list[str] | None:
     """Comparable gold values (any of them counts), or None when the answer is not comparable."""
     answer = answer.strip()
@@ -203,6 +214,8 @@ def gold_value(category: str, answer: str) -> list[str] | None:
         if category == "Expiration Date" and answer.lower().startswith("perpetual"):
             return ["perpetual"]
         found = gold_date(answer)
+        if found is not None and category == "Expiration Date" and found.year < _TWO_DIGIT_YEAR_SLIP:
+            found = found.replace(year=found.year + 100)
         return [found.isoformat()] if found else None
     if category in DURATION_CATEGORIES:
         if answer.lower().startswith("perpetual"):
@@ -214,9 +227,19 @@ def gold_value(category: str, answer: str) -> list[str] | None:
     return None
 
 
-def value_matches(category: str, predicted: str | None, accepted: list[str]) -> bool:
+def _one_day_apart(predicted: str, accepted: list[str]) -> bool:
+    try:
+        day = date.fromisoformat(predicted)
+    except ValueError:
+        return False  # "perpetual", "undetermined"
+    return any(value[:1].isdigit() and abs((day - date.fromisoformat(value)).days) == 1 for value in accepted)
+
+
+def value_matches(category: str, predicted: str | None, accepted: list[str], strict_dates: bool = False) -> bool:
     if predicted is None:
         return False
+    if category == "Expiration Date" and not strict_dates and _one_day_apart(predicted, accepted):
+        return True
     if category in DURATION_CATEGORIES:
         return any(same_length(predicted, value) for value in accepted)
     if category == "Governing Law":
@@ -242,7 +265,7 @@ class Outcome:
     value_correct: bool | None
 
 
-def evaluate_contract(contract: Contract) -> tuple[list[Outcome], float, int]:
+def evaluate_contract(contract: Contract, strict_dates: bool = False) -> tuple[list[Outcome], float, int]:
     text = contract.path.read_text(encoding="utf-8")
     started = time.perf_counter()
     result: ContractAnalysis = analyse(text)
@@ -266,7 +289,9 @@ def evaluate_contract(contract: Contract) -> tuple[list[Outcome], float, int]:
                 display=terms[0].display if terms else None,
                 gold_answer=answer,
                 comparable=comparable,
-                value_correct=value_matches(category, value, comparable) if comparable is not None else None,
+                value_correct=(
+                    value_matches(category, value, comparable, strict_dates) if comparable is not None else None
+                ),
             )
         )
     return outcomes, elapsed, len(text)
@@ -381,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=0, help="also print K-fold cross-validation (e.g. 5)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--errors", type=Path, help="write value/presence mismatches here (for development)")
+    parser.add_argument("--strict-dates", action="store_true", help="expiration dates must match to the day")
     args = parser.parse_args(argv)
 
     contracts = load_contracts(args.data)
@@ -389,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     analysis_seconds = 0.0
     characters = 0
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        for contract_outcomes, seconds, size in pool.map(evaluate_contract, contracts, chunksize=4):
+        evaluate = partial(evaluate_contract, strict_dates=args.strict_dates)
+        for contract_outcomes, seconds, size in pool.map(evaluate, contracts, chunksize=4):
             outcomes.extend(contract_outcomes)
             analysis_seconds += seconds
             characters += size

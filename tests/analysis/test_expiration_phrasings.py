@@ -1,0 +1,172 @@
+"""How contracts fix the end of their initial term: phrasings of the expiration date.
+
+Every sentence here is written for these tests (none is taken from a real contract).
+"""
+
+from __future__ import annotations
+
+from analysis import PERPETUAL, TermKind, analyse
+
+PREAMBLE = (
+    'WAREHOUSING AGREEMENT\n\nThis Warehousing Agreement is entered into as of March 9, 2020 (the "Effective Date") '
+    'between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n'
+)
+
+
+def _expiry(body: str) -> str | None:
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    return found.value if found is not None else None
+
+
+def test_until_the_end_of_a_year_ends_on_its_last_day() -> None:
+    body = "1. Storage\nKestrel stores goods.\n\n2. Duration\nThis agreement will be in effect until the end of 2027."
+    assert _expiry(body) == "2027-12-31"
+
+
+def test_a_long_agreement_name_between_term_and_its_length() -> None:
+    body = (
+        "1. Initial Term\nThe Initial Term of this Regional Cold Storage Services Agreement is eighteen months, "
+        "commencing on the Effective Date.\n"
+    )
+    assert _expiry(body) == "2021-09-09"
+
+
+def test_the_sentence_that_defines_the_term_outweighs_a_survival_sentence() -> None:
+    body = (
+        "2. Commencement\n2.1 This Agreement starts on the Effective Date and shall continue until it is terminated "
+        'under Section 12 ("Term").\n\n7. Term and Survival\n7.1 This Agreement shall remain in effect for so '
+        "long as any storage order placed before its termination remains open.\n"
+    )
+    assert _expiry(body) == PERPETUAL
+
+
+def test_an_end_on_the_defined_expiration_date_takes_that_date() -> None:
+    # A guard more than a new phrasing: the sentence that defines the Term must not outweigh the defined date.
+    body = (
+        '1. Definitions\n"Expiration Date" means June 30, 2031.\n\n'
+        "2. Term of the Agreement\nThe term of this Agreement begins on the Effective Date and, unless terminated "
+        'earlier, shall expire on the Expiration Date (the "Term").\n'
+    )
+    assert _expiry(body) == "2031-06-30"
+
+
+def test_an_expiration_date_defined_as_a_length_to_a_month_end() -> None:
+    body = (
+        "3. Term\nThe Term begins on the Effective Date and ends, without notice, on the Expiration Date stated in "
+        "the Schedule.\n\nSCHEDULE\nSite: Bay 4     Expiration Date: at midnight on the last day of the month ten (10) "
+        "years from the Effective Date     Monthly Fee: see Annex\n"
+    )
+    assert _expiry(body) == "2030-03-31"
+
+
+def test_a_term_that_runs_for_a_defined_period_ends_where_the_period_ends() -> None:
+    body = (
+        '1. Definitions\n1.1 "Campaign Period" means May 1, 2022 through April 15, 2023.\n\n'
+        "5. Term\n5.1 The Agreement shall commence on the Effective Date and continue in effect for the Campaign "
+        "Period, unless terminated earlier under this Section.\n"
+    )
+    assert _expiry(body) == "2023-04-15"
+
+
+def test_a_length_restated_in_parentheses_is_the_term() -> None:
+    body = (
+        '4. Term\nThe term of this Agreement (the "Term") shall commence on the Effective Date and end at the close '
+        "of the Pilot Phase (i.e., a two (2) year period commencing on the Effective Date).\n"
+    )
+    assert _expiry(body) == "2022-03-09"
+
+
+def test_a_deadline_on_or_prior_to_a_date_is_not_the_end_of_the_term() -> None:
+    body = (
+        "6. Registration\n6.1 This Agreement shall be valid in the Territory only if, on or prior to October 1, 2024, "
+        "the product is registered there.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_an_obligation_during_the_term_does_not_date_the_term() -> None:
+    body = (
+        "4. Volumes\n4.1 During the Term of this Agreement, Orchid shall store 500 pallets for the twelve-month "
+        "period commencing July 1, 2023 and ending June 30, 2024.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_a_termination_on_a_condition_is_not_a_term() -> None:
+    body = "9. Link\n9.1 This Agreement shall terminate if the Master Lease between the parties is terminated.\n"
+    assert _expiry(body) is None
+
+
+def test_an_agreement_ended_only_by_a_party_exercising_its_right_is_perpetual() -> None:
+    body = (
+        "8. Term of Agreement\nThis Agreement shall end, subject to Section 9, on the exercise by Orchid of its right "
+        "to terminate this Agreement under Section 8.2.\n"
+    )
+    assert _expiry(body) == PERPETUAL
+
+
+def test_an_indemnity_that_lasts_until_liability_ends_is_not_the_term() -> None:
+    body = (
+        "11. Indemnity\nThe indemnity given under this Agreement will continue in full force and effect until every "
+        "claim against Orchid arising from the storage has been settled.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_terms_of_the_project_with_a_date_range() -> None:
+    body = "2. Schedule\nTerms of the project: 10 weeks from April 6, 2020 to June 15, 2020.\n"
+    assert _expiry(body) == "2020-06-15"
+
+
+def test_the_later_of_an_event_and_the_last_day_of_a_month() -> None:
+    body = (
+        "3. Term\nThe term of this Agreement shall expire upon the later of: (a) the end of the 2025 harvest and "
+        "(b) the last day in October, 2025, unless terminated earlier.\n"
+    )
+    assert _expiry(body) == "2025-10-31"
+
+
+def test_a_term_from_a_commencement_date_the_parties_anticipate() -> None:
+    body = (
+        '1. Definitions\n"Commencement Date" means the date on which all stock has been moved to the warehouse. '
+        "The parties anticipate the Commencement Date to be June 1, 2020.\n"
+        '"Term" means the period commencing on the Effective Date and ending on the fifth anniversary of the '
+        "Commencement Date.\n"
+    )
+    assert _expiry(body) == "2025-06-01"
+
+
+def test_a_term_in_phases_ends_with_its_last_phase() -> None:
+    body = (
+        "2. Term\nThe set-up period shall be for a period of three (3) months to commence on April 1, 2020, and the "
+        "remaining term of this Agreement shall be for a period of twelve (12) months to commence on the planned "
+        "opening date of July 1, 2020, unless terminated earlier.\n"
+    )
+    assert _expiry(body) == "2021-07-01"
+
+
+def test_the_earlier_of_a_termination_and_a_date_a_length_after_the_agreement() -> None:
+    body = (
+        "14. Term\nThis Agreement shall be effective until the earlier of (a) its termination under this Article 14 "
+        "or (b) the date that is three (3) years after the date of this Agreement.\n"
+    )
+    assert _expiry(body) == "2023-03-09"
+
+
+def test_the_end_of_a_numbered_year_of_the_agreement() -> None:
+    body = (
+        '1. Definitions\n"Year" means each period of twelve (12) consecutive months commencing on the Effective Date.'
+        "\n\n10. Term\nThe term of this Agreement begins on the Effective Date and will end automatically upon the "
+        "end of Year 4.\n"
+    )
+    assert _expiry(body) == "2024-03-09"
+
+
+def test_contract_years_from_an_undated_start_give_no_date() -> None:
+    body = (
+        '1. Definitions\n"Contract Year" means each period of twelve months beginning on the date the first pallet '
+        "is received.\n\n10. Term\nThe term of this Agreement begins on the Effective Date and ends at the end of "
+        "the tenth (10th) Contract Year.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is None or not found.value[:1].isdigit()
