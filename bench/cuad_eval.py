@@ -17,10 +17,11 @@ value) and prints, per category, with the number of contracts behind each figure
   A gold expiration year before 1950 is read 100 years later: some CUAD answers went through two-digit years
   ("12/31/1934" for a clause that says "December 31, 2034", 20-year terms from 2015 "ending" in 1935); no
   agreement or effective date in CUAD is that early.
-  Equality: dates exactly, except that an expiration date may be one day off: CUAD labels a term's end both as
-  its last day and as the anniversary it runs to ("through the day prior to the second anniversary" is
-  labelled with the anniversary, "five (5) years" from January 1, 2000 with December 31, 2004, where CUAD's own
-  README example counts "five (5) years following" 2/10/2014 as 2/10/2019); --strict-dates compares exactly.
+  Equality: dates exactly; with --one-day-tolerance an expiration date may be one day off: CUAD labels a
+  term's end both as its last day and as the anniversary it runs to ("through the day prior to the second
+  anniversary" is labelled with the anniversary, "five (5) years" from January 1, 2000 with December 31,
+  2004, where CUAD's own README example counts "five (5) years following" 2/10/2014 as 2/10/2019). Off by
+  default: the tools must name the day itself, and a held-out scorer will compare exactly.
   Durations by length (P12M == P1Y, "successive" ignored); jurisdictions after
   canonical naming (state/province/republic prefixes and trailing country qualifiers dropped, PRC == China),
   correct if the predicted jurisdiction is one of those the answer lists ("Delaware, Illinois").
@@ -235,10 +236,10 @@ def _one_day_apart(predicted: str, accepted: list[str]) -> bool:
     return any(value[:1].isdigit() and abs((day - date.fromisoformat(value)).days) == 1 for value in accepted)
 
 
-def value_matches(category: str, predicted: str | None, accepted: list[str], strict_dates: bool = False) -> bool:
+def value_matches(category: str, predicted: str | None, accepted: list[str], one_day_tolerance: bool = False) -> bool:
     if predicted is None:
         return False
-    if category == "Expiration Date" and not strict_dates and _one_day_apart(predicted, accepted):
+    if category == "Expiration Date" and one_day_tolerance and _one_day_apart(predicted, accepted):
         return True
     if category in DURATION_CATEGORIES:
         return any(same_length(predicted, value) for value in accepted)
@@ -265,7 +266,7 @@ class Outcome:
     value_correct: bool | None
 
 
-def evaluate_contract(contract: Contract, strict_dates: bool = False) -> tuple[list[Outcome], float, int]:
+def evaluate_contract(contract: Contract, one_day_tolerance: bool = False) -> tuple[list[Outcome], float, int]:
     text = contract.path.read_text(encoding="utf-8")
     started = time.perf_counter()
     result: ContractAnalysis = analyse(text)
@@ -290,7 +291,7 @@ def evaluate_contract(contract: Contract, strict_dates: bool = False) -> tuple[l
                 gold_answer=answer,
                 comparable=comparable,
                 value_correct=(
-                    value_matches(category, value, comparable, strict_dates) if comparable is not None else None
+                    value_matches(category, value, comparable, one_day_tolerance) if comparable is not None else None
                 ),
             )
         )
@@ -406,7 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=0, help="also print K-fold cross-validation (e.g. 5)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--errors", type=Path, help="write value/presence mismatches here (for development)")
-    parser.add_argument("--strict-dates", action="store_true", help="expiration dates must match to the day")
+    parser.add_argument(
+        "--one-day-tolerance", action="store_true", help="an expiration date one day off the answer counts as right"
+    )
     args = parser.parse_args(argv)
 
     contracts = load_contracts(args.data)
@@ -415,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     analysis_seconds = 0.0
     characters = 0
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        evaluate = partial(evaluate_contract, strict_dates=args.strict_dates)
+        evaluate = partial(evaluate_contract, one_day_tolerance=args.one_day_tolerance)
         for contract_outcomes, seconds, size in pool.map(evaluate, contracts, chunksize=4):
             outcomes.extend(contract_outcomes)
             analysis_seconds += seconds

@@ -27,10 +27,10 @@ def test_an_expiration_year_typed_with_two_digits_is_read_in_this_century() -> N
     assert SCORER.gold_value("Agreement Date", "12/31/1934") == ["1934-12-31"]
 
 
-def test_an_expiration_date_may_be_its_last_day_or_the_anniversary() -> None:
-    assert SCORER.value_matches("Expiration Date", "2021-05-31", ["2021-06-01"])
-    assert SCORER.value_matches("Expiration Date", "2005-01-01", ["2004-12-31"])
-    assert not SCORER.value_matches("Expiration Date", "2005-01-02", ["2004-12-31"])
-    assert not SCORER.value_matches("Expiration Date", "2021-05-31", ["2021-06-01"], strict_dates=True)
-    assert not SCORER.value_matches("Effective Date", "2021-05-31", ["2021-06-01"])
-    assert not SCORER.value_matches("Expiration Date", "perpetual", ["2021-06-01"])
+def test_an_expiration_date_may_be_its_last_day_or_the_anniversary_only_when_asked() -> None:
+    assert not SCORER.value_matches("Expiration Date", "2021-05-31", ["2021-06-01"])  # exact by default
+    assert SCORER.value_matches("Expiration Date", "2021-05-31", ["2021-06-01"], one_day_tolerance=True)
+    assert SCORER.value_matches("Expiration Date", "2005-01-01", ["2004-12-31"], one_day_tolerance=True)
+    assert not SCORER.value_matches("Expiration Date", "2005-01-02", ["2004-12-31"], one_day_tolerance=True)
+    assert not SCORER.value_matches("Effective Date", "2021-05-31", ["2021-06-01"], one_day_tolerance=True)
+    assert not SCORER.value_matches("Expiration Date", "perpetual", ["2021-06-01"], one_day_tolerance=True)
