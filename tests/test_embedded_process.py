@@ -99,19 +99,23 @@ def test_the_demo_backend_serves_from_a_child_that_dies_with_a_killed_server(tmp
             server.kill()
 
 
+def _serves_only_with_its_key(process: BackendProcess) -> None:
+    port = process.wait_ready()
+    assert port is not None, process.failure
+    with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        assert http.get("/v1/meta").status_code == 403
+        assert http.get("/v1/meta", headers={KEY_HEADER: "a guess"}).status_code == 403
+        # With the key the request reaches the demo backend, which asks for its own bearer token.
+        assert http.get("/v1/meta", headers={KEY_HEADER: process._access_key}).status_code == 401
+
+
 def test_the_child_refuses_requests_without_its_access_key() -> None:
     from clm_client.adapter import ClmAdapter
 
     process = BackendProcess.start(ClmAdapter().embedded(), PluginSettings(demo_size=20), b"k" * 32)
     assert process is not None
     try:
-        port = process.wait_ready()
-        assert port is not None, process.failure
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            assert http.get("/v1/meta").status_code == 403
-            assert http.get("/v1/meta", headers={KEY_HEADER: "a guess"}).status_code == 403
-            # With the key the request reaches the demo backend, which asks for its own bearer token.
-            assert http.get("/v1/meta", headers={KEY_HEADER: process._access_key}).status_code == 401
+        _serves_only_with_its_key(process)
     finally:
         process.close()
 
@@ -214,11 +218,7 @@ def test_a_child_started_at_spawn_builds_from_the_composition_root(monkeypatch: 
     process = BackendProcess.start_at_spawn(ROOT / "server.py", "CLM_")
     assert process is not None
     try:
-        port = process.wait_ready()
-        assert port is not None, process.failure
-        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            assert http.get("/v1/meta").status_code == 403
-            assert http.get("/v1/meta", headers={KEY_HEADER: process._access_key}).status_code == 401
+        _serves_only_with_its_key(process)
     finally:
         process.close()
     monkeypatch.setenv("CLM_BASE_URL", "https://clm.example.com")

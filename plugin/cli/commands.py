@@ -222,7 +222,7 @@ def serve(parts: PluginParts, settings: PluginSettings, early: BackendProcess | 
         )
     # Before the server's own imports (the SDK's are the bulk of a cold start): the demo backend builds in its
     # own process, on another core, meanwhile.
-    started = None if early is not None or embedded is None else _start_embedded(parts, settings, embedded)
+    started = None if early is not None else _start_embedded(parts, settings, embedded)
     process = early if embedded is not None and early is not None else started
     from plugin.config.controls import ControlsError
     from plugin.observability.audit import AuditConfigError
