@@ -75,8 +75,11 @@ def import_folder(db: Path, folder: Path) -> tuple[float, dict[str, str], str]:
     return time.perf_counter() - started, ids, done.stderr
 
 
-def call_each(url: str, ids: dict[str, str], state: Path) -> dict[str, tuple[float, dict[str, Any] | str, str]]:
-    """{file name: (seconds, structured result or the error text, the text the model reads)}."""
+def call_each(
+    url: str, ids: dict[str, str], state: Path, from_text: dict[str, list[str]]
+) -> dict[str, tuple[float, dict[str, Any] | str, str]]:
+    """{file name: (seconds, structured result or the error text, the text the model reads)}; `from_text` gets,
+    per file, the record fields `clm__get_contract` says were read from the text at import."""
     env = sandbox_settings_env(url, state, deadline=120)
     server = StdioServer(["server.py"], env)
     out: dict[str, tuple[float, dict[str, Any] | str, str]] = {}
@@ -90,6 +93,10 @@ def call_each(url: str, ids: dict[str, str], state: Path) -> dict[str, tuple[flo
             result = reply.get("result") or {}
             text = "".join(block.get("text", "") for block in result.get("content") or [])
             out[name] = (elapsed, text if result.get("isError") else result.get("structuredContent") or {}, text)
+            record = server.request(
+                "tools/call", {"name": "clm__get_contract", "arguments": {"contract_id": contract_id}}
+            )
+            from_text[name] = list(((record.get("result") or {}).get("structuredContent") or {}).get("from_text") or [])
     finally:
         server.close()
     return out
@@ -113,7 +120,8 @@ def main() -> int:
         seconds, ids, report = import_folder(db, folder)
         settings = SandboxSettings(contracts=DEMO_CONTRACTS, db=db)
         with running_sandbox(settings) as url:
-            results = call_each(url, ids, workdir / "state")
+            from_text: dict[str, list[str]] = {}
+            results = call_each(url, ids, workdir / "state", from_text)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     scan_lines = [line.strip() for line in report.splitlines() if SCAN in line]
@@ -135,6 +143,13 @@ def main() -> int:
     scan = results.get(SCAN)
     shown = "NOT IMPORTED" if scan is None else " ".join(scan[2].split())[:400]
     print(f"  the tool says of the scan: {shown}")
+    real = [name for name in formats if name in from_text]
+    counts: dict[str, int] = {}
+    for name in real:
+        for field in from_text[name]:
+            counts[field] = counts.get(field, 0) + 1
+    filled = ", ".join(f"{field} {n}/{len(real)}" for field, n in counts.items() if field not in {"title", "type"})
+    print(f"  record fields read from the text (clm__get_contract `from_text`): {filled or 'none'}")
     missing = [name for name in formats if name not in ids]
     print(f"  files not imported: {missing or 'none'}")
     return 0 if not missing else 1

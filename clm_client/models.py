@@ -148,6 +148,8 @@ class ContractDetail(ContractSummary):
     related: list[RelatedContract] = Field(default_factory=list)
     document: DocumentInfo | None = None
     tags: list[Line] = Field(default_factory=list)
+    # Imported from a file: the fields the CLM read from its text, not entered by a person.
+    derived_fields: list[Line] = Field(default_factory=list)
 
 
 class Page(ClmModel, Generic[T]):

@@ -109,10 +109,11 @@ def import_main(argv: list[str]) -> None:
     started = time.perf_counter()
     if settings.db is not None:
         open_database(settings.db, settings.corpus, progress=_progress).close()
-        import_into(settings.db, args.paths, collect)
+        import_into(settings.db, args.paths, settings.as_of, collect)
         serve = f"python -m sandbox --db {settings.db}"
     else:
-        cached_with_imports(cached_corpus(settings.corpus, settings.cache_dir, _progress), args.paths, collect)
+        cached = cached_corpus(settings.corpus, settings.cache_dir, _progress)
+        cached_with_imports(cached, args.paths, settings.as_of, collect)
         serve = "python -m sandbox " + " ".join(f"--import {p}" for p in args.paths)
     elapsed = time.perf_counter() - started
     stored = [r for r in results if r.error is None]

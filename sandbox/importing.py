@@ -2,9 +2,11 @@
 
 Text comes from well-kept extractors (pypdf, python-docx). A PDF without a text layer is stored
 as scanned: a record with no text, flagged, so it is listed and can be annotated but never quoted.
-What can be guessed cheaply from the text - the title (first heading, else the file name), the
-type (keywords near the top) and numbered section headings - is filled in, and the guessed fields
-are listed in the record's `derived_fields`; nothing else is invented (no dates, no values, the
+What the text states is filled in: the title (first heading, else the file name), the type (keywords
+near the top), numbered section headings, and the key terms read from the text (`sandbox.text_terms`:
+dates, term, renewal, notice period, payment terms, governing law; the current term's end and notice
+deadline computed as of the business date). Every such field is listed in the record's
+`derived_fields`, so a reader knows no person entered it. Nothing else is invented (no values, the
 counterparty is "unknown").
 
 An imported contract's id comes from its content (`imp_` + hash), so importing the same file
@@ -14,6 +16,7 @@ twice stores it once.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 import sqlite3
@@ -22,7 +25,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final
 
@@ -184,7 +187,7 @@ def _ensure_counterparty(conn: sqlite3.Connection) -> None:
     )
 
 
-def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
+def import_one(conn: sqlite3.Connection, path: Path, as_of: date) -> ImportResult:
     """Extract and store one file (inside the caller's write transaction); a file stored before is skipped."""
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
@@ -202,6 +205,9 @@ def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
     text = extracted.text
     title = derive_title(text, path)
     ctype = derive_type(title, text)
+    from sandbox.text_terms import derive_terms  # imports `analysis` (~110 ms): only when a file is imported
+
+    stated = derive_terms(text, as_of)
     result = ImportResult(
         path=path, contract_id=contract_id, chars=len(text), scanned=extracted.scanned, title=title, type=ctype
     )
@@ -212,28 +218,29 @@ def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
         number=f"IMP-{digest[:10].upper()}",
         title=title,
         type=ctype if isinstance(ctype, ContractType) else ContractType.MSA,  # "Other" is set by `extra` below
-        status=ContractStatus.ACTIVE,  # not derived: an imported file is taken to be in force
+        # Taken to be in force unless its text says a term that does not renew has ended.
+        status=ContractStatus.EXPIRED if stated.ended else ContractStatus.ACTIVE,
         counterparty_id=IMPORTED_COUNTERPARTY[0],
         our_entity="Unknown (imported)",
         owner_name="",
         owner_email="",
-        effective_date=None,
-        execution_date=None,
-        expiration_date=None,
-        initial_term_months=None,
-        auto_renew=False,
-        renewal_term_months=None,
-        renewal_notice_days=None,
-        renewal_notice_date=None,
+        effective_date=stated.effective_date,
+        execution_date=stated.execution_date,
+        expiration_date=stated.expiration_date,
+        initial_term_months=stated.initial_term_months,
+        auto_renew=bool(stated.auto_renew),
+        renewal_term_months=stated.renewal_term_months,
+        renewal_notice_days=stated.renewal_notice_days,
+        renewal_notice_date=stated.renewal_notice_date,
         termination_for_convenience=False,
         convenience_party=None,
         convenience_notice_days=None,
         cure_days=None,
-        payment_terms_days=None,
+        payment_terms_days=stated.payment_terms_days,
         total_value=None,
         annual_value=None,
         currency=None,
-        governing_law=None,
+        governing_law=stated.governing_law,
         liability_cap_amount=None,
         liability_cap_description=None,
         parent_id=None,
@@ -252,7 +259,7 @@ def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
         scanned=extracted.scanned,
         source_mime_type=extracted.mime_type,
     )
-    derived = ["title", "type"] + (["sections"] if document.sections else [])
+    derived = ["title", "type", *(["sections"] if document.sections else []), *stated.fields]
     insert_contract(
         conn,
         record,
@@ -269,9 +276,13 @@ def import_one(conn: sqlite3.Connection, path: Path) -> ImportResult:
 
 
 def import_files(
-    conn: sqlite3.Connection, paths: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+    conn: sqlite3.Connection,
+    paths: Sequence[Path],
+    as_of: date,
+    on_result: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Import every supported file under `paths` into the open database (one transaction per file)."""
+    """Import every supported file under `paths` into the open database (one transaction per file); `as_of`:
+    the business date the current term and notice deadline are computed for."""
     files, skipped = discover(paths)
     results: list[ImportResult] = [
         ImportResult(path=p, contract_id=None, error="unsupported file type") for p in skipped
@@ -283,7 +294,7 @@ def import_files(
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            result = import_one(conn, path)
+            result = import_one(conn, path, as_of)
         except ImportError_ as exc:
             conn.execute("ROLLBACK")
             result = ImportResult(path=path, contract_id=None, error=str(exc))
@@ -300,9 +311,15 @@ def import_files(
 
 
 def import_digest(paths: Sequence[Path]) -> str:
-    """A key for what `paths` hold now (names, sizes, modification times): cached builds follow changes."""
+    """A key for what `paths` hold now (names, sizes, modification times) and for the code that reads them (this
+    module and `analysis`): cached builds follow changes to either."""
     files, _ = discover(paths)
     digest = hashlib.sha256()
+    spec = importlib.util.find_spec("analysis")  # located, not imported: a serving start never needs it
+    analysis_dir = Path(spec.origin).parent if spec is not None and spec.origin else None
+    readers = [Path(__file__).with_name("text_terms.py"), *sorted(analysis_dir.rglob("*.py") if analysis_dir else [])]
+    for source in (Path(__file__), *readers):
+        digest.update(source.read_bytes())
     for path in files:
         stat = path.stat()
         digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
@@ -310,11 +327,11 @@ def import_digest(paths: Sequence[Path]) -> str:
 
 
 def import_into(
-    db: Path, paths: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+    db: Path, paths: Sequence[Path], as_of: date, on_result: Callable[[ImportResult], None] | None = None
 ) -> list[ImportResult]:
     """Import into the sandbox database file `db` (which may be served meanwhile: WAL)."""
     conn = sqlite3.connect(db, isolation_level=None, timeout=30)
     try:
-        return import_files(conn, paths, on_result)
+        return import_files(conn, paths, as_of, on_result)
     finally:
         conn.close()

@@ -65,6 +65,11 @@ class GetContractOutput(ContractHeader):
     document_sha256: str | None
     has_text: bool
     tags: list[str]
+    from_text: list[str] = Field(
+        default_factory=list,
+        description="Record fields the CLM read from the document text when the file was imported, not entered "
+        "by a person (e.g. effective_date, governing_law): confirm them in the clause text before relying on them",
+    )
     notes: list[Note] = Field(default_factory=list, description=f"The first {NOTES_SHOWN} notes on the contract")
     notes_total: int | None = Field(default=None, description="Notes on the contract (null: unknown)")
 
@@ -106,7 +111,7 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
         currency=d.currency,
         key_terms=KeyTerms(
             initial_term_months=d.term.initial_term_months,
-            auto_renew=d.term.auto_renew if d.entered else None,
+            auto_renew=d.term.auto_renew if d.entered or "auto_renew" in d.derived_fields else None,
             renewal_term_months=d.term.renewal_term_months,
             renewal_notice_days=d.term.renewal_notice_days,
             current_term_end=d.term.current_term_end,
@@ -134,6 +139,7 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
         document_sha256=None if d.document is None else d.document.sha256,
         has_text=d.document is not None and d.document.has_text and d.document.total_chars > 0,
         tags=[clean_inline(t, 40) for t in d.tags[:20]],
+        from_text=[clean_inline(f, 40) for f in d.derived_fields[:40]] if not d.entered else [],
         notes=[note_of(a) for a in notes.data[:NOTES_SHOWN]],
         notes_total=notes.total if notes.total is not None else (None if notes.next_cursor else len(notes.data)),
     )
@@ -147,6 +153,21 @@ def _auto_renews(t: KeyTerms) -> str:
     if t.auto_renew is None:
         return "not recorded (imported from a file): {tool:extract_obligations} reads it from the text"
     return f"yes, for {t.renewal_term_months} months" if t.auto_renew else "no"
+
+
+# The rows of the Markdown table, and the record fields each shows (to mark those read from the text).
+_ROW_FIELDS: dict[str, frozenset[str]] = {
+    "Type / status": frozenset({"type", "status"}),
+    "Effective / executed": frozenset({"effective_date", "execution_date"}),
+    "Current term ends": frozenset({"expiration_date"}),
+    "Initial term": frozenset({"initial_term_months"}),
+    "Auto-renews": frozenset({"auto_renew", "renewal_term_months"}),
+    "Renewal notice": frozenset({"renewal_notice_days"}),
+    "Notice of non-renewal due by": frozenset({"renewal_notice_date"}),
+    "Payment terms": frozenset({"payment_terms_days"}),
+    "Governing law": frozenset({"governing_law"}),
+}
+FROM_TEXT = " (from text)"
 
 
 def render(out: GetContractOutput) -> str:
@@ -183,6 +204,11 @@ def render(out: GetContractOutput) -> str:
             else "no text layer (scanned or missing): text tools cannot read it",
         ),
     ]
+    derived = set(out.from_text)
+    facts = [
+        (label, f"{value}{FROM_TEXT}" if value is not None and derived & _ROW_FIELDS.get(label, frozenset()) else value)
+        for label, value in facts
+    ]
     lines = [f"## {out.number}: {out.title}", f"id `{out.id}`", "", table(["term", "value"], facts, 200)]
     if out.related:
         lines += ["", "**Related contracts**", ""]
@@ -204,6 +230,12 @@ def render(out: GetContractOutput) -> str:
         "Terms above are the CLM's recorded fields. To cite the clause text, use {tool:read_contract} "
         "or {tool:extract_obligations}.",
     ]
+    if derived:
+        lines.append(
+            f"Imported from a file: values marked{FROM_TEXT} were read from the document by the CLM, not entered "
+            "by a person; quote the clause before relying on one. A blank term is one the text does not state "
+            "in a way that can be read."
+        )
     return "\n".join(lines)
 
 

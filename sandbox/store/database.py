@@ -17,6 +17,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from sandbox.corpus.models import Corpus
@@ -117,11 +118,11 @@ def open_database(
         else:
             build_database(db, corpus, key, progress)
         if imports:
-            import_into(db, imports)  # contracts already there are skipped: cheap on every start
+            import_into(db, imports, corpus.as_of)  # contracts already there are skipped: cheap on every start
         return Database(db)
     cached = cached_corpus(corpus, cache_dir, progress)
     if imports:
-        cached = cached_with_imports(cached, imports)
+        cached = cached_with_imports(cached, imports, corpus.as_of)
     if not memory:
         return Database(cached)
     owned = Path(tempfile.mkdtemp(prefix="sandbox-db-"))
@@ -143,7 +144,10 @@ def cached_corpus(corpus: Corpus, cache_dir: Path | None = None, progress: Progr
 
 
 def cached_with_imports(
-    cached: Path, imports: Sequence[Path], on_result: Callable[[ImportResult], None] | None = None
+    cached: Path,
+    imports: Sequence[Path],
+    as_of: date,
+    on_result: Callable[[ImportResult], None] | None = None,
 ) -> Path:
     """A cached copy of a corpus build with the files under `imports` added (keyed by what they hold now).
 
@@ -159,7 +163,7 @@ def cached_with_imports(
             copy_database(path, tmp)
         else:
             copy_database(cached, tmp)
-        import_into(tmp, imports, on_result)
+        import_into(tmp, imports, as_of, on_result)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

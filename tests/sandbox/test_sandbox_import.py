@@ -91,7 +91,9 @@ def test_imported_contracts_are_served_like_generated_ones(imported_db: tuple[Pa
 
         msa = api.ok(f"/v1/contracts/{by_file['acme-msa.pdf']['id']}")
         assert (msa["title"], msa["type"], msa["source"]) == ("MASTER SERVICES AGREEMENT", "MSA", "imported")
-        assert msa["derived_fields"] == ["title", "type", "sections"]
+        # The key terms the text states come with it (sandbox.text_terms); here only the payment terms.
+        assert msa["derived_fields"] == ["title", "type", "sections", "payment_terms_days"]
+        assert msa["payment_terms_days"] == 30 and msa["effective_date"] is None
         assert msa["document"]["source_mime_type"] == "application/pdf" and msa["document"]["scanned"] is False
         text = api.ok(f"/v1/contracts/{msa['id']}/document")["text"]
         assert "aggregate liability exceed the fees paid" in " ".join(text.split())
