@@ -83,6 +83,12 @@ class SecretRegistry:
                 text = text.replace(value, REDACTED)
         return text
 
+    def absent_from_json(self, encoded: str) -> bool:
+        """Can no registered value be inside the structure that `encoded` (its JSON, not ASCII-escaped) encodes?
+        True when none occurs in the text and none holds a character JSON escapes (a quote, a backslash, a control
+        character), which would hide it from the text: then `scrub_structure` would change nothing."""
+        return not any(value in encoded or not _plain_json(value) for value in self._values)
+
     def scrub_structure(self, value: object) -> object:
         """`scrub_values` over every string of a JSON-like structure (keys kept: they are the schema's)."""
         if isinstance(value, str):
@@ -92,6 +98,11 @@ class SecretRegistry:
         if isinstance(value, list | tuple):
             return [self.scrub_structure(item) for item in value]
         return value
+
+
+def _plain_json(value: str) -> bool:
+    """JSON writes `value` as it is (no escape sequence)."""
+    return '"' not in value and "\\" not in value and all(ord(ch) >= 0x20 for ch in value)
 
 
 def _mask_credential(match: re.Match[str]) -> str:

@@ -17,6 +17,7 @@ MAX_RESPONSE_CHARS = 40_000
 
 Result = TypeVar("Result", bound=ToolOutput)
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 class OverBudget(Exception):
@@ -26,16 +27,17 @@ class OverBudget(Exception):
 
 
 def fit_to_budget(
-    output: Result, measure: Callable[[Result], tuple[int, R, dict[str, object]]], budget: int = MAX_RESPONSE_CHARS
-) -> tuple[Result, R, dict[str, object]]:
-    """(output, rendering, structured) of the largest leading page of `output` within `budget`."""
+    output: Result, measure: Callable[[Result], tuple[int, R, S]], budget: int = MAX_RESPONSE_CHARS
+) -> tuple[Result, R, S]:
+    """(output, rendering, structured) of the largest leading page of `output` within `budget`; `measure` gives a
+    candidate's (size, rendering, structured form)."""
     size, rendered, structured = measure(output)
     if size <= budget:
         return output, rendered, structured
     rows = output.row_count()
     if rows < 2:
         raise OverBudget(size)
-    best: tuple[Result, R, dict[str, object]] | None = None
+    best: tuple[Result, R, S] | None = None
     low, high = 1, rows - 1
     while low <= high:
         keep = (low + high) // 2

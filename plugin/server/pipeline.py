@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
@@ -496,15 +496,21 @@ class Runtime:
         namespace = self.identity.namespace
         with_structured = self.settings.structured_output
 
-        def measure(candidate: ToolOutput) -> tuple[int, str, dict[str, Any]]:
+        def measure(candidate: ToolOutput) -> tuple[int, str, str]:
+            """(size, text, structured JSON): the size counts the text and `json.dumps(structured,
+            ensure_ascii=False)`, which is the compact JSON plus one space after each separator."""
             text = expand_tool_references(spec.render(candidate), namespace)
             if not with_structured:  # the text is the whole result (docs/responses.md)
-                return len(text), text, {}
-            structured = candidate.model_dump(mode="json")
-            return len(text) + len(json.dumps(structured, ensure_ascii=False)), text, structured
+                return len(text), text, ""
+            encoded = candidate.model_dump_json()
+            # Every separator is a comma or a colon, so this is an upper bound; counted exactly only near the budget.
+            size = len(text) + len(encoded) + encoded.count(",") + encoded.count(":")
+            if size > MAX_RESPONSE_CHARS:
+                size = len(text) + len(json.dumps(json.loads(encoded), ensure_ascii=False))
+            return size, text, encoded
 
         try:
-            output, text, structured = fit_to_budget(output, measure)
+            output, text, encoded = fit_to_budget(output, measure)
         except OverBudget as exc:
             # A result that cannot be trimmed to the budget is a defect of the tool, never of the backend.
             log.error("response_over_budget", tool=full_name, chars=exc.size)
@@ -516,8 +522,11 @@ class Runtime:
         # A backend may echo a credential inside an ordinary field (e.g. a title): never to the model.
         # Done after fitting: tokens and secrets are far longer than the marker that replaces them.
         text = SECRETS.scrub_values(text)
-        scrubbed = SECRETS.scrub_structure(structured) if with_structured else None
-        assert scrubbed is None or isinstance(scrubbed, dict)
+        scrubbed: dict[str, Any] | None = None
+        if with_structured:
+            scrubbed = json.loads(encoded)
+            if not SECRETS.absent_from_json(encoded):
+                scrubbed = cast(dict[str, Any], SECRETS.scrub_structure(scrubbed))
         links = [
             ResourceLink(
                 type="resource_link",
