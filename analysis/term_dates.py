@@ -57,6 +57,13 @@ _OTHER_AGREEMENT_DATED = re.compile(
     r"(?:dated|made|entered\s+into)\s*(?:as\s+of\s+|on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "the parties have previously entered into a Selling Agreement, effective as of December 1, 2002": an agreement
+# introduced as "a"/"an" is another one than this Agreement.
+_ENTERED_INTO_ANOTHER = re.compile(
+    r"\bentered\s+into\s+(?:an?|that\s+certain)\s+[^.;]{0,80}?\b(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    r"(?:dated|effective|made)(?:\s+as\s+of|\s+on)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _OWN_DATE_VERB = re.compile(r"\b(?:made|entered|effective|executed|signed)\b", re.IGNORECASE)
 # "the Confidentiality Agreement between the parties dated September 26, 2012", "Agreement for Exchange of
 # Confidential Information executed by IBM on August 3, 2001": when another agreement was signed, not this one.
@@ -127,7 +134,7 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         if not _acceptable_agreement_date(doc, candidate):
             continue
         lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
-        if _OTHER_AGREEMENT_DATED.search(lookback):
+        if _OTHER_AGREEMENT_DATED.search(lookback) or _ENTERED_INTO_ANOTHER.search(lookback):
             continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
         references = [m.end() for m in _REFERENCE.finditer(lookback)]
         own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
@@ -376,7 +383,8 @@ def _undetermined(doc: Document, position: int, reason: str) -> FoundDate:
 
 def _qualified_name(text: str, match: re.Match[str]) -> bool:
     """ "Maintenance Commencement Date": a date defined for something else than the agreement itself."""
-    if re.match(r"\W*effective", match.group(0), re.IGNORECASE):
+    # '... declared effective by the SEC (the "Effective Date")': a word before the parenthesis is not part of the name.
+    if re.match(r"\W*(?:the\s+)?\W*effective", match.group(0), re.IGNORECASE):
         return False
     before = re.search(r"([A-Za-z]+)\W{0,2}$", text[max(0, match.start() - 30) : match.start()])
     return before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in {"the", "this"}

@@ -203,3 +203,21 @@ def test_another_agreements_execution_is_not_this_agreements_date() -> None:
     )
     agreement = analyse(text).first(TermKind.AGREEMENT_DATE)
     assert agreement is not None and agreement.value == "2012-03-06"
+
+
+EARLIER_AGREEMENT_RECITAL = (
+    "STRATEGIC ALLIANCE AGREEMENT\n\nThis Strategic Alliance Agreement is entered into as of the date on which the "
+    'Offering Circular is declared effective by the SEC (the "Effective Date"), by and among Orchid Labs Inc. '
+    '("Orchid") and Kestrel Freight LLC ("Kestrel").\n\nRECITALS\n\nA. Orchid sells annuities.\n'
+    "B. Orchid and Kestrel have previously entered into a Referral Agreement, effective as of March 3, 2004, under "
+    "which Kestrel refers customers to Orchid.\n\n1. Alliance\n1.1 Kestrel shall promote the annuities.\n"
+)
+
+
+def test_an_effective_date_defined_by_an_undated_event_after_a_capitalised_word_stays_undetermined() -> None:
+    effective = _effective(EARLIER_AGREEMENT_RECITAL)
+    assert effective is not None and effective.value == UNDETERMINED
+
+
+def test_an_earlier_agreement_entered_into_is_not_dated_by_this_one() -> None:
+    assert analyse(EARLIER_AGREEMENT_RECITAL).first(TermKind.AGREEMENT_DATE) is None
