@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from analysis.context import Document, keywords
 from analysis.dates import DateMatch, find_dates
@@ -57,7 +57,29 @@ _OTHER_AGREEMENT_DATED = re.compile(
     r"(?:dated|made|entered\s+into)\s*(?:as\s+of\s+|on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "the parties have previously entered into a Selling Agreement, effective as of December 1, 2002": an agreement
+# introduced as "a"/"an" is another one than this Agreement.
+_ENTERED_INTO_ANOTHER = re.compile(
+    r"\bentered\s+into\s+(?:an?|that\s+certain)\s+[^.;]{0,80}?\b(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    r"(?:dated|effective|made)(?:\s+as\s+of|\s+on)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _OWN_DATE_VERB = re.compile(r"\b(?:made|entered|effective|executed|signed)\b", re.IGNORECASE)
+# "the Confidentiality Agreement between the parties dated September 26, 2012", "Agreement for Exchange of
+# Confidential Information executed by IBM on August 3, 2001": when another agreement was signed, not this one.
+_ANOTHER_AGREEMENT_SIGNED = re.compile(
+    r"\b(?:agreement|contract)\b(?:\s+(?:for|of|on|between|with|among)\s[^.;\n]{0,80}?)?,?\s+"
+    r"(?:dated|executed|signed|made|entered\s+into)\b(?:\s+by\s[^.;\n]{0,40}?)?(?:\s+(?:as\s+of|on))?(?:\s+the)?\s*$",
+    re.IGNORECASE,
+)
+_THIS_BEFORE = re.compile(r"\bthis\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _another_agreements_signing(text: str, position: int) -> bool:
+    """True when the text just before `position` says another agreement was dated or signed there."""
+    low = max(0, position - 160)
+    found = _ANOTHER_AGREEMENT_SIGNED.search(text, low, position)
+    return found is not None and not _THIS_BEFORE.search(text, max(0, found.start() - 40), found.start())
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,7 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         if not _acceptable_agreement_date(doc, candidate):
             continue
         lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
-        if _OTHER_AGREEMENT_DATED.search(lookback):
+        if _OTHER_AGREEMENT_DATED.search(lookback) or _ENTERED_INTO_ANOTHER.search(lookback):
             continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
         references = [m.end() for m in _REFERENCE.finditer(lookback)]
         own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
@@ -134,6 +156,8 @@ def _signature_date(doc: Document) -> FoundDate | None:
     """The date at the signatures: "IN WITNESS WHEREOF ... as of <date>", "Date: <date>"."""
     text = doc.text
     for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
+        if _another_agreements_signing(text, witness.end()):
+            continue
         window = doc.sentence_window(witness.start())
         dates = find_dates(text, witness.start(), min(len(text), window.end + 200))
         if dates:
@@ -253,7 +277,8 @@ _EFFECTIVE_VERB = re.compile(
     re.IGNORECASE,
 )
 _AGREEMENT_SUBJECT = re.compile(
-    r"\b(?:this\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
+    # 'This Capital Maintenance Agreement (this "Agreement"), is made and effective as of': the defined name in quotes.
+    r"\b(?:this\s+(?:\w+\s+){0,3}?[\"“]?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
     # "It shall be effective on ...", "The Joint Venture shall commence on ...": the agreement's own undertaking.
     r"\bit\s+(?:shall|will)\b|\b(?:joint\s+venture|promotion|engagement|appointment)\s+(?:shall|will)\b|"
     r"agreement\s+(?:shall|will|is)|effective\s+date)",
@@ -311,27 +336,40 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
     text = doc.text
     last_witness = None
     for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
-        last_witness = witness
+        if not _another_agreements_signing(text, witness.end()):
+            last_witness = witness
     start = last_witness.start() if last_witness else max(0, len(text) - 4000)
     dates = [
         found
         for found in find_dates(text, start, min(len(text), start + 4000))
         if found.value is not None
         and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
+        and not _another_agreements_signing(text, found.start)
         # Without a signature block, only a date labelled as one: the end of a short contract is its body.
         and (last_witness is not None or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start]))
     ]
     return max(dates, key=lambda d: d.value or date.min) if dates else None
 
 
+# "effective on the day after the date of last signature": one calendar day after it.
+_DAY_AFTER_SIGNATURE = re.compile(
+    r"\b(?:the\s+)?(?:calendar\s+)?day\s+(?:after|following)\s+(?:the\s+)?(?:date\s+(?:of\s+)?)?(?:the\s+)?"
+    r"(?:last\s+|final\s+|later\s+|latest\s+)?(?:signature|execution|signing|date\s+signed)",
+    re.IGNORECASE,
+)
+
+
 def _signed_or_dated(doc: Document, agreement: FoundDate | None, start: int, end: int) -> FoundDate:
     """The effective date of a contract effective on signature: the last signature date, else its date."""
     signed = _last_signature_date(doc)
-    if signed is not None:
-        return FoundDate(match=signed, cite_start=start, confidence=0.65, cite_end=end)
-    if agreement is not None and agreement.match.value is not None:
-        return FoundDate(match=agreement.match, cite_start=start, confidence=0.6, cite_end=end)
-    return _undetermined(doc, start, "the date of signature is not stated")
+    confidence = 0.65
+    if signed is None and agreement is not None and agreement.match.value is not None:
+        signed, confidence = agreement.match, 0.6
+    if signed is None:
+        return _undetermined(doc, start, "the date of signature is not stated")
+    if signed.value is not None and _DAY_AFTER_SIGNATURE.search(doc.text, start, end):
+        signed = signed.model_copy(update={"value": signed.value + timedelta(days=1)})
+    return FoundDate(match=signed, cite_start=start, confidence=confidence, cite_end=end)
 
 
 def _undetermined(doc: Document, position: int, reason: str) -> FoundDate:
@@ -345,7 +383,8 @@ def _undetermined(doc: Document, position: int, reason: str) -> FoundDate:
 
 def _qualified_name(text: str, match: re.Match[str]) -> bool:
     """ "Maintenance Commencement Date": a date defined for something else than the agreement itself."""
-    if re.match(r"\W*effective", match.group(0), re.IGNORECASE):
+    # '... declared effective by the SEC (the "Effective Date")': a word before the parenthesis is not part of the name.
+    if re.match(r"\W*(?:the\s+)?\W*effective", match.group(0), re.IGNORECASE):
         return False
     before = re.search(r"([A-Za-z]+)\W{0,2}$", text[max(0, match.start() - 30) : match.start()])
     return before is not None and before.group(1)[0].isupper() and before.group(1).lower() not in {"the", "this"}
@@ -381,6 +420,33 @@ _EFFECTIVE_ON_EVENT = re.compile(
 
 
 _EVENT_REASON = "the effective date depends on an event the text does not date"
+
+_STARTS_ON_NAMED_DATE = re.compile(
+    r"\b(?:(?i:effective\s+date\s+of\s+(?:the\s+)?(?:start\s+of\s+)?(?:the\s+)?(?:initial\s+)?term)|"
+    r"(?i:(?:this\s+agreement|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+agreement)?)\s+(?:shall|will)\s+"
+    r"(?:commence|begin|start|become\s+effective)))"
+    r"[^.;]{0,30}?\b(?i:from|on|as\s+of|upon)\s+the\s+(?P<name>(?:[A-Z][\w-]*\s+){1,3}Date)\b"
+)
+_NAMES_HANDLED = re.compile(r"^(?:Effective|Commencement|Start)\s+Date$", re.IGNORECASE)
+
+
+def _named_start_date(doc: Document) -> FoundDate | None:
+    """The date a named start ("Launch Date") is given elsewhere: '<name> ... shall be / is / means <date>'."""
+    text = doc.text
+    for start in doc.matches(_TAKES_EFFECT_TRIGGER, _STARTS_ON_NAMED_DATE):
+        name = " ".join(start.group("name").split())
+        if _NAMES_HANDLED.match(name):
+            continue
+        words = r"\s+".join(re.escape(word) for word in name.split())
+        stated = re.compile(
+            rf"\b{words}\b[^.;]{{0,60}}?\b(?:shall\s+be|will\s+be|is|means|shall\s+mean)\s+(?:on\s+)?(?:the\s+)?",
+            re.IGNORECASE,
+        )
+        for definition in stated.finditer(text):
+            found = _first_date_after(doc, definition.end(), 40)
+            if found is not None and found.value is not None and found.start - definition.end() < 6:
+                return FoundDate(match=found, cite_start=start.start(), confidence=0.7, cite_end=start.end())
+    return None
 
 
 def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate | None:
@@ -465,7 +531,12 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         window = doc.sentence_window(effective.start())
         if not find_dates(text, window.start, window.end):
             return _undetermined(doc, effective.start(), _EVENT_REASON)
-    # 7. The contract speaks of its own effective date without defining it: the date it bears.
+    # 7. 'The effective date of the start of the Term will be from the Launch Date' and, elsewhere, 'the launch
+    # date ... shall be September 1, 1999': the term starts on a named date the contract fixes.
+    named = _named_start_date(doc)
+    if named is not None:
+        return named
+    # 8. The contract speaks of its own effective date without defining it: the date it bears.
     if agreement is not None and _OWN_EFFECTIVE_DATE.search(text):
         return FoundDate(match=agreement.match, cite_start=agreement.cite_start, confidence=0.55)
     return None

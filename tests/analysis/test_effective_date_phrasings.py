@@ -123,3 +123,101 @@ STATED: list[tuple[str, str, str]] = [
 def test_the_effective_date_in_other_words(text: str, expected: str) -> None:
     effective = _effective(text)
     assert effective is not None and effective.value == expected
+
+
+# Rules of issue 11 point 6 (generalisation): cross-references a contract makes for its own dates.
+CROSS_REFERENCES: list[tuple[str, str, str]] = [
+    (
+        "effective on execution: another agreement's date near the end is not a signature date",
+        "STORAGE AGREEMENT\n\nBetween Orchid Labs Inc. and Kestrel Freight LLC.\n\n1. Term\n1.1 This Agreement "
+        "shall become effective on the date of its execution and shall remain in force for two years.\n"
+        + "2. Storage\n2.1 Kestrel stores the goods that Orchid delivers to it.\n"
+        * 150
+        + "3. Entire agreement\n2.1 This Agreement replaces all earlier understandings, except the Mutual "
+        "Nondisclosure Agreement between the parties dated April 4th, 2016.\n\nLisbon, July 12th, 2016\n"
+        "/s/ Mara Quill /s/ Ivo Brandt\n",
+        "2016-07-12",
+    ),
+    (
+        "'executed by <party> on' about another agreement is not the signature clause",
+        "HOSTING AGREEMENT\n\nUnder this Hosting Agreement Kestrel Freight LLC hosts the web shop of Orchid Labs "
+        'Inc. ("Orchid"). This Agreement ("Agreement") will be effective on the date of last signature '
+        '("Effective Date").\n\n'
+        + "1. Services\n1.1 Kestrel hosts the shop and keeps it online.\n"
+        * 150
+        + "2. Confidentiality\n2.1 The Agreement for Exchange of Trade Secrets executed by "
+        "Orchid on May 2, 2011 applies to the services.\n"
+        + "3. Services\n3.1 Kestrel hosts the shop.\n" * 120
+        + (
+            "\nAgreed and accepted:\nOrchid Labs Inc.  By: /s/ Mara Quill  3/1/12\n"
+            "Kestrel Freight LLC  By: /s/ Ivo Brandt  3/6/12\n"
+        ),
+        "2012-03-06",
+    ),
+    (
+        "effective on the day after the last signature",
+        f"SUPPLY AGREEMENT\n\nThis Supply Agreement is made{PARTIES}1. Term\n1.1 This Agreement takes effect at "
+        'the start of the day after the date of last signature ("Effective Date") and runs for two years.\n'
+        "2. Supply\n2.1 Kestrel shall deliver the goods." + SIGNATURES,
+        "2015-03-10",
+    ),
+    (
+        "the defined name in quotes is the subject that takes effect",
+        'CAPITAL SUPPORT AGREEMENT\n\nThis Amended and Restated Parent Capital Support Agreement (this "Agreement"), '
+        "is made, entered into and effective as of October 3, 2017, by and between Orchid Labs Inc. and Kestrel "
+        "Freight LLC.\n\n1. Support\n1.1 Orchid shall keep Kestrel's capital above the minimum.\n",
+        "2017-10-03",
+    ),
+    (
+        "the term starts on a named date that the contract fixes elsewhere",
+        f"CO-MARKETING AGREEMENT\n\nThis Co-Marketing Agreement is made as of March 2, 2008{PARTIES}1. Site\n"
+        "1.1 The parties agree that the opening date of the Joint Store shall be May 15th, 2008 unless they agree "
+        'otherwise in writing.\n2. Term\n2.1 The term of this Agreement shall be three (3) years (the "Term"). The '
+        "effective date of the start of the Term will be from the Opening Date.\n",
+        "2008-05-15",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(t, e) for _, t, e in CROSS_REFERENCES], ids=[why for why, _, _ in CROSS_REFERENCES]
+)
+def test_dates_the_contract_states_by_cross_reference(text: str, expected: str) -> None:
+    effective = _effective(text)
+    assert effective is not None and effective.value == expected
+
+
+def test_another_agreements_execution_is_not_this_agreements_date() -> None:
+    text = (
+        "HOSTING AGREEMENT\n\nUnder this Hosting Agreement Kestrel Freight LLC hosts the web shop of Orchid Labs "
+        "Inc.\n\n"
+        + "1. Services\n1.1 Kestrel hosts the shop and keeps it online.\n"
+        * 150
+        + "2. Confidentiality\n2.1 The Agreement for Exchange of Trade Secrets executed by Orchid on May 2, "
+        "2011 applies to the services.\n"
+        + "3. Services\n3.1 Kestrel hosts the shop.\n" * 120
+        + (
+            "\nAgreed and accepted:\nOrchid Labs Inc.  By: /s/ Mara Quill  3/1/12\n"
+            "Kestrel Freight LLC  By: /s/ Ivo Brandt  3/6/12\n"
+        )
+    )
+    agreement = analyse(text).first(TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2012-03-06"
+
+
+EARLIER_AGREEMENT_RECITAL = (
+    "STRATEGIC ALLIANCE AGREEMENT\n\nThis Strategic Alliance Agreement is entered into as of the date on which the "
+    'Offering Circular is declared effective by the SEC (the "Effective Date"), by and among Orchid Labs Inc. '
+    '("Orchid") and Kestrel Freight LLC ("Kestrel").\n\nRECITALS\n\nA. Orchid sells annuities.\n'
+    "B. Orchid and Kestrel have previously entered into a Referral Agreement, effective as of March 3, 2004, under "
+    "which Kestrel refers customers to Orchid.\n\n1. Alliance\n1.1 Kestrel shall promote the annuities.\n"
+)
+
+
+def test_an_effective_date_defined_by_an_undated_event_after_a_capitalised_word_stays_undetermined() -> None:
+    effective = _effective(EARLIER_AGREEMENT_RECITAL)
+    assert effective is not None and effective.value == UNDETERMINED
+
+
+def test_an_earlier_agreement_entered_into_is_not_dated_by_this_one() -> None:
+    assert analyse(EARLIER_AGREEMENT_RECITAL).first(TermKind.AGREEMENT_DATE) is None

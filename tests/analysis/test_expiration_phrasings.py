@@ -170,3 +170,29 @@ def test_contract_years_from_an_undated_start_give_no_date() -> None:
     )
     found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
     assert found is None or not found.value[:1].isdigit()
+
+
+def test_a_term_that_starts_on_a_named_date_fixed_elsewhere_ends_from_that_date() -> None:
+    text = (
+        "CO-MARKETING AGREEMENT\n\nThis Co-Marketing Agreement is made as of March 2, 2008 between Orchid Labs Inc. "
+        '("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n1. Site\n1.1 The parties agree that the opening date of '
+        "the Joint Store shall be May 15th, 2008 unless they agree otherwise in writing.\n2. Term\n2.1 The term of "
+        'this Agreement shall be three (3) years (the "Term"). The effective date of the start of the Term will be '
+        "from the Opening Date.\n"
+    )
+    found = analyse(text).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "2011-05-15"
+
+
+def test_a_term_from_execution_counts_from_the_signature_not_from_another_agreements_date() -> None:
+    text = (
+        "STORAGE AGREEMENT\n\nBetween Orchid Labs Inc. and Kestrel Freight LLC.\n\n1. Term\n1.1 This Agreement "
+        "shall become effective on the date of its execution and shall remain in force for two years.\n"
+        + "2. Storage\n2.1 Kestrel stores the goods that Orchid delivers to it.\n"
+        * 150
+        + "3. Entire agreement\n2.1 This Agreement replaces all earlier understandings, except the Mutual "
+        "Nondisclosure Agreement between the parties dated April 4th, 2016.\n\nLisbon, July 12th, 2016\n"
+        "/s/ Mara Quill /s/ Ivo Brandt\n"
+    )
+    found = analyse(text).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "2018-07-12"
