@@ -131,9 +131,9 @@ def test_audit_file_stays_open_and_follows_rotation(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     sink = FileAuditSink(path)
     sink.write(_record(1))
-    handle = sink._handle
+    handle = sink._fd
     sink.write(_record(2))
-    assert sink._handle is handle  # not reopened per record
+    assert sink._fd == handle  # not reopened per record
     path.rename(tmp_path / "audit.jsonl.1")  # logrotate: rename, the next record goes to a new file
     sink.write(_record(3))
     path.unlink()

@@ -217,9 +217,10 @@ class FileAuditSink(AuditSink):
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._name = str(path)
         self.destination = f"file {path}"
         self._lock = threading.Lock()
-        self._handle: TextIO | None = None
+        self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,53 +228,56 @@ class FileAuditSink(AuditSink):
         except OSError as exc:
             raise AuditConfigError(f"cannot write the audit file {path}: {exc.strerror or exc}") from None
 
-    def _open(self) -> TextIO:
-        handle = self.path.open("a", encoding="utf-8")
-        stat = os.fstat(handle.fileno())
-        self._handle, self._identity = handle, (stat.st_dev, stat.st_ino)
-        return handle
+    def _open(self) -> int:
+        # A raw descriptor in append mode: one write(2) per record, no text or buffer layer between (each
+        # extra layer and system call per tool call showed in the audit's share of a call's CPU).
+        fd = os.open(self._name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        stat = os.fstat(fd)
+        self._fd, self._identity = fd, (stat.st_dev, stat.st_ino)
+        return fd
 
-    def _current(self) -> TextIO:
+    def _current(self) -> int:
         """The open file, reopened when the path no longer names it (rotated, deleted, replaced)."""
-        handle = self._handle
+        fd = self._fd
         try:
-            stat = self.path.stat()
+            stat = os.stat(self._name)  # noqa: PTH116 - per call: without pathlib's object layer
             same = (stat.st_dev, stat.st_ino) == self._identity
         except OSError:
             same = False
-        if handle is not None and same:
-            return handle
-        if handle is not None:
+        if fd is not None and same:
+            return fd
+        if fd is not None:
             with contextlib.suppress(OSError):
-                handle.close()
-            self._handle = None
+                os.close(fd)
+            self._fd = None
         return self._open()
 
     def write(self, record: AuditRecord) -> None:
-        line = encode_record(record) + "\n"
+        data = (encode_record(record) + "\n").encode("utf-8")
         try:
             with self._lock:
-                handle = self._current()
-                handle.write(line)
-                handle.flush()  # one complete line on disk per call: a crash loses no record
+                fd = self._current()
+                # One complete line on disk per call (a crash loses no record); O_APPEND keeps lines whole.
+                while data:
+                    data = data[os.write(fd, data) :]
         except OSError as exc:
             raise AuditWriteError(f"cannot append to the audit file {self.path}: {exc.strerror or exc}") from None
 
     def ready(self) -> bool:
         try:
-            stat = self.path.stat()
+            stat = os.stat(self._name)  # noqa: PTH116 - per call: without pathlib's object layer
         except OSError:
             return os.access(self.path.parent, os.W_OK)  # gone: the next record recreates it
-        if self._handle is not None and (stat.st_dev, stat.st_ino) == self._identity:
+        if self._fd is not None and (stat.st_dev, stat.st_ino) == self._identity:
             return True  # the file we hold open for appending: one stat per call instead of three checks
         return self.path.is_file() and os.access(self.path, os.W_OK)
 
     def close(self) -> None:
         with self._lock:
-            if self._handle is not None:
+            if self._fd is not None:
                 with contextlib.suppress(OSError):
-                    self._handle.close()
-                self._handle = None
+                    os.close(self._fd)
+                self._fd = None
 
 
 class StreamAuditSink(AuditSink):
