@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from plugin.observability.redaction import SecretRegistry
 from plugin.server.stdio import split_lines
+from plugin.toolkit.markdown import table
 from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, strip_invisible
 
 # Characters that matter to the cleaners: plain ASCII, white space of every kind, controls, invisible and
@@ -52,7 +53,7 @@ def test_a_line_is_yielded_as_soon_as_it_is_complete() -> None:
 
 def _clean_inline_general(value: str, max_chars: int) -> str:
     text = _WHITESPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
-    text = text.replace("|", "\\|").replace("`", "'")
+    text = re.sub(r"(?<!\\)\|", r"\\|", text).replace("`", "'")
     return text[: max_chars - 1] + "…" if len(text) > max_chars else text
 
 
@@ -60,6 +61,32 @@ def _clean_inline_general(value: str, max_chars: int) -> str:
 def test_clean_inline_fast_path_is_the_general_one(value: str, max_chars: int) -> None:
     assert clean_inline(value, max_chars) == _clean_inline_general(value, max_chars)
     assert strip_invisible(value) == _INVISIBLE.sub("", value)
+
+
+@given(TEXT)
+def test_a_field_cleaned_twice_is_cleaned_once(value: str) -> None:
+    """Tools clean fields for their output and tables clean every cell again: the second pass changes nothing."""
+    once = clean_inline(value, 500)
+    assert clean_inline(once, 500) == once
+
+
+def test_a_name_with_a_pipe_stays_in_its_table_cell() -> None:
+    name = clean_inline("ACME | Widgets Ltd")  # as a tool's output field holds it
+    row = table(["counterparty", "status"], [[name, "active"]]).splitlines()[2]
+    assert [c.strip() for c in gfm_cells(row)] == ["ACME \\| Widgets Ltd", "active"]
+
+
+def gfm_cells(row: str) -> list[str]:
+    """A GFM table row's cells: a pipe ends a cell unless an odd number of backslashes precede it."""
+    cells, current, backslashes = [], "", 0
+    for ch in row.strip()[1:-1]:
+        if ch == "|" and backslashes % 2 == 0:
+            cells.append(current)
+            current = ""
+        else:
+            current += ch
+        backslashes = backslashes + 1 if ch == "\\" else 0
+    return [*cells, current]
 
 
 STRUCTURE = st.recursive(

@@ -33,6 +33,7 @@ _INVISIBLE = re.compile(
     "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
 _WHITESPACE = re.compile(r"\s+")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 UNTRUSTED_OPEN = "<untrusted-document-content"
 UNTRUSTED_CLOSE = "</untrusted-document-content>"
@@ -201,8 +202,12 @@ def clean_inline(value: str, max_chars: int = 200) -> str:
         text = value  # what the two regexes and the strip below would return unchanged
     else:
         text = _WHITESPACE.sub(" ", strip_invisible(value)).strip()
-    # Table cells: a pipe would break the row, a backtick the code span.
-    text = text.replace("|", "\\|").replace("`", "'")
+    # Table cells: a pipe would break the row, a backtick the code span. A pipe already escaped stays as it is:
+    # fields are cleaned when a tool builds its output and again as table cells, and escaping twice leaves an
+    # escaped backslash before a bare pipe, which ends the cell (a name cut in two, its rest in the next column).
+    if "|" in text:
+        text = _UNESCAPED_PIPE.sub(r"\\|", text)
+    text = text.replace("`", "'")
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     return text
