@@ -13,7 +13,6 @@ from datetime import date
 from typing import Final
 
 from analysis import (
-    PERPETUAL,
     UNDETERMINED,
     KeyTerm,
     TermKind,
@@ -96,14 +95,11 @@ def derive_terms(text: str, as_of: date) -> TextTerms:
         expiration, notice_date = initial_term_end(terms).value, None
         ended = expiration is not None and expiration < as_of
     law = _stated(terms, TermKind.GOVERNING_LAW)
-    initial = _stated(terms, TermKind.INITIAL_TERM)
     found = TextTerms(
         effective_date=_date_of(terms, TermKind.EFFECTIVE_DATE),
         execution_date=_date_of(terms, TermKind.AGREEMENT_DATE),
         expiration_date=expiration,
-        initial_term_months=None
-        if initial is None or initial.value == PERPETUAL
-        else _count(terms, TermKind.INITIAL_TERM, _MONTHS),
+        initial_term_months=_count(terms, TermKind.INITIAL_TERM, _MONTHS),
         auto_renew=auto_renew,
         renewal_term_months=_count(terms, TermKind.RENEWAL_TERM, _MONTHS) if auto_renew else None,
         renewal_notice_days=_count(terms, TermKind.RENEWAL_NOTICE_PERIOD, _DAYS) if auto_renew else None,
