@@ -3,20 +3,34 @@
 The stdin reader reads chunks instead of a byte per system call; the Markdown cell cleaner skips its regexes
 for printable ASCII; the structured result skips the secret walk when no registered value can be inside it.
 Each is checked against the general code over generated inputs, chunk boundaries and secrets included.
+stdout is written on the event loop (no worker thread per message) and keeps the SDK's guarantees: every byte
+in order through a full pipe, and a stray print never on the protocol's pipe. A mandatory-audit call checks the
+audit file's path once, not twice, and still follows a rotation.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
+import anyio
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugin.observability.redaction import SecretRegistry
-from plugin.server.stdio import split_lines
+import plugin.observability.audit as audit
+from plugin.observability.audit import AuditRecord, FileAuditSink, encode_record
+from plugin.observability.redaction import REDACTED, SecretRegistry
+from plugin.server.stdio import PipeWriter, split_lines
 from plugin.toolkit.markdown import table
 from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, strip_invisible
 
@@ -112,3 +126,137 @@ def test_a_secret_json_would_escape_is_never_taken_as_absent() -> None:
     registry = SecretRegistry()
     registry.add('tok"en-value')
     assert not registry.absent_from_json(json.dumps({"t": "x"}))
+
+
+def test_the_json_escape_flag_follows_the_registered_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = SecretRegistry()
+    registry.add("plain-secret-value")
+    assert not registry.json_escapes
+    registry.add('quo"ted-secret', ttl=0.0)
+    assert registry.json_escapes
+    monkeypatch.setattr(audit, "SECRETS", registry)
+    line = encode_record(_record("r1", arguments={"query": 'a quo"ted-secret b'}))
+    assert 'quo\\"ted' not in line and REDACTED in json.loads(line)["arguments"]["query"]
+
+
+def _record(request_id: str, arguments: dict[str, object] | None = None) -> AuditRecord:
+    return AuditRecord(
+        timestamp=datetime.now(UTC),
+        request_id=request_id,
+        mcp_request_id="1",
+        session_id="s",
+        tool="t",
+        arguments=arguments or {},
+        outcome="ok",
+        duration_ms=1.0,
+        acting_user=None,
+        client_name=None,
+        client_version=None,
+        plugin_name="p",
+        plugin_version="1",
+    )
+
+
+def test_a_mandatory_audit_call_checks_the_path_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sink = FileAuditSink(tmp_path / "audit.jsonl")
+    real_stat = os.stat
+    paths: list[str] = []
+
+    def counting(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        paths.append(str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", counting)
+    for n in range(3):
+        assert sink.ready()
+        sink.write(_record(f"r{n}"))
+    sink.write(_record("without ready"))  # optional audit: no ready(), the record checks for itself
+    assert paths.count(str(tmp_path / "audit.jsonl")) == 4
+    assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 4
+
+
+def test_a_rotation_found_by_ready_sends_the_next_record_to_the_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    sink = FileAuditSink(path)
+    assert sink.ready()
+    sink.write(_record("old"))
+    path.rename(tmp_path / "audit.jsonl.1")
+    assert sink.ready()
+    sink.write(_record("new"))
+    path.unlink()
+    assert sink.ready()  # deleted: recreated at once
+    sink.write(_record("newer"))
+    sink.close()
+    assert [json.loads(line)["request_id"] for line in (tmp_path / "audit.jsonl.1").read_text().splitlines()] == ["old"]
+    assert [json.loads(line)["request_id"] for line in path.read_text().splitlines()] == ["newer"]
+
+
+def test_the_pipe_writer_delivers_every_byte_in_order_through_a_full_pipe() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    messages = [f"{n:05d}" + "x" * (n * 97 % 200_000) + "\n" for n in range(40)]  # several over the pipe's 64 KiB
+    received = bytearray()
+
+    def slow_reader() -> None:
+        while chunk := os.read(read_end, 8192):
+            received.extend(chunk)
+            time.sleep(0.0005)
+
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
+
+    async def send_all() -> None:
+        writer = PipeWriter(write_end)
+        for message in messages:
+            await writer.write(message)
+            await writer.flush()
+
+    anyio.run(send_all)
+    os.close(write_end)
+    reader.join(timeout=30)
+    os.close(read_end)
+    assert received.decode() == "".join(messages)
+
+
+STRAY_PRINT = """
+import anyio, sys
+from plugin.server.stdio import claim_stdout_pipe
+claimed = claim_stdout_pipe()
+if claimed is None:
+    sys.stderr.write("not claimed")
+    raise SystemExit(3)
+writer, restore = claimed
+print("stray print", flush=True)  # fd 1 now names stderr
+anyio.run(writer.write, '{"jsonrpc": "2.0"}\\n')
+restore()
+print("after restore", flush=True)  # fd 1 names the pipe again
+"""
+
+
+def test_stdout_pipe_carries_only_the_protocol_and_is_given_back() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", STRAY_PRINT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+    if sys.platform.startswith("linux"):
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == '{"jsonrpc": "2.0"}\nafter restore\n'
+        assert "stray print" in done.stderr
+    else:
+        assert done.returncode == 3  # elsewhere the SDK's own writer serves
+
+
+def test_stdout_that_is_a_file_is_left_to_the_sdk(tmp_path: Path) -> None:
+    with (tmp_path / "out").open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-c", STRAY_PRINT],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).parent.parent,
+        )
+    assert done.returncode == 3 and "not claimed" in done.stderr

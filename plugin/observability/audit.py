@@ -14,6 +14,7 @@ opened is a start-up error (`AuditConfigError`); a record that cannot be written
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import logging.handlers
@@ -30,7 +31,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugin.config.identity import Identity
-from plugin.observability.redaction import REDACTED, SECRETS, redact
+from plugin.observability.redaction import REDACTED, SECRETS, is_secret_key, redact
 
 MAX_ARG_CHARS = 200
 # Arguments that carry document or note text: the audit keeps their length, not their content.
@@ -69,9 +70,19 @@ def audit_arguments(arguments: dict[str, object]) -> dict[str, object]:
     for key, value in arguments.items():
         if key in TEXT_ARGUMENTS and isinstance(value, str):
             cleaned[key] = f"{REDACTED} ({len(value)} chars)"
+        elif _secret_key(key):
+            cleaned[key] = REDACTED
+        elif value is None or isinstance(value, bool | int | float):
+            cleaned[key] = value  # nothing to redact or truncate: most arguments (limits, flags, days)
         else:
-            cleaned[key] = _truncate(redact({key: value})[key])  # type: ignore[index]
+            cleaned[key] = _truncate(redact(value))
     return cleaned
+
+
+@functools.lru_cache(maxsize=256)
+def _secret_key(key: str) -> bool:
+    """`is_secret_key`, remembered: argument names come from the tools' schemas, a few dozen in all."""
+    return is_secret_key(key)
 
 
 def _truncate(value: object) -> object:
@@ -187,8 +198,9 @@ def encode_record(record: AuditRecord) -> str:
     a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
     text scrub, so then the structure is redacted field by field. Line separators are escaped (`one_line`).
     """
-    if any('"' in value or "\\" in value for value in SECRETS.values):
-        return one_line(json.dumps(redact(record.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":")))
+    if SECRETS.json_escapes:
+        encoded = json.dumps(redact(record.model_dump(mode="json"), SECRETS), ensure_ascii=False, separators=(",", ":"))
+        return one_line(encoded)
     return one_line(SECRETS.scrub(record.model_dump_json()))
 
 
@@ -212,7 +224,9 @@ class FileAuditSink(AuditSink):
     """Appends to a JSON-lines file kept open between records (one open per process, not per call).
 
     Log rotation (rename + new file, or delete) is detected before each record by comparing the open
-    file's device and inode with the path's: on a change the file is reopened at the path.
+    file's device and inode with the path's: on a change the file is reopened at the path. A call checks
+    once: `ready()` (mandatory audit asks it before the call) does the check, and the record that follows
+    relies on it instead of checking again.
     """
 
     def __init__(self, path: Path) -> None:
@@ -222,6 +236,7 @@ class FileAuditSink(AuditSink):
         self._lock = threading.Lock()
         self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
+        self._checked = 0  # checks made by ready() that no record has relied on yet
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._open()  # fail at start-up, not at the first call, when the file cannot be written
@@ -256,7 +271,11 @@ class FileAuditSink(AuditSink):
         data = (encode_record(record) + "\n").encode("utf-8")
         try:
             with self._lock:
-                fd = self._current()
+                if self._checked and self._fd is not None:
+                    self._checked -= 1  # this call's ready() has just checked the path
+                    fd = self._fd
+                else:
+                    fd = self._current()
                 # One complete line on disk per call (a crash loses no record); O_APPEND keeps lines whole.
                 while data:
                     data = data[os.write(fd, data) :]
@@ -264,13 +283,15 @@ class FileAuditSink(AuditSink):
             raise AuditWriteError(f"cannot append to the audit file {self.path}: {exc.strerror or exc}") from None
 
     def ready(self) -> bool:
+        """The check of `_current`, done now: a rotated or deleted file is reopened (recreated) here, and a path
+        that cannot be opened (replaced by a directory, a read-only folder) answers False."""
         try:
-            stat = os.stat(self._name)  # noqa: PTH116 - per call: without pathlib's object layer
+            with self._lock:
+                self._current()
+                self._checked += 1
         except OSError:
-            return os.access(self.path.parent, os.W_OK)  # gone: the next record recreates it
-        if self._fd is not None and (stat.st_dev, stat.st_ino) == self._identity:
-            return True  # the file we hold open for appending: one stat per call instead of three checks
-        return self.path.is_file() and os.access(self.path, os.W_OK)
+            return False
+        return True
 
     def close(self) -> None:
         with self._lock:

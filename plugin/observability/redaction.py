@@ -47,6 +47,7 @@ class SecretRegistry:
         self._lock = threading.Lock()
         self._clock = clock
         self._values: frozenset[str] = frozenset()
+        self.json_escapes = False  # does a value hold a character JSON escapes (a quote, a backslash)?
         self._forget_at: dict[str, float] = {}  # value -> when it may be forgotten (only values with a ttl)
 
     @property
@@ -67,6 +68,7 @@ class SecretRegistry:
             elif value in self._forget_at or value not in self._values:
                 self._forget_at[value] = max(self._forget_at.get(value, 0.0), now + ttl + EXPIRED_GRACE_SECONDS)
             self._values = (self._values - expired) | {value}
+            self.json_escapes = any('"' in held or "\\" in held for held in self._values)
 
     def scrub(self, text: str) -> str:
         text = self.scrub_values(text)
