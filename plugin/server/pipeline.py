@@ -62,6 +62,7 @@ from plugin.toolkit.untrusted import prepare as prepare_text_cleaning
 from plugin.transport.adapter import prepare_of, region_header_of
 from plugin.transport.connection import Backend, open_backend, rescoped
 from plugin.transport.http import CURRENT_CALL, CallScope
+from plugin.transport.oauth import preload_token_client
 from plugin.transport.shared_tokens import RedisTokens
 from plugin.transport.users import CURRENT_USER, VerifiedUser
 
@@ -147,6 +148,7 @@ class Runtime:
         self._metadata_known = False
         self._metadata_lock = asyncio.Lock()
         self._opening: asyncio.Task[None] | None = None  # the backend, opened ahead of the first call
+        self._connecting: asyncio.Task[None] | None = None  # the demo's child process, awaited from `initialized`
         self._warm_up: asyncio.Task[None] | None = None  # the opening and this process's preparation
         # Graceful shutdown (plugin.server.visibility): once draining, new calls are refused (and audited);
         # `idle` is set whenever no call is in flight.
@@ -279,14 +281,19 @@ class Runtime:
     def start_warm_up_soon(self) -> None:
         """`start_warm_up` a moment after `initialize`: the client's `tools/list` follows at once, and CPU-bound
         warm-up work would delay that answer; a person's first prompt comes later. When the demo backend builds
-        in its child process, waiting for it costs this process nothing: that starts at once."""
-        if self.embedded_process is not None:
-            self._start_opening()
+        in its child process, connecting to it costs this process nothing (the wait for its readiness is off the
+        loop, in a thread that holds no lock): that starts at once; the token comes with the warm-up."""
+        if self.embedded_process is not None and self._connecting is None:
+            self._connecting = asyncio.get_running_loop().create_task(self._connect())
         asyncio.get_running_loop().call_later(WARM_UP_DELAY_SECONDS, self.start_warm_up)
 
     def _start_opening(self) -> None:
-        if self._opening is None and self._backend is None:
+        if self._opening is None:
             self._opening = asyncio.get_running_loop().create_task(self._open())
+
+    async def _connect(self) -> None:
+        with contextlib.suppress(Exception):  # the first tool call meets (and reports) the same problem
+            await self.backend()
 
     async def _open(self) -> None:
         try:
@@ -308,13 +315,14 @@ class Runtime:
 
     def _prepare(self) -> None:
         """Local work the first call would otherwise do, without a request: text-cleaning tables, the adapter's
-        deferred models (~50 ms together)."""
+        deferred models, the token client's import (~120 ms together)."""
         prepare_text_cleaning()
         if (prepare := prepare_of(self.parts.adapter)) is not None:
             prepare()
+        preload_token_client()
 
     async def aclose(self) -> None:
-        for task in (self._warm_up, self._opening):
+        for task in (self._warm_up, self._opening, self._connecting):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -16,7 +16,7 @@ from plugin.observability.logging import get_logger
 from plugin.transport.adapter import BackendAdapter
 from plugin.transport.embedded import embedded_transport
 from plugin.transport.http import ApiSession, ResponseCheck
-from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource, preload_token_client
+from plugin.transport.oauth import ClientCredentialsFetcher, TokenCache, TokenKey, TokenSource
 from plugin.transport.shared_tokens import SharedTokens
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ async def _connection(
     embedded = adapter.embedded()
     if embedded is None:
         raise NoBackendConfigured("no backend is configured and this plugin has no embedded demo backend")
-    opened = embedded_transport(embedded, settings, identity, process, meanwhile=preload_token_client)
+    opened = embedded_transport(embedded, settings, identity, process)
     async with opened as (base_url, transport):
         yield Connection(
             base_url=base_url,

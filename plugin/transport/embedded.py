@@ -10,8 +10,7 @@ serves.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -46,24 +45,17 @@ async def embedded_transport(
     settings: PluginSettings,
     identity: Identity | None = None,
     process: BackendProcess | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> AsyncIterator[tuple[str, httpx2.AsyncBaseTransport]]:
-    """(base URL, transport) of the demo backend: the child `process` once it serves, else built in-process.
-
-    `meanwhile` runs while the child may still be starting (e.g. imports the first request needs anyway)."""
+    """(base URL, transport) of the demo backend: the child `process` once it serves, else built in-process."""
     import anyio.to_thread
 
     if process is not None:
         limits = httpx2.Limits(
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
         )
-        ready = asyncio.ensure_future(anyio.to_thread.run_sync(process.wait_ready))
-        # Meanwhile (the child may still be building): this process's own share of a first request.
         keyed = process.transport(limits)
-        if meanwhile is not None:  # in a thread: an import of ~70 ms on the loop would hold up `tools/list`
-            await anyio.to_thread.run_sync(meanwhile)
         try:
-            port = await ready
+            port = await anyio.to_thread.run_sync(process.wait_ready)
         except BaseException:
             await keyed.aclose()
             raise

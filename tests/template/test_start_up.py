@@ -84,3 +84,55 @@ def test_a_paused_collector_resumes_only_if_it_was_on() -> None:
     with collector_paused():
         pass
     assert not gc.isenabled()  # start-up's pause is not ended by a build inside it
+
+
+class _SlowChild:
+    """A demo child process that is still building: `wait_ready` blocks until released."""
+
+    pid = 0
+    failure = None
+
+    def __init__(self) -> None:
+        import threading
+
+        self.released = threading.Event()
+
+    def wait_ready(self) -> int | None:
+        self.released.wait(30)
+        return None  # then it "failed": the in-process build serves
+
+    def transport(self, limits: object) -> object:
+        import httpx2
+
+        return httpx2.MockTransport(lambda request: httpx2.Response(503))
+
+    def close(self) -> None:
+        self.released.set()
+
+
+@pytest.mark.anyio
+async def test_at_initialized_a_child_is_awaited_but_the_cpu_bound_warm_up_waits(
+    fake_root: PluginParts, fake_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after `initialized` the client lists the tools: importing the token client then (~70 ms on the GIL)
+    delayed that answer. Waiting for the child costs nothing, so only that starts at once."""
+    import plugin.server.pipeline as pipeline
+    from plugin.server.assembly import build_server
+    from tests.template.helpers import fake_settings
+
+    preloads: list[str] = []
+    monkeypatch.setattr(pipeline, "preload_token_client", lambda: preloads.append("token client"))
+    _server, runtime = build_server(fake_root, fake_settings(fake_url))
+    child = _SlowChild()
+    runtime.embedded_process = child  # type: ignore[assignment]
+    try:
+        runtime.start_warm_up_soon()
+        await asyncio.sleep(0.1)
+        assert runtime._connecting is not None and runtime._warm_up is None
+        assert preloads == []
+        runtime.start_warm_up()  # what the first tools/list answer (or the delay) triggers
+        await asyncio.sleep(0.1)
+        assert preloads == ["token client"]
+    finally:
+        child.close()
+        await runtime.aclose()
