@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,3 +261,51 @@ def test_stdout_that_is_a_file_is_left_to_the_sdk(tmp_path: Path) -> None:
             cwd=Path(__file__).parent.parent,
         )
     assert done.returncode == 3 and "not claimed" in done.stderr
+
+
+def test_the_written_entry_and_the_read_record_are_one_schema() -> None:
+    entry_fields = typing.get_type_hints(audit.AuditEntry)
+    record_fields = {name: field.annotation for name, field in AuditRecord.model_fields.items()}
+    assert list(entry_fields) == list(record_fields)  # the same names, in the same order (the line's key order)
+    assert entry_fields == record_fields
+
+
+def test_an_entry_encodes_exactly_as_its_record() -> None:
+    entry = audit.AuditEntry(
+        timestamp=datetime(2026, 12, 2, 16, 0, 1, 234567, tzinfo=UTC),
+        request_id="req_1",
+        mcp_request_id="7",
+        session_id="s",
+        tool="clm__search_contracts",
+        arguments={"query": "ACME \u2028 Corp", "limit": 20, "statuses": ["active"], "nested": {"a": None}},
+        outcome="ok",
+        result_count=20,
+        record_ids=["ctr_000001"],
+        result_detail=None,
+        duration_ms=3.21,
+        acting_user="alice",
+        subject=None,
+        issuer=None,
+        client_name="client",
+        client_version="1.0",
+        plugin_name="p",
+        plugin_version="1",
+        backend_request_ids=["r1"],
+    )
+    line = encode_record(entry)
+    assert line == encode_record(AuditRecord(**entry))
+    assert AuditRecord.model_validate_json(line) == AuditRecord(**entry)
+
+
+def test_the_request_context_is_read_where_pydantic_keeps_it() -> None:
+    """The audit reads the SDK's request context from pydantic's private storage (the property costs ~5 us): on the
+    pinned SDK that is the very object the property returns."""
+    from mcp.server.mcpserver.context import Context
+
+    from plugin.server.pipeline import _request_of
+
+    marker = object()
+    ctx = Context(request_context=marker)  # type: ignore[arg-type]
+    assert ctx.__pydantic_private__ is not None and ctx.__pydantic_private__["_request_context"] is marker
+    assert _request_of(ctx) is marker is ctx.request_context
+    assert _request_of(Context()) is None

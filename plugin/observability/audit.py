@@ -23,11 +23,13 @@ import re
 import socket
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypedDict
 
 import platformdirs
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugin.config.identity import Identity
@@ -62,6 +64,34 @@ class AuditRecord(BaseModel):
     plugin_name: str
     plugin_version: str
     backend_request_ids: list[str] = Field(default=[])
+
+
+class AuditEntry(TypedDict):
+    """One record as a tool call writes it: `AuditRecord`'s fields in its order, every one given.
+
+    A plain mapping, encoded by one call of pydantic's serializer: building and validating an `AuditRecord` per
+    call (then dumping it) was about a sixth of the audit's cost in a server, where the audit's budget is 2% of a
+    call. `AuditRecord` reads the lines back; a test keeps the two declarations the same."""
+
+    timestamp: datetime
+    request_id: str
+    mcp_request_id: str | None
+    session_id: str
+    tool: str
+    arguments: dict[str, object]
+    outcome: str
+    result_count: int | None
+    record_ids: list[str]
+    result_detail: str | None
+    duration_ms: float
+    acting_user: str | None
+    subject: str | None
+    issuer: str | None
+    client_name: str | None
+    client_version: str | None
+    plugin_name: str
+    plugin_version: str
+    backend_request_ids: list[str]
 
 
 def audit_arguments(arguments: dict[str, object]) -> dict[str, object]:
@@ -190,7 +220,7 @@ def one_line(encoded: str) -> str:
     return _LINE_BREAKER.sub(lambda match: _LINE_BREAKERS[match.group()], encoded)
 
 
-def encode_record(record: AuditRecord) -> str:
+def encode_record(record: AuditRecord | AuditEntry) -> str:
     """One JSON line (without the newline) for any content, redacted once more as the last net.
 
     The arguments were redacted by key when the record was made (`audit_arguments`); the net is a scrub of
@@ -198,10 +228,11 @@ def encode_record(record: AuditRecord) -> str:
     a regex per field. A registered secret that JSON would escape (a quote, a backslash) could hide from a
     text scrub, so then the structure is redacted field by field. Line separators are escaped (`one_line`).
     """
+    entry: Mapping[str, object] = record.model_dump() if isinstance(record, AuditRecord) else record
     if SECRETS.json_escapes:
-        encoded = json.dumps(redact(record.model_dump(mode="json"), SECRETS), ensure_ascii=False, separators=(",", ":"))
-        return one_line(encoded)
-    return one_line(SECRETS.scrub(record.model_dump_json()))
+        plain = redact(pydantic_core.to_jsonable_python(entry), SECRETS)
+        return one_line(json.dumps(plain, ensure_ascii=False, separators=(",", ":")))
+    return one_line(SECRETS.scrub(pydantic_core.to_json(entry).decode()))
 
 
 class AuditSink:
@@ -209,7 +240,7 @@ class AuditSink:
 
     destination: str = "off"
 
-    def write(self, record: AuditRecord) -> None:
+    def write(self, record: AuditRecord | AuditEntry) -> None:
         raise NotImplementedError
 
     def ready(self) -> bool:
@@ -267,7 +298,7 @@ class FileAuditSink(AuditSink):
             self._fd = None
         return self._open()
 
-    def write(self, record: AuditRecord) -> None:
+    def write(self, record: AuditRecord | AuditEntry) -> None:
         data = (encode_record(record) + "\n").encode("utf-8")
         try:
             with self._lock:
@@ -309,7 +340,7 @@ class StreamAuditSink(AuditSink):
         self.destination = "stderr" if stream is None else "stream"
         self._lock = threading.Lock()
 
-    def write(self, record: AuditRecord) -> None:
+    def write(self, record: AuditRecord | AuditEntry) -> None:
         line = encode_record(record) + "\n"
         try:
             with self._lock:
@@ -353,7 +384,7 @@ class SyslogAuditSink(AuditSink):
         self._handler.append_nul = where.transport == "unix"
         self._lock = threading.Lock()
 
-    def write(self, record: AuditRecord) -> None:
+    def write(self, record: AuditRecord | AuditEntry) -> None:
         message = encode_record(record) + ("\n" if self._tcp else "")
         entry = logging.LogRecord("audit", logging.INFO, __file__, 0, message, None, None)
         try:
