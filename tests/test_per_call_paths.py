@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -192,31 +193,48 @@ def test_a_rotation_found_by_ready_sends_the_next_record_to_the_new_file(tmp_pat
     assert [json.loads(line)["request_id"] for line in path.read_text().splitlines()] == ["newer"]
 
 
-def test_the_pipe_writer_delivers_every_byte_in_order_through_a_full_pipe() -> None:
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    messages = [f"{n:05d}" + "x" * (n * 97 % 200_000) + "\n" for n in range(40)]  # several over the pipe's 64 KiB
-    received = bytearray()
-
-    def slow_reader() -> None:
-        while chunk := os.read(read_end, 8192):
+def _slow_reader(read: typing.Callable[[int], bytes], received: bytearray) -> threading.Thread:
+    def run() -> None:
+        while chunk := read(8192):
             received.extend(chunk)
             time.sleep(0.0005)
 
-    reader = threading.Thread(target=slow_reader)
-    reader.start()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
-    async def send_all() -> None:
-        writer = PipeWriter(write_end)
-        for message in messages:
-            await writer.write(message)
-            await writer.flush()
 
-    anyio.run(send_all)
+MESSAGES = [f"{n:05d}" + "x" * (n * 97 % 200_000) + "\n" for n in range(40)]  # several over a pipe's 64 KiB
+
+
+async def _send_all(writer: PipeWriter) -> None:
+    for message in MESSAGES:
+        await writer.write(message)
+        await writer.flush()
+
+
+def test_the_pipe_writer_delivers_every_byte_in_order_through_a_full_pipe() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    received = bytearray()
+    reader = _slow_reader(lambda n: os.read(read_end, n), received)
+    anyio.run(_send_all, PipeWriter(write_end))
     os.close(write_end)
     reader.join(timeout=30)
     os.close(read_end)
-    assert received.decode() == "".join(messages)
+    assert received.decode() == "".join(MESSAGES)
+
+
+def test_the_writer_sends_without_blocking_through_a_full_socket() -> None:
+    ours, theirs = socket.socketpair()
+    assert ours.getblocking()  # a blocking socket: only the send itself does not wait
+    received = bytearray()
+    reader = _slow_reader(theirs.recv, received)
+    anyio.run(_send_all, PipeWriter(ours.fileno(), lambda data: ours.send(data, socket.MSG_DONTWAIT)))
+    ours.close()
+    reader.join(timeout=30)
+    theirs.close()
+    assert received.decode() == "".join(MESSAGES)
 
 
 STRAY_PRINT = """
@@ -248,6 +266,27 @@ def test_stdout_pipe_carries_only_the_protocol_and_is_given_back() -> None:
         assert "stray print" in done.stderr
     else:
         assert done.returncode == 3  # elsewhere the SDK's own writer serves
+
+
+def test_stdout_socket_as_node_gives_it_carries_only_the_protocol() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        done = subprocess.run(
+            [sys.executable, "-c", STRAY_PRINT],
+            stdout=theirs.fileno(),
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).parent.parent,
+        )
+        theirs.close()
+        received = b""
+        while chunk := ours.recv(4096):
+            received += chunk
+    assert done.returncode == 0, done.stderr
+    assert received.decode() == '{"jsonrpc": "2.0"}\nafter restore\n'
+    assert "stray print" in done.stderr
+    assert ours.fileno() == -1
 
 
 def test_stdout_that_is_a_file_is_left_to_the_sdk(tmp_path: Path) -> None:

@@ -208,3 +208,52 @@ def test_embedded_default_serves_your_own_contracts(tmp_path: Path) -> None:
     assert scan["structuredContent"]["document_read"] is False
     assert text.index("no text layer") < text.index("| term |"), text
     assert "No obligations could be read" in text and "No obligations found" not in text
+
+
+def test_a_session_over_sockets_as_node_spawns_the_server(sandbox_url: str) -> None:
+    """Node (Claude Code, the MCP Inspector) gives a child socketpairs, not pipes, for stdin and stdout: the
+    server's own stdout writer serves them. Every byte on the socket is a JSON-RPC message."""
+    import socket
+
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_") or k == "CLM_STATE_DIR"}
+    env = clean_env | {
+        "CLM_AUDIT": "off",
+        "CLM_AUDIT_REQUIRED": "false",
+        "CLM_BASE_URL": sandbox_url,
+        "CLM_TOKEN_URL": f"{sandbox_url}/oauth/token",
+        "CLM_CLIENT_ID": "demo-client",
+        "CLM_CLIENT_SECRET": SECRET,
+        "CLM_STRUCTURED_OUTPUT": "true",
+    }
+    stdin_ours, stdin_theirs = socket.socketpair()
+    stdout_ours, stdout_theirs = socket.socketpair()
+    proc = subprocess.Popen(
+        [sys.executable, "server.py"],
+        stdin=stdin_theirs.fileno(),
+        stdout=stdout_theirs.fileno(),
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
+    stdin_theirs.close()
+    stdout_theirs.close()
+    session = [
+        INIT,
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        *calls(("clm__search_contracts", {"limit": 3})),
+    ]
+    stdin_ours.sendall(b"".join(json.dumps(m).encode() + b"\n" for m in session))
+    received = b""
+    stdout_ours.settimeout(90)
+    while received.count(b"\n") < 2:
+        chunk = stdout_ours.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    stdin_ours.close()
+    proc.communicate(timeout=60)
+    stdout_ours.close()
+    replies = by_id([json.loads(line) for line in received.splitlines()])
+    assert replies[1]["result"]["serverInfo"]["name"]
+    assert replies[10]["result"].get("isError") is not True
+    assert len(replies[10]["result"]["structuredContent"]["contracts"]) == 3

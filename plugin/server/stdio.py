@@ -14,15 +14,17 @@ stdin is read by a daemon thread of our own: the SDK reads it in a worker thread
 must wait for (a blocked `readline` cannot be cancelled), so SIGTERM could never finish while the
 client keeps stdin open.
 
-stdout, when it is a pipe on Linux, is written on the event loop through a private non-blocking description
-of that pipe (`PipeWriter`): the SDK hands every message to a worker thread and back, which was about a tenth
-of the CPU of a tool call. Elsewhere the SDK's writer serves.
+stdout, when it is a socket (as Node gives its children) or, on Linux, a pipe, is written on the event loop without
+blocking and without changing the descriptor the client shares (`PipeWriter`): the SDK hands every message to a
+worker thread and back, which was about a tenth of the CPU of a tool call. Elsewhere the SDK's writer serves.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import socket
 import stat
 import sys
 import threading
@@ -183,17 +185,18 @@ def _claim_stdin() -> int:
 
 
 class PipeWriter:
-    """The SDK's stdout (it calls `write(text)` then `flush()` per message): `os.write` on a non-blocking
-    descriptor, waiting on the event loop for room while the client does not read (back-pressure, as before)."""
+    """The SDK's stdout (it calls `write(text)` then `flush()` per message): one non-blocking write per message on
+    the event loop, waiting there for room while the client does not read (back-pressure, as before)."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, send: Callable[[memoryview], int] | None = None) -> None:
         self._fd = fd
+        self._send = send if send is not None else functools.partial(os.write, fd)
 
     async def write(self, text: str) -> None:
         data = memoryview(text.encode("utf-8"))
         while data:
             try:
-                written = os.write(self._fd, data)
+                written = self._send(data)
             except BlockingIOError:  # the pipe is full: the client has not read yet
                 await anyio.wait_writable(self._fd)
                 continue
@@ -203,39 +206,51 @@ class PipeWriter:
         return None  # nothing is buffered
 
 
-def claim_stdout_pipe() -> tuple[PipeWriter, Callable[[], None]] | None:
-    """A `PipeWriter` on a private non-blocking description of stdout's pipe, with fd 1 diverted to stderr (a stray
-    print must never reach the protocol, as the SDK ensures) and the function that undoes both; None where this
-    cannot be done (not Linux, stdout not a pipe, or the pipe cannot be reopened): the SDK's writer then serves.
+def _private_stdout() -> tuple[PipeWriter, Callable[[], None]] | None:
+    """A non-blocking way to write to what fd 1 is, that leaves fd 1's own open file description alone (a client or
+    a terminal may share it): a socket (Node's child processes get a socketpair) is sent to with MSG_DONTWAIT; a
+    pipe, on Linux, is reopened through /proc as a description of our own with O_NONBLOCK. None for anything else."""
+    wire = os.fstat(1)
+    if stat.S_ISSOCK(wire.st_mode) and hasattr(socket, "MSG_DONTWAIT"):
+        sock = socket.socket(fileno=os.dup(1))
+        return PipeWriter(sock.fileno(), lambda data: sock.send(data, socket.MSG_DONTWAIT)), sock.close
+    if stat.S_ISFIFO(wire.st_mode) and sys.platform.startswith("linux"):
+        fd = os.open("/proc/self/fd/1", os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        if os.fstat(fd).st_ino != wire.st_ino:
+            os.close(fd)
+            return None
+        return PipeWriter(fd), functools.partial(os.close, fd)
+    return None
 
-    Reopening the pipe through /proc gives a description of our own, so O_NONBLOCK does not change the one the
-    client or a terminal shares with us (setting it on fd 1 would)."""
-    if not sys.platform.startswith("linux"):
+
+def claim_stdout_pipe() -> tuple[PipeWriter, Callable[[], None]] | None:
+    """A `PipeWriter` for stdout's pipe or socket, with fd 1 diverted to stderr (a stray print must never reach the
+    protocol, as the SDK ensures), and the function that undoes both; None where this cannot be done (Windows, a
+    terminal or a file, a pipe that cannot be reopened): the SDK's writer then serves."""
+    if sys.platform == "win32":
         return None
     try:
-        wire = os.fstat(1)
-        if not stat.S_ISFIFO(wire.st_mode):
+        claimed = _private_stdout()
+        if claimed is None:
             return None
-        fd = os.open("/proc/self/fd/1", os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
+    writer, release = claimed
     try:
-        if os.fstat(fd).st_ino != wire.st_ino:
-            raise OSError("not the same pipe")
         saved = os.dup(1)
         os.dup2(2, 1)
     except OSError:
-        os.close(fd)
+        release()
         return None
 
     def restore() -> None:
         with contextlib.suppress(OSError):
             os.dup2(saved, 1)
-        for leftover in (saved, fd):
-            with contextlib.suppress(OSError):
-                os.close(leftover)
+            os.close(saved)
+        with contextlib.suppress(OSError):
+            release()
 
-    return PipeWriter(fd), restore
+    return writer, restore
 
 
 READ_CHUNK = 1 << 16
