@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from plugin.bootstrap import installed, missing, normalise, pinned
-from plugin.observability.audit import AuditRecord, FileAuditSink, default_audit_path
+from plugin.observability.audit import FileAuditSink, default_audit_path
 from plugin.release.review_pack import render
 from server import parts as plugin_parts
+from tests.audit_records import record
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = plugin_parts()
@@ -110,34 +111,17 @@ def test_bootstrap_imports_only_the_standard_library() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def _record(i: int) -> AuditRecord:
-    return AuditRecord(
-        request_id=f"r{i}",
-        mcp_request_id=None,
-        session_id="s",
-        tool="t",
-        arguments={},
-        outcome="ok",
-        duration_ms=1.0,
-        acting_user=None,
-        client_name=None,
-        client_version=None,
-        plugin_name="p",
-        plugin_version="1",
-    )
-
-
 def test_audit_file_stays_open_and_follows_rotation(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     sink = FileAuditSink(path)
-    sink.write(_record(1))
+    sink.write(record(request_id="r1"))
     handle = sink._fd
-    sink.write(_record(2))
+    sink.write(record(request_id="r2"))
     assert sink._fd == handle  # not reopened per record
     path.rename(tmp_path / "audit.jsonl.1")  # logrotate: rename, the next record goes to a new file
-    sink.write(_record(3))
+    sink.write(record(request_id="r3"))
     path.unlink()
-    sink.write(_record(4))
+    sink.write(record(request_id="r4"))
     sink.close()
     assert len((tmp_path / "audit.jsonl.1").read_text().splitlines()) == 2
     assert [line.count('"r4"') for line in path.read_text().splitlines()] == [1]

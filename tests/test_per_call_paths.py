@@ -35,6 +35,7 @@ from plugin.observability.redaction import REDACTED, SecretRegistry
 from plugin.server.stdio import PipeWriter, split_lines
 from plugin.toolkit.markdown import table
 from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, strip_invisible
+from tests.audit_records import record
 
 # Characters that matter to the cleaners: plain ASCII, white space of every kind, controls, invisible and
 # bidi characters, a pipe and a backtick, and ordinary non-ASCII text.
@@ -137,26 +138,8 @@ def test_the_json_escape_flag_follows_the_registered_values(monkeypatch: pytest.
     registry.add('quo"ted-secret', ttl=0.0)
     assert registry.json_escapes
     monkeypatch.setattr(audit, "SECRETS", registry)
-    line = encode_record(_record("r1", arguments={"query": 'a quo"ted-secret b'}))
+    line = encode_record(record(arguments={"query": 'a quo"ted-secret b'}))
     assert 'quo\\"ted' not in line and REDACTED in json.loads(line)["arguments"]["query"]
-
-
-def _record(request_id: str, arguments: dict[str, object] | None = None) -> AuditRecord:
-    return AuditRecord(
-        timestamp=datetime.now(UTC),
-        request_id=request_id,
-        mcp_request_id="1",
-        session_id="s",
-        tool="t",
-        arguments=arguments or {},
-        outcome="ok",
-        duration_ms=1.0,
-        acting_user=None,
-        client_name=None,
-        client_version=None,
-        plugin_name="p",
-        plugin_version="1",
-    )
 
 
 def test_a_mandatory_audit_call_checks_the_path_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,8 +154,8 @@ def test_a_mandatory_audit_call_checks_the_path_once(tmp_path: Path, monkeypatch
     monkeypatch.setattr(os, "stat", counting)
     for n in range(3):
         assert sink.ready()
-        sink.write(_record(f"r{n}"))
-    sink.write(_record("without ready"))  # optional audit: no ready(), the record checks for itself
+        sink.write(record(request_id=f"r{n}"))
+    sink.write(record(request_id="without ready"))  # optional audit: no ready(), the record checks for itself
     assert paths.count(str(tmp_path / "audit.jsonl")) == 4
     assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 4
 
@@ -181,13 +164,13 @@ def test_a_rotation_found_by_ready_sends_the_next_record_to_the_new_file(tmp_pat
     path = tmp_path / "audit.jsonl"
     sink = FileAuditSink(path)
     assert sink.ready()
-    sink.write(_record("old"))
+    sink.write(record(request_id="old"))
     path.rename(tmp_path / "audit.jsonl.1")
     assert sink.ready()
-    sink.write(_record("new"))
+    sink.write(record(request_id="new"))
     path.unlink()
     assert sink.ready()  # deleted: recreated at once
-    sink.write(_record("newer"))
+    sink.write(record(request_id="newer"))
     sink.close()
     assert [json.loads(line)["request_id"] for line in (tmp_path / "audit.jsonl.1").read_text().splitlines()] == ["old"]
     assert [json.loads(line)["request_id"] for line in path.read_text().splitlines()] == ["newer"]
@@ -310,27 +293,15 @@ def test_the_written_entry_and_the_read_record_are_one_schema() -> None:
 
 
 def test_an_entry_encodes_exactly_as_its_record() -> None:
-    entry = audit.AuditEntry(
+    written = record(
         timestamp=datetime(2026, 12, 2, 16, 0, 1, 234567, tzinfo=UTC),
-        request_id="req_1",
-        mcp_request_id="7",
-        session_id="s",
-        tool="clm__search_contracts",
         arguments={"query": "ACME \u2028 Corp", "limit": 20, "statuses": ["active"], "nested": {"a": None}},
-        outcome="ok",
         result_count=20,
         record_ids=["ctr_000001"],
-        result_detail=None,
-        duration_ms=3.21,
-        acting_user="alice",
-        subject=None,
-        issuer=None,
-        client_name="client",
-        client_version="1.0",
-        plugin_name="p",
-        plugin_version="1",
+        subject="alice",
         backend_request_ids=["r1"],
     )
+    entry = audit.AuditEntry(**written.model_dump())  # type: ignore[typeddict-item]
     line = encode_record(entry)
     assert line == encode_record(AuditRecord(**entry))
     assert AuditRecord.model_validate_json(line) == AuditRecord(**entry)
