@@ -26,13 +26,13 @@ from pathlib import Path
 
 import anyio
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import plugin.observability.audit as audit
 from plugin.observability.audit import AuditRecord, FileAuditSink, encode_record
 from plugin.observability.redaction import REDACTED, SecretRegistry
-from plugin.server.stdio import PipeWriter, split_lines
+from plugin.server.stdio import LoopLines, PipeWriter, split_lines
 from plugin.toolkit.markdown import table
 from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, strip_invisible
 from tests.audit_records import record
@@ -319,3 +319,81 @@ def test_the_request_context_is_read_where_pydantic_keeps_it() -> None:
     assert ctx.__pydantic_private__ is not None and ctx.__pydantic_private__["_request_context"] is marker
     assert _request_of(ctx) is marker is ctx.request_context
     assert _request_of(Context()) is None
+
+
+def _lines_through_a_pipe(data: bytes, cuts: list[int]) -> list[str]:
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+
+    def feed() -> None:
+        for chunk in chunks_of(data, cuts):
+            os.write(write_end, chunk)
+            time.sleep(0.001)
+        os.close(write_end)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+
+    async def collect() -> list[str]:
+        return [line async for line in LoopLines(read_end, lambda n: os.read(read_end, n), lambda: None)]
+
+    lines = anyio.run(collect)
+    feeder.join()
+    os.close(read_end)
+    return lines
+
+
+@given(
+    st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=6),
+    st.booleans(),
+    st.lists(st.integers(0, 10_000), max_size=6),
+)
+@settings(max_examples=30, deadline=None)
+def test_loop_stdin_lines_are_the_thread_reader_lines(lines: list[bytes], trailing: bool, cuts: list[int]) -> None:
+    data = b"".join(line + b"\n" for line in lines) + (b"partial" if trailing else b"")
+    expected = [chunk.decode("utf-8", errors="replace") for chunk in split_lines(iter([data, b""]).__next__)]
+    assert _lines_through_a_pipe(data, cuts) == expected
+
+
+def test_waiting_for_stdin_on_the_loop_can_be_cancelled() -> None:
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+
+    async def wait_a_little() -> bool:
+        with anyio.move_on_after(0.2) as scope:
+            await LoopLines(read_end, lambda n: os.read(read_end, n), lambda: None).__anext__()
+        return scope.cancelled_caught
+
+    try:
+        assert anyio.run(wait_a_little)  # a client that keeps stdin open and silent cannot hold up a shutdown
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+CLAIM_STDIN = """
+import os
+from plugin.server.stdio import claim_stdin_on_loop
+lines = claim_stdin_on_loop()
+print("claimed" if lines is not None else "not claimed", os.read(0, 10) == b"")  # fd 0 now reads the null device
+"""
+
+
+def test_stdin_pipe_and_socket_are_read_on_the_loop() -> None:
+    root = Path(__file__).parent.parent
+    piped = subprocess.run(
+        [sys.executable, "-c", CLAIM_STDIN], input="{}\n", capture_output=True, text=True, timeout=60, cwd=root
+    )
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        socketed = subprocess.run(
+            [sys.executable, "-c", CLAIM_STDIN],
+            stdin=theirs.fileno(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=root,
+        )
+    assert socketed.stdout.strip() == "claimed True", socketed.stderr
+    if sys.platform.startswith("linux"):
+        assert piped.stdout.strip() == "claimed True", piped.stderr

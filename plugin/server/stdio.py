@@ -10,9 +10,10 @@ answered at once with a JSON-RPC error (-32000, "server busy"); and since that a
 answer, waits for the client to read stdout, a client that stops reading stops the server reading
 stdin too, so memory stays bounded however much it writes.
 
-stdin is read by a daemon thread of our own: the SDK reads it in a worker thread that a shutdown
-must wait for (a blocked `readline` cannot be cancelled), so SIGTERM could never finish while the
-client keeps stdin open.
+stdin, when it is a socket (as Node gives its children) or, on Linux, a pipe, is read on the event loop without
+blocking (`LoopLines`); otherwise by a daemon thread of our own. Either way a shutdown need not wait for the
+client: the SDK reads stdin in a worker thread that a shutdown must wait for (a blocked `readline` cannot be
+cancelled), so SIGTERM could never finish while the client keeps stdin open.
 
 stdout, when it is a socket (as Node gives its children) or, on Linux, a pipe, is written on the event loop without
 blocking and without changing the descriptor the client shares (`PipeWriter`): the SDK hands every message to a
@@ -256,6 +257,75 @@ def claim_stdout_pipe() -> tuple[PipeWriter, Callable[[], None]] | None:
 READ_CHUNK = 1 << 16
 
 
+class LoopLines:
+    """stdin's lines as an async iterator, read on the event loop: a non-blocking read per chunk, waiting on the
+    loop while nothing has arrived. No thread hands each message over (one round trip per message less), and the
+    wait is cancellable, so a shutdown never waits for the client to write."""
+
+    def __init__(self, fd: int, receive: Callable[[int], bytes], close: Callable[[], None]) -> None:
+        self._fd = fd
+        self._receive = receive
+        self.close = close
+        self._pending = bytearray()
+        self._ended = False
+
+    def __aiter__(self) -> LoopLines:
+        return self
+
+    async def __anext__(self) -> str:
+        while True:
+            end = self._pending.find(b"\n")
+            if end != -1:
+                line = bytes(self._pending[: end + 1])
+                del self._pending[: end + 1]
+                return line.decode("utf-8", errors="replace")
+            if self._ended:
+                if self._pending:  # a last line without its newline
+                    line = bytes(self._pending)
+                    self._pending.clear()
+                    return line.decode("utf-8", errors="replace")
+                raise StopAsyncIteration
+            try:
+                chunk = self._receive(READ_CHUNK)
+            except BlockingIOError:
+                await anyio.wait_readable(self._fd)
+                continue
+            except OSError:  # e.g. the client reset the connection: the same as its end
+                chunk = b""
+            if chunk:
+                self._pending += chunk
+            else:
+                self._ended = True
+
+
+def claim_stdin_on_loop() -> LoopLines | None:
+    """`LoopLines` on a private non-blocking way to read stdin (a socket: recv with MSG_DONTWAIT; a pipe, on
+    Linux: reopened through /proc as a description of our own), with fd 0 then reading the null device as the SDK
+    arranges; None for anything else (a terminal, a file, Windows): the reader thread serves."""
+    if sys.platform == "win32":
+        return None
+    try:
+        wire = os.fstat(0)
+        if stat.S_ISSOCK(wire.st_mode) and hasattr(socket, "MSG_DONTWAIT"):
+            sock = socket.socket(fileno=os.dup(0))
+            lines = LoopLines(sock.fileno(), lambda size: sock.recv(size, socket.MSG_DONTWAIT), sock.close)
+        elif stat.S_ISFIFO(wire.st_mode) and sys.platform.startswith("linux"):
+            fd = os.open("/proc/self/fd/0", os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            if os.fstat(fd).st_ino != wire.st_ino:
+                os.close(fd)
+                return None
+            lines = LoopLines(fd, functools.partial(os.read, fd), functools.partial(os.close, fd))
+        else:
+            return None
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+    return lines
+
+
 def split_lines(read: Callable[[], bytes]) -> Iterator[bytes]:
     """The lines of what `read()` returns until it returns b"" (each with its b"\n"; a last line without one at
     the end), as soon as each is complete. One `read()` per chunk: a raw file's `readline` reads one byte per
@@ -313,19 +383,22 @@ async def strict_stdio(
     """`refused(request)` is told of every request answered "busy" (e.g. to audit a refused tool call); at the
     end of stdin, requests in flight get up to `drain_on_eof` seconds to be answered; `on_initialized` is called
     once, when the client's `notifications/initialized` arrives."""
-    lines_send, lines_receive = anyio.create_memory_object_stream[str](0)
-    reader = threading.Thread(
-        target=_read_lines,
-        args=(_claim_stdin(), lines_send, anyio.lowlevel.current_token()),
-        name="stdin-reader",
-        daemon=True,
-    )
-    reader.start()
+    stdin: LoopLines | _StdinLines | None = claim_stdin_on_loop()
+    if stdin is None:
+        lines_send, lines_receive = anyio.create_memory_object_stream[str](0)
+        reader = threading.Thread(
+            target=_read_lines,
+            args=(_claim_stdin(), lines_send, anyio.lowlevel.current_token()),
+            name="stdin-reader",
+            daemon=True,
+        )
+        reader.start()
+        stdin = _StdinLines(lines_receive)
     in_flight = InFlight(max_in_flight) if in_flight is None else in_flight
     claimed = claim_stdout_pipe()
     try:
         stdout = None if claimed is None else claimed[0]
-        async with stdio_server(stdin=cast(Any, _StdinLines(lines_receive)), stdout=cast(Any, stdout)) as (
+        async with stdio_server(stdin=cast(Any, stdin), stdout=cast(Any, stdout)) as (
             raw_read,
             raw_write,
         ):
@@ -392,3 +465,6 @@ async def strict_stdio(
     finally:
         if claimed is not None:
             claimed[1]()  # fd 1 back to the pipe
+        if isinstance(stdin, LoopLines):
+            with contextlib.suppress(OSError):
+                stdin.close()
