@@ -64,6 +64,12 @@ _ENTERED_INTO_ANOTHER = re.compile(
     r"(?:dated|effective|made)(?:\s+as\s+of|\s+on)?\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A joint filing agreement about "the statement on Schedule 13D ... dated as of <date>": that date is the filing's,
+# not the agreement's.
+_FILING_DATED = re.compile(
+    r"\b(?:statement\s+on\s+)?schedule\s+13[dg](?:/a)?\b[^;]{0,140}?\bdated\s*(?:as\s+of\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _OWN_DATE_VERB = re.compile(r"\b(?:made|entered|effective|executed|signed)\b", re.IGNORECASE)
 # "the Confidentiality Agreement between the parties dated September 26, 2012", "Agreement for Exchange of
 # Confidential Information executed by IBM on August 3, 2001": when another agreement was signed, not this one.
@@ -134,7 +140,11 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         if not _acceptable_agreement_date(doc, candidate):
             continue
         lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
-        if _OTHER_AGREEMENT_DATED.search(lookback) or _ENTERED_INTO_ANOTHER.search(lookback):
+        if (
+            _OTHER_AGREEMENT_DATED.search(lookback)
+            or _ENTERED_INTO_ANOTHER.search(lookback)
+            or _FILING_DATED.search(lookback)
+        ):
             continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
         references = [m.end() for m in _REFERENCE.finditer(lookback)]
         own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
@@ -165,6 +175,8 @@ def _signature_date(doc: Document) -> FoundDate | None:
     # "Date:" lines under the signatures: the agreement is made when the last party signs.
     labelled: list[FoundDate] = []
     for label in doc.matches(_DATE_LABEL_TRIGGER, _DATE_LABEL_COLON):
+        if _DATE_OF_AN_EVENT.search(text, max(0, label.start() - 20), label.start()):
+            continue  # a "Termination Date:" line says when the term ends, not when a party signed
         dates = find_dates(text, label.end(), min(len(text), label.end() + 40))
         if dates and dates[0].start - label.end() < 6 and dates[0].value is not None:
             labelled.append(FoundDate(match=dates[0], cite_start=label.start(), confidence=0.6))
@@ -172,7 +184,20 @@ def _signature_date(doc: Document) -> FoundDate | None:
                 break  # another block of signatures, further on (an exhibit)
     if labelled:
         return max(labelled, key=lambda found: found.match.value or date.min)
-    return _date_at_signatures(doc)
+    return _dated_sentence(doc) or _date_at_signatures(doc)
+
+
+def _dated_sentence(doc: Document) -> FoundDate | None:
+    """A sentence of its own opening with "Dated the/this <date>" in the closing part, where parties sign."""
+    text = doc.text
+    for window in doc.windows(_DATED_TRIGGER, int(len(text) * _SIGNATURES_PART)):
+        for dated in _DATED_SENTENCE.finditer(text, window.start, window.end):
+            if re.search(r"(?:^|[.\n])[ \t]*$", text[max(0, dated.start() - 40) : dated.start()]) is None:
+                continue  # "... the <name> Agreement dated the <date>": inside a sentence, another agreement's
+            found = _first_date_after(doc, dated.end(), 60)
+            if found is not None and found.start - dated.end() < 6:
+                return FoundDate(match=found, cite_start=dated.start(), confidence=0.6)
+    return None
 
 
 # Where parties sign without an "IN WITNESS WHEREOF" line: "/s/ John Dick ... 19 Jan. 1998", "(signature) June 25,
@@ -198,8 +223,17 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
     return max(found, key=lambda f: f.match.value or date.min) if found else None
 
 
+# "Dated the <day> day of <month>, <year>." as a sentence of its own, where parties sign.
+_DATED_TRIGGER = keywords("dated")
+_DATED_SENTENCE = re.compile(r"\bDated\s+(?:as\s+of\s+)?(?:this|the)\b", re.IGNORECASE)
 _DATE_LABEL_TRIGGER = keywords("date")
 _DATE_LABEL_COLON = re.compile(r"\b(?:Dated|Date)\s*:", re.IGNORECASE)
+# A "Date:" label named for an event of the term or of performance is not the date a party signed.
+_DATE_OF_AN_EVENT = re.compile(
+    r"\b(?:effective|commencement|start|termination|expiration|expiry|end|renewal|delivery|due|payment|invoice|shipment|closing|completion|"
+    r"launch|review|birth)[ \t]*$",
+    re.IGNORECASE,
+)
 _EFFECTIVE_LEAD = re.compile(r"\b(?:effective|commenc\w*|effect\s+from)\b[^.]{0,25}$", re.IGNORECASE)
 
 
@@ -217,6 +251,16 @@ def _stated_anywhere(doc: Document) -> FoundDate | None:
         if found is not None and found.start - stated.end() < 6:
             return FoundDate(match=found, cite_start=stated.start(), confidence=0.8)
     return None
+
+
+_OWN_DATE_STATEMENT = re.compile(
+    r"\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b(?:\s*\([^)]{0,40}\))?,?\s*(?:is\s+|was\s+)?"
+    r"(?:dated|made|entered\s+into)(?:\s+and\s+(?:entered\s+into|effective))?\s*(?:as\s+of|on|this)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_DATING_WORD = re.compile(r"\b(?:dated|made|entered|executed|signed|effective|as\s+of)\b", re.IGNORECASE)
 
 
 def find_agreement_date(doc: Document) -> FoundDate | None:
@@ -237,6 +281,21 @@ def find_agreement_date(doc: Document) -> FoundDate | None:
         if not _EFFECTIVE_LEAD.search(lead):
             chosen = candidate
             break
+    # A heading or sentence that dates something else first (the event a sponsorship is for), then "this <name>
+    # Agreement (...) dated as of <date>": the agreement's own statement of its date beats the dates before it.
+    own = next(
+        (f for f in preamble if _OWN_DATE_STATEMENT.search(doc.text, max(0, f.match.start - 120), f.match.start)),
+        None,
+    )
+    if (
+        own is not None
+        and own.match.value is not None
+        and own.match.start > chosen.match.start
+        and own.match.value != chosen.match.value
+        # a first date that is itself introduced as the agreement's ("dated as of", "made") stays
+        and not _DATING_WORD.search(doc.text, max(0, chosen.match.start - 60), chosen.match.start)
+    ):
+        chosen = own
     if chosen.match.value is None:
         # A blank preamble date may be completed elsewhere (at the signatures); never across years.
         completions = [f for f in preamble if f.match.value is not None]
@@ -278,6 +337,8 @@ _EFFECTIVE_VERB = re.compile(
 )
 _AGREEMENT_SUBJECT = re.compile(
     # 'This Capital Maintenance Agreement (this "Agreement"), is made and effective as of': the defined name in quotes.
+    # '<a title of more than three words> (the "Agreement") is effective': the defined name closing its parenthesis.
+    r"[\"“](?:agreement|contract)[\"”]\s*\)|"
     r"\b(?:this\s+(?:\w+\s+){0,3}?[\"“]?(?:agreement|amendment|contract|addendum)|the\s+agreement|(?:initial\s+)?term\b|"
     # "It shall be effective on ...", "The Joint Venture shall commence on ...": the agreement's own undertaking.
     r"\bit\s+(?:shall|will)\b|\b(?:joint\s+venture|promotion|engagement|appointment)\s+(?:shall|will)\b|"
@@ -287,7 +348,7 @@ _AGREEMENT_SUBJECT = re.compile(
 _REFERS_TO_AGREEMENT_DATE = re.compile(
     r"\b(?:date\s+(?:and\s+year\s+)?(?:first\s+)?(?:written|set\s+forth|stated|mentioned|shown|indicated|listed)\s+(?:above|below)|"
     r"above[- ]written\s+date|date\s+hereof|date\s+of\s+(?:this|the)\s+agreement|date\s+first\s+above|"
-    r"date\s+set\s+forth\s+above|agreement\s+date|date\s+(?:and\s+year\s+)?first\s+(?:above\s+)?written)",
+    r"date\s+set\s+forth\s+above|agreement\s+date\b|date\s+(?:and\s+year\s+)?first\s+(?:above\s+)?written)",
     re.IGNORECASE,
 )
 # Effective when signed: the date is the (last) date of signature.
@@ -402,14 +463,55 @@ def _begins_another_period(text: str, verb_start: int) -> bool:
     return _ANOTHER_PERIOD_BEFORE.search(text, max(0, verb_start - 30), verb_start) is not None
 
 
+# "subject to that certain agreement effective as of <date> between ...": the date another agreement (one this
+# agreement names as "that certain", "the original", "a separate" ...) took effect, not this one.
+_ANOTHER_AGREEMENT_BEFORE = re.compile(
+    r"\b(?:that\s+certain|the\s+(?:original|existing|prior|previous|underlying)|a\s+separate|another)\s+"
+    r"(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    r"(?:(?:is|was|became|has\s+been|shall\s+be|will\s+be)\s+)?(?:made\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _another_agreement_takes_effect(text: str, verb_start: int) -> bool:
+    return _ANOTHER_AGREEMENT_BEFORE.search(text, max(0, verb_start - 120), verb_start) is not None
+
+
 # The contract's own effective date, unlike "the effective date of such termination", "of the Registration
 # Statement" or "of the merger": the defined term ("the Effective Date", "EFFECTIVE DATE"), "its effective
 # date" or "the effective date of this Agreement".
+_DATE_IT_BECOMES_EFFECTIVE = (
+    r"\b(?:date|day)\s+(?:on\s+which\s+|that\s+|when\s+)?this\s+(?:[\w-]+\s+){{0,3}}?(?:{document})\s+"
+    r"(?:becomes|became|is|was|shall\s+become|first\s+becomes)\s+effective\b"
+)
 _OWN_EFFECTIVE_DATE = re.compile(
     r"\b(?:Effective\s+Date|EFFECTIVE\s+DATE)\b(?!\s*(?:\([^)]{0,60}\)\s*)?(?i:of)\s+(?!(?i:this|the\s+agreement)\b))|"
     r"(?i:\b(?:its|this\s+agreement's)\s+effective\s+date\b|"
-    r"\beffective\s+date\s+of\s+this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment)\b)"
+    r"\beffective\s+date\s+of\s+this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract|amendment)\b|"
+    # "on the date this Agreement becomes effective": the same fact in other words.
+    rf"{_DATE_IT_BECOMES_EFFECTIVE.format(document='agreement|contract')})"
 )
+# An amendment uses the capitalised terms of the agreement it amends: an "Effective Date" it never defines is that
+# agreement's, not the amendment's date. Its own is named for it: "Amendment Effective Date", "the effective date
+# of this Amendment".
+_IS_AMENDMENT = re.compile(
+    r"\(\s*(?:this|the)?\s*[\"“]\s*(?:[\w-]+\s+){0,3}?Amendment\s*[\"”]\s*\)|"
+    r"\bthis\s+(?:(?!agreement\b)[\w-]+\s+){0,3}?amendment\s+(?:no\.?\s*\d+\s+)?(?:is|shall|will)\b",
+    re.IGNORECASE,
+)
+_AMENDMENTS_OWN_EFFECTIVE_DATE = re.compile(
+    r"\bAmendment\s+Effective\s+Date\b|\beffective\s+date\s+of\s+this\s+(?:[\w-]+\s+){0,3}?amendment\b|"
+    + _DATE_IT_BECOMES_EFFECTIVE.format(document="amendment"),
+    re.IGNORECASE,
+)
+
+
+def _speaks_of_own_effective_date(text: str) -> bool:
+    if _IS_AMENDMENT.search(text, 0, min(len(text), PREAMBLE_CHARS)):
+        return _AMENDMENTS_OWN_EFFECTIVE_DATE.search(text) is not None
+    return _OWN_EFFECTIVE_DATE.search(text) is not None
+
+
 # "This Agreement shall commence on the date the Registration Form is approved": an effective date set by an
 # event the text does not date (a stated date, a signature or the date above are handled before).
 _EFFECTIVE_ON_EVENT = re.compile(
@@ -449,12 +551,43 @@ def _named_start_date(doc: Document) -> FoundDate | None:
     return None
 
 
+# '"Effective Date" means the closing under the <name> Agreement dated <date>' / '... the first business day after
+# <date>': the date that follows is another agreement's or a point counted from, not the effective date (a time of
+# day before the date is not in the way).
+_DATE_OF_SOMETHING_ELSE = re.compile(
+    # "means, for the purposes of this Agreement, <date>" is this agreement's.
+    r"(?<!\bthis\s)\b(?:agreement|contract)\b|\b(?:after|following|before|prior\s+to|later\s+of|earlier\s+of)\b",
+    re.IGNORECASE,
+)
+_COUNTERPARTS = re.compile(r"\bcounterparts?\b", re.IGNORECASE)
+_SIGNING_WORD = re.compile(r"\b(?:sign|execut)\w*", re.IGNORECASE)
+
+
+def _counterparts_yield_to_definition(doc: Document, position: int) -> bool:
+    """True for a counterparts clause ("may be signed in counterparts and takes effect once they are all signed") in a
+    contract that defines its "Effective Date" itself, by something else than signing (a closing, an approval): the
+    counterparts clause is boilerplate on how the parties sign; the definition says when the contract takes effect."""
+    if not _COUNTERPARTS.search(doc.sentence_window(position).text):
+        return False
+    return any(
+        not _qualified_name(doc.text, defined)
+        # a definition by signing or execution agrees with the counterparts clause
+        and not _SIGNING_WORD.search(doc.sentence_window(defined.start()).text)
+        for defined in (
+            *doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_DEFINED),
+            *doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_MEANS),
+        )
+    )
+
+
 def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate | None:
     text = doc.text
     # 1. A defined term: 'entered into as of June 1, 2020 (the "Effective Date")'.
     for defined in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_DEFINED):
         if _qualified_name(text, defined):
             continue
+        if _EFFECTIVE_MEANS.match(text, defined.start() + 1):
+            continue  # '"Effective Date" means <something>': defined by what follows (step 2), not by a date before
         window = doc.sentence_window(defined.start())
         # A date that ends in this sentence, even if it starts before it: "on April. 1st 2019" is split after "April."
         dates = [
@@ -479,7 +612,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if _qualified_name(text, means):
             continue
         found = _first_date_after(doc, means.end(), 60)
-        if found is not None:
+        if found is not None and not _DATE_OF_SOMETHING_ELSE.search(text, means.end(), found.start):
             return FoundDate(match=found, cite_start=means.start(), confidence=0.9)
         window = doc.sentence_window(means.start())
         if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
@@ -494,7 +627,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if found is None or found.start - effective.end() > 12:
             continue
         window = doc.sentence_window(effective.start())
-        if _begins_another_period(text, effective.start()):
+        if _begins_another_period(text, effective.start()) or _another_agreement_takes_effect(text, effective.start()):
             continue
         if _AGREEMENT_SUBJECT.search(text, max(window.start, effective.start() - 100), effective.end()):
             return FoundDate(match=found, cite_start=effective.start(), confidence=0.85)
@@ -503,7 +636,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         (m for m in doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE) if not _begins_another_period(text, m.start())),
         None,
     ) or next(doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None)
-    if signature is not None:
+    if signature is not None and not _counterparts_yield_to_definition(doc, signature.start()):
         return _signed_or_dated(doc, agreement, signature.start(), signature.end())
     # 5. 'effective as of the date first written above': the agreement date.
     for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
@@ -537,6 +670,6 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
     if named is not None:
         return named
     # 8. The contract speaks of its own effective date without defining it: the date it bears.
-    if agreement is not None and _OWN_EFFECTIVE_DATE.search(text):
+    if agreement is not None and _speaks_of_own_effective_date(text):
         return FoundDate(match=agreement.match, cite_start=agreement.cite_start, confidence=0.55)
     return None

@@ -63,7 +63,84 @@ def test_backslash_signature_marks_date_the_agreement() -> None:
     assert agreement is not None and agreement.value == "2001-02-07"
 
 
+def test_the_date_of_the_filing_a_joint_filing_agreement_covers_is_not_its_date() -> None:
+    text = (
+        "JOINT FILING AGREEMENT\n\nEach of the parties below agrees that the statement on Schedule 13D concerning "
+        "the ordinary shares of Orchid Labs Inc., dated as of March 31, 2021, together with later amendments, is "
+        "filed for each of them.\n\nDated: April 9, 2021\n\nKESTREL FREIGHT LLC\n"
+        "By: /s/ Ivo Brandt\n\nHERON CAPITAL LP\nBy: /s/ Mara Quill\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2021-04-09"
+
+
+@pytest.mark.parametrize(
+    ("closing", "expected"),
+    [
+        ("Dated the 4th day of October, 2011.", "2011-10-04"),
+        ("Dated the ____ day of October, 2011.", UNDETERMINED),
+        ("This Agreement replaces the Haulage Agreement dated the 1st day of October, 2009.", None),
+    ],
+)
+def test_a_dated_line_at_the_signatures_dates_the_agreement(closing: str, expected: str | None) -> None:
+    body = "".join(f"{n}. Clause\n{n}.1 Kestrel shall carry the goods listed in Schedule {n}.\n" for n in range(1, 120))
+    text = (
+        "HAULAGE AGREEMENT\n\nThis Agreement sets out the terms on which Kestrel carries goods for Orchid.\n\n"
+        + body
+        + f"120. Entire agreement\n120.1 This Agreement is the entire agreement of the parties.\n\n    {closing}\n\n"
+        "KESTREL FREIGHT LLC\nPer: ______________\n\nORCHID LABS INC.\nPer: ______________\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert (agreement.value if agreement else None) == expected
+
+
+def test_a_dated_line_in_a_form_after_the_signatures_does_not_replace_their_dates() -> None:
+    body = "".join(f"{n}. Clause\n{n}.1 Kestrel shall carry the goods listed in Schedule {n}.\n" for n in range(1, 120))
+    text = (
+        "HAULAGE AGREEMENT\n\nThis Agreement sets out the terms on which Kestrel carries goods for Orchid.\n\n"
+        + body
+        + "\nKESTREL FREIGHT LLC\nBy: /s/ Ivo Brandt\nDate: March 3, 2018\n\nORCHID LABS INC.\nBy: /s/ Mara Quill\n"
+        "Date: March 9, 2018\n\nEXHIBIT A - FORM OF DELIVERY NOTICE\n\nKestrel delivers the goods listed below.\n"
+        "Dated this ____ day of __________, 20__.\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2018-03-09"
+
+
+def test_the_agreements_own_statement_of_its_date_beats_the_date_of_the_event_it_is_for() -> None:
+    text = (
+        "REGATTA SPONSORSHIP AGREEMENT\nHarbour Regatta, June 9, 2012\n\nOrchid sponsors the Harbour Regatta (the "
+        '"Race"), which is sailed on June 9, 2012, and this Regatta Sponsorship Agreement (the "Agreement"), dated as '
+        f"of May 2, 2012, is made{PARTIES}1. Sponsorship\n1.1 Orchid shall pay the fee.\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2012-05-02"
+
+
+def test_a_title_that_dates_the_agreement_is_not_replaced_by_a_later_statement() -> None:
+    text = (
+        "SPONSORSHIP AGREEMENT\ndated as of March 1, 2010\n\nThis Sponsorship Agreement is made on March 5, 2010"
+        f"{PARTIES}1. Sponsorship\n1.1 Orchid shall pay the fee.\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2010-03-01"
+
+
 # --- effective date ----------------------------------------------------------------------------------
+
+
+def test_a_date_label_named_for_the_end_of_the_term_is_not_a_signature_date() -> None:
+    # No date in the preamble: the agreement is dated at the signatures, not by when its term ends.
+    body = "".join(f"{n}. Clause\n{n}.1 Kestrel shall carry the goods listed in Schedule {n}.\n" for n in range(1, 120))
+    text = (
+        "SUPPLY AGREEMENT\n\nThis Supply Agreement is made" + PARTIES + body + "TERM OF SUPPLY\n\n"
+        "Effective Date: April 1, 2017\nTermination Date: March 31, 2022\n\n"
+        "120. Supply\n120.1 Kestrel shall deliver the goods each week.\n\n"
+        "ORCHID LABS INC.\nBy: /s/ Mara Quill\nDate: March 3, 2018\n\n"
+        "KESTREL FREIGHT LLC\nBy: /s/ Ivo Brandt\nDate: March 9, 2018\n"
+    )
+    agreement = _first(text, TermKind.AGREEMENT_DATE)
+    assert agreement is not None and agreement.value == "2018-03-09"
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,26 @@ STATED: list[tuple[str, str, str]] = [
         "2014-06-02",
     ),
     (
+        "the agreement's own effective date, in other words, is the date it bears",
+        PREAMBLE + "1. Fees\n1.1 Fees paid before the date this Agreement becomes effective are credited against "
+        "the first invoice.\n",
+        "2014-06-02",
+    ),
+    (
+        "a definition that names this agreement before its date",
+        PREAMBLE.replace(" as of June 2, 2014", "")
+        + '1. Definitions\n1.1 "Effective Date" means, for the purposes of this Agreement, March 1, 2010.\n',
+        "2010-03-01",
+    ),
+    (
+        "a counterparts clause that agrees with a definition by signature",
+        f'SUPPLY AGREEMENT\n\nThis Supply Agreement is made{PARTIES}1. Definitions\n1.1 "Effective Date" means '
+        "the date on which both parties have executed this Agreement.\n2. Counterparts\n2.1 This Agreement may be "
+        "signed in several counterparts, and it shall become effective once counterparts have been signed by both "
+        "parties." + SIGNATURES,
+        "2015-03-09",
+    ),
+    (
         "signed by the last signatory: the last date of signature",
         f"SUPPLY AGREEMENT\n\nThis Supply Agreement is made{PARTIES}1. Term\n1.1 The term of this Agreement "
         '("Term") will begin on the date this Agreement is signed by the last signatory ("Effective Date") and will '
@@ -221,3 +241,79 @@ def test_an_effective_date_defined_by_an_undated_event_after_a_capitalised_word_
 
 def test_an_earlier_agreement_entered_into_is_not_dated_by_this_one() -> None:
     assert analyse(EARLIER_AGREEMENT_RECITAL).first(TermKind.AGREEMENT_DATE) is None
+
+
+AMENDMENT = (
+    'AMENDMENT NO. 2 TO THE HAULAGE AGREEMENT\n\nThis Amendment No. 2 to the Haulage Agreement (this "Amendment") '
+    f"is made as of September 14, 2019{PARTIES}1. Capitalised terms used in this Amendment have the meanings given "
+    "to them in the Haulage Agreement.\n2. Section 7 of the Haulage Agreement is replaced with the following:\n"
+    '"7. Term. This Agreement shall commence on the Effective Date and run until the last load is delivered."\n'
+    "3. All other terms of the Haulage Agreement stay in force.\n"
+)
+
+
+def test_an_amendment_does_not_date_the_effective_date_of_the_agreement_it_amends() -> None:
+    # The "Effective Date" is defined in the amended agreement: the amendment's own date is not it.
+    assert _effective(AMENDMENT) is None
+
+
+def test_an_amendments_own_effective_date_undefined_is_the_date_it_bears() -> None:
+    text = AMENDMENT + "4. The new rates apply to loads collected after the Amendment Effective Date.\n"
+    effective = _effective(text)
+    assert effective is not None and effective.value == "2019-09-14"
+
+
+LICENCE_PREAMBLE = (
+    'RECORDINGS LICENSE AGREEMENT\n\nThis Recordings License Agreement (this "Agreement") takes effect on the day '
+    'the sale of the archive completes (the "Effective Date"), between Orchid Labs Inc. ("Orchid") and Kestrel '
+    'Freight LLC ("Kestrel").\n\n'
+)
+# (why, contract text): each defines or dates the effective date by something the text does not date.
+NOT_THIS_DATE: list[tuple[str, str]] = [
+    (
+        "another agreement that took effect on a date",
+        LICENCE_PREAMBLE + "1. Recordings\n1.1 Kestrel may copy the recordings under this Agreement, subject to "
+        "that certain berth licence agreement effective as of February 11, 2009 between Orchid and the port.\n",
+    ),
+    (
+        "a definition by what follows is not dated by a date before it",
+        "RECORDINGS LICENSE AGREEMENT\n\nThis Recordings License Agreement is made between Orchid Labs Inc. and "
+        'Kestrel Freight LLC.\n\n1. Definitions\n1.1 Lease Agreement. "Lease Agreement" means the warehouse lease '
+        "agreement dated May 4, 2011 between the parties, a copy of which is Annex B. 1.2 Effective Date The "
+        'expression "Effective Date" means the Completion Date.\n2. Licence\n2.1 Kestrel may copy the recordings.\n',
+    ),
+    (
+        "a definition by another agreement's closing is not that agreement's date",
+        "RECORDINGS LICENSE AGREEMENT\n\nThis Recordings License Agreement is made between Orchid Labs Inc. and "
+        'Kestrel Freight LLC.\n\n1. Definitions\n1.1 "Effective Date" means completion under the Share Sale '
+        "Agreement dated 7 July 2015.\n2. Licence\n2.1 Kestrel may copy the recordings.\n",
+    ),
+    (
+        "the counterparts clause yields to the contract's definition",
+        "RECORDINGS LICENSE AGREEMENT\n\nThis Recordings License Agreement is made between Orchid Labs Inc. and "
+        'Kestrel Freight LLC.\n\n1. Definitions\n1.1 "Effective Date" means the day on which the harbour authority '
+        "approves the berth lease.\n2. Licence\n2.1 Kestrel may copy the recordings.\n3. Counterparts\n3.1 This "
+        "Agreement may be signed in several counterparts, and it shall become effective once counterparts have been "
+        "signed by both parties.\n" + SIGNATURES,
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [t for _, t in NOT_THIS_DATE], ids=[why for why, _ in NOT_THIS_DATE])
+def test_an_effective_date_the_text_does_not_date_is_not_another_date(text: str) -> None:
+    effective = _effective(text)
+    assert effective is not None and effective.value == UNDETERMINED
+
+
+@pytest.mark.parametrize(
+    ("date_text", "expected"),
+    [("as of March 2, 2016", "2016-03-02"), ("this ______ day of ______________, 2016", UNDETERMINED)],
+)
+def test_the_defined_name_of_a_long_title_is_the_subject_that_takes_effect(date_text: str, expected: str) -> None:
+    text = (
+        "HAULAGE AND STORAGE AGREEMENT\n\nThis Refrigerated Goods Haulage and Storage Agreement (the "
+        f'"Agreement") is effective {date_text}, by and between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC '
+        '("Kestrel").\n\n1. Haulage\n1.1 Kestrel shall carry the goods each week.\n'
+    )
+    effective = _effective(text)
+    assert effective is not None and effective.value == expected
