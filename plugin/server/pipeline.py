@@ -632,7 +632,3 @@ def _request_of(ctx: Context | None) -> ServerRequestContext[Any, Any] | None:
         return ctx.request_context
     except ValueError:  # outside a request
         return None
-    try:
-        return ctx.request_context
-    except ValueError:  # outside a request
-        return None
