@@ -187,12 +187,38 @@ _AGREEMENT_SUBJECT = re.compile(
 )
 
 
-def _renews_this_agreement(text: str, renews: re.Match[str]) -> bool:
+# "... continues for two years. Thereafter it renews automatically ...": the renewal's subject is a pronoun whose
+# antecedent is the previous sentence's subject.
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[,;:]|\bthereafter|\band)\s*(?:thereafter\s*,?\s*)?\bit\s+(?:(?:shall|will|then|thereafter|also)\s+){0,2}"
+    r"(?:be\s+)?$",
+    re.IGNORECASE,
+)
+# That previous sentence opens with the agreement or its term as its subject.
+_AGREEMENT_OR_TERM_SUBJECT = re.compile(
+    r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+(?:(?:agreement|contract)|(?:initial\s+)?term"
+    r"(?:\s+of\s+this\s+(?:agreement|contract))?)\s+(?:shall|will|is|commences?|begins?|starts?|continues?|runs?|"
+    r"remains?)\b",
+    re.IGNORECASE,
+)
+
+
+def _previous_sentence(text: str, start: int) -> str:
+    """The sentence just before `start`, cut at its own start (a run of headings and a preamble are not one
+    subject)."""
+    before = text[max(0, start - 400) : start].rstrip()
+    return re.split(r"(?<=[.;:])\s+|\n", before)[-1] if before else ""
+
+
+def _renews_this_agreement(text: str, renews: re.Match[str], previous: str = "") -> bool:
     """Whether a renewal phrase is about the agreement ("this Agreement shall be extended"), not about a
-    status, a period or a deadline ("the time for performance shall be extended")."""
+    status, a period or a deadline ("the time for performance shall be extended"). `previous`: the sentence
+    before, the antecedent of an "it" that renews."""
     phrase = renews.group(0).lower()
     if "tacit" in phrase:
         return True  # tacit renewal is said of contracts only
+    if _PRONOUN_SUBJECT.search(text, 0, renews.start()) and _AGREEMENT_OR_TERM_SUBJECT.match(previous):
+        return True
     if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
         # A verb sharing the sentence's subject: "This Agreement shall commence ..., and shall automatically renew"
         shares_subject = _AGREEMENT_SUBJECT.match(text) is not None or (
@@ -231,7 +257,8 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
     best: RenewalFinding | None = None
     for window in doc.windows(_RENEWAL_TRIGGER):
         text = window.text
-        renews = next((m for m in _RENEWS.finditer(text) if _renews_this_agreement(text, m)), None)
+        previous = _previous_sentence(doc.text, window.start)
+        renews = next((m for m in _RENEWS.finditer(text) if _renews_this_agreement(text, m, previous)), None)
         if renews is None:
             continue
         if _NOT_RENEWAL.search(text) and not re.search(r"\bterm\b", text, re.IGNORECASE):

@@ -80,6 +80,21 @@ def _value(text: str, kind: TermKind) -> str | None:
             None,
             id="a defined renewal term with its length redacted",
         ),
+        pytest.param(
+            "4. Duration. This Agreement starts on the Effective Date and runs for three (3) years. Thereafter it "
+            "renews automatically for further periods of two (2) years each unless the Buyer gives written notice at "
+            "least ninety (90) days before the then-current period ends.",
+            "P2Y",
+            "P90D",
+            id="'it' renews: the previous sentence's agreement is the antecedent",
+        ),
+        pytest.param(
+            "The initial term shall be eighteen (18) months. It shall then be renewed automatically for successive "
+            "twelve (12) month terms, unless either party gives thirty (30) days' notice of non-renewal.",
+            "P12M",
+            "P30D",
+            id="'it' renews: the previous sentence's term is the antecedent",
+        ),
     ],
 )
 def test_renewal_phrasings(sentence: str, renewal: str, notice: str | None) -> None:
@@ -120,6 +135,11 @@ def test_renewal_phrasings(sentence: str, renewal: str, notice: str | None) -> N
             "unless terminated under Section 5 or extended by renewal by written agreement of the Parties under "
             "Section 14.",
             id="a first term, renewable only if both agree",
+        ),
+        pytest.param(
+            "The Supplier's warranty on each delivery lasts for one (1) year. Thereafter it renews automatically "
+            "for successive one (1) year periods for as long as the Buyer pays the maintenance fee.",
+            id="'it' renews, but the antecedent is a warranty",
         ),
     ],
 )
