@@ -38,7 +38,7 @@ def _same_value(a: str, b: str) -> bool:
     return a == b or (a.startswith("P") and b.startswith("P") and same_length(a, b))
 
 
-def _resolve(doc: Document, candidates: list[tuple[float, KeyTerm]]) -> list[KeyTerm]:
+def resolve_conflicts(doc: Document, candidates: list[tuple[float, KeyTerm]]) -> list[KeyTerm]:
     """The best-supported term first; other operative clauses stating a different value follow it, with a
     warning: a contradiction is reported, never silently settled."""
     if not candidates:
@@ -132,7 +132,7 @@ def termination_for_convenience(doc: Document) -> list[KeyTerm]:
                 ),
             )
         )
-    return _resolve(doc, [c for c in candidates if c[0] >= 1.0])
+    return resolve_conflicts(doc, [c for c in candidates if c[0] >= 1.0])
 
 
 _CAP_TRIGGER = keywords("liab", "exceed", "limited to", "in no event", "under no circumstances", "cap")
@@ -263,7 +263,7 @@ def warranty_duration(doc: Document) -> list[KeyTerm]:
                 ),
             )
         )
-    return _resolve(doc, candidates)
+    return resolve_conflicts(doc, candidates)
 
 
 _AUDIT_TRIGGER = keywords("audit", "inspect", "examin")
@@ -313,7 +313,7 @@ def audit_rights(doc: Document) -> list[KeyTerm]:
                 doc.term(TermKind.AUDIT_RIGHTS, value, display, window.start, window.end, min(0.9, 0.4 + score / 5)),
             )
         )
-    return _resolve(doc, [c for c in candidates if c[0] >= 2.0])
+    return resolve_conflicts(doc, [c for c in candidates if c[0] >= 2.0])
 
 
 _INSURANCE_TRIGGER = keywords("insur")
@@ -413,7 +413,7 @@ def confidentiality_period(doc: Document) -> list[KeyTerm]:
                 doc.term(TermKind.CONFIDENTIALITY_PERIOD, period.iso, period.display, window.start, window.end, 0.8),
             )
         )
-    return _resolve(doc, candidates)
+    return resolve_conflicts(doc, candidates)
 
 
 _PAYMENT_TRIGGER = keywords(r"net\s", "invoice", "payment terms", "payable", "due")
@@ -472,7 +472,7 @@ def payment_terms(doc: Document) -> list[KeyTerm]:
                 ),
             )
         )
-    return _resolve(doc, [c for c in candidates if c[0] >= 2.0])
+    return resolve_conflicts(doc, [c for c in candidates if c[0] >= 2.0])
 
 
 _LATE_FEE_TRIGGER = keywords("late", "overdue", "past due", "unpaid", "delinquent", r"interest\s+at")
@@ -571,7 +571,7 @@ def data_protection(doc: Document) -> list[KeyTerm]:
                     doc.term(TermKind.DATA_PROTECTION, "true", "data protection terms", window.start, window.end, 0.5),
                 )
             )
-    return _resolve(doc, candidates)
+    return resolve_conflicts(doc, candidates)
 
 
 CLAUSE_EXTRACTORS: tuple[Callable[[Document], list[KeyTerm]], ...] = (

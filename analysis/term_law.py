@@ -15,6 +15,7 @@ from analysis.jurisdictions import (
     canonical,
 )
 from analysis.models import KeyTerm, TermKind
+from analysis.term_clauses import resolve_conflicts
 
 # --- governing law ----------------------------------------------------------------------------------
 
@@ -146,14 +147,29 @@ def _governing_jurisdiction(doc: Document, window: Window) -> tuple[str, float] 
 
 
 def governing_law(doc: Document) -> list[KeyTerm]:
-    best: tuple[float, KeyTerm] | None = None
+    """The law the contract chooses; two clauses choosing different laws for the whole agreement are both
+    reported, with a warning (`resolve_conflicts`): a lawyer must see the contradiction, not the first of them."""
+    candidates: list[tuple[float, KeyTerm]] = []
     for window in doc.windows(_LAW_TRIGGER):
         result = _governing_jurisdiction(doc, window)
         if result is None:
             continue
         name, score = result
-        if best is not None and score <= best[0]:
-            continue
         confidence = min(0.97, 0.4 + score / 10)
-        best = (score, doc.term(TermKind.GOVERNING_LAW, name, name, window.start, window.end, confidence))
-    return [best[1]] if best else []
+        term = doc.term(TermKind.GOVERNING_LAW, name, name, window.start, window.end, confidence)
+        # A clause that chooses a law for part of the contract only (an arbitration, a section, another
+        # instrument) does not contradict the clause for the whole.
+        whole = _FOR_THE_WHOLE.search(window.text) is not None and _FOR_A_PART.search(window.text) is None
+        candidates.append((score if whole else score - 10.0, term))
+    return resolve_conflicts(doc, candidates)
+
+
+_FOR_THE_WHOLE = re.compile(
+    r"\b(?:this|the)\s+(?:agreement|contract)\b[^.;]{0,80}?\b(?:shall\s+be\s+|is\s+|will\s+be\s+)?(?:governed|construed|interpreted)",
+    re.IGNORECASE,
+)
+_FOR_A_PART = re.compile(
+    r"\b(?:arbitrat\w*|this\s+(?:section|clause|article|paragraph)|such\s+(?:section|clause)|guarant\w*|escrow|"
+    r"security\s+interest|trust\s+deed|mortgage|collateral|except\b|notwithstanding)\b",
+    re.IGNORECASE,
+)

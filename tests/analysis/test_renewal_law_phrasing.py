@@ -268,3 +268,40 @@ def test_notice_phrasings(text: str, notice: str) -> None:
 )
 def test_governing_law_phrasings(sentence: str, laws: set[str]) -> None:
     assert _value("12. Miscellaneous. " + sentence, TermKind.GOVERNING_LAW) in laws
+
+
+def _laws(text: str) -> tuple[list[str], list[str]]:
+    found = analyse(OPENING + text)
+    laws = [term.value for term in found.terms if term.kind is TermKind.GOVERNING_LAW]
+    return laws, [w for w in found.warnings if w.startswith("governing_law")]
+
+
+def test_two_clauses_choosing_different_laws_are_both_reported() -> None:
+    laws, warnings = _laws(
+        "8. Governing Law. This Agreement shall be governed by the laws of the State of Oregon.\n\n"
+        "9. Notices. Notices shall be sent by courier.\n\n"
+        "15. General. This Agreement is governed by and construed under the laws of the Province of Ontario.\n"
+    )
+    assert laws == ["Oregon", "Ontario"]
+    assert len(warnings) == 1 and "Oregon (section 8)" in warnings[0] and "Ontario (section 15)" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        pytest.param(
+            "Any arbitration under Section 14 shall be governed by the laws of the State of New York.",
+            id="the law of the arbitration only",
+        ),
+        pytest.param(
+            "This Agreement shall be governed by the laws of the State of Oregon, without regard to conflicts rules.",
+            id="the same law stated twice",
+        ),
+    ],
+)
+def test_a_second_clause_that_does_not_contradict(second: str) -> None:
+    laws, warnings = _laws(
+        "8. Governing Law. This Agreement shall be governed by the laws of the State of Oregon.\n\n"
+        f"15. General. {second}\n"
+    )
+    assert laws == ["Oregon"] and warnings == []
