@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.context import Document, Window, keywords
@@ -181,8 +183,9 @@ _SUBJECT_BEFORE = re.compile(
 )
 # The sentence opens with the agreement as its subject: "This Agreement shall commence ... and shall
 # automatically renew ...", however long the clauses in between.
+_OPENS_WITH_THE = r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+"  # after a number, a heading
 _AGREEMENT_SUBJECT = re.compile(
-    r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will|is|commences?)\b",
+    _OPENS_WITH_THE + r"(?:agreement|contract)\s+(?:shall|will|is|commences?)\b",
     re.IGNORECASE,
 )
 
@@ -196,9 +199,8 @@ _PRONOUN_SUBJECT = re.compile(
 )
 # That previous sentence opens with the agreement or its term as its subject.
 _AGREEMENT_OR_TERM_SUBJECT = re.compile(
-    r"^\W*(?:[\d.()a-z]{1,6}\s+)?(?:\w+\.?\s+){0,3}?(?:this|the)\s+(?:(?:agreement|contract)|(?:initial\s+)?term"
-    r"(?:\s+of\s+this\s+(?:agreement|contract))?)\s+(?:shall|will|is|commences?|begins?|starts?|continues?|runs?|"
-    r"remains?)\b",
+    _OPENS_WITH_THE + r"(?:(?:agreement|contract)|(?:initial\s+)?term(?:\s+of\s+this\s+(?:agreement|contract))?)\s+"
+    r"(?:shall|will|is|commences?|begins?|starts?|continues?|runs?|remains?)\b",
     re.IGNORECASE,
 )
 
@@ -210,14 +212,14 @@ def _previous_sentence(text: str, start: int) -> str:
     return re.split(r"(?<=[.;:])\s+|\n", before)[-1] if before else ""
 
 
-def _renews_this_agreement(text: str, renews: re.Match[str], previous: str = "") -> bool:
+def _renews_this_agreement(text: str, renews: re.Match[str], previous: Callable[[], str] = str) -> bool:
     """Whether a renewal phrase is about the agreement ("this Agreement shall be extended"), not about a
-    status, a period or a deadline ("the time for performance shall be extended"). `previous`: the sentence
-    before, the antecedent of an "it" that renews."""
+    status, a period or a deadline ("the time for performance shall be extended"). `previous()`: the sentence
+    before, the antecedent of an "it" that renews (cut only when an "it" renews)."""
     phrase = renews.group(0).lower()
     if "tacit" in phrase:
         return True  # tacit renewal is said of contracts only
-    if _PRONOUN_SUBJECT.search(text, 0, renews.start()) and _AGREEMENT_OR_TERM_SUBJECT.match(previous):
+    if _PRONOUN_SUBJECT.search(text, 0, renews.start()) and _AGREEMENT_OR_TERM_SUBJECT.match(previous()):
         return True
     if not _ABOUT_AGREEMENT.search(text, max(0, renews.start() - 160), renews.end() + 60):
         # A verb sharing the sentence's subject: "This Agreement shall commence ..., and shall automatically renew"
@@ -257,7 +259,7 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
     best: RenewalFinding | None = None
     for window in doc.windows(_RENEWAL_TRIGGER):
         text = window.text
-        previous = _previous_sentence(doc.text, window.start)
+        previous = functools.partial(_previous_sentence, doc.text, window.start)
         renews = next((m for m in _RENEWS.finditer(text) if _renews_this_agreement(text, m, previous)), None)
         if renews is None:
             continue
