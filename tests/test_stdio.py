@@ -186,7 +186,7 @@ def test_embedded_default_serves_your_own_contracts(tmp_path: Path) -> None:
         ids.append(reply["structuredContent"]["contracts"][0]["id"])
     titles = [by_id(messages)[10 + i]["result"]["structuredContent"]["contracts"][0]["title"] for i in range(3)]
     assert titles == ["Quillfeather Orchard Supply Agreement", "Bramblewick Hosting Agreement", "countersigned scan"]
-    deadlines = [
+    deadlines: list[tuple[str, dict[str, Any]]] = [
         ("clm__upcoming_deadlines", {"within_days": 365}),
         ("clm__upcoming_deadlines", {"statuses": ["draft"]}),
     ]

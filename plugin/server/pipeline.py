@@ -387,7 +387,8 @@ class Runtime:
                             "smaller page)."
                         ) from None
                     result, output = self._result(full_name, spec, output)
-                summary = output.audit_summary()
+                if self.audit is not None:  # the summary is only read by the audit record
+                    summary = output.audit_summary()
                 return result
             except PluginError as exc:
                 outcome = f"error:{exc.code.value}"
@@ -409,7 +410,7 @@ class Runtime:
                 elapsed = time.perf_counter() - started
                 traced.outcome, traced.backend_requests = outcome, scope.requests
                 self.telemetry.record_duration(full_name, outcome, elapsed)
-                if outcome != "ok" and not summary.record_ids:
+                if self.audit is not None and outcome != "ok" and not summary.record_ids:
                     summary = AuditSummary(record_ids=spec.target_ids(arguments))
                 try:
                     self._audit(full_name, arguments, ctx, scope, outcome, summary, elapsed)
