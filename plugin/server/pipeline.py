@@ -13,6 +13,7 @@ import json
 import sys
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
@@ -167,7 +168,8 @@ class Runtime:
         self._settling: asyncio.Task[None] | None = None
         # Remote mode: the verified user of the current request (set by plugin.server.remote); None on stdio.
         self.current_user: Callable[[], VerifiedUser | None] = lambda: None
-        self._client_seen: tuple[object, str | None, str | None] | None = None  # (session, name, version)
+        # (session, name, version) of the last session seen; weakly held, so an ended session can be freed
+        self._client_seen: tuple[weakref.ref[object], str | None, str | None] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -559,11 +561,11 @@ class Runtime:
             return None, None
         session = request.session
         seen = self._client_seen
-        if seen is not None and seen[0] is session:
+        if seen is not None and seen[0]() is session:
             return seen[1], seen[2]
         params = session.client_params
         name, version = (None, None) if params is None else (params.client_info.name, params.client_info.version)
-        self._client_seen = (session, name, version)  # the last session only: one per stdio process
+        self._client_seen = (weakref.ref(session), name, version)  # the last session only: one per stdio process
         return name, version
 
     def _audit(

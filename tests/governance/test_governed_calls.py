@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from collections.abc import AsyncIterator
@@ -249,3 +250,30 @@ async def test_runtime_emits_a_span_and_a_duration_per_call(sandbox_url: str, tm
     assert spans[0].attributes["tool.backend_requests"] >= 1
     points = meters.meter.histograms[DURATION_METRIC].points
     assert [p[1]["tool.outcome"] for p in points] == ["ok", "error:not_found"] and all(p[0] > 0 for p in points)
+
+
+async def test_the_audit_names_the_sessions_client_and_the_runtime_lets_the_ended_session_go(
+    sandbox_url: str, tmp_path: Path
+) -> None:
+    """The client's name is read once per session for the audit; once that session ends, the runtime (which outlives
+    it) does not keep the session object, and all it refers to, alive."""
+    from mcp.server.session import ServerSession
+    from mcp.types import Implementation
+
+    from plugin.server.assembly import effective_settings
+
+    def live_sessions() -> int:
+        gc.collect()
+        return sum(isinstance(thing, ServerSession) for thing in gc.get_objects())
+
+    path = tmp_path / "audit.jsonl"
+    settings = effective_settings(PARTS, settings_for(sandbox_url, audit=f"file:{path}"))
+    runtime = Runtime(PARTS, settings, audit=open_audit_sink(settings.audit, IDENTITY))
+    before = live_sessions()
+    server, _ = build_server(PARTS, settings, runtime=runtime)
+    async with Client(server, client_info=Implementation(name="desk-client", version="2.0")) as client:
+        for _ in range(2):
+            assert not (await client.call_tool("clm__search_contracts", {"limit": 1})).is_error
+    del client, server
+    assert [(row["client_name"], row["client_version"]) for row in audit_lines(path)] == [("desk-client", "2.0")] * 2
+    assert live_sessions() <= before, "the runtime keeps the ended session alive"
