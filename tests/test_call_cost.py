@@ -106,3 +106,59 @@ def test_the_adapter_prepares_every_deferred_response_model() -> None:
     )
     done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+TOKEN_CLIENT_SCRIPT = """
+import asyncio, sys
+import httpx2
+from plugin.transport.oauth import ClientCredentialsFetcher
+from plugin.toolkit.errors import AuthenticationFailed
+
+async def main(url, secret):
+    for method in ("client_secret_basic", "client_secret_post"):
+        fetcher = ClientCredentialsFetcher(
+            token_url=url + "/oauth/token", client_id="demo-client", client_secret=secret, auth_method=method,
+            timeout=httpx2.Timeout(10.0), label="CLM", settings_hint=("T", "I", "S"),
+        )
+        value, lifetime, scopes = await fetcher.fetch(("read:contracts",))
+        assert value and lifetime >= 1 and "read:contracts" in scopes, (method, lifetime, scopes)
+        await fetcher.aclose()
+    wrong = ClientCredentialsFetcher(
+        token_url=url + "/oauth/token", client_id="demo-client", client_secret="not-the-secret",
+        auth_method="client_secret_basic", timeout=httpx2.Timeout(10.0), label="CLM", settings_hint=("T", "I", "S"),
+    )
+    try:
+        await wrong.fetch(("read:contracts",))
+        raise AssertionError("a wrong secret was accepted")
+    except AuthenticationFailed as exc:
+        assert "invalid_client" in str(exc), exc
+    finally:
+        await wrong.aclose()
+    print(" ".join(sorted({m.split(".")[0] for m in sys.modules if m.startswith(("joserfc", "cryptography"))}
+                          | {m for m in sys.modules if m.startswith(("authlib.integrations", "authlib.oidc"))})))
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def test_a_token_is_fetched_without_importing_openid_connect_or_jose(sandbox_url: str) -> None:
+    """The token client is authlib's OAuth 2.0 core: its httpx integration would import OpenID Connect, joserfc and
+    cryptography (tens of ms of the embedded default's first call) for grants that use none of them. A fresh
+    interpreter fetches tokens with both client authentication methods and is refused with a wrong secret."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import SECRET
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", TOKEN_CLIENT_SCRIPT, sandbox_url, SECRET],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "", f"imported for a token: {done.stdout.strip()}"
