@@ -176,6 +176,76 @@ def test_a_rotation_found_by_ready_sends_the_next_record_to_the_new_file(tmp_pat
     assert [json.loads(line)["request_id"] for line in path.read_text().splitlines()] == ["newer"]
 
 
+def _request_ids(path: Path) -> list[str]:
+    return [json.loads(line)["request_id"] for line in path.read_text().splitlines()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watch is inotify; elsewhere a stat per record")
+def test_in_an_event_loop_records_follow_rotation_without_a_stat_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the server's loop a rotation is reported by a watch on the open file, read by the loop's own poll (which
+    runs before the next request is read): a steady stream of records makes no `stat`, and a rename, an unlink, a
+    rename over the file and a chmod are each followed by the next record."""
+    path = tmp_path / "audit.jsonl"
+    real_stat = os.stat
+    checks: list[str] = []
+
+    def counting(where: object, *args: object, **kwargs: object) -> os.stat_result:
+        checks.append(str(where))
+        return real_stat(where, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    async def scenario() -> None:
+        sink = FileAuditSink(path)
+        assert sink.ready()
+        sink.write(record(request_id="first"))  # the first check arms the watch
+        monkeypatch.setattr(os, "stat", counting)
+        for n in range(50):
+            assert sink.ready()
+            sink.write(record(request_id=f"steady-{n}"))
+            await anyio.sleep(0.001)  # the loop polls between records, as between requests
+        assert checks.count(str(path)) == 0, "a stat per record although the file is watched"
+        path.rename(tmp_path / "audit.jsonl.1")  # logrotate's rename: the next record goes to a new file
+        await anyio.sleep(0.02)  # the loop polls, as it does before reading the next request
+        assert sink.ready()
+        sink.write(record(request_id="after-rename"))
+        path.unlink()  # deleted: recreated by the next record
+        await anyio.sleep(0.02)
+        sink.write(record(request_id="after-unlink"))
+        (tmp_path / "other.jsonl").write_text("")
+        (tmp_path / "other.jsonl").replace(path)  # replaced by a rename over it
+        await anyio.sleep(0.02)
+        sink.write(record(request_id="after-replace"))
+        path.chmod(0o640)  # an event that moves nothing: the same file goes on
+        await anyio.sleep(0.02)
+        sink.write(record(request_id="after-chmod"))
+        sink.close()
+
+    anyio.run(scenario)
+    assert _request_ids(tmp_path / "audit.jsonl.1") == ["first"] + [f"steady-{n}" for n in range(50)]
+    assert _request_ids(path) == ["after-replace", "after-chmod"]
+    assert 0 < checks.count(str(path)) <= 8  # one check per event (and the re-arming), not per record
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watch is inotify; elsewhere a stat per record")
+def test_a_rotation_during_a_call_is_seen_by_its_record(tmp_path: Path) -> None:
+    """ready() checked before the call; the file is rotated while the call runs: its record goes to the new file."""
+    path = tmp_path / "audit.jsonl"
+
+    async def scenario() -> None:
+        sink = FileAuditSink(path)
+        sink.write(record(request_id="before"))
+        assert sink.ready()
+        path.rename(tmp_path / "audit.jsonl.1")
+        await anyio.sleep(0.02)  # the call awaits its backend meanwhile
+        sink.write(record(request_id="during"))
+        sink.close()
+
+    anyio.run(scenario)
+    assert _request_ids(tmp_path / "audit.jsonl.1") == ["before"]
+    assert _request_ids(path) == ["during"]
+
+
 def _slow_reader(read: typing.Callable[[int], bytes], received: bytearray) -> threading.Thread:
     def run() -> None:
         while chunk := read(8192):
