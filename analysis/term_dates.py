@@ -348,7 +348,10 @@ _AGREEMENT_SUBJECT = re.compile(
 _REFERS_TO_AGREEMENT_DATE = re.compile(
     r"\b(?:date\s+(?:and\s+year\s+)?(?:first\s+)?(?:written|set\s+forth|stated|mentioned|shown|indicated|listed)\s+(?:above|below)|"
     r"above[- ]written\s+date|date\s+hereof|date\s+of\s+(?:this|the)\s+agreement|date\s+first\s+above|"
-    r"date\s+set\s+forth\s+above|agreement\s+date\b|date\s+(?:and\s+year\s+)?first\s+(?:above\s+)?written)",
+    r"date\s+set\s+forth\s+above|agreement\s+date\b|date\s+(?:and\s+year\s+)?first\s+(?:above\s+)?written|"
+    # "the date specified in the preamble hereof", "the date stated in the opening paragraph of this Agreement"
+    r"date\s+(?:specified|set\s+(?:forth|out)|stated|given|shown|written|appearing)\s+(?:in|at)\s+(?:the\s+)?"
+    r"(?:preamble|(?:opening|first|introductory)\s+paragraph|heading|beginning)\b)",
     re.IGNORECASE,
 )
 # Effective when signed: the date is the (last) date of signature.
@@ -376,6 +379,17 @@ _BY_SIGNATURE = re.compile(
 _WHEN_SIGNED = re.compile(
     r"\beffective\s+(?:when|once|upon\s+being)\s+(?:\w+\s+){0,6}?(?:signed|executed)\b", re.IGNORECASE
 )
+# The same said the other way round, with the agreement itself as the subject of its sentence: "This Agreement
+# shall not be binding or otherwise effective until signed by both parties". ("A waiver of any provision of this
+# Agreement shall not be effective unless signed" is about the waiver: the sentence does not begin with the agreement.)
+_NOT_EFFECTIVE_UNTIL_SIGNED = re.compile(
+    r"\b(?:this\s+(?:[\w-]+\s+){0,3}?(?:agreement|contract)|it)\s+(?:shall|will|is|does)\s+not\b[^.;]{0,80}?"
+    r"\beffective\b[^.;]{0,30}?\b(?:until|unless)\b[^.;]{0,50}?\b(?:signed|executed|execution|signature)\b",
+    re.IGNORECASE,
+)
+# A condition besides the signatures ("until executed by both parties and approved by the Board") leaves the date open.
+_ANOTHER_CONDITION = re.compile(r"\b(?:approv\w*|consent\w*|condition\w*|clos(?:e|ing)|regulatory)\b", re.IGNORECASE)
+_SENTENCE_OPENING = re.compile(r"[\s\d.()\[\]]*(?:\(?[A-Za-z]{1,4}[.)][\s\d.()]*)?")  # "2.1", "(a)", "iv.", spaces
 
 
 def _first_date_after(doc: Document, position: int, limit: int) -> DateMatch | None:
@@ -638,6 +652,11 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
     ) or next(doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None)
     if signature is not None and not _counterparts_yield_to_definition(doc, signature.start()):
         return _signed_or_dated(doc, agreement, signature.start(), signature.end())
+    for negated in doc.matches(_TAKES_EFFECT_TRIGGER, _NOT_EFFECTIVE_UNTIL_SIGNED):
+        window = doc.sentence_window(negated.start())
+        opens_sentence = _SENTENCE_OPENING.fullmatch(text, window.start, negated.start()) is not None
+        if opens_sentence and not _ANOTHER_CONDITION.search(text, negated.end(), window.end):
+            return _signed_or_dated(doc, agreement, negated.start(), negated.end())
     # 5. 'effective as of the date first written above': the agreement date.
     for effective in doc.matches(_TAKES_EFFECT_TRIGGER, _AGREEMENT_TAKES_EFFECT):
         verb = _TAKES_EFFECT_VERB_END.search(effective.group(0))

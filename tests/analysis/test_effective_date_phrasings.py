@@ -130,6 +130,33 @@ STATED: list[tuple[str, str, str]] = [
         UNDETERMINED,
     ),
     (
+        "an Effective Date defined as the date the opening paragraph states",
+        f"LICENCE AGREEMENT\n\nThis Licence Agreement is entered into as of 14 October, 2009{PARTIES}1. Definitions\n"
+        '1.1 "Effective Date" means 5:00 p.m. on the date stated in the opening paragraph of this Agreement.\n'
+        "2. Licence\n2.1 Orchid grants Kestrel a licence from the Effective Date.\n",
+        "2009-10-14",
+    ),
+    (
+        "an Effective Date defined as the date given in the preamble",
+        f"LICENCE AGREEMENT\n\nThis Licence Agreement is made as of 3 July, 2011{PARTIES}1. Definitions\n"
+        '1.1 "Effective Date" shall mean the date set out in the preamble hereto.\n',
+        "2011-07-03",
+    ),
+    (
+        "not effective until signed: the last date of signature",
+        f"REFERRAL AGREEMENT\n\nThis Referral Agreement is made{PARTIES}1. Referrals\n1.1 Kestrel refers buyers to "
+        "Orchid.\n2. Acceptance\n2.1 This Agreement will not be binding on, or otherwise effective for, either party "
+        "until executed by both of them." + SIGNATURES,
+        "2015-03-09",
+    ),
+    (
+        "not in force unless signed: the last date of signature",
+        f"REFERRAL AGREEMENT\n\nThis Referral Agreement is made{PARTIES}1. Referrals\n1.1 Kestrel refers buyers to "
+        "Orchid.\n2. Signature\n2.1 This Agreement shall not be deemed accepted or effective unless it has been "
+        "signed by authorised officers of both parties." + SIGNATURES,
+        "2015-03-09",
+    ),
+    (
         "effective as of a date above that was never filled in",
         f"SERVICE AGREEMENT\n\nThis Service Agreement is entered into as of [Date]{PARTIES}1. Services\n"
         "1.1 Kestrel shall carry the goods.\n2. Term\n2.1 This Agreement shall be effective as of the date set forth "
