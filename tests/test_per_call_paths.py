@@ -467,3 +467,16 @@ def test_stdin_pipe_and_socket_are_read_on_the_loop() -> None:
     assert socketed.stdout.strip() == "claimed True", socketed.stderr
     if sys.platform.startswith("linux"):
         assert piped.stdout.strip() == "claimed True", piped.stderr
+
+
+def test_the_audit_sink_imports_ctypes_only_for_its_first_watch(tmp_path: Path) -> None:
+    """ctypes (2-4 ms) is not part of a cold start: opening the sink and writing outside a loop do not import it."""
+    code = (
+        "import sys; from pathlib import Path; from plugin.observability.audit import FileAuditSink; "
+        "from tests.audit_records import record; "
+        f"sink = FileAuditSink(Path({str(tmp_path / 'audit.jsonl')!r})); sink.write(record(request_id='r')); "
+        "print('ctypes' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert done.stdout.strip() == "False"
