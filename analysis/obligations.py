@@ -25,6 +25,7 @@ from analysis.deadlines import initial_term_end, renewal_deadlines
 from analysis.durations import DurationMatch, find_durations, from_iso
 from analysis.models import PERPETUAL, Due, KeyTerm, Obligation, ObligationCategory, TermKind
 from analysis.numbers import ORDINAL_WORD, ordinal_to_int
+from analysis.text import LOWER, UPPER
 
 MAX_OBLIGATIONS = 500
 
@@ -34,7 +35,7 @@ _MODAL = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT = re.compile(
-    r"(?P<subject>(?:(?:the|each|either|such|any)\s+)?(?:[A-Z][\w&.'-]*|party|parties)(?:\s+(?:[A-Z][\w&.'-]*|party|parties|of|and)){0,5})\s*"
+    rf"(?P<subject>(?:(?:the|each|either|such|any)\s+)?(?:{UPPER}[\w&.'-]*|party|parties)(?:\s+(?:{UPPER}[\w&.'-]*|party|parties|of|and)){{0,5}})\s*"
     r"(?:\([^)]{0,40}\)\s*)?(?:hereby\s+)?(?:also\s+)?$",
 )
 _CYCLES = {
@@ -220,7 +221,7 @@ def _party(text_before_modal: str) -> str | None:
     for earlier in reversed(clauses[:-1]):
         names = [
             match.group(0)
-            for match in re.finditer(r"\b(?:[A-Z][\w&.'-]*)(?:\s+[A-Z][\w&.'-]*){0,3}", earlier)
+            for match in re.finditer(rf"\b(?:{UPPER}[\w&.'-]*)(?:\s+{UPPER}[\w&.'-]*){{0,3}}", earlier)
             if match.group(0).lower() not in {"if", "in", "the", "where", "when", "upon", "unless"}
         ]
         if names:
@@ -230,7 +231,7 @@ def _party(text_before_modal: str) -> str | None:
 
 _ALIAS = re.compile(
     r"\(\s*(?:the\s+|each\s+(?:a|an)\s+|hereinafter\s+(?:called\s+|referred\s+to\s+as\s+)?(?:the\s+)?|"
-    r"herein\s+(?:called\s+)?)?[\"“']\s*(?P<alias>[A-Z][^\"”'\n]{0,40}?)\s*[\"”']"
+    rf"herein\s+(?:called\s+)?)?[\"“']\s*(?P<alias>{UPPER}[^\"”'\n]{{0,40}}?)\s*[\"”']"
 )
 _PREAMBLE = 6000
 
@@ -249,10 +250,13 @@ _LEADING = re.compile(
 )
 
 
+_HEADING_RUN_IN = re.compile(rf"^(?:{UPPER}{{2,}}\s+)+(?={UPPER}{LOWER})")
+
+
 def _clean_party(name: str) -> str:
     """The name itself: not the heading above it ("Fees\nCustomer") nor a conjunction ("If Customer")."""
     name = name.rsplit("\n", 1)[-1].strip()
-    name = re.sub(r"^(?:[A-Z]{2,}\s+)+(?=[A-Z][a-z])", "", name)  # a heading run in: "CHANGE REQUESTS Client"
+    name = _HEADING_RUN_IN.sub("", name)  # a heading run in: "CHANGE REQUESTS Client"
     return _LEADING.sub("", name).strip()
 
 
@@ -329,7 +333,7 @@ _IMPLIED_DUTIES: tuple[tuple[ObligationCategory, re.Pattern[str]], ...] = (
 _PASSIVE = re.compile(
     r"\s*+(?:be|are|is)\s+(?P<participle>\w+ed|paid|made|given|sent|held|kept|done|borne|shown|set)\b", re.IGNORECASE
 )
-_AGENT = re.compile(r"\bby\s+(?:the\s+)?(?P<agent>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3})")
+_AGENT = re.compile(rf"\bby\s+(?:the\s+)?(?P<agent>{UPPER}[\w&.'-]*(?:\s+{UPPER}[\w&.'-]*){{0,3}})")
 
 _BREACH = r"(?:personal\s+data\s+breach|data\s+breach|security\s+(?:breach|incident)|breach\s+of\s+security)"
 # What a duty is about, read from its verb and object (matched at each verb of the predicate, lower-cased):
@@ -433,7 +437,7 @@ _NOT_A_DUTY = re.compile(
 )
 
 
-_NAME = r"[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2}"
+_NAME = rf"{UPPER}[\w&.'-]*(?:\s+{UPPER}[\w&.'-]*){{0,2}}"
 _AUDITED = re.compile(rf"\b(?:audit|inspect|examine)\s+(?:the\s+)?(?P<who>{_NAME})['’]s\b")
 _NOTIFIER = re.compile(
     rf"\b(?P<who>either\s+party|each\s+party|{_NAME})\s+(?:may\s+prevent|provides|gives|notifies|delivers|serves|sends)\b",

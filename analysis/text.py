@@ -15,6 +15,28 @@ from dataclasses import dataclass, field
 
 from analysis.models import Citation
 
+
+def _letter_class(test: str) -> str:
+    """A regex class of the letters for which `str.<test>()` holds: ASCII, Latin-1, Latin Extended, Greek and
+    Cyrillic. `re` has no \\p{Lu}; `[A-Z]` alone would not see "Ñandú" or "Élan" as a capitalised name."""
+    chars = [chr(c) for block in ((0x41, 0x7B), (0xC0, 0x530), (0x1E00, 0x1F00)) for c in range(*block)]
+    wanted = [c for c in chars if getattr(c, test)()]
+    ranges: list[str] = []
+    start = previous = wanted[0]
+    for char in [*wanted[1:], ""]:
+        if char and ord(char) == ord(previous) + 1:
+            previous = char
+            continue
+        ranges.append(re.escape(start) if start == previous else f"{re.escape(start)}-{re.escape(previous)}")
+        if char:
+            start = previous = char
+    return "[" + "".join(ranges) + "]"
+
+
+# A capital and a small letter, as regex classes (for names: "Ñandú", "Øresund", "Élan").
+UPPER = _letter_class("isupper")
+LOWER = _letter_class("islower")
+
 # Characters that render as nothing but can hide inside words (prompt-injection and copy-paste debris).
 _INVISIBLE = re.compile(
     "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\U000e0000-\U000e007f]"

@@ -77,20 +77,27 @@ async def test_extract_obligations_cites_exact_text(sandbox_url: str) -> None:
         page = ok(await client.call_tool("clm__search_contracts", {"types": ["MSA"], "auto_renew": True, "limit": 1}))
         contract_id = page["contracts"][0]["id"]
         result = ok(await client.call_tool("clm__extract_obligations", {"contract_id": contract_id}))
-        text_parts: list[str] = []
-        offset: int | None = 0
-        while offset is not None:
-            chunk = ok(
-                await client.call_tool(
-                    "clm__read_contract", {"contract_id": contract_id, "offset": offset, "max_chars": 15000}
+        cited = [f["citation"] for f in result["facts"] if f["citation"]]
+        cited += [o["citation"] for o in result["obligations"]]
+        documents: dict[str, str] = {}
+        for document_id in {c["document_id"] for c in cited}:  # a term an amendment set is quoted from it
+            text_parts: list[str] = []
+            offset: int | None = 0
+            while offset is not None:
+                chunk = ok(
+                    await client.call_tool(
+                        "clm__read_contract", {"contract_id": document_id, "offset": offset, "max_chars": 15000}
+                    )
                 )
-            )
-            text_parts.append(chunk["text"])
-            offset = chunk["next_offset"]
-    document = "".join(text_parts)
-    cited = [f["citation"] for f in result["facts"] if f["citation"]] + [o["citation"] for o in result["obligations"]]
-    assert cited
+                text_parts.append(chunk["text"])
+                offset = chunk["next_offset"]
+            documents[document_id] = "".join(text_parts)
+    assert cited and contract_id in documents
+    amended = {f["kind"]: f for f in result["facts"] if f["set_by"] and f["citation"]}
+    for fact in amended.values():  # the citation names the document that set the term, as set_by does
+        assert fact["citation"]["document_id"] in fact["set_by"] and fact["citation"]["document_id"] != contract_id
     for citation in cited:
+        document = documents[citation["document_id"]]
         # Exact, or its verbatim pieces joined by a visible ellipsis (offsets are those of what is shown).
         pieces = [document[s:e] for s, e in citation["pieces"]]
         assert (citation["start"], citation["end"]) == (citation["pieces"][0][0], citation["pieces"][-1][1])

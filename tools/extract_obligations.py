@@ -46,6 +46,10 @@ class ExtractObligationsInput(ToolInput):
 
 
 class Source(ToolOutput):
+    document_id: str = Field(
+        description="The document the quote and offsets are from: this contract's id, or the id of the amendment "
+        "that set the term (read it with that id)"
+    )
     section: str | None
     heading: str | None
     quote: str = Field(
@@ -148,7 +152,9 @@ class ExtractObligationsOutput(ToolOutput):
         return self.model_copy(update={"obligations": self.obligations[:keep], "next_offset": self._offset + keep})
 
 
-def _source(citation: Citation, text_len: int, must_include: list[tuple[int, int]] | None = None) -> Source:
+def _source(
+    citation: Citation, text_len: int, must_include: list[tuple[int, int]] | None = None, *, document_id: str
+) -> Source:
     """The citation as a quote a lawyer can check: exact, or elided with '…' around the fact's words.
 
     `must_include` are offsets into `citation.quote` (see `_fact_words`, `_due_words`)."""
@@ -158,6 +164,7 @@ def _source(citation: Citation, text_len: int, must_include: list[tuple[int, int
     pieces = [(citation.start + s, min(citation.start + e, text_len)) for s, e in shown.pieces]
     first, last = (pieces[0][0], pieces[-1][1]) if pieces else (citation.start, citation.start)
     return Source(
+        document_id=document_id,
         section=citation.section,
         heading=None if citation.heading is None else clean_inline(citation.heading, 80),
         quote=strip_invisible(shown.text),
@@ -310,7 +317,11 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
         ]
         current = facts.get(kind)
         display = clean_inline(term.display or ("deleted" if term.value is None else term.value), 120)
-        citation = None if source.citation is None else _amendment_source(source.citation, kind, term.value)
+        citation = (
+            None
+            if source.citation is None
+            else _amendment_source(source.citation, kind, term.value, source.document_id)
+        )
         if current is not None and current.source == "clm":
             facts[kind] = current.model_copy(
                 update={"set_by": where, "superseded": superseded, "citation": citation, "disagreement": None}
@@ -327,9 +338,9 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
         )
 
 
-def _amendment_source(citation: Citation, kind: str, value: str | None) -> Source:
-    # Offsets are in the amendment's own text (named in set_by), not the base document's.
-    return _source(citation, citation.end, _fact_words(citation, kind, value))
+def _amendment_source(citation: Citation, kind: str, value: str | None, document_id: str) -> Source:
+    # Offsets are in the amendment's own text (its id in document_id and set_by), not the base document's.
+    return _source(citation, citation.end, _fact_words(citation, kind, value), document_id=document_id)
 
 
 def _renewal(
@@ -474,7 +485,9 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
             source="clm",
             citation=None
             if stated is None
-            else _source(stated.citation, text_len, _fact_words(stated.citation, kind, stated.value)),
+            else _source(
+                stated.citation, text_len, _fact_words(stated.citation, kind, stated.value), document_id=detail.id
+            ),
             disagreement=disagreement,
         )
     for kind, term in doc_terms.items():
@@ -484,7 +497,9 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
                 value=clean_inline(term.value, 120),
                 display=clean_inline(term.display, 120),
                 source="document",
-                citation=_source(term.citation, text_len, _fact_words(term.citation, kind, term.value)),
+                citation=_source(
+                    term.citation, text_len, _fact_words(term.citation, kind, term.value), document_id=detail.id
+                ),
             )
     consolidated = None
     if analysis is not None:
@@ -533,7 +548,9 @@ async def renewal_in_force(
             flags.append(
                 clean_inline(f"The CLM record says {kind} {fact.display}; the document says {stated.display}.", 300)
             )
-            facts[kind] = fact.model_copy(update={"citation": _source(stated.citation, text_len)})
+            facts[kind] = fact.model_copy(
+                update={"citation": _source(stated.citation, text_len, document_id=contract.id)}
+            )
     return renewal.model_copy(update={"disagreements": flags}), state, facts, detail
 
 
@@ -583,7 +600,9 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
                     event=None if o.due.event is None else clean_inline(o.due.event, 80),
                     recurrence=o.due.recurrence,
                 ),
-                citation=_source(o.citation, text_len, _due_words(o.citation, o.due.period, o.due.date)),
+                citation=_source(
+                    o.citation, text_len, _due_words(o.citation, o.due.period, o.due.date), document_id=detail.id
+                ),
             )
         )
     end = args.offset + len(items)

@@ -292,3 +292,25 @@ def test_a_name_the_contract_binds_repeatedly_is_a_party_but_the_agreement_never
     )
     found = [(o.category.value, o.party) for o in analyse(text).obligations]
     assert found == [("payment", "GSK"), ("notice", "Franchisee")]
+
+
+@pytest.mark.parametrize(
+    ("party", "other"),
+    [("Ñandú", "Kestrel"), ("Élan", "Orchid"), ("Øresund", "Kestrel"), ("Kestrel", "Ünal")],
+)
+def test_a_party_whose_name_begins_with_a_non_ascii_capital_keeps_its_obligations(party: str, other: str) -> None:
+    """A duty is bound on its party whatever letter the name begins with: "[A-Z]" alone lost every obligation of a
+    party named "Ñandú" (its renewal notice too, so the deadline list missed it). Written for this test."""
+    text = (
+        f'SUPPLY AGREEMENT\n\nThis Agreement is made as of January 26, 2021 between {party} Textiles S.A. ("{party}") '
+        f'and {other} Freight LLC ("{other}").\n\n1. Payment\n1.1 {party} shall pay each invoice within 30 days after '
+        f"receipt.\n1.2 All reports shall be delivered by {other} within 10 days after the end of each month.\n"
+        "2. Term\n2.1 This Agreement begins on January 26, 2021 and continues for one year.\n2.2 This Agreement shall "
+        'automatically renew for successive periods of 1 year each (each a "Renewal Term") unless '
+        f"{party} notifies the other party in writing, not less than 30 days before the end of the then-current term, "
+        "that it elects not to renew.\n"
+    )
+    found = {(o.category.value, o.party) for o in analyse(text).obligations}
+    assert ("renewal", party) in found, found
+    assert ("payment", party) in found, found
+    assert any(who == other for _, who in found), found

@@ -190,8 +190,13 @@ async def test_obligations_skill(truth: sqlite3.Connection) -> None:
         quotes_ok = 0
         for item in items[:5]:
             cite = item["citation"]
-            text = await s.call("read_contract", contract_id=contract_id, offset=cite["start"], max_chars=200)
-            quotes_ok += text["text"].startswith(cite["quote"][:100])
+            assert cite["document_id"] == contract_id  # an obligation is quoted from the contract's own text
+            shown = []  # each verbatim piece, read back at its offsets (an elided quote joins them with '…')
+            for start, end in cite["pieces"]:
+                size = end - start
+                text = await s.call("read_contract", contract_id=contract_id, offset=start, max_chars=max(200, size))
+                shown.append(text["text"][:size])
+            quotes_ok += all(piece in cite["quote"] for piece in shown) and (cite["elided"] or shown == [cite["quote"]])
     assert contract_id == row["id"] and record["number"] == row["number"]
     assert items and page["total_obligations"] == len(items)
     assert quotes_ok == min(5, len(items))  # every citation is the document's verbatim text at its offsets
