@@ -480,3 +480,35 @@ def test_the_audit_sink_imports_ctypes_only_for_its_first_watch(tmp_path: Path) 
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_where_no_watch_can_be_made_a_record_does_not_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a loop with no inotify (another OS, no instances left), the records keep their stat per record and
+    do not ask for a watch each time; a rotation is still followed."""
+    import plugin.observability.file_watch as file_watch
+
+    monkeypatch.setattr(file_watch, "_libc", lambda: None)
+    real_start = file_watch.FileWatch.start.__func__  # type: ignore[attr-defined]
+    attempts: list[Path] = []
+
+    def counting(cls: type[file_watch.FileWatch], path: Path) -> file_watch.FileWatch | None:
+        attempts.append(path)
+        return real_start(cls, path)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(file_watch.FileWatch, "start", classmethod(counting))
+    path = tmp_path / "audit.jsonl"
+
+    async def scenario() -> None:
+        sink = FileAuditSink(path)
+        for n in range(20):
+            assert sink.ready()
+            sink.write(record(request_id=f"r{n}"))
+        path.rename(tmp_path / "audit.jsonl.1")
+        sink.write(record(request_id="after-rename"))
+        sink.close()
+
+    anyio.run(scenario)
+    assert len(attempts) == 2  # the first record's, and the reopened file's
+    assert len(_request_ids(tmp_path / "audit.jsonl.1")) == 20 and _request_ids(path) == ["after-rename"]

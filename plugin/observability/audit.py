@@ -271,6 +271,9 @@ class FileAuditSink(AuditSink):
         self._fd: int | None = None
         self._identity: tuple[int, int] | None = None
         self._watch: FileWatch | None = None
+        # False once a watch could not be made inside a running loop (not Linux, no inotify left): the records
+        # then keep their stat without trying again each time; a reopened file tries once more.
+        self._may_watch = True
         self._checked = 0  # checks made by ready() that no record has relied on yet
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -301,7 +304,7 @@ class FileAuditSink(AuditSink):
                 return fd  # nothing happened to the file since it was checked
             watch.changed = False  # the check below answers the event; a later event sets it again
         if fd is not None and self._path_names_open_file():
-            if watch is None or not watch.current():
+            if (watch is None and self._may_watch) or (watch is not None and not watch.current()):
                 self._arm()
             return fd
         if fd is not None:
@@ -318,7 +321,9 @@ class FileAuditSink(AuditSink):
         if self._watch is not None:
             self._watch.close()
         self._watch = FileWatch.start(self.path)
-        if self._watch is not None and not self._path_names_open_file():
+        if self._watch is None:
+            self._may_watch = not FileWatch.loop_running()  # outside a loop, a record inside one tries again
+        elif not self._path_names_open_file():
             self._watch.changed = True  # rotated meanwhile: the next record reopens
 
     def write(self, record: AuditRecord | AuditEntry) -> None:

@@ -84,6 +84,15 @@ class FileWatch:
             os.close(fd)
             return None
 
+    @staticmethod
+    def loop_running() -> bool:
+        """Is this thread running an event loop (where `start` would have made a watch if it could)?"""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
     def current(self) -> bool:
         """Can the flag be trusted now: this thread runs the loop that reads the watch? (Not asked through
         `asyncio.get_running_loop()`: before Python 3.12 it makes a `getpid` system call each time.)"""
