@@ -22,6 +22,7 @@ from sandbox.api_models import ContractStatus
 from sandbox.corpus.clauses.risk import cap_value
 from sandbox.corpus.models import AsSigned, ChangeOp, ContractRecord, FactKind, TermChange
 from sandbox.corpus.terms import current_term_end, initial_expiry, renewal_notice_date
+from sandbox.corpus.version import SHAPE_KEY
 
 F = FactKind
 
@@ -245,7 +246,7 @@ def plan_amendments(
         if amendment.adversarial:  # a scanned or doctored amendment: its changes could not be read
             out[amendment.id] = amendment
             continue
-        rng = random.Random(f"sandbox-corpus:{seed}:{as_of.isoformat()}:amendment:{amendment.id}")
+        rng = random.Random(f"sandbox-corpus:{seed}:{SHAPE_KEY}:amendment:{amendment.id}")
         # A draft is planned against the terms then in force, but changes nothing.
         working = state if is_executed(amendment) else state.copy()
         changes = _plan_one(rng, base, amendment, working, base_keys, term_changes)

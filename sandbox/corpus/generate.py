@@ -24,6 +24,7 @@ from sandbox.corpus.consolidation import consolidated_truth
 from sandbox.corpus.document import render_document
 from sandbox.corpus.models import ContractRecord, Corpus, GeneratedContract, GeneratedCounterparty
 from sandbox.corpus.terms import add_months, current_term_end, initial_expiry, renewal_notice_date
+from sandbox.corpus.version import SHAPE_KEY
 
 # GENERATOR_VERSION is in sandbox/corpus/version.py: opening a cached build reads it without importing this.
 ADVERSARIAL_FLAGS: Final = ("huge", "invisible_chars", "injection", "scanned", "contradictory")
@@ -138,7 +139,7 @@ class _RecordFactory:
 
     def __post_init__(self) -> None:
         # Seed from the corpus parameters only; str(seed) keeps big or negative seeds well defined.
-        self.rng = random.Random(f"sandbox-corpus:{self.corpus.seed}:{self.corpus.as_of.isoformat()}")
+        self.rng = random.Random(f"sandbox-corpus:{self.corpus.seed}:{SHAPE_KEY}")
         self.id_width = max(6, len(str(self.corpus.contracts)))
         self.number_width = 4 if self.corpus.contracts < 10_000 else 6
 

@@ -6,11 +6,15 @@ import hashlib
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from sandbox.corpus.clauses.specimens import specimens
 from sandbox.corpus.document import render_document
+from sandbox.corpus.generate import generate_records
+from sandbox.corpus.models import Corpus
 from tests.sandbox_corpus.checks import Rendered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +73,28 @@ def test_the_seed_and_the_as_of_date_are_the_only_other_inputs(specimen_docs: li
         changed_by_as_of += later_truth.obligations != doc.truth.obligations  # ...the next due dates do
     assert changed_by_seed == len(sample)
     assert changed_by_as_of > len(sample) // 4
+
+
+def _shape(contracts: int, seed: int, as_of: date) -> list[tuple[object, ...]]:
+    records = generate_records(Corpus(contracts=contracts, seed=seed, as_of=as_of))
+    return [
+        (r.id, r.type, r.status, r.parent_id, r.amends_id, r.counterparty_id, r.adversarial) for r in records.contracts
+    ]
+
+
+@pytest.mark.parametrize(("contracts", "seed"), [(120, 11), (300, 7), (40, 3)])
+def test_another_business_date_moves_the_dates_not_the_contracts(contracts: int, seed: int) -> None:
+    """The demo corpus is dated from today: the tests and a demo must meet the same contracts every day (a tool's
+    example names ids that must stay what they are), with their dates moved along (and the numbers that carry a
+    year with them)."""
+    base_day = date(2026, 12, 4)
+    base = _shape(contracts, seed, base_day)
+    for later in (1, 31, 92, 366, 1461):
+        day = base_day + timedelta(days=later)
+        assert _shape(contracts, seed, day) == base, f"the corpus changed shape {later} days later"
+    moved = generate_records(Corpus(contracts=contracts, seed=seed, as_of=base_day + timedelta(days=31))).contracts
+    first = generate_records(Corpus(contracts=contracts, seed=seed, as_of=base_day)).contracts
+    # Top-level contracts draw their dates from as_of; work under an agreement is clamped to its term, so moves with it
+    drawn = [(a.effective_date, b.effective_date) for a, b in zip(first, moved, strict=True) if a.parent_id is None]
+    dated = [(a, b) for a, b in drawn if a is not None and b is not None]
+    assert len(dated) > len(drawn) // 2 and all(b == a + timedelta(days=31) for a, b in dated)
