@@ -21,6 +21,7 @@ from analysis.dates import find_dates
 from analysis.durations import find_durations, same_length
 from analysis.models import Citation, Frozen, TermKind
 from analysis.term_clauses import money
+from analysis.text import prepare
 
 ELLIPSIS = "…"
 _MONEY = re.compile(
@@ -153,22 +154,30 @@ def fact_spans(text: str, citation: Citation, kind: TermKind, value: str | None 
     the amount, the law's place), as offsets into `text`. With `value` (the term's normalised value), the
     statement of that value is preferred over other periods or dates in the same sentence ("within thirty
     (30) days ... in any twelve (12) months"). [] when none is recognisable."""
-    start, quoted = citation.start, text[citation.start : citation.end]
+    # Read as the extractors read: invisible characters inside an amount or a date ("EUR\u202e 1,858,000") are
+    # skipped and typographic spaces are plain, while the spans returned are still offsets into `text`.
+    prepared = prepare(text[citation.start : citation.end])
+    quoted = prepared.clean
+
+    def at(begin: int, end: int) -> tuple[int, int]:
+        first, last = prepared.original_span(begin, end)
+        return citation.start + first, citation.start + last
+
     found: list[tuple[tuple[int, int], str | None]] = []
     if kind in (TermKind.AGREEMENT_DATE, TermKind.EFFECTIVE_DATE, TermKind.EXPIRATION_DATE):
-        found = [((start + d.start, start + d.end), d.value.isoformat()) for d in find_dates(quoted) if d.value]
+        found = [(at(d.start, d.end), d.value.isoformat()) for d in find_dates(quoted) if d.value]
     elif kind in (TermKind.LIABILITY_CAP, TermKind.INSURANCE):
         for m in _MONEY.finditer(quoted):
             amount = money(m.group(0))
-            found.append(((start + m.start(), start + m.end()), amount[0] if amount else None))
+            found.append((at(m.start(), m.end()), amount[0] if amount else None))
         if not found:  # "the fees paid in the twelve (12) months preceding the claim"
-            found = [((start + d.start, start + d.end), None) for d in find_durations(quoted)]
+            found = [(at(d.start, d.end), None) for d in find_durations(quoted)]
     elif kind in (TermKind.SLA, TermKind.LATE_FEE):
-        found = [((start + m.start(), start + m.end()), None) for m in _PERCENT.finditer(quoted)]
+        found = [(at(m.start(), m.end()), None) for m in _PERCENT.finditer(quoted)]
     elif kind is TermKind.GOVERNING_LAW:
-        found = [((start + m.start("place"), start + m.end("place")), m.group("place")) for m in _LAW.finditer(quoted)]
+        found = [(at(m.start("place"), m.end("place")), m.group("place")) for m in _LAW.finditer(quoted)]
     elif kind not in (TermKind.PARTIES, TermKind.AUTO_RENEWAL):
-        found = [((start + d.start, start + d.end), d.duration.iso) for d in find_durations(quoted)]
+        found = [(at(d.start, d.end), d.duration.iso) for d in find_durations(quoted)]
     if value is not None:
         for span, stated in found:
             if stated is not None and _same_value(stated, value):

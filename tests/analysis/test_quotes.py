@@ -131,3 +131,20 @@ def test_fact_spans_find_the_words_carrying_each_fact_in_the_corpus() -> None:
             shown = quote(text, (term.citation.start, term.citation.end), must_include=spans, max_chars=120)
             assert words in shown.text
     assert checked > 150
+
+
+def test_fact_spans_read_past_invisible_characters_inside_an_amount_or_a_date() -> None:
+    """A bidi control or a zero-width space inside the amount or the date (pasted or planted) must not hide the fact
+    from the quote: the extractors skip them, so must the search for the words that carry it."""
+    text = (
+        "This Agreement is made on 3 Febr\u200buary 2025 between Alder Ltd and Birch GmbH.\n\n"
+        "12.1 Each party's total liability under this Agreement shall not exceed GBP\u202e 2,400,000 (two million four "
+        "hundred thousand pounds) in aggregate.\n"
+    )
+    result = analyse(text)
+    for kind, carried in ((TermKind.LIABILITY_CAP, "2,400,000"), (TermKind.AGREEMENT_DATE, "2025")):
+        term = next(t for t in result.terms if t.kind is kind)
+        spans = fact_spans(text, term.citation, kind, term.value)
+        assert spans, kind
+        ((start, end),) = spans
+        assert carried in text[start:end] and term.citation.start <= start < end <= term.citation.end
