@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,10 @@ set_hypothesis_home_dir(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / "
 # Tests build their own settings; an engineer's CLM_* environment must not leak into them.
 for _name in [n for n in os.environ if n.startswith(("CLM_", "SANDBOX_"))]:
     del os.environ[_name]
+# The demo corpus is dated from today, so the suites that check it against its truth meet other dates every day;
+# CI runs them again at chosen business dates (a month end, a leap day) with TEST_AS_OF=YYYY-MM-DD.
+if _as_of := os.environ.get("TEST_AS_OF"):
+    os.environ["SANDBOX_AS_OF"] = date.fromisoformat(_as_of).isoformat()
 # The installation's state (key ring, reports) goes to a throw-away directory, never the user's home.
 os.environ["CLM_STATE_DIR"] = tempfile.mkdtemp(prefix="plugin-state-")
 

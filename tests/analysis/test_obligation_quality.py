@@ -18,6 +18,7 @@ import pytest
 
 from analysis import Due, KeyTerm, Obligation, analyse
 from analysis.obligations import due_wording, next_due
+from sandbox.api_models import ContractStatus
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus, TruthObligation
 
@@ -114,8 +115,12 @@ def measure(extracted: list[Obligation], truth: list[TruthObligation], quality: 
 
 
 def measure_next_due(
-    extracted: list[Obligation], terms: list[KeyTerm], truth: list[TruthObligation], quality: Quality
+    extracted: list[Obligation], terms: list[KeyTerm], truth: list[TruthObligation], quality: Quality, terminated: bool
 ) -> None:
+    """`terminated`: the CLM records the contract as terminated early. Then it has no next due date whatever its text
+    says, which only the record tells (the tools read it: tests/test_deadlines_in_force.py), so the text's own date
+    is not counted as one given where none is due. An expired or unsigned contract's text shows it (a term that has
+    run out, no effective date): those count."""
     for t in truth:
         paired = next((o for o in extracted if _overlaps(o, t) and o.category.value == t.category.value), None)
         got = next_due(paired, terms, CORPUS.as_of) if paired is not None else None
@@ -124,7 +129,7 @@ def measure_next_due(
             quality.dated_right += got == t.next_due
             if got != t.next_due:
                 quality.date_misses.append(f"{t.due}: {got} vs {t.next_due}")
-        elif t.recurrence is not None or t.category.value == "renewal":
+        elif not terminated and (t.recurrence is not None or t.category.value == "renewal"):
             quality.undated_truth += 1
             if got is not None:
                 quality.undated_given.append(f"{t.due}: {got}")
@@ -142,7 +147,8 @@ def quality() -> Quality:
         if consolidated is None or not consolidated.amendments:
             # One document's own terms decide its dates here; an amended base's dates follow its amendments,
             # which the tool applies (tests/test_terms_in_force.py).
-            measure_next_due(analysis.obligations, analysis.terms, contract.truth.obligations, result)
+            terminated = record.status is ContractStatus.TERMINATED
+            measure_next_due(analysis.obligations, analysis.terms, contract.truth.obligations, result, terminated)
     return result
 
 
@@ -208,7 +214,7 @@ def test_every_recurring_or_renewal_obligation_with_a_schedule_gets_its_next_due
     )
     assert quality.dated_truth >= 100
     assert quality.dated_right == quality.dated_truth, quality.date_misses[:5]
-    assert quality.undated_given == []
+    assert quality.undated_truth >= 20 and quality.undated_given == []
 
 
 CONTRACT = (
