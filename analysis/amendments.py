@@ -10,7 +10,9 @@ Four operations, as drafters write them:
   Term set out in Section 3.1 is extended to four (4) years"
 - add: "A new Section 14.6 is added: "...""; "The following is inserted as a new Section 3.3 of the
   Agreement"; "The following is added at the end of Section 3.1"
-- delete: "Section 3.3 is deleted in its entirety."
+- delete: "Section 3.3 is deleted in its entirety."; "... shall be of no further force or effect"
+
+Several sections at once ("Sections 3.1 and 3.2 are deleted and replaced with: ...") are one operation each.
 
 A modify operation carries its own key term (kind and new value, cited); the terms a replace or add
 operation sets are the key terms the ordinary extractors find inside its scope (the amendment clause
@@ -31,26 +33,91 @@ from analysis.term_clauses import money
 
 OperationKind = Literal["replace", "modify", "add", "delete"]
 
-_SECTION = r"(?:Section|Clause|Article|Paragraph)\s+(?P<sec>[0-9IVXLC]+(?:\.[0-9]+)*(?:\([a-z0-9]+\))*)"
+_NUMBER = r"[0-9IVXLC]+(?:\.[0-9]+)*(?:\([a-z0-9]+\))*"
+# "Section 3.2 (Renewal) of the Agreement": a heading in brackets may follow the number.
+_SECTION = r"(?:Section|Clause|Article|Paragraph)\s+(?P<sec>" + _NUMBER + r")(?:\s+\((?![a-z0-9]\))[^()\n]{2,60}\))?"
+# "Sections 3.1 and 3.2 of the Agreement are deleted and replaced ...": one operation for each.
+_SECTIONS = (
+    r"(?:Sections|Clauses|Articles|Paragraphs)\s+(?P<sec>"
+    + _NUMBER
+    + r")(?P<more>(?:\s*,\s*"
+    + _NUMBER
+    + r")*\s*,?\s+(?:and|to)\s+"
+    + _NUMBER
+    + r")"
+)
 _OF_AGREEMENT = r"(?:\s+of\s+the\s+(?:Agreement|Contract|Master\s+Services\s+Agreement))?"
-_REPLACE = re.compile(
-    _SECTION + _OF_AGREEMENT + r"[^.;:\"]{0,60}?\s+(?:is|shall\s+be)\s+(?:hereby\s+)?"
-    r"(?:deleted\s+(?:in\s+its\s+entirety\s+)?and\s+replaced\s+(?:with|by)|amended\s+and\s+restated|replaced\s+(?:with|by))",
+_IS = r"\s+(?:is|are|shall\s+be)\s+(?:hereby\s+)?"
+_REPLACE_WORDS = (
+    r"(?:deleted\s+(?:in\s+(?:its|their)\s+entirety\s+)?and\s+replaced\s+(?:with|by)|amended\s+and\s+restated"
+    r"|replaced\s+(?:in\s+(?:its|their)\s+entirety\s+)?(?:with|by))"
+)
+_REPLACE = re.compile(_SECTION + _OF_AGREEMENT + r"[^.;:\"]{0,60}?" + _IS + _REPLACE_WORDS, re.IGNORECASE)
+_REPLACE_SEVERAL = re.compile(_SECTIONS + _OF_AGREEMENT + _IS + _REPLACE_WORDS, re.IGNORECASE)
+# "... shall read", "... shall henceforth read", "... is amended to read as follows", "... amended so as to read"
+_READ = re.compile(
+    r"(?<!new )"
+    + _SECTION
+    + _OF_AGREEMENT
+    + r"\s+(?:shall\s+(?:hereafter\s+|henceforth\s+)?read\b|(?:is|shall\s+be)\s+(?:hereby\s+)?amended\s+"
+    r"(?:so\s+as\s+)?to\s+read\b)",
     re.IGNORECASE,
 )
-_READ = re.compile(r"(?<!new )" + _SECTION + _OF_AGREEMENT + r"\s+shall\s+(?:hereafter\s+)?read\b", re.IGNORECASE)
-_DELETE = re.compile(
-    _SECTION + _OF_AGREEMENT + r"\s+(?:is|shall\s+be)\s+(?:hereby\s+)?deleted(?!\s+and\s+replaced)"
-    r"(?!\s+in\s+its\s+entirety\s+and\s+replaced)",
-    re.IGNORECASE,
+_DELETE_WORDS = (
+    r"(?:" + _IS + r"(?:deleted|removed|struck(?:\s+out)?|omitted|revoked|repealed)"
+    r"(?!\s+(?:in\s+(?:its|their)\s+entirety\s+)?and\s+replaced)"
+    r"|\s+shall\s+(?:be\s+of|have)\s+no\s+further\s+(?:force\s+(?:or|and)\s+)?effect"
+    r"|\s+shall\s+(?:cease\s+to\s+(?:have\s+effect|apply)|no\s+longer\s+apply))"
 )
+_DELETE = re.compile(_SECTION + _OF_AGREEMENT + _DELETE_WORDS, re.IGNORECASE)
+_DELETE_SEVERAL = re.compile(_SECTIONS + _OF_AGREEMENT + _DELETE_WORDS, re.IGNORECASE)
 _ADD = re.compile(
     r"\bnew\s+" + _SECTION + r"|\badded\s+(?:at\s+the\s+end\s+of|to)\s+" + _SECTION.replace("sec", "sec2"),
     re.IGNORECASE,
 )
+# Words replaced inside a section, as drafters write it: '... is amended by deleting "X" and replacing it with
+# "Y"' / 'by replacing "X" with "Y"' / 'by striking "X" and inserting "Y" in lieu thereof' / 'by deleting the
+# words "X" and inserting in their place the words "Y"'; and passive: 'In Section 3.2, the words "X" are replaced
+# by "Y"' / 'The words "X" in Section 3.2 are replaced with "Y"'.
+_WORDS = r"(?:the\s+(?:words?|figures?|phrase|number)\s+)?"
+_OLD = r"[\"“](?P<old>[^\"”]{1,200})[\"”]"
+_NEW = r"[\"“](?P<new>[^\"”]{1,200})[\"”]"
+_WHERE = r"(?:\s+(?:wherever|where)\s+(?:it|they)\s+appears?(?:\s+therein)?)?"
 _SWAP = re.compile(
-    _SECTION + _OF_AGREEMENT + r"\s+is\s+(?:hereby\s+)?amended\s+by\s+deleting\s+[\"“](?P<old>[^\"”]{1,200})[\"”]"
-    r"\s+and\s+(?:replacing\s+it\s+with|substituting)\s+[\"“](?P<new>[^\"”]{1,200})[\"”]",
+    _SECTION
+    + _OF_AGREEMENT
+    + _IS
+    + r"amended\s+by\s+(?:deleting|striking(?:\s+out)?|removing|replacing)\s+"
+    + _WORDS
+    + _OLD
+    + _WHERE
+    + r"\s+(?:and\s+(?:replacing\s+(?:it|them|the\s+same)\s+with|substituting(?:\s+therefor)?|inserting"
+    r"(?:\s+in\s+(?:its|their)\s+place)?)|with|by)\s+" + _WORDS + _NEW,
+    re.IGNORECASE,
+)
+_SWAP_IN = re.compile(
+    r"\bIn\s+"
+    + _SECTION
+    + _OF_AGREEMENT
+    + r",?\s+"
+    + _WORDS
+    + _OLD
+    + _WHERE
+    + r"\s+(?:is|are|shall\s+be)\s+(?:hereby\s+)?(?:deleted\s+and\s+)?(?:replaced|substituted)\s+(?:with|by)\s+"
+    + _WORDS
+    + _NEW,
+    re.IGNORECASE,
+)
+_SWAP_WORDS_IN = re.compile(
+    _WORDS
+    + _OLD
+    + r"\s+(?:in|of)\s+"
+    + _SECTION
+    + _OF_AGREEMENT
+    + _WHERE
+    + r"\s+(?:is|are|shall\s+be)\s+(?:hereby\s+)?(?:deleted\s+and\s+)?(?:replaced|substituted)\s+(?:with|by)\s+"
+    + _WORDS
+    + _NEW,
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
@@ -186,7 +253,8 @@ def amendment_operations(doc: Document) -> list[Operation]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or e <= start for s, e in taken)
 
-    for pattern, noun in ((_SWAP, False), (_CHANGE, True), (_SECTION_CHANGE, False)):
+    modifying = ((_SWAP, False), (_SWAP_IN, False), (_SWAP_WORDS_IN, False), (_CHANGE, True), (_SECTION_CHANGE, False))
+    for pattern, noun in modifying:
         for match in pattern.finditer(doc.text):
             if not free(match.start(), match.end()):
                 continue
@@ -195,6 +263,8 @@ def amendment_operations(doc: Document) -> list[Operation]:
                 found.append((match.start(), operation))
                 taken.append((match.start(), match.end()))
     structural: tuple[tuple[re.Pattern[str], OperationKind], ...] = (
+        (_REPLACE_SEVERAL, "replace"),
+        (_DELETE_SEVERAL, "delete"),
         (_REPLACE, "replace"),
         (_READ, "replace"),
         (_ADD, "add"),
@@ -204,19 +274,13 @@ def amendment_operations(doc: Document) -> list[Operation]:
         for match in pattern.finditer(doc.text):
             if not free(match.start(), match.end()):
                 continue
-            section = match.group("sec") or match.groupdict().get("sec2") or ""
-            end = _scope_end(doc, match.start())
-            found.append(
-                (
-                    match.start(),
-                    Operation(
-                        op=op,
-                        section=section,
-                        start=doc.prepared.to_original(_sentence_start(doc, match.start())),
-                        end=doc.prepared.to_original(end),
-                    ),
-                )
-            )
+            groups = match.groupdict()
+            sections = [groups.get("sec") or groups.get("sec2") or ""]
+            if groups.get("more"):
+                sections += re.findall(_NUMBER, groups["more"])
+            start = doc.prepared.to_original(_sentence_start(doc, match.start()))
+            end = doc.prepared.to_original(_scope_end(doc, match.start()))
+            found += [(match.start(), Operation(op=op, section=number, start=start, end=end)) for number in sections]
             # Only the operative words and the text they quote are taken: a scope that runs on (a clause the
             # segmenter reads as longer than it is) must not hide the next operation.
             taken.append((match.start(), _quoted_end(doc.text, match.end()) if op != "delete" else match.end()))

@@ -254,8 +254,9 @@ def consolidate(
         terms = [t for t in analyse(text).terms if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
         scopes = [(op.start, op.end) for op in operations]
         for index, operation in enumerate(operations):
-            # A structural operation's scope ends where the next operation starts.
-            stop = min([s for s, _ in scopes[index + 1 :]] + [operation.end])
+            # A structural operation's scope ends where the next operation starts ("Sections 3.1 and 3.2 are
+            # replaced with: ..." is one operation for each section, over the same text).
+            stop = min([s for s, _ in scopes[index + 1 :] if s > operation.start] + [operation.end])
             scoped = (
                 []
                 if operation.op == "modify"

@@ -264,3 +264,52 @@ def test_consolidated_terms_match_the_truth_over_a_corpus(
     assert {"initial_term", "auto_renewal", "renewal_notice_period", "payment_terms", "liability_cap",
             "warranty_duration"} <= {k for k, n in total.items() if n >= 10}  # fmt: skip
     assert misses == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '1.1 In Section 1.2 of the Agreement, the words "sixty (60) days" are replaced by "ninety (90) days".',
+        '1.1 The words "sixty (60) days" in Clause 1.2 of the Agreement are hereby replaced with "ninety (90) days".',
+        '1.1 Section 1.2 of the Agreement is amended by replacing "sixty (60) days" with "ninety (90) days".',
+        '1.1 Section 1.2 is amended by striking the words "sixty (60) days" wherever they appear and substituting '
+        'therefor the words "ninety (90) days".',
+        '1.1 Section 1.2 (Renewal) of the Agreement is hereby amended by deleting the words "sixty (60) days" and '
+        'inserting in their place the words "ninety (90) days".',
+    ],
+)
+def test_words_replaced_as_drafters_write_it(body: str) -> None:
+    notice = _run(("am1", "2024-06-01", body)).get(TermKind.RENEWAL_NOTICE_PERIOD)
+    assert notice is not None and notice.value == "P90D" and notice.source.document_id == "am1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1.1 Section 1.2 (Renewal) of the Agreement shall be of no further force or effect.",
+        "1.1 Clause 1.2 of the Agreement shall cease to have effect.",
+        "1.1 Section 1.2 of the Agreement is hereby revoked.",
+    ],
+)
+def test_a_renewal_clause_taken_out_in_other_words_ends_auto_renewal(body: str) -> None:
+    terms = _run(("am1", "2024-03-01", body))
+    assert terms.value(TermKind.AUTO_RENEWAL) == "false"
+    assert terms.value(TermKind.RENEWAL_NOTICE_PERIOD) is None
+
+
+def test_a_section_amended_to_read_and_two_sections_replaced_at_once() -> None:
+    restated = _run(
+        ("am1", "2024-03-01", '1.1 Section 3.1 of the Agreement shall be amended to read as follows: "Provider '
+         'warrants that the Services will conform to the specifications for a period of six (6) months from '
+         'acceptance."'),
+    )  # fmt: skip
+    assert restated.value(TermKind.WARRANTY_DURATION) == "P6M"
+    both = _run(
+        ("am1", "2024-03-01", '1.1 Sections 1.1 and 1.2 of the Agreement are deleted and replaced with the '
+         'following: "This Agreement shall commence on the Effective Date and continue for a period of four (4) '
+         'years, and shall not renew."'),
+    )  # fmt: skip
+    assert same_length(both.value(TermKind.INITIAL_TERM) or "", "P4Y")
+    assert both.value(TermKind.AUTO_RENEWAL) == "false"
+    assert both.value(TermKind.RENEWAL_NOTICE_PERIOD) is None and both.value(TermKind.RENEWAL_TERM) is None
+    assert both.value(TermKind.PAYMENT_TERMS) == "P30D"  # untouched
