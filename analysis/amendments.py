@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import Field
 
 from analysis.context import Document
+from analysis.dates import find_dates
 from analysis.durations import parse_duration
 from analysis.models import Frozen, KeyTerm, TermKind
 from analysis.term_clauses import money
@@ -137,6 +138,19 @@ _SECTION_CHANGE = re.compile(
     re.IGNORECASE,
 )
 
+# "The Initial Term is hereby extended until December 31, 2028" / "The Term of this Agreement shall be extended through
+# 30 June 2027": a new last day, named by the term itself (drafters often give no section number for it).
+_TERM_EXTENDED = re.compile(
+    r"\bThe\s+(?:Initial\s+|current\s+|then[- ]current\s+)?Term(?:\s+of\s+(?:this|the)\s+(?:Agreement|Contract))?"
+    r"(?:\s+(?:set\s+out|stated|provided)\s+(?:in|under)\s+"
+    + _SECTION
+    + r")?"
+    + _OF_AGREEMENT
+    + r"\s+(?:is|shall\s+be)\s+(?:hereby\s+)?extended\s+(?:until|through|to|up\s+to(?:\s+and\s+including)?)\s+"
+    r"(?:and\s+including\s+)?",
+    re.IGNORECASE,
+)
+
 # Which key term a changed period or amount is, by the words around it (noun or clause heading).
 _KIND_WORDS: tuple[tuple[TermKind, tuple[str, ...]], ...] = (
     (TermKind.RENEWAL_NOTICE_PERIOD, ("non-renewal", "notice of renewal", "renewal notice", "notice period")),
@@ -156,7 +170,9 @@ class Operation(Frozen):
     """One thing an amendment does to one section of the agreement it amends."""
 
     op: OperationKind
-    section: str = Field(description="The amended agreement's section it acts on, e.g. '9.2'")
+    section: str = Field(
+        description="The amended agreement's section it acts on, e.g. '9.2'; '' for a term named without one"
+    )
     start: int = Field(ge=0, description="Start of the operative words in the amendment's text")
     end: int = Field(ge=0, description="End of its scope: the amendment clause (or quoted text) holding it")
     term: KeyTerm | None = Field(default=None, description="modify only: the term and its new value, cited")
@@ -245,6 +261,30 @@ def _modify(doc: Document, match: re.Match[str], noun: str | None) -> Operation 
     )
 
 
+def _extended_until(doc: Document, match: re.Match[str]) -> Operation | None:
+    """The term extended to a stated last day: a modify of the expiration date (its section, if named; else "")."""
+    found = next(iter(find_dates(doc.text, match.end(), min(len(doc.text), match.end() + 40))), None)
+    if found is None or found.value is None or found.start != match.end():
+        return None  # "extended until the completion of the Services": no date to set
+    term = doc.term(
+        TermKind.EXPIRATION_DATE,
+        found.value.isoformat(),
+        found.value.strftime("%B %-d, %Y"),
+        match.start(),
+        found.end,
+        0.9,
+    )
+    return Operation(
+        op="modify",
+        section=match.group("sec") or "",
+        start=doc.prepared.to_original(_sentence_start(doc, match.start())),
+        end=doc.prepared.to_original(found.end),
+        term=term,
+        readings=[term],
+        named=True,
+    )
+
+
 def amendment_operations(doc: Document) -> list[Operation]:
     """Every operation the amendment states, in document order; offsets index the original text."""
     found: list[tuple[int, Operation]] = []
@@ -262,6 +302,11 @@ def amendment_operations(doc: Document) -> list[Operation]:
             if operation is not None:
                 found.append((match.start(), operation))
                 taken.append((match.start(), match.end()))
+    for match in _TERM_EXTENDED.finditer(doc.text):
+        operation = _extended_until(doc, match) if free(match.start(), match.end()) else None
+        if operation is not None:
+            found.append((match.start(), operation))
+            taken.append((match.start(), match.end()))
     structural: tuple[tuple[re.Pattern[str], OperationKind], ...] = (
         (_REPLACE_SEVERAL, "replace"),
         (_DELETE_SEVERAL, "delete"),

@@ -139,7 +139,7 @@ class _Ledger:
         )
 
     def apply(self, ref: DocumentRef, operation: Operation, scoped: list[KeyTerm], warnings: list[str]) -> None:
-        if not self.known(operation.section):
+        if operation.section and not self.known(operation.section):  # '': a term named by itself ("the Term")
             warnings.append(
                 f"{ref.id}: {operation.op} of Section {operation.section}, which the base agreement does not have"
             )

@@ -313,3 +313,26 @@ def test_a_section_amended_to_read_and_two_sections_replaced_at_once() -> None:
     assert both.value(TermKind.AUTO_RENEWAL) == "false"
     assert both.value(TermKind.RENEWAL_NOTICE_PERIOD) is None and both.value(TermKind.RENEWAL_TERM) is None
     assert both.value(TermKind.PAYMENT_TERMS) == "P30D"  # untouched
+
+
+@pytest.mark.parametrize(
+    ("body", "last_day"),
+    [
+        ("1.1 The Initial Term is hereby extended until December 31, 2028.", "2028-12-31"),
+        ("1.1 The Term of this Agreement shall be extended through 30 June 2027.", "2027-06-30"),
+        ("1.1 The initial term set out in Section 1.1 of the Agreement is extended up to and including 1 March 2026.",
+         "2026-03-01"),
+    ],
+)  # fmt: skip
+def test_the_term_extended_to_a_stated_last_day(body: str, last_day: str) -> None:
+    terms = _run(("am1", "2024-06-01", body))
+    expiry = terms.get(TermKind.EXPIRATION_DATE)
+    assert expiry is not None and expiry.value == last_day and expiry.source.document_id == "am1"
+    assert terms.warnings == []
+
+
+def test_a_term_extended_until_an_event_sets_no_date_and_says_it_read_no_change() -> None:
+    terms = _run(("am1", "2024-06-01", "1.1 The Term is extended until the completion of the Services."))
+    expiry = terms.get(TermKind.EXPIRATION_DATE)
+    assert expiry is None or expiry.source.document_id != "am1"
+    assert terms.warnings == ["am1: no amendment of a numbered section of the agreement was found"]
