@@ -22,7 +22,7 @@ from analysis.term_clauses import resolve_conflicts
 _LAW_TRIGGER = keywords("govern", "constru", "interpret", "law", "legislation")
 _GOVERNS = re.compile(
     r"\b(?:govern\w*|constru\w*|interpret\w*|enforced|controlled|applicable\s+law|proper\s+law|apply|applies|"
-    r"subject\s+to\s+the\s+(?:\w+\s+){0,4}laws?|in\s+accordance\s+with\s+the\s+laws?|pursuant\s+to\s+the\s+laws?|"
+    r"subject\s+to\s+(?:the\s+)?(?:\w+\s+){0,4}laws?|in\s+accordance\s+with\s+the\s+laws?|pursuant\s+to\s+the\s+laws?|"
     r"application\s+of\s+the\s+laws?)\b",
     re.IGNORECASE,
 )

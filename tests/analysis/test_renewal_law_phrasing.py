@@ -264,10 +264,19 @@ def test_notice_phrasings(text: str, notice: str) -> None:
             {"Ontario"},
             id="application of the laws of",
         ),
+        pytest.param("This Agreement is subject to Austrian law.", {"Austria"}, id="subject to <adjective> law"),
+        pytest.param(
+            "This Contract shall be subject to the substantive laws of Finland.", {"Finland"}, id="subject to the laws"
+        ),
     ],
 )
 def test_governing_law_phrasings(sentence: str, laws: set[str]) -> None:
     assert _value("12. Miscellaneous. " + sentence, TermKind.GOVERNING_LAW) in laws
+
+
+def test_subject_to_applicable_law_chooses_no_law() -> None:
+    laws, _ = _laws("12. Disclosure. Subject to applicable law, either party may disclose the terms of this Agreement.")
+    assert laws == []
 
 
 def _laws(text: str) -> tuple[list[str], list[str]]:
