@@ -7,7 +7,7 @@ from datetime import date
 
 from analysis.dates import DateResult, RenewalDeadline, expiry_date, renewal_deadline
 from analysis.durations import Duration, from_iso
-from analysis.models import PERPETUAL, KeyTerm, TermKind
+from analysis.models import PERPETUAL, UNDETERMINED, KeyTerm, TermKind
 
 
 def _value(terms: Sequence[KeyTerm], kind: TermKind) -> str | None:
@@ -28,10 +28,16 @@ def _duration(value: str | None) -> Duration | None:
 
 
 def initial_term_end(terms: Sequence[KeyTerm]) -> DateResult:
-    """End of the initial term: the stated expiration date, else effective (or agreement) date + term."""
-    stated = _value(terms, TermKind.EXPIRATION_DATE)
+    """End of the initial term: the stated expiration date, else effective (or agreement) date + term.
+    An expiry the text leaves undetermined (a term running from an undated event such as a go-live date or
+    an approval) stays undetermined: counting from the effective or agreement date instead would give a
+    confident, wrong date."""
+    expiry = next((term for term in terms if term.kind == TermKind.EXPIRATION_DATE), None)
+    stated = expiry.value if expiry else None
     if stated == PERPETUAL:
         return DateResult(value=None, reason="the contract has no fixed term (perpetual)")
+    if expiry is not None and stated == UNDETERMINED:
+        return DateResult(value=None, reason=f"the end of the initial term is not determined: {expiry.display}")
     if (found := _date(stated)) is not None:
         return DateResult(value=found)
     start = _date(_value(terms, TermKind.EFFECTIVE_DATE)) or _date(_value(terms, TermKind.AGREEMENT_DATE))
