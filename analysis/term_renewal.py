@@ -421,6 +421,43 @@ _AT_LEAST = re.compile(
 )
 
 
+# Termination at will: "for convenience", "at any time", "without cause", "for any reason".
+_AT_WILL = re.compile(
+    r"\bfor\s+(?:its\s+|their\s+|the\s+)?convenience\b|\bat\s+any\s+time\b|\bwithout\s+cause\b|"
+    r"\bfor\s+any\s+(?:or\s+no\s+)?reason\b",
+    re.IGNORECASE,
+)
+
+
+# What a notice is about: "notify the other party in writing of any reduction", "notice of the change".
+_NOTICE_OF = re.compile(
+    r"\bnoti(?:ce|fy|fies|fied)\s+(?:(?!(?:prior|before|given|days?|months?|years?)\b)[a-z]+\s+){0,5}?"
+    r"of\s+(?:any|an?|the|its|their|such)\s+(?P<what>[a-z-]+)",
+    re.IGNORECASE,
+)
+_NOTICE_OF_ENDING = re.compile(
+    r"(?:terminat|cancel|non-?renew|expir|intent|election|decision|desire|wish)", re.IGNORECASE
+)
+
+
+def _parent_number(number: str) -> str:
+    cut = max(number.rstrip(".").rfind("."), number.rfind("("))
+    return number[:cut] if cut > 0 else ""
+
+
+def _same_section(doc: Document, first: int, second: int) -> bool:
+    """Whether `second` lies in the section of `first`, one nested in it or a sibling under the same parent
+    ("13.1" and "13.2" of a Duration section): a sentence in another numbered section ("9.", "4.4" after
+    "3.2") is about something else, not the notice that stops the renewal above it."""
+    here, there = doc.sections.locate(first)[0], doc.sections.locate(second)[0]
+    if here is None or there is None or here == there:
+        return True
+    if there.startswith((here + ".", here + "(")):
+        return True
+    parent = _parent_number(here)
+    return bool(parent) and parent == _parent_number(there)
+
+
 def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[NoticeFinding]:
     """The notice period that stops a renewal (best first); more than one only if the text contradicts itself."""
     windows: list[Window] = []
@@ -434,14 +471,27 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
         ):
             index += 1
         if index < len(doc.sentences.starts):
-            windows.append(doc.sentence_window(doc.sentences.starts[index]))
+            following = doc.sentence_window(doc.sentences.starts[index])
+            if _same_section(doc, renewal.window.start, following.start):
+                windows.append(following)
+    adjacent = len(windows)  # the renewal sentence and the one after it
     windows.extend(doc.windows(_NOTICE_TRIGGER))
     best: NoticeFinding | None = None
     found_all: list[NoticeFinding] = []
     for rank, window in enumerate(windows):
         text = window.text
         non_renewal = _stops_renewal(text)
-        follows_renewal = rank < 2 and renewal is not None and not renewal.mutual
+        follows_renewal = rank < adjacent
+        if follows_renewal and rank > 0 and not non_renewal and not _TERMINATES.search(text):
+            other = _NOTICE_OF.search(text)
+            if other and not _NOTICE_OF_ENDING.match(other.group("what")):
+                # "notify ... of any reduction in the licences before the renewal date": a notice about
+                # something else that happens to be timed by the renewal.
+                follows_renewal = False
+        if follows_renewal and rank > 0 and not non_renewal and _AT_WILL.search(text) and not _END_OF_TERM.search(text):
+            # The sentence after the renewal that lets a party terminate at will is termination for
+            # convenience, not the notice that stops the renewal.
+            follows_renewal = False
         if not (non_renewal or follows_renewal):
             continue
         terminates = _TERMINATES.search(text) is not None

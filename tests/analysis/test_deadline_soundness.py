@@ -32,7 +32,8 @@ def _first(text: str, kind: TermKind) -> str | None:
 
 def test_term_from_an_undated_acceptance_has_no_end_and_no_deadline() -> None:
     text = _contract(
-        "2. Term. This Agreement shall continue for a term of thirty-six (36) months commencing on the Acceptance Date.",
+        "2. Term. This Agreement shall continue for a term of thirty-six (36) months commencing on the "
+        "Acceptance Date.",
         "3. Renewal. Thereafter this Agreement shall automatically renew for successive one (1) year periods "
         "unless either party gives notice of non-renewal at least sixty (60) days prior to the end of the "
         "then-current term.",
@@ -73,3 +74,73 @@ def test_red_team_go_live_term_has_no_deadline() -> None:
     )
     deadline = renewal_deadlines(analyse(text).terms, as_of=date(2023, 1, 1))
     assert (deadline.current_term_end, deadline.notice_deadline) == (None, None)
+
+
+# A notice that lets a party walk away at will, or a notice about something else, is not the notice that
+# stops the renewal, even when it is the next sentence.
+
+_RENEWS = (
+    "2.2 Renewal. After the Initial Term this Agreement shall renew automatically for further twelve (12) month terms."
+)
+_TERM = (
+    '2.1 Term. This Agreement shall start on the Effective Date and continue for three (3) years (the "Initial Term").'
+)
+
+
+def test_convenience_termination_in_a_later_section_is_not_the_renewal_notice() -> None:
+    text = _contract(
+        _TERM,
+        _RENEWS,
+        "11. Customer may end this Agreement for its convenience on forty-five (45) days' written notice.",
+    )
+    terms = analyse(text).terms
+    assert not [t for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD]
+    assert renewal_deadlines(terms, as_of=date(2023, 9, 1)).notice_deadline is None
+
+
+def test_termination_at_any_time_after_the_renewal_sentence_is_not_the_renewal_notice() -> None:
+    text = _contract(
+        _TERM, _RENEWS + " Host may terminate this Agreement at any time by giving sixty (60) days' notice."
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) is None
+
+
+def test_notice_of_a_seat_change_before_renewal_is_not_the_renewal_notice() -> None:
+    text = _contract(
+        _TERM,
+        _RENEWS,
+        "3.1 Customer shall notify Host of any increase in rack capacity at least fifteen (15) days before the "
+        "renewal date.",
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) is None
+
+
+def test_notice_in_a_sibling_subsection_still_stops_the_renewal() -> None:
+    text = _contract(
+        _TERM,
+        _RENEWS,
+        "2.3 Either party may cancel at any time before the expiry of the then-current term upon two (2) months' "
+        "prior written notice.",
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P2M"
+
+
+def test_such_notice_sentence_after_the_renewal_still_counts() -> None:
+    text = _contract(
+        _TERM,
+        "2.2 Renewal. This Agreement shall renew automatically for further one (1) year terms unless a party "
+        "notifies the other in writing of its intention not to renew. Such notice must be given thirty (30) days "
+        "prior to the expiry of the then-current term.",
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P30D"
+
+
+def test_red_team_convenience_notice_in_next_section() -> None:
+    text = _contract(
+        _TERM,
+        "3.2 Renewal. Thereafter this Agreement shall automatically renew for successive one (1) year periods.",
+        "9. Either party may terminate this Agreement for convenience on sixty (60) days' prior written notice.",
+    )
+    terms = analyse(text).terms
+    assert not [t for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD]
+    assert renewal_deadlines(terms, as_of=date(2023, 6, 1)).notice_deadline is None
