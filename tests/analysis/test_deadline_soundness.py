@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from analysis import UNDETERMINED, TermKind, analyse, initial_term_end, renewal_deadlines
+from analysis import UNDETERMINED, Duration, TermKind, analyse, initial_term_end, parse_duration, renewal_deadlines
+from analysis.durations import find_durations
 
 _PREAMBLE = (
     "HOSTING AGREEMENT\n\n"
@@ -144,3 +145,44 @@ def test_red_team_convenience_notice_in_next_section() -> None:
     terms = analyse(text).terms
     assert not [t for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD]
     assert renewal_deadlines(terms, as_of=date(2023, 6, 1)).notice_deadline is None
+
+
+# A compound period is the whole period, never its first part.
+
+
+def test_years_and_months_are_one_period() -> None:
+    assert parse_duration("four (4) years and three (3) months") == Duration(amount=51, unit="month")
+    assert parse_duration("one and a half years") == Duration(amount=18, unit="month")
+    assert parse_duration("two weeks and two days") == Duration(amount=16, unit="day")
+
+
+def test_a_compound_with_no_single_unit_form_is_not_cut_to_its_first_part() -> None:
+    assert parse_duration("one (1) month and ten (10) days") is None
+    spans = [(found.start, found.end) for found in find_durations("either ten days and thirty days")]
+    assert len(spans) == 2  # a larger unit never follows a smaller one in a compound
+
+
+def test_term_of_years_and_months_gives_the_right_expiry_and_deadline() -> None:
+    text = _contract(
+        "2.1 Term. This Agreement shall continue for a period of four years and three months from the Effective Date.",
+        "2.2 Renewal. Thereafter this Agreement shall automatically renew for successive one (1) year periods "
+        "unless either party gives notice of non-renewal at least sixty (60) days prior to the end of the "
+        "then-current term.",
+    )
+    terms = analyse(text).terms
+    assert _first(text, TermKind.INITIAL_TERM) == "P51M"
+    deadline = renewal_deadlines(terms, as_of=date(2025, 1, 1))
+    assert deadline.current_term_end == date(2025, 6, 2)
+    assert deadline.notice_deadline == date(2025, 4, 3)
+
+
+def test_red_team_three_years_and_six_months() -> None:
+    text = _contract(
+        "3. Term. The initial term of this Agreement is three years and six months from the Effective Date.",
+    )
+    assert _first(text, TermKind.EXPIRATION_DATE) == "2024-09-02"
+
+
+def test_red_team_two_and_a_half_years() -> None:
+    text = _contract("3. Term. This Agreement shall remain in force for two and a half years from the Effective Date.")
+    assert _first(text, TermKind.INITIAL_TERM) == "P30M"
