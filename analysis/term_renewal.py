@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from analysis.context import Document, Window, keywords
 from analysis.durations import Duration, find_durations, same_length
+from analysis.numbers import NUMBER, number_from_match
 
 # --- renewal ---------------------------------------------------------------------------------------------
 
@@ -49,7 +50,9 @@ _NOT_RENEWAL = re.compile(
 _RENEWAL_LENGTH_LEAD = re.compile(
     r"(?:\b(?:additional|successive|further|subsequent|consecutive|renewal|extension|extended|one\s+or\s+more|"
     r"periods?\s+of|terms?\s+of|for|of|another)\s+(?:an?\s+)?(?:additional\s+|successive\s+|further\s+|"
-    r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*)$",
+    r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*|"
+    # "is extended automatically by one year"
+    r"\b(?:renewed|extended|prolonged)\s+(?:automatically\s+|tacitly\s+)?by\s+(?:a\s+(?:further\s+)?)?)$",
     re.IGNORECASE,
 )
 _SAME_AS_PREVIOUS = re.compile(
@@ -94,6 +97,8 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
             re.IGNORECASE,
         ):
             continue
+        if re.search(r"\bnotice\s+periods?\s+of\s+$", lead, re.IGNORECASE):
+            continue  # "terminated with a notice period of three (3) months": the notice, not the renewal
         if _RENEWAL_LENGTH_LEAD.search(lead) or re.match(
             r"[\s-]*(?:periods?|terms?|renewal|extension|increments?)", tail, re.IGNORECASE
         ):
@@ -325,7 +330,9 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
 _NOTICE_TRIGGER = keywords("notice", "notif", r"prior\s+to\s+the\s+(?:end|expir)")
 _BEFORE_WORDS = re.compile(
     r"^[\s'’)]*(?:s\s+)?(?:\(\s*\d+\s*\)\s*)?(?:calendar\s+)?(?:or\s+more\s+)?(?:prior|before|in\s+advance|preceding|"
-    r"ahead|advance|written|notice|of\s+(?:written\s+|prior\s+)*notice)",
+    r"ahead|advance|written|notice|of\s+(?:written\s+|prior\s+)*notice|"
+    # "a notice period of three (3) months to the end of the contract year"
+    r"to\s+the\s+(?:end|expir\w*)\s+of)",
     re.IGNORECASE,
 )
 
@@ -413,6 +420,12 @@ _DEFICIENCY_NOTICE = re.compile(
 # Someone tells the other party (notice, a request in writing, "unless terminated by either party").
 _NOTICE_WORD = re.compile(
     r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
+    re.IGNORECASE,
+)
+# The lower bound of a notice window, written without its unit before the upper bound.
+_WINDOW_LOWER = re.compile(
+    rf"\b(?:(?:not|no)\s+(?:less|fewer|earlier)\s+than|between)\s+{NUMBER}\s*,?\s*(?:nor|and|or|but)\s+"
+    r"(?:not\s+|no\s+)?(?:(?:more|greater|later)\s+than\s+)?$",
     re.IGNORECASE,
 )
 _AT_LEAST = re.compile(
@@ -519,6 +532,11 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
         for found in find_durations(doc.text, window.start, window.end):
             tail = doc.text[found.end : min(window.end, found.end + 40)]
             lead = doc.text[max(window.start, found.start - 50) : found.start]
+            period = found.duration
+            if (lower := _WINDOW_LOWER.search(lead)) is not None and (amount := number_from_match(lower)):
+                # "not less than 90 nor more than 180 days before": the notice is due 90 days before; 180 only
+                # opens the window. The lower bound shares the unit written once after the upper.
+                period = Duration(amount=amount, unit=period.unit, business=period.business)
             if not (_BEFORE_WORDS.match(tail) or _AT_LEAST.search(lead)):
                 continue
             if re.match(r"[\s-]*(?:periods?|terms?)\b", tail, re.IGNORECASE) or found.duration.unit == "hour":
@@ -538,7 +556,7 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
                 confidence = 0.85
             else:
                 confidence = 0.7 if end_of_term else 0.65
-            finding = NoticeFinding(window=window, period=found.duration, score=score, confidence=confidence)
+            finding = NoticeFinding(window=window, period=period, score=score, confidence=confidence)
             found_all.append(finding)
             if best is None or finding.score > best.score:
                 best = finding

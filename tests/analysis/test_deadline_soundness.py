@@ -186,3 +186,56 @@ def test_red_team_three_years_and_six_months() -> None:
 def test_red_team_two_and_a_half_years() -> None:
     text = _contract("3. Term. This Agreement shall remain in force for two and a half years from the Effective Date.")
     assert _first(text, TermKind.INITIAL_TERM) == "P30M"
+
+
+# A notice window gives its inner bound: notice later than that is too late.
+
+
+def _renewing(notice_clause: str) -> str:
+    return _contract(
+        _TERM,
+        "2.2 Renewal. Thereafter this Agreement shall automatically renew for successive one (1) year periods "
+        + notice_clause,
+    )
+
+
+def test_notice_window_gives_the_later_deadline() -> None:
+    text = _renewing(
+        "unless a party serves notice of non-renewal no fewer than 45 and no more than 120 days before the "
+        "end of the then-current term."
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P45D"
+
+
+def test_notice_between_two_bounds_gives_the_inner_bound() -> None:
+    text = _renewing("unless either party gives notice of non-renewal between 2 and 4 months before the renewal date.")
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P2M"
+
+
+def test_red_team_not_less_than_nor_more_than() -> None:
+    text = _renewing(
+        "unless, not less than 90 nor more than 180 days before the end of the then-current term, either party "
+        "gives notice of non-renewal."
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P90D"
+
+
+def test_extension_by_a_year_with_a_notice_period_to_the_end_of_the_year() -> None:
+    text = _contract(
+        _TERM,
+        "2.2 Extension. After the Initial Term the agreement is extended tacitly by one year each time, unless it "
+        "is cancelled with a notice period of six (6) weeks to the end of the relevant contract year.",
+    )
+    assert _first(text, TermKind.RENEWAL_TERM) == "P1Y"
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P6W"
+
+
+def test_red_team_german_style_extension() -> None:
+    text = _contract(
+        _TERM,
+        "3.2 Renewal. Following the Initial Term, the contract is extended automatically by one year in each case, "
+        "unless it is terminated with a notice period of three (3) months to the end of the respective contract "
+        "year.",
+    )
+    assert _first(text, TermKind.RENEWAL_TERM) == "P1Y"
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P3M"
