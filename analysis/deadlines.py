@@ -73,6 +73,15 @@ def renewal_deadlines(terms: Sequence[KeyTerm], as_of: date) -> RenewalDeadline:
         d for d in (_duration(t.value) for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD) if d is not None
     ]
     renewal = _duration(_value(terms, TermKind.RENEWAL_TERM))
+    uncounted = next((t for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD and t.value == UNDETERMINED), None)
+    if not notices and uncounted is not None:
+        # Stated but not countable (business days, redacted): say so rather than "not stated".
+        outcome = renewal_deadline(end.value, renewal, None, as_of)
+        return outcome.model_copy(
+            update={
+                "reason": f"the notice period for non-renewal cannot be counted on the calendar: {uncounted.display}"
+            }
+        )
     if len(notices) <= 1:
         return renewal_deadline(end.value, renewal, notices[0] if notices else None, as_of)
     # Contradictory notice periods: the earliest deadline is the only safe one to act on.

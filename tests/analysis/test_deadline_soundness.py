@@ -239,3 +239,31 @@ def test_red_team_german_style_extension() -> None:
     )
     assert _first(text, TermKind.RENEWAL_TERM) == "P1Y"
     assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P3M"
+
+
+# Business days are not calendar days: no calendar deadline is computed from them, and the reason says why.
+
+
+def test_business_day_notice_is_not_reported_as_calendar_days() -> None:
+    text = _renewing(
+        "unless either party gives notice of non-renewal at least forty-five (45) business days before the end "
+        "of the then-current term."
+    )
+    result = analyse(text)
+    notice = result.first(TermKind.RENEWAL_NOTICE_PERIOD)
+    assert notice is not None
+    assert notice.value == UNDETERMINED
+    assert notice.display == "45 business days"
+    assert any("business days" in warning for warning in result.warnings)
+    deadline = renewal_deadlines(result.terms, as_of=date(2023, 6, 1))
+    assert deadline.current_term_end == date(2024, 3, 2)
+    assert deadline.notice_deadline is None
+    assert deadline.reason and "45 business days" in deadline.reason
+
+
+def test_red_team_sixty_business_days() -> None:
+    text = _renewing(
+        "unless either party gives notice of non-renewal at least sixty (60) business days before the end of "
+        "the then-current term."
+    )
+    assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) != "P60D"
