@@ -267,3 +267,39 @@ def test_red_team_sixty_business_days() -> None:
         "the then-current term."
     )
     assert _first(text, TermKind.RENEWAL_NOTICE_PERIOD) != "P60D"
+
+
+# "The later of a date and an event": the date is only a floor, so the end and the deadline are undetermined.
+
+
+def test_later_of_a_date_and_an_undated_event_is_undetermined() -> None:
+    text = _contract(
+        "2.1 Term. This Agreement remains in force until the later of (i) 30 June 2026 or (ii) the date on which "
+        "the last migration project is accepted by Customer.",
+        "2.2 Renewal. Thereafter this Agreement shall automatically renew for successive one (1) year periods "
+        "unless either party gives notice of non-renewal at least sixty (60) days prior to the end of the "
+        "then-current term.",
+    )
+    assert _first(text, TermKind.EXPIRATION_DATE) == UNDETERMINED
+    deadline = renewal_deadlines(analyse(text).terms, as_of=date(2026, 1, 5))
+    assert deadline.notice_deadline is None
+
+
+def test_later_of_two_dates_and_earlier_of_a_date_and_an_event_keep_their_date() -> None:
+    earlier = _contract(
+        "2.1 Term. This Agreement remains in force until the earlier of (i) 30 June 2026 and (ii) the date on "
+        "which the last migration project is accepted."
+    )
+    assert _first(earlier, TermKind.EXPIRATION_DATE) == "2026-06-30"
+    later = _contract(
+        "2.1 Term. This Agreement remains in force until the later of (i) 30 June 2026 and (ii) 31 December 2026."
+    )
+    assert _first(later, TermKind.EXPIRATION_DATE) == "2026-12-31"
+
+
+def test_red_team_later_of_december_and_completion() -> None:
+    text = _contract(
+        "3. Term. This Agreement shall continue until the later of (a) December 31, 2025 and (b) the completion of "
+        "all Services under any Statement of Work then in effect."
+    )
+    assert _first(text, TermKind.EXPIRATION_DATE) == UNDETERMINED
