@@ -81,6 +81,28 @@ _ANOTHER_AGREEMENT_SIGNED = re.compile(
 _THIS_BEFORE = re.compile(r"\bthis\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 
 
+# Another document's date: "its proposal dated 8 August 2021", "the Price List dated ...", "supersedes the
+# Letter of Intent signed by the parties on ...", "a tender issued on ...".
+_OTHER_DOCUMENT_DATED = re.compile(
+    r"\b(?:proposal|quotation|quote|price\s+list|letter(?:\s+of\s+(?:intent|understanding))?|loi|memorandum|mou|"
+    r"nda|tender|offer|invoice|(?:purchase\s+)?order|statement\s+of\s+work|sow|term\s+sheet|heads\s+of\s+terms|"
+    r"specification|bid|rfp|request\s+for\s+proposals?|notice|resolution|minutes)\b[^.;]{0,60}?"
+    r"\b(?:dated|signed|issued|executed|submitted|made|sent|delivered)\b(?:\s+by\s+[^.;]{0,40}?)?"
+    r"(?:\s+(?:as\s+of|on))?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _another_documents_date(text: str, sentence_start: int, position: int) -> bool:
+    """True when the date at `position` is another document's or event's: a document named before it as dated,
+    signed or issued; a definition ('"NDA" means ... dated'); something superseded."""
+    lookback = text[max(sentence_start, position - 160) : position]
+    named = _OTHER_DOCUMENT_DATED.search(lookback)
+    if named and not re.search(r"\bthis\s+(?:[\w-]+\s+){0,2}$", lookback[: named.start()], re.IGNORECASE):
+        return True  # "this Order dated ..." would be the document's own date
+    return re.search(r"\b(?:means|supersedes|replaces|terminates)\b", lookback, re.IGNORECASE) is not None
+
+
 def _another_agreements_signing(text: str, position: int) -> bool:
     """True when the text just before `position` says another agreement was dated or signed there."""
     low = max(0, position - 160)
@@ -146,6 +168,8 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
             or _FILING_DATED.search(lookback)
         ):
             continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
+        if _another_documents_date(text, sentence_start, candidate.start):
+            continue
         references = [m.end() for m in _REFERENCE.finditer(lookback)]
         own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
         if references and (not own or references[-1] > own[-1]):
@@ -166,7 +190,9 @@ def _signature_date(doc: Document) -> FoundDate | None:
     """The date at the signatures: "IN WITNESS WHEREOF ... as of <date>", "Date: <date>"."""
     text = doc.text
     for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
-        if _another_agreements_signing(text, witness.end()):
+        if _another_agreements_signing(text, witness.end()) or _another_documents_date(
+            text, max(0, witness.start() - 160), witness.end()
+        ):
             continue
         window = doc.sentence_window(witness.start())
         dates = find_dates(text, witness.start(), min(len(text), window.end + 200))

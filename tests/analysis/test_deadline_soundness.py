@@ -303,3 +303,45 @@ def test_red_team_later_of_december_and_completion() -> None:
         "all Services under any Statement of Work then in effect."
     )
     assert _first(text, TermKind.EXPIRATION_DATE) == UNDETERMINED
+
+
+# Another document's date is not this agreement's date.
+
+_UNDATED = (
+    "RESELLER AGREEMENT\n\nThis Reseller Agreement is entered into by and between Tallow Robotics Ltd and Brisk "
+    "Outlet SARL.\n\n"
+)
+
+
+def _agreement_date(*clauses: str) -> str | None:
+    return _first(_UNDATED + "\n\n".join(clauses) + _TAIL, TermKind.AGREEMENT_DATE)
+
+
+def test_a_quotation_or_order_date_is_not_the_agreement_date() -> None:
+    assert _agreement_date("1. Products. Reseller buys the products listed in the quotation dated 4 May 2020.") is None
+    assert _agreement_date("1. Scope. The work is set out in the Statement of Work issued on 9 June 2020.") is None
+
+
+def test_a_defined_documents_date_is_not_the_agreement_date() -> None:
+    assert _agreement_date('1. "MOU" means the memorandum between the parties signed on 2 March 2019.') is None
+
+
+def test_a_superseded_letters_date_is_not_the_agreement_date() -> None:
+    text = (
+        "RESELLER AGREEMENT\n\nThis Reseller Agreement is made between Tallow Robotics Ltd and Brisk Outlet SARL "
+        "and replaces the heads of terms signed by them on 30 April 2020." + _TAIL
+    )
+    assert _first(text, TermKind.AGREEMENT_DATE) is None
+
+
+def test_red_team_proposal_and_price_list_dates() -> None:
+    assert (
+        _agreement_date("1. Scope. Provider shall perform the services described in its proposal dated 8 August 2021.")
+        is None
+    )
+    assert (
+        _agreement_date(
+            "1. Prices. The prices are set out in the Price List dated 1 January 2022 attached as Schedule 2."
+        )
+        is None
+    )
