@@ -345,3 +345,34 @@ def test_red_team_proposal_and_price_list_dates() -> None:
         )
         is None
     )
+
+
+# A clause about disputing an invoice is not a second payment term.
+
+
+def test_invoice_dispute_window_is_not_a_second_payment_term() -> None:
+    text = _contract(
+        "4. Invoices. Customer shall pay each invoice within thirty (30) days after receipt of the invoice.",
+        "4.1 Queries. Should Customer wish to contest an invoice, it shall give Host notice in writing, with "
+        "reasons, within seven (7) days of receipt of the invoice.",
+    )
+    result = analyse(text)
+    assert [t.value for t in result.terms if t.kind == TermKind.PAYMENT_TERMS] == ["P30D"]
+    assert not [w for w in result.warnings if w.startswith("payment_terms")]
+
+
+def test_dispute_clause_that_also_sets_when_to_pay_keeps_its_period() -> None:
+    text = (
+        _PREAMBLE + "4. Invoices. Customer shall pay all undisputed amounts within twenty (20) days of receipt of "
+        "the invoice and shall notify Host of any disputed amount." + _TAIL.replace("thirty (30)", "twenty (20)")
+    )
+    assert _first(text, TermKind.PAYMENT_TERMS) == "P20D"
+
+
+def test_red_team_b_invoice_dispute_notice() -> None:
+    text = _contract(
+        "4.3 Payment. Company shall pay each invoice within thirty (30) days after receipt.",
+        "4.4 Disputes. If Company disputes any invoice in good faith, it shall notify Consultant in writing within "
+        "10 days after receipt of the invoice.",
+    )
+    assert [t.value for t in analyse(text).terms if t.kind == TermKind.PAYMENT_TERMS] == ["P30D"]
