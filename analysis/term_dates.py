@@ -53,7 +53,8 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _OTHER_AGREEMENT_DATED = re.compile(
-    r"\b(?:to|of|under)\s+(?:the|that|an?)\s+(?:[^.;]{0,80}?\s)?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    # "as defined in the Stock Purchase Agreement dated": "in"/"by" name another agreement too.
+    r"\b(?:to|of|under|in|by)\s+(?:the|that|an?)\s+(?:[^.;]{0,80}?\s)?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
     r"(?:dated|made|entered\s+into)\s*(?:as\s+of\s+|on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )

@@ -376,3 +376,24 @@ def test_red_team_b_invoice_dispute_notice() -> None:
         "10 days after receipt of the invoice.",
     )
     assert [t.value for t in analyse(text).terms if t.kind == TermKind.PAYMENT_TERMS] == ["P30D"]
+
+
+def test_effective_date_defined_by_another_agreements_event_is_undetermined() -> None:
+    text = (
+        "TRANSITION SERVICES AGREEMENT\n\nThis Agreement is made between Vale Foods plc and Orrin Dairy Ltd.\n\n"
+        "2. The Effective Date of this Agreement shall be the Completion Date (as defined in the Asset Purchase "
+        "Agreement dated 14 November 2021)." + _TAIL
+    )
+    result = analyse(text)
+    effective = result.first(TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == UNDETERMINED
+    assert result.first(TermKind.AGREEMENT_DATE) is None
+
+
+def test_red_team_closing_date_of_a_stock_purchase_agreement() -> None:
+    text = (
+        "CONSULTING AGREEMENT\n\nThis Agreement is made between Acme Widgets, Inc. and Bolt Fasteners, LLC.\n\n"
+        "2. The Effective Date of this Agreement shall be the Closing Date (as defined in the Stock Purchase "
+        "Agreement dated May 1, 2019)." + _TAIL
+    )
+    assert _first(text, TermKind.EFFECTIVE_DATE) == UNDETERMINED
