@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from analysis.context import Document, keywords
-from analysis.dates import DateMatch, find_dates
+from analysis.dates import DateMatch, add_duration, find_dates
+from analysis.durations import find_durations
 from analysis.models import UNDETERMINED
 
 PREAMBLE_CHARS = 6000
@@ -372,6 +373,8 @@ _AGREEMENT_SUBJECT = re.compile(
     r"agreement\s+(?:shall|will|is)|effective\s+date)",
     re.IGNORECASE,
 )
+# A period counted from the date that follows: "thirty (30) days after the date hereof".
+_COUNTED_FROM = re.compile(r"\s*(?:immediately\s+)?(?:after|following|from)\s+(?:the\s+)?", re.IGNORECASE)
 _REFERS_TO_AGREEMENT_DATE = re.compile(
     r"\b(?:date\s+(?:and\s+year\s+)?(?:first\s+)?(?:written|set\s+forth|stated|mentioned|shown|indicated|listed)\s+(?:above|below)|"
     r"above[- ]written\s+date|date\s+hereof|date\s+of\s+(?:this|the)\s+agreement|date\s+first\s+above|"
@@ -690,9 +693,26 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if verb is not None and _begins_another_period(text, effective.start() + verb.start()):
             continue
         window = doc.sentence_window(effective.start())
-        if _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
+        if ref := _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
             if agreement is None:  # "effective as of the date set forth above", and no date is set forth
                 return _undetermined(doc, effective.start(), "the date the agreement refers to is not filled in")
+            offset = next(
+                (
+                    found.duration
+                    for found in find_durations(text, effective.end(), ref.start())
+                    if _COUNTED_FROM.match(text, found.end, ref.start())
+                ),
+                None,
+            )
+            if offset is not None:
+                # "effective thirty (30) days after the date hereof": counted from the agreement's date.
+                shifted = (
+                    add_duration(agreement.match.value, offset).value if agreement.match.value is not None else None
+                )
+                if shifted is None:
+                    return _undetermined(doc, effective.start(), f"{offset.display} from a date that cannot be counted")
+                moved = agreement.match.model_copy(update={"value": shifted})
+                return FoundDate(match=moved, cite_start=window.start, confidence=0.7, cite_end=window.end)
             return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.75, cite_end=window.end)
     # 6. An "Effective Date" defined by an event ('the date the Site becomes operational'): present, undetermined.
     for defined in (

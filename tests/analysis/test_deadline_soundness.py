@@ -397,3 +397,21 @@ def test_red_team_closing_date_of_a_stock_purchase_agreement() -> None:
         "Agreement dated May 1, 2019)." + _TAIL
     )
     assert _first(text, TermKind.EFFECTIVE_DATE) == UNDETERMINED
+
+
+def test_effective_date_counted_from_the_date_hereof() -> None:
+    text = (
+        "SUPPORT AGREEMENT\n\nThis Agreement is made on 10 January 2023 between Vale Foods plc and Orrin Dairy "
+        "Ltd.\n\n2. Commencement. This Agreement shall become effective two (2) months after the date hereof." + _TAIL
+    )
+    assert _first(text, TermKind.EFFECTIVE_DATE) == "2023-03-10"
+    assert _first(text, TermKind.AGREEMENT_DATE) == "2023-01-10"
+
+
+def test_red_team_effective_thirty_days_after_the_date_hereof() -> None:
+    text = (
+        "CONSULTING AGREEMENT\n\nThis Agreement is made on 4 April 2022 between Kestrel Media Ltd and Finch Studios "
+        "Ltd.\n\n2. Effectiveness. This Agreement shall become effective thirty (30) days after the date hereof."
+        + _TAIL
+    )
+    assert _first(text, TermKind.EFFECTIVE_DATE) == "2022-05-04"
