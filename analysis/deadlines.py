@@ -7,7 +7,7 @@ from datetime import date
 
 from analysis.dates import DateResult, RenewalDeadline, expiry_date, renewal_deadline
 from analysis.durations import Duration, from_iso
-from analysis.models import PERPETUAL, KeyTerm, TermKind
+from analysis.models import PERPETUAL, UNDETERMINED, KeyTerm, TermKind
 
 
 def _value(terms: Sequence[KeyTerm], kind: TermKind) -> str | None:
@@ -28,10 +28,16 @@ def _duration(value: str | None) -> Duration | None:
 
 
 def initial_term_end(terms: Sequence[KeyTerm]) -> DateResult:
-    """End of the initial term: the stated expiration date, else effective (or agreement) date + term."""
-    stated = _value(terms, TermKind.EXPIRATION_DATE)
+    """End of the initial term: the stated expiration date, else effective (or agreement) date + term.
+    An expiry the text leaves undetermined (a term running from an undated event such as a go-live date or
+    an approval) stays undetermined: counting from the effective or agreement date instead would give a
+    confident, wrong date."""
+    expiry = next((term for term in terms if term.kind == TermKind.EXPIRATION_DATE), None)
+    stated = expiry.value if expiry else None
     if stated == PERPETUAL:
         return DateResult(value=None, reason="the contract has no fixed term (perpetual)")
+    if expiry is not None and stated == UNDETERMINED:
+        return DateResult(value=None, reason=f"the end of the initial term is not determined: {expiry.display}")
     if (found := _date(stated)) is not None:
         return DateResult(value=found)
     start = _date(_value(terms, TermKind.EFFECTIVE_DATE)) or _date(_value(terms, TermKind.AGREEMENT_DATE))
@@ -67,6 +73,15 @@ def renewal_deadlines(terms: Sequence[KeyTerm], as_of: date) -> RenewalDeadline:
         d for d in (_duration(t.value) for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD) if d is not None
     ]
     renewal = _duration(_value(terms, TermKind.RENEWAL_TERM))
+    uncounted = next((t for t in terms if t.kind == TermKind.RENEWAL_NOTICE_PERIOD and t.value == UNDETERMINED), None)
+    if not notices and uncounted is not None:
+        # Stated but not countable (business days, redacted): say so rather than "not stated".
+        outcome = renewal_deadline(end.value, renewal, None, as_of)
+        return outcome.model_copy(
+            update={
+                "reason": f"the notice period for non-renewal cannot be counted on the calendar: {uncounted.display}"
+            }
+        )
     if len(notices) <= 1:
         return renewal_deadline(end.value, renewal, notices[0] if notices else None, as_of)
     # Contradictory notice periods: the earliest deadline is the only safe one to act on.

@@ -47,7 +47,7 @@ class DurationMatch(BaseModel):
 
 
 _DURATION_RE = re.compile(
-    rf"{NUMBER}[\s~-]*(?P<qual>(?:(?:calendar|business|working|banking|consecutive|full|contract)[\s-]+){{1,2}})?"
+    rf"{NUMBER}(?P<half>[\s-]+and[\s-]+(?:a|one)[\s-]+half\b)?[\s~-]*(?P<qual>(?:(?:calendar|business|working|banking|consecutive|full|contract)[\s-]+){{1,2}})?"
     r"(?P<unit>hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
@@ -67,6 +67,13 @@ def _unit(word: str) -> Unit:
     return "year"
 
 
+# A larger unit and how many of the next smaller one it holds exactly: "three years and six months" is 42
+# months, "two weeks and three days" 17 days. Other pairs (a month and ten days) have no single-unit form.
+_SMALLER: dict[tuple[Unit, Unit], int] = {("year", "month"): 12, ("week", "day"): 7, ("day", "hour"): 24}
+_ORDER: dict[Unit, int] = {"hour": 0, "day": 1, "week": 2, "month": 3, "year": 4}
+_COMPOUND_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:and|plus)[ \t]+", re.IGNORECASE)
+
+
 def _from_match(match: re.Match[str]) -> Duration | None:
     amount = number_from_match(match)
     if amount is None:
@@ -74,14 +81,43 @@ def _from_match(match: re.Match[str]) -> Duration | None:
     qualifier = (match.group("qual") or "").lower()
     # "thirty (30) consecutive business days" is as much a business-day period as "30 business days".
     business = re.search(r"\b(?:business|working|banking)\b", qualifier) is not None
-    return Duration(amount=amount, unit=_unit(match.group("unit")), business=business)
+    unit = _unit(match.group("unit"))
+    if match.group("half"):
+        # "two and a half years" is 30 months; half of a smaller unit has no exact single-unit form.
+        if unit == "year":
+            return Duration(amount=amount * 12 + 6, unit="month", business=business)
+        if unit == "day" and not business:
+            return Duration(amount=amount * 24 + 12, unit="hour")
+        return None
+    return Duration(amount=amount, unit=unit, business=business)
+
+
+def _combined(first: Duration, second: Duration) -> Duration | None:
+    factor = _SMALLER.get((first.unit, second.unit))
+    if factor is None or first.business or second.business:
+        return None
+    return Duration(amount=first.amount * factor + second.amount, unit=second.unit)
 
 
 def find_durations(text: str, start: int = 0, end: int | None = None) -> Iterator[DurationMatch]:
-    """Every period stated in `text[start:end]`, with offsets into `text`."""
+    """Every period stated in `text[start:end]`, with offsets into `text`. A compound period ("three years and
+    six months") is one period in the smaller unit; one with no exact single-unit form ("one month and ten
+    days") is left out whole rather than cut to its first part."""
     stop = len(text) if end is None else end
-    for match in _DURATION_RE.finditer(text, start, stop):
+    position = start
+    while (match := _DURATION_RE.search(text, position, stop)) is not None:
+        position = match.end()
         duration = _from_match(match)
+        join = _COMPOUND_JOIN.match(text, match.end(), stop)
+        second = _DURATION_RE.match(text, join.end(), stop) if join else None
+        if second is not None:
+            following = _from_match(second)
+            if duration is not None and following is not None and _ORDER[following.unit] < _ORDER[duration.unit]:
+                position = second.end()
+                duration = _combined(duration, following)
+                if duration is not None:
+                    yield DurationMatch(start=match.start(), end=second.end(), duration=duration)
+                continue
         if duration is not None:
             yield DurationMatch(start=match.start(), end=match.end(), duration=duration)
 

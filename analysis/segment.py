@@ -100,6 +100,32 @@ def _heading_after(text: str, position: int) -> str | None:
     return None
 
 
+_ROMAN_LETTERS = frozenset("ivxlc")
+
+
+def _list_style(item: str, open_items: list[tuple[str, str, int]]) -> str:
+    """'digit', 'roman' or 'alpha' for a list item's label ("1", "ii", "b"). "(i)" after "(h)" is a letter."""
+    if item.isdigit():
+        return "digit"
+    if set(item) <= _ROMAN_LETTERS:
+        follows_letter = any(
+            style == "alpha" and len(item) == 1 and ord(number[-2]) == ord(item) - 1 for style, number, _ in open_items
+        )
+        return "alpha" if follows_letter else "roman"
+    return "alpha"
+
+
+def _open_items(base: str, subs: str, level: int) -> list[tuple[str, str, int]]:
+    """The list items a number like "5(b)(ii)" opens: ("alpha", "5(b)", level - 1), ("roman", "5(b)(ii)", level)."""
+    items: list[tuple[str, str, int]] = []
+    labels = re.findall(r"\(([a-z0-9]{1,4})\)", subs)
+    number = base
+    for depth, label in enumerate(labels):
+        number += f"({label})"
+        items.append((_list_style(label, items), number, level - len(labels) + depth + 1))
+    return items
+
+
 def segment(text: str) -> Segmentation:
     """Numbered sections of `text` with headings and nesting levels. Linear in the text length."""
     has_articles = _ARTICLE.search(text) is not None
@@ -107,6 +133,8 @@ def segment(text: str) -> Segmentation:
     raw: list[tuple[int, str, int, str | None]] = []  # (start, number, level, heading)
     last_base: str | None = None  # the enclosing numbered section of "(a)" items
     last_base_level = 0
+    # Open list items, outermost first: "(i)" after "(a)" nests in it ("2(a)(i)"), "(b)" after "(i)" closes it.
+    open_items: list[tuple[str, str, int]] = []
     for match in _HEADING_PATTERN.finditer(text):
         start = match.start("head")
         groups = match.groupdict()
@@ -120,20 +148,30 @@ def segment(text: str) -> Segmentation:
                 number = base + (groups["kw_sub"] or "")
                 level = base.count(".") + shift + number.count("(")
             last_base, last_base_level = base, level - number.count("(")
+            open_items = _open_items(base, groups["kw_sub"] or "", level)
         elif groups["num"] or groups["top"]:
             base = groups["num"] or groups["top"]
             number = base + (groups["sub"] or groups["top_sub"] or "")
             level = base.count(".") + shift + number.count("(")
             last_base, last_base_level = base, base.count(".") + shift
+            open_items = _open_items(base, groups["sub"] or groups["top_sub"] or "", level)
         elif groups["roman"]:
             number = groups["roman"]
             level = 0
             last_base, last_base_level = number, level
+            open_items = []
         else:
             if last_base is None:
                 continue  # a list item with no numbered section around it
-            number = last_base + groups["letter"]
-            level = last_base_level + 1
+            label = groups["letter"][1:-1]
+            style = _list_style(label, open_items)
+            sibling = next((i for i in range(len(open_items) - 1, -1, -1) if open_items[i][0] == style), None)
+            if sibling is not None:
+                del open_items[sibling:]
+            parent_number, parent_level = open_items[-1][1:] if open_items else (last_base, last_base_level)
+            number = parent_number + groups["letter"]
+            level = parent_level + 1
+            open_items.append((style, number, level))
         heading = _heading_after(text, match.end())
         if not groups["kw"] and not groups["letter"]:
             # A bare number must be followed by a capitalised word, or it is a figure, not a section.

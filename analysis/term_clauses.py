@@ -419,6 +419,16 @@ def confidentiality_period(doc: Document) -> list[KeyTerm]:
 _PAYMENT_TRIGGER = keywords(r"net\s", "invoice", "payment terms", "payable", "due")
 
 
+# A clause about disputing or querying an invoice, whose period is for the notice, not for paying.
+_DISPUTE_NOTICE = re.compile(
+    r"\b(?:disput\w*|contest\w*|quer(?:y|ies)|object\w*)\b[^.;]{0,160}?\b(?:notif\w*|notice|in\s+writing)\b|"
+    r"\b(?:notif\w*|notice)\b[^.;]{0,80}?\b(?:disput\w*|contest\w*|object\w*)\b",
+    re.IGNORECASE,
+)
+# Wording that sets when to pay ("shall pay ... within", "payable within"), which a dispute clause may also hold.
+_PAYS_WITHIN = re.compile(r"\b(?:pay|pays|paid|payable)\b[^.;]{0,60}?\bwithin\b", re.IGNORECASE)
+
+
 def payment_terms(doc: Document) -> list[KeyTerm]:
     candidates: list[tuple[float, KeyTerm]] = []
     for window in doc.windows(_PAYMENT_TRIGGER):
@@ -439,6 +449,8 @@ def payment_terms(doc: Document) -> list[KeyTerm]:
             else:
                 period = found.duration
             score = 2.0 if period else 0.0
+        if period is None and _DISPUTE_NOTICE.search(window.text) and not _PAYS_WITHIN.search(window.text):
+            continue  # "notify ... within 10 days after receipt of the invoice" of a dispute: not when to pay
         if period is None:
             period = _first_duration(
                 doc,

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from analysis.context import Document, keywords
-from analysis.dates import DateMatch, find_dates
+from analysis.dates import DateMatch, add_duration, find_dates
+from analysis.durations import find_durations
 from analysis.models import UNDETERMINED
 
 PREAMBLE_CHARS = 6000
@@ -53,7 +54,8 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _OTHER_AGREEMENT_DATED = re.compile(
-    r"\b(?:to|of|under)\s+(?:the|that|an?)\s+(?:[^.;]{0,80}?\s)?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
+    # "as defined in the Stock Purchase Agreement dated": "in"/"by" name another agreement too.
+    r"\b(?:to|of|under|in|by)\s+(?:the|that|an?)\s+(?:[^.;]{0,80}?\s)?(?:agreement|contract)\b(?:\s*\([^)]{0,60}\))?,?\s*"
     r"(?:dated|made|entered\s+into)\s*(?:as\s+of\s+|on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -79,6 +81,28 @@ _ANOTHER_AGREEMENT_SIGNED = re.compile(
     re.IGNORECASE,
 )
 _THIS_BEFORE = re.compile(r"\bthis\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+# Another document's date: "its proposal dated 8 August 2021", "the Price List dated ...", "supersedes the
+# Letter of Intent signed by the parties on ...", "a tender issued on ...".
+_OTHER_DOCUMENT_DATED = re.compile(
+    r"\b(?:proposal|quotation|quote|price\s+list|letter(?:\s+of\s+(?:intent|understanding))?|loi|memorandum|mou|"
+    r"nda|tender|offer|invoice|(?:purchase\s+)?order|statement\s+of\s+work|sow|term\s+sheet|heads\s+of\s+terms|"
+    r"specification|bid|rfp|request\s+for\s+proposals?|notice|resolution|minutes)\b[^.;]{0,60}?"
+    r"\b(?:dated|signed|issued|executed|submitted|made|sent|delivered)\b(?:\s+by\s+[^.;]{0,40}?)?"
+    r"(?:\s+(?:as\s+of|on))?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _another_documents_date(text: str, sentence_start: int, position: int) -> bool:
+    """True when the date at `position` is another document's or event's: a document named before it as dated,
+    signed or issued; a definition ('"NDA" means ... dated'); something superseded."""
+    lookback = text[max(sentence_start, position - 160) : position]
+    named = _OTHER_DOCUMENT_DATED.search(lookback)
+    if named and not re.search(r"\bthis\s+(?:[\w-]+\s+){0,2}$", lookback[: named.start()], re.IGNORECASE):
+        return True  # "this Order dated ..." would be the document's own date
+    return re.search(r"\b(?:means|supersedes|replaces|terminates)\b", lookback, re.IGNORECASE) is not None
 
 
 def _another_agreements_signing(text: str, position: int) -> bool:
@@ -146,6 +170,8 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
             or _FILING_DATED.search(lookback)
         ):
             continue  # "First Amendment to the Supply Agreement dated April 1, 2017": the amended agreement's date
+        if _another_documents_date(text, sentence_start, candidate.start):
+            continue
         references = [m.end() for m in _REFERENCE.finditer(lookback)]
         own = [m.end() for m in _OWN_DATE_VERB.finditer(lookback)]
         if references and (not own or references[-1] > own[-1]):
@@ -166,7 +192,9 @@ def _signature_date(doc: Document) -> FoundDate | None:
     """The date at the signatures: "IN WITNESS WHEREOF ... as of <date>", "Date: <date>"."""
     text = doc.text
     for witness in doc.matches(_WITNESS_TRIGGER, _WITNESS):
-        if _another_agreements_signing(text, witness.end()):
+        if _another_agreements_signing(text, witness.end()) or _another_documents_date(
+            text, max(0, witness.start() - 160), witness.end()
+        ):
             continue
         window = doc.sentence_window(witness.start())
         dates = find_dates(text, witness.start(), min(len(text), window.end + 200))
@@ -345,6 +373,8 @@ _AGREEMENT_SUBJECT = re.compile(
     r"agreement\s+(?:shall|will|is)|effective\s+date)",
     re.IGNORECASE,
 )
+# A period counted from the date that follows: "thirty (30) days after the date hereof".
+_COUNTED_FROM = re.compile(r"\s*(?:immediately\s+)?(?:after|following|from)\s+(?:the\s+)?", re.IGNORECASE)
 _REFERS_TO_AGREEMENT_DATE = re.compile(
     r"\b(?:date\s+(?:and\s+year\s+)?(?:first\s+)?(?:written|set\s+forth|stated|mentioned|shown|indicated|listed)\s+(?:above|below)|"
     r"above[- ]written\s+date|date\s+hereof|date\s+of\s+(?:this|the)\s+agreement|date\s+first\s+above|"
@@ -663,9 +693,26 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if verb is not None and _begins_another_period(text, effective.start() + verb.start()):
             continue
         window = doc.sentence_window(effective.start())
-        if _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
+        if ref := _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
             if agreement is None:  # "effective as of the date set forth above", and no date is set forth
                 return _undetermined(doc, effective.start(), "the date the agreement refers to is not filled in")
+            offset = next(
+                (
+                    found.duration
+                    for found in find_durations(text, effective.end(), ref.start())
+                    if _COUNTED_FROM.match(text, found.end, ref.start())
+                ),
+                None,
+            )
+            if offset is not None:
+                # "effective thirty (30) days after the date hereof": counted from the agreement's date.
+                shifted = (
+                    add_duration(agreement.match.value, offset).value if agreement.match.value is not None else None
+                )
+                if shifted is None:
+                    return _undetermined(doc, effective.start(), f"{offset.display} from a date that cannot be counted")
+                moved = agreement.match.model_copy(update={"value": shifted})
+                return FoundDate(match=moved, cite_start=window.start, confidence=0.7, cite_end=window.end)
             return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.75, cite_end=window.end)
     # 6. An "Effective Date" defined by an event ('the date the Site becomes operational'): present, undetermined.
     for defined in (

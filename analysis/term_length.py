@@ -221,6 +221,31 @@ _LISTED_END = re.compile(
 )
 
 
+_LATER_OF = re.compile(r"\b(?:later|latest|last)\s+(?:to\s+occur\s+)?of\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"\(\s*[a-h1-9ivx]{1,3}\s*\)")
+
+
+def _later_of_dates(doc: Document, window: Window, position: int) -> list[date] | None:
+    """For a date at `position` listed in "the later of (a) ... and (b) ...": the listed dates, or [] when an
+    item is an event the text does not date (the date is then only a floor; the end is left to the event).
+    None when the date is not in such a list."""
+    later = next(reversed(list(_LATER_OF.finditer(doc.text, max(window.start, position - 200), position))), None)
+    if later is None:
+        return None
+    stop = min(
+        (
+            i
+            for i in (doc.text.find(";", later.end(), window.end), doc.text.find(". ", later.end(), window.end))
+            if i > 0
+        ),
+        default=window.end,
+    )
+    listed = doc.text[later.end() : stop]
+    items = len(_LIST_ITEM.findall(listed)) or 1 + len(re.findall(r"\b(?:and|or)\b", listed, re.IGNORECASE))
+    dated = [found.value for found in find_dates(doc.text, later.end(), stop) if found.value is not None]
+    return [] if len(dated) < max(items, 2) else dated
+
+
 def _ends_on(doc: Document, window: Window, position: int) -> bool:
     """Whether the words before `position` make what starts there the end of the term."""
     if _END_DATE_LEAD.search(doc.text, max(window.start, position - 70), position):
@@ -300,6 +325,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     says_end_of = "end of" in lowered  # a cheap gate for the "end of ..." patterns below
     end_date: date | None = None
     start_date: date | None = None
+    floor_only = False
     for found in find_dates(doc.text, window.start, window.end):
         lead = doc.text[max(window.start, found.start - 70) : found.start]
         month_end = _LAST_DAY_OF.search(lead)
@@ -314,7 +340,11 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
             end_date = last_day_of_month(date(found.year, found.month, 1))
             break
         if found.value is not None and _ends_on(doc, window, found.start):
-            end_date = found.value
+            listed = _later_of_dates(doc, window, found.start)
+            if listed == []:
+                floor_only = True  # the date is only the earliest the term can end
+                break
+            end_date = max(listed) if listed else found.value
             break
         if found.value is not None and _START_DATE_LEAD.search(lead):
             start_date = start_date or found.value
@@ -388,7 +418,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
                 is not None
             )
     perpetual = bool(_PERPETUAL.search(text)) and end_date is None and duration is None
-    event = (
+    event = floor_only or (
         end_date is None
         and duration is None
         and not perpetual

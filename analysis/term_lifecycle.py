@@ -144,6 +144,17 @@ def lifecycle_terms(doc: Document) -> list[KeyTerm]:
                 doc.term(TermKind.RENEWAL_NOTICE_PERIOD, UNDETERMINED, "not stated (redacted or blank)", *cite, 0.5)
             )
             continue
+        if notice.period.business:
+            # ISO 8601 has no business days, and "P60D" would be counted as calendar days, weeks too late:
+            # the period stays in the display and the value says it cannot be counted on the calendar.
+            doc.warnings.append(
+                f"renewal_notice_period: the notice period is {notice.period.display}; its calendar deadline "
+                "depends on which days are business days, so none is computed"
+            )
+            terms.append(
+                doc.term(TermKind.RENEWAL_NOTICE_PERIOD, UNDETERMINED, notice.period.display, *cite, notice.confidence)
+            )
+            continue
         terms.append(
             doc.term(TermKind.RENEWAL_NOTICE_PERIOD, notice.period.iso, notice.period.display, *cite, notice.confidence)
         )

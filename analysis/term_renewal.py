@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from analysis.context import Document, Window, keywords
 from analysis.durations import Duration, find_durations, same_length
+from analysis.numbers import NUMBER, number_from_match
 
 # --- renewal ---------------------------------------------------------------------------------------------
 
@@ -49,7 +50,9 @@ _NOT_RENEWAL = re.compile(
 _RENEWAL_LENGTH_LEAD = re.compile(
     r"(?:\b(?:additional|successive|further|subsequent|consecutive|renewal|extension|extended|one\s+or\s+more|"
     r"periods?\s+of|terms?\s+of|for|of|another)\s+(?:an?\s+)?(?:additional\s+|successive\s+|further\s+|"
-    r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*)$",
+    r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*|"
+    # "is extended automatically by one year"
+    r"\b(?:renewed|extended|prolonged)\s+(?:automatically\s+|tacitly\s+)?by\s+(?:a\s+(?:further\s+)?)?)$",
     re.IGNORECASE,
 )
 _SAME_AS_PREVIOUS = re.compile(
@@ -94,6 +97,8 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
             re.IGNORECASE,
         ):
             continue
+        if re.search(r"\bnotice\s+periods?\s+of\s+$", lead, re.IGNORECASE):
+            continue  # "terminated with a notice period of three (3) months": the notice, not the renewal
         if _RENEWAL_LENGTH_LEAD.search(lead) or re.match(
             r"[\s-]*(?:periods?|terms?|renewal|extension|increments?)", tail, re.IGNORECASE
         ):
@@ -325,7 +330,9 @@ def find_renewal(doc: Document) -> RenewalFinding | None:
 _NOTICE_TRIGGER = keywords("notice", "notif", r"prior\s+to\s+the\s+(?:end|expir)")
 _BEFORE_WORDS = re.compile(
     r"^[\s'’)]*(?:s\s+)?(?:\(\s*\d+\s*\)\s*)?(?:calendar\s+)?(?:or\s+more\s+)?(?:prior|before|in\s+advance|preceding|"
-    r"ahead|advance|written|notice|of\s+(?:written\s+|prior\s+)*notice)",
+    r"ahead|advance|written|notice|of\s+(?:written\s+|prior\s+)*notice|"
+    # "a notice period of three (3) months to the end of the contract year"
+    r"to\s+the\s+(?:end|expir\w*)\s+of)",
     re.IGNORECASE,
 )
 
@@ -415,10 +422,53 @@ _NOTICE_WORD = re.compile(
     r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
     re.IGNORECASE,
 )
+# The lower bound of a notice window, written without its unit before the upper bound.
+_WINDOW_LOWER = re.compile(
+    rf"\b(?:(?:not|no)\s+(?:less|fewer|earlier)\s+than|between)\s+{NUMBER}\s*,?\s*(?:nor|and|or|but)\s+"
+    r"(?:not\s+|no\s+)?(?:(?:more|greater|later)\s+than\s+)?$",
+    re.IGNORECASE,
+)
 _AT_LEAST = re.compile(
     r"\b(?:at\s+least|not\s+less\s+than|no\s+less\s+than|no\s+later\s+than|not\s+later\s+than|minimum\s+of)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
+
+
+# Termination at will: "for convenience", "at any time", "without cause", "for any reason".
+_AT_WILL = re.compile(
+    r"\bfor\s+(?:its\s+|their\s+|the\s+)?convenience\b|\bat\s+any\s+time\b|\bwithout\s+cause\b|"
+    r"\bfor\s+any\s+(?:or\s+no\s+)?reason\b",
+    re.IGNORECASE,
+)
+
+
+# What a notice is about: "notify the other party in writing of any reduction", "notice of the change".
+_NOTICE_OF = re.compile(
+    r"\bnoti(?:ce|fy|fies|fied)\s+(?:(?!(?:prior|before|given|days?|months?|years?)\b)[a-z]+\s+){0,5}?"
+    r"of\s+(?:any|an?|the|its|their|such)\s+(?P<what>[a-z-]+)",
+    re.IGNORECASE,
+)
+_NOTICE_OF_ENDING = re.compile(
+    r"(?:terminat|cancel|non-?renew|expir|intent|election|decision|desire|wish)", re.IGNORECASE
+)
+
+
+def _parent_number(number: str) -> str:
+    cut = max(number.rstrip(".").rfind("."), number.rfind("("))
+    return number[:cut] if cut > 0 else ""
+
+
+def _same_section(doc: Document, first: int, second: int) -> bool:
+    """Whether `second` lies in the section of `first`, one nested in it or a sibling under the same parent
+    ("13.1" and "13.2" of a Duration section): a sentence in another numbered section ("9.", "4.4" after
+    "3.2") is about something else, not the notice that stops the renewal above it."""
+    here, there = doc.sections.locate(first)[0], doc.sections.locate(second)[0]
+    if here is None or there is None or here == there:
+        return True
+    if there.startswith((here + ".", here + "(")):
+        return True
+    parent = _parent_number(here)
+    return bool(parent) and parent == _parent_number(there)
 
 
 def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[NoticeFinding]:
@@ -434,14 +484,27 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
         ):
             index += 1
         if index < len(doc.sentences.starts):
-            windows.append(doc.sentence_window(doc.sentences.starts[index]))
+            following = doc.sentence_window(doc.sentences.starts[index])
+            if _same_section(doc, renewal.window.start, following.start):
+                windows.append(following)
+    adjacent = len(windows)  # the renewal sentence and the one after it
     windows.extend(doc.windows(_NOTICE_TRIGGER))
     best: NoticeFinding | None = None
     found_all: list[NoticeFinding] = []
     for rank, window in enumerate(windows):
         text = window.text
         non_renewal = _stops_renewal(text)
-        follows_renewal = rank < 2 and renewal is not None and not renewal.mutual
+        follows_renewal = rank < adjacent
+        if follows_renewal and rank > 0 and not non_renewal and not _TERMINATES.search(text):
+            other = _NOTICE_OF.search(text)
+            if other and not _NOTICE_OF_ENDING.match(other.group("what")):
+                # "notify ... of any reduction in the licences before the renewal date": a notice about
+                # something else that happens to be timed by the renewal.
+                follows_renewal = False
+        if follows_renewal and rank > 0 and not non_renewal and _AT_WILL.search(text) and not _END_OF_TERM.search(text):
+            # The sentence after the renewal that lets a party terminate at will is termination for
+            # convenience, not the notice that stops the renewal.
+            follows_renewal = False
         if not (non_renewal or follows_renewal):
             continue
         terminates = _TERMINATES.search(text) is not None
@@ -469,6 +532,11 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
         for found in find_durations(doc.text, window.start, window.end):
             tail = doc.text[found.end : min(window.end, found.end + 40)]
             lead = doc.text[max(window.start, found.start - 50) : found.start]
+            period = found.duration
+            if (lower := _WINDOW_LOWER.search(lead)) is not None and (amount := number_from_match(lower)):
+                # "not less than 90 nor more than 180 days before": the notice is due 90 days before; 180 only
+                # opens the window. The lower bound shares the unit written once after the upper.
+                period = Duration(amount=amount, unit=period.unit, business=period.business)
             if not (_BEFORE_WORDS.match(tail) or _AT_LEAST.search(lead)):
                 continue
             if re.match(r"[\s-]*(?:periods?|terms?)\b", tail, re.IGNORECASE) or found.duration.unit == "hour":
@@ -488,7 +556,7 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
                 confidence = 0.85
             else:
                 confidence = 0.7 if end_of_term else 0.65
-            finding = NoticeFinding(window=window, period=found.duration, score=score, confidence=confidence)
+            finding = NoticeFinding(window=window, period=period, score=score, confidence=confidence)
             found_all.append(finding)
             if best is None or finding.score > best.score:
                 best = finding

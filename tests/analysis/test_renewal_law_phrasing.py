@@ -212,7 +212,8 @@ def test_not_a_notice_to_stop_renewal(sentence: str) -> None:
         ),
         pytest.param(
             "13.1 The Agreement runs by calendar year and is renewed tacitly every year.\n13.2. Either party may "
-            "nevertheless cancel it at any time, upon three months prior written notice.",
+            "nevertheless cancel it at any time before the end of the then-current term, upon three months prior "
+            "written notice.",
             "P3M",
             id="the requirement after a bare clause number",
         ),

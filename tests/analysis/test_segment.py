@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from analysis.segment import segment
 from analysis.text import split_sentences
+from sandbox.corpus.generate import generate_records, render_contract
+from sandbox.corpus.models import Corpus
 
 NUMBERED = """MASTER SERVICES AGREEMENT
 
@@ -133,3 +138,34 @@ def test_a_month_with_a_stray_full_stop_before_its_day_does_not_end_the_sentence
     first = sentences.span_at(text.index("effective"))
     assert text[first[0] : first[1]] == 'This Agreement is effective as of April. 1st 2019 (the "Effective Date").'
     assert sentences.span_at(text.index("The end"))[0] == text.index("The end")
+
+
+def test_roman_items_nest_under_their_letter_and_close_at_the_next_letter() -> None:
+    text = (
+        "Section 7. Fees.\n\n(a) Invoicing\nSupplier invoices monthly.\n\n(i) Hardware. Charged on delivery.\n\n"
+        "(ii) Support. Charged quarterly.\n\n(b) Payment\nCustomer pays within 30 days.\n\n(i) Disputes. Raised in "
+        "writing.\n\n(c) Taxes\nExclusive of VAT.\n\n(h) Notices. In writing.\n\n(i) Counterparts. Allowed.\n"
+    )
+    numbers = [clause.number for clause in segment(text).clauses]
+    assert numbers == ["7", "7(a)", "7(a)(i)", "7(a)(ii)", "7(b)", "7(b)(i)", "7(c)", "7(h)", "7(i)"]
+    cited = segment(text).locate(text.index("Charged quarterly"))
+    assert cited[0] == "7(a)(ii)"
+
+
+def test_numbered_sub_item_keeps_its_levels_for_the_next_item() -> None:
+    text = "5(b)(ii) Late fees apply.\n\n(iii) Interest accrues daily.\n\n(c) Set-off is excluded.\n"
+    numbers = [clause.number for clause in segment(text).clauses]
+    assert numbers == ["5(b)(ii)", "5(b)(iii)", "5(c)"]
+
+
+def test_sandbox_roman_items_under_a_lettered_item_keep_the_letter() -> None:
+    # The generated SOW milestones and payment clauses nest "(i)".."(v)" under "(a)"/"(b)"; none may be cited
+    # as "2(ii)", a section the document does not have.
+    records = generate_records(Corpus(contracts=40, seed=20240605, as_of=date(2025, 6, 30)))
+    dropped = [
+        (record.id, clause.number)
+        for record in records.contracts
+        for clause in segment(render_contract(records, record).text).clauses
+        if clause.number and re.fullmatch(r"\d+(?:\.\d+)*\((?:ii|iii|iv|v)\)", clause.number)
+    ]
+    assert dropped == []
