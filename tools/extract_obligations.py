@@ -22,7 +22,7 @@ from clm_client.models import ContractDetail, ContractSummary
 from plugin.toolkit.errors import BackendError
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
-from plugin.toolkit.untrusted import clean_inline, strip_invisible
+from plugin.toolkit.untrusted import OffsetMap, clean_inline, clean_text_mapped, strip_invisible
 from tools.arguments import ContractId
 
 if TYPE_CHECKING:
@@ -152,16 +152,36 @@ class ExtractObligationsOutput(ToolOutput):
         return self.model_copy(update={"obligations": self.obligations[:keep], "next_offset": self._offset + keep})
 
 
+class Read(NamedTuple):
+    """A document's analysis and the map from the offsets of the text it analysed to the CLM's offsets."""
+
+    analysis: ContractAnalysis
+    offsets: OffsetMap
+
+
 def _source(
-    citation: Citation, text_len: int, must_include: list[tuple[int, int]] | None = None, *, document_id: str
+    citation: Citation,
+    text_len: int,
+    must_include: list[tuple[int, int]] | None = None,
+    *,
+    document_id: str,
+    offsets: OffsetMap | None,
 ) -> Source:
     """The citation as a quote a lawyer can check: exact, or elided with '…' around the fact's words.
 
-    `must_include` are offsets into `citation.quote` (see `_fact_words`, `_due_words`)."""
+    `must_include` are offsets into `citation.quote` (see `_fact_words`, `_due_words`). The analysis read the
+    text as cleaned at the boundary; `offsets` maps its offsets back to the CLM's, the ones {tool:read_contract}
+    and {tool:annotate_contract} take, so each piece reads (once cleaned) exactly as quoted."""
     from analysis import quote
 
     shown = quote(citation.quote, (0, len(citation.quote)), must_include=must_include or [], max_chars=MAX_QUOTE)
-    pieces = [(citation.start + s, min(citation.start + e, text_len)) for s, e in shown.pieces]
+    pieces = [
+        (citation.start + s, citation.start + e)
+        if offsets is None
+        else offsets.span(citation.start + s, citation.start + e)
+        for s, e in shown.pieces
+    ]
+    pieces = [(min(s, text_len), min(e, text_len)) for s, e in pieces]
     first, last = (pieces[0][0], pieces[-1][1]) if pieces else (citation.start, citation.start)
     return Source(
         document_id=document_id,
@@ -206,23 +226,23 @@ def _due_words(citation: Citation, period: str | None, day: date | None) -> list
     return spans
 
 
-async def _document(ctx: ClmContext, detail: ContractDetail) -> str:
+async def _document(ctx: ClmContext, detail: ContractDetail) -> tuple[str, OffsetMap]:
     assert detail.document is not None
     if detail.document.total_chars > MAX_DOCUMENT_CHARS:
         raise BackendError(f"The document has {detail.document.total_chars:,} characters, over the 5 M limit.")
-    parts: list[str] = []
+    parts: list[str] = []  # the raw text: cleaned whole below, with the map of its offsets
     checksum = hashlib.sha256()  # the CLM's checksum covers the raw text, before the boundary cleaned it
     offset: int | None = 0
     while offset is not None:
         chunk = await ctx.api.read_document(detail.id, offset=offset, max_chars=CHUNK)
-        parts.append(chunk.text)
+        parts.append(chunk.raw_text)
         checksum.update(chunk.raw_text.encode("utf-8"))
         await ctx.progress(offset + chunk.raw_chars, chunk.total_chars, "reading the document")
         offset = chunk.next_offset
-    text = "".join(parts)
+    raw = "".join(parts)
     if checksum.hexdigest() != detail.document.sha256:
         raise BackendError("The document text does not match the CLM's checksum (it changed while being read); retry.")
-    return text
+    return clean_text_mapped(raw)
 
 
 def _clm_term_facts(d: ContractSummary) -> dict[str, tuple[str, str]]:
@@ -270,7 +290,7 @@ MAX_AMENDMENTS = 20
 
 
 async def _consolidate(
-    ctx: ClmContext, detail: ContractDetail, base: ContractAnalysis, warnings: list[str]
+    ctx: ClmContext, detail: ContractDetail, base: ContractAnalysis, warnings: list[str], maps: dict[str, OffsetMap]
 ) -> ConsolidatedTerms:
     """The base analysis with its amendments applied in effective-date order (their text read from the CLM)."""
     from analysis import DocumentRef, consolidate
@@ -283,7 +303,7 @@ async def _consolidate(
     for amendment in await asyncio.gather(*(ctx.api.get_contract(i) for i in ids)):
         text = ""
         if amendment.document is not None and amendment.document.has_text and amendment.document.total_chars:
-            text = await _document(ctx, amendment)
+            text, maps[amendment.id] = await _document(ctx, amendment)
         ref = DocumentRef(
             id=amendment.id,
             title=clean_inline(amendment.title, 120),
@@ -301,7 +321,9 @@ async def _consolidate(
     return consolidated
 
 
-def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, base_id: str, text_len: int) -> None:
+def _apply_amendments(
+    facts: dict[str, Fact], consolidated: ConsolidatedTerms, base_id: str, maps: dict[str, OffsetMap]
+) -> None:
     """Terms an amendment set replace what the base text says; the CLM's own field still wins on the value."""
     for term in consolidated.terms:
         source = term.source
@@ -320,7 +342,7 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
         citation = (
             None
             if source.citation is None
-            else _amendment_source(source.citation, kind, term.value, source.document_id)
+            else _amendment_source(source.citation, kind, term.value, source.document_id, maps.get(source.document_id))
         )
         if current is not None and current.source == "clm":
             facts[kind] = current.model_copy(
@@ -338,9 +360,12 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
         )
 
 
-def _amendment_source(citation: Citation, kind: str, value: str | None, document_id: str) -> Source:
+def _amendment_source(
+    citation: Citation, kind: str, value: str | None, document_id: str, offsets: OffsetMap | None
+) -> Source:
     # Offsets are in the amendment's own text (its id in document_id and set_by), not the base document's.
-    return _source(citation, citation.end, _fact_words(citation, kind, value), document_id=document_id)
+    end = citation.end if offsets is None else offsets.end(citation.end)
+    return _source(citation, end, _fact_words(citation, kind, value), document_id=document_id, offsets=offsets)
 
 
 def _renewal(
@@ -439,6 +464,7 @@ class InForce(NamedTuple):
     state: RenewalState
     text_len: int
     warnings: list[str]
+    offsets: OffsetMap | None  # the analysed text's offsets to the CLM's
 
 
 async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
@@ -447,10 +473,10 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
     The one place both this tool and {tool:upcoming_deadlines} get a contract's renewal state from, so the two
     always agree on the same contract."""
     from analysis import analyse
-    from analysis.models import ContractAnalysis
 
     warnings: list[str] = []
     analysis: ContractAnalysis | None = None
+    offsets: OffsetMap | None = None
     text_len = 0
     if detail.document is None or not detail.document.has_text or detail.document.total_chars == 0:
         warnings.append(
@@ -460,12 +486,12 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
     else:
         text_len = detail.document.total_chars
         cached = ctx.services.analyses.get(detail.document.sha256)
-        if isinstance(cached, ContractAnalysis):
-            analysis = cached
+        if isinstance(cached, Read):
+            analysis, offsets = cached
         else:
-            text = await _document(ctx, detail)
+            text, offsets = await _document(ctx, detail)
             analysis = await anyio.to_thread.run_sync(analyse, text)
-            ctx.services.analyses[detail.document.sha256] = analysis
+            ctx.services.analyses[detail.document.sha256] = Read(analysis, offsets)
         warnings += [clean_inline(w, 300) for w in analysis.warnings]
 
     facts: dict[str, Fact] = {}
@@ -486,7 +512,11 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
             citation=None
             if stated is None
             else _source(
-                stated.citation, text_len, _fact_words(stated.citation, kind, stated.value), document_id=detail.id
+                stated.citation,
+                text_len,
+                _fact_words(stated.citation, kind, stated.value),
+                document_id=detail.id,
+                offsets=offsets,
             ),
             disagreement=disagreement,
         )
@@ -498,15 +528,20 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
                 display=clean_inline(term.display, 120),
                 source="document",
                 citation=_source(
-                    term.citation, text_len, _fact_words(term.citation, kind, term.value), document_id=detail.id
+                    term.citation,
+                    text_len,
+                    _fact_words(term.citation, kind, term.value),
+                    document_id=detail.id,
+                    offsets=offsets,
                 ),
             )
     consolidated = None
     if analysis is not None:
-        consolidated = await _consolidate(ctx, detail, analysis, warnings)
-        _apply_amendments(facts, consolidated, detail.id, text_len)
+        maps: dict[str, OffsetMap] = {} if offsets is None else {detail.id: offsets}
+        consolidated = await _consolidate(ctx, detail, analysis, warnings, maps)
+        _apply_amendments(facts, consolidated, detail.id, maps)
     renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
-    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings)
+    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings, offsets)
 
 
 # The record fields that fix the renewal state on their own: with all of them recorded (the CLM's fields win),
@@ -538,7 +573,8 @@ async def renewal_in_force(
     renewal, _, state = _renewal(facts, contract, ctx.as_of, warnings)
     document = detail.document if detail is not None else None
     cached = ctx.services.analyses.get(document.sha256) if document is not None else None
-    terms = getattr(cached, "terms", None) or []
+    read = cached if isinstance(cached, Read) else None
+    terms = [] if read is None else list(read.analysis.terms)
     text_len = document.total_chars if document is not None else 0
     flags = list(renewal.disagreements)
     for kind in ("auto_renewal", *RENEWAL_FIELDS):
@@ -549,7 +585,14 @@ async def renewal_in_force(
                 clean_inline(f"The CLM record says {kind} {fact.display}; the document says {stated.display}.", 300)
             )
             facts[kind] = fact.model_copy(
-                update={"citation": _source(stated.citation, text_len, document_id=contract.id)}
+                update={
+                    "citation": _source(
+                        stated.citation,
+                        text_len,
+                        document_id=contract.id,
+                        offsets=None if read is None else read.offsets,
+                    )
+                }
             )
     return renewal.model_copy(update={"disagreements": flags}), state, facts, detail
 
@@ -601,7 +644,11 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
                     recurrence=o.due.recurrence,
                 ),
                 citation=_source(
-                    o.citation, text_len, _due_words(o.citation, o.due.period, o.due.date), document_id=detail.id
+                    o.citation,
+                    text_len,
+                    _due_words(o.citation, o.due.period, o.due.date),
+                    document_id=detail.id,
+                    offsets=found.offsets,
                 ),
             )
         )
