@@ -17,7 +17,7 @@ from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutpu
 from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, clean_inline, delimit_untrusted, strip_invisible
 from tools.arguments import ContractId, CounterpartyId
 from tools.contract_header import ContractHeader
-from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
+from tools.counterparty_scope import CounterpartyScope, check_known_id, resolve_counterparty, scope_note
 from tools.resources import complete_counterparties, counterparty_contracts
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
@@ -159,6 +159,8 @@ async def search_contracts(args: SearchContractsInput, ctx: ClmContext) -> Searc
     )
     page = await ctx.api.search_contracts(filters, limit=args.limit, cursor=position.backend_cursor)
     rows = [_row(summary) for summary in page.data[position.skip : position.skip + args.limit]]
+    if not rows and args.cursor is None:
+        await check_known_id(ctx, scope)
     if position.skip + len(rows) < len(page.data):
         next_cursor: str | None = PageCursor(
             backend_cursor=position.backend_cursor, skip=position.skip + len(rows)
