@@ -141,6 +141,11 @@ class ExtractObligationsOutput(ToolOutput):
     next_offset: int | None
     warnings: list[str]
     _offset: int = PrivateAttr(default=0)  # the offset this page started at
+    _selected: bool = PrivateAttr(default=False)  # only some categories were asked for
+
+    @property
+    def selected(self) -> bool:
+        return self._selected
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=len(self.obligations), record_ids=[self.contract_id])
@@ -672,6 +677,7 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
         warnings=found.warnings,
     )
     output._offset = args.offset
+    output._selected = bool(args.categories)
     return output
 
 
@@ -740,8 +746,17 @@ def render(out: ExtractObligationsOutput) -> str:
     else:
         if not out.document_read:
             lines += ["", "No obligations could be read: the document has no text layer (see the warning above)."]
+        elif out.total_obligations and out._offset >= out.total_obligations:
+            # A page past the end is not an empty contract: say how many there are and where they start.
+            selected = " in the selected categories" if out.selected else ""
+            lines += [
+                "",
+                f"No obligations on this page: offset={out._offset} is past the end; this contract has "
+                f"{out.total_obligations} obligation{'s' if out.total_obligations != 1 else ''}{selected} "
+                "(offset=0 shows the first).",
+            ]
         else:
-            scope = " in the selected categories." if out.total_obligations == 0 else "."
+            scope = " in the selected categories." if out.selected else "."
             lines += ["", "No obligations found" + scope]
     if out.next_offset is not None:
         lines += ["", f"More obligations: call again with offset={out.next_offset}."]
