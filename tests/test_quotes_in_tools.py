@@ -127,7 +127,8 @@ async def test_every_quote_is_exact_or_visibly_elided_and_keeps_the_fact(demo_ur
                 body = "\n".join(block.text for block in result.content if hasattr(block, "text"))
                 base_facts = [f for f in page["facts"] if f["citation"] is not None and not f["set_by"]]
                 for fact in base_facts if offset == 0 else []:
-                    _check_source(structured, text, fact["citation"])
+                    # An amendment's term facts are its agreement's, cited in the agreement's text.
+                    _check_source(structured, texts[fact["citation"]["document_id"]][0], fact["citation"])
                     if fact["kind"] == "renewal_notice_period":
                         quote = fact["citation"]["quote"]
                         structured.notice += 1
@@ -147,6 +148,9 @@ async def test_every_quote_is_exact_or_visibly_elided_and_keeps_the_fact(demo_ur
                 )
                 # Markdown: only the base document's quotes (an amendment's offsets are in its own text).
                 amended = {f["kind"] for f in page["facts"] if f["set_by"]}
+                amended |= {
+                    f["kind"] for f in page["facts"] if f["citation"] and f["citation"]["document_id"] != contract_id
+                }
                 lines = [
                     line for line in body.splitlines() if not any(line.startswith(f"| {kind} |") for kind in amended)
                 ]

@@ -545,8 +545,49 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
         maps: dict[str, OffsetMap] = {} if offsets is None else {detail.id: offsets}
         consolidated = await _consolidate(ctx, detail, analysis, warnings, maps)
         _apply_amendments(facts, consolidated, detail.id, maps)
-    renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
+    base_id = next((r.id for r in detail.related if r.relation == "amends"), None)
+    if base_id is not None and base_id != detail.id:
+        renewal, computed, state = await _as_applied(ctx, detail, base_id, facts, warnings)
+    else:
+        renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
     return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings, offsets)
+
+
+# The kinds that make up an agreement's term and renewal: an amendment states them only as changes to its
+# agreement ("3 years from the Effective Date" is the agreement's date), so they are read off the agreement.
+TERM_KINDS = ("initial_term", "expiration_date", "auto_renewal", "renewal_term", "renewal_notice_period")
+
+
+async def _as_applied(
+    ctx: ClmContext, amendment: ContractDetail, base_id: str, facts: dict[str, Fact], warnings: list[str]
+) -> tuple[Renewal, list[ComputedDate], RenewalState]:
+    """An amendment's term and renewal: its agreement's, with every signed amendment applied (this one too).
+
+    An amendment is in force only as applied to its agreement; read alone, its restated term would be counted
+    from its own date and contradict the agreement. `facts` gets the agreement's term kinds in place of the
+    amendment's own reading."""
+    base = await ctx.api.get_contract(base_id)
+    found = await terms_in_force(ctx, base)
+    for kind in TERM_KINDS:
+        facts.pop(kind, None)
+        if kind in found.facts:
+            facts[kind] = found.facts[kind]
+    name = f"{clean_inline(base.number, 40)} (`{base.id}`)"
+    applied = found.consolidated is not None and amendment.id in found.consolidated.applied
+    how = (
+        "with this amendment and the others signed applied"
+        if applied
+        else "this amendment is not applied to it (not signed, or not read)"
+    )
+    warnings.append(
+        f"This is an amendment to {name}: its terms are in force only as applied to that agreement. The term, "
+        f"renewal and deadlines shown are the agreement's ({how}); {{tool:extract_obligations}} on {base.id} "
+        "gives the same."
+    )
+    prefix = f"governed by the agreement {name}: "
+    renewal = found.renewal.model_copy(update={"explanation": prefix + found.renewal.explanation})
+    computed = [c.model_copy(update={"basis": prefix + c.basis}) for c in found.computed]
+    return renewal, computed, found.state
 
 
 # The record fields that fix the renewal state on their own: with all of them recorded (the CLM's fields win),
