@@ -27,6 +27,7 @@ from tools.arguments import ContractId
 
 if TYPE_CHECKING:
     from analysis import ConsolidatedTerms, RenewalState
+    from analysis.amendments import Operation
     from analysis.models import Citation, ContractAnalysis, KeyTerm, Obligation
 
 # analysis/ is imported inside the handler: it is not needed to answer initialize or tools/list.
@@ -113,6 +114,11 @@ class ObligationItem(ToolOutput):
     action: str
     due: Due
     citation: Source
+    superseded_by: str | None = Field(
+        default=None,
+        description="Set when an amendment replaced, deleted or changed the quoted wording: the amendment and "
+        "what it did. Such an obligation is not in force as quoted (no next_due)",
+    )
 
 
 class ComputedDate(ToolOutput):
@@ -294,10 +300,24 @@ def _same(kind: str, a: str, b: str) -> bool:
 MAX_AMENDMENTS = 20
 
 
+def _operations(text: str) -> list[Operation]:
+    from analysis.amendments import amendment_operations
+    from analysis.context import build_document
+
+    return amendment_operations(build_document(text)) if text.strip() else []
+
+
 async def _consolidate(
-    ctx: ClmContext, detail: ContractDetail, base: ContractAnalysis, warnings: list[str], maps: dict[str, OffsetMap]
+    ctx: ClmContext,
+    detail: ContractDetail,
+    base: ContractAnalysis,
+    warnings: list[str],
+    maps: dict[str, OffsetMap],
+    operations: dict[str, list[Operation]],
 ) -> ConsolidatedTerms:
-    """The base analysis with its amendments applied in effective-date order (their text read from the CLM)."""
+    """The base analysis with its amendments applied in effective-date order (their text read from the CLM).
+
+    `operations` gets what each applied amendment does to which section of the base, in the order applied."""
     from analysis import DocumentRef, consolidate
 
     ids = [r.id for r in detail.related if r.relation == "amended_by"]
@@ -318,6 +338,9 @@ async def _consolidate(
         amendments.append((ref, text))
     base_ref = DocumentRef(id=detail.id, title=clean_inline(detail.title, 120), effective_date=detail.effective_date)
     consolidated = await anyio.to_thread.run_sync(consolidate, base_ref, base, amendments)
+    texts = {ref.id: text for ref, text in amendments}
+    for amendment_id in consolidated.applied:
+        operations[amendment_id] = await anyio.to_thread.run_sync(_operations, texts.get(amendment_id, ""))
     warnings += [clean_inline(w, 300) for w in consolidated.warnings]
     if consolidated.pending:
         warnings.append(
@@ -343,7 +366,12 @@ def _apply_amendments(
             for s in term.superseded
         ]
         current = facts.get(kind)
-        display = clean_inline(term.display or ("deleted" if term.value is None else term.value), 120)
+        gone = "deleted"
+        if term.value is None and kind == "expiration_date" and source.operation != "delete":
+            # Not deleted: the amendment set a new term (or restated the section without a date), so the end
+            # now follows from the term as amended.
+            gone = "no fixed date any more: the term as amended sets the end (see end of current term)"
+        display = clean_inline(term.display or (gone if term.value is None else term.value), 120)
         citation = (
             None
             if source.citation is None
@@ -470,6 +498,7 @@ class InForce(NamedTuple):
     text_len: int
     warnings: list[str]
     offsets: OffsetMap | None  # the analysed text's offsets to the CLM's
+    operations: dict[str, list[Operation]]  # applied amendment -> what it does to the base's sections, in order
 
 
 async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
@@ -541,16 +570,17 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
                 ),
             )
     consolidated = None
+    operations: dict[str, list[Operation]] = {}
     if analysis is not None:
         maps: dict[str, OffsetMap] = {} if offsets is None else {detail.id: offsets}
-        consolidated = await _consolidate(ctx, detail, analysis, warnings, maps)
+        consolidated = await _consolidate(ctx, detail, analysis, warnings, maps, operations)
         _apply_amendments(facts, consolidated, detail.id, maps)
     base_id = next((r.id for r in detail.related if r.relation == "amends"), None)
     if base_id is not None and base_id != detail.id:
         renewal, computed, state = await _as_applied(ctx, detail, base_id, facts, warnings)
     else:
         renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
-    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings, offsets)
+    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings, offsets, operations)
 
 
 # The kinds that make up an agreement's term and renewal: an amendment states them only as changes to its
@@ -659,6 +689,68 @@ def _next_due(obligation: Obligation, terms: list[KeyTerm], state: RenewalState,
     return next_due(obligation, terms, as_of)
 
 
+# The obligation category a changed term's wording belongs to: an amendment changing the notice period of a
+# section supersedes the renewal notice obligation quoted from it, not the other obligations of that section.
+CATEGORY_OF_KIND = {
+    "auto_renewal": "renewal",
+    "renewal_term": "renewal",
+    "renewal_notice_period": "renewal",
+    "payment_terms": "payment",
+    "late_fee": "payment",
+    "data_protection": "data_protection",
+    "insurance": "insurance",
+    "audit_rights": "audit",
+    "confidentiality_period": "confidentiality",
+}
+_DID = {"replace": "replaced", "delete": "deleted", "modify": "amended"}
+
+
+def _covers(reference: str, section: str) -> bool:
+    return section == reference or section.startswith((reference + ".", reference + "("))
+
+
+def _superseded_by(obligation: Obligation, found: InForce, document_id: str) -> str | None:
+    """Which amendment replaced, deleted or changed the base wording an obligation quotes (the last one), if any.
+
+    From what each applied amendment does to the base's sections, and from the renewal terms in force: the
+    base's renewal notice wording is superseded once an amendment ended auto-renewal or set another notice
+    period, wherever the amendment says so."""
+    from analysis.durations import same_length
+
+    section = obligation.citation.section
+    category = obligation.category.value
+    found_by: str | None = None
+    for amendment_id, operations in found.operations.items():
+        for op in operations:
+            if op.op not in _DID or section is None or not _covers(op.section, section):
+                continue
+            if op.op == "modify" and op.term is not None and CATEGORY_OF_KIND.get(op.term.kind.value) != category:
+                continue  # it changes another term of that section (a cap, a date), not this obligation's words
+            found_by = f"amendment {amendment_id}: Section {op.section} {_DID[op.op]}"
+    consolidated = found.consolidated
+    if found_by is None and consolidated is not None and section is not None:
+        base_id = consolidated.base_id
+        for term in consolidated.terms:
+            # A term of this obligation's kind the base stated in its section, now set by an amendment: the quoted
+            # wording is no longer the one in force (the section as the analysis numbered it, on both sides).
+            if term.source.document_id == base_id or CATEGORY_OF_KIND.get(term.kind.value) != category:
+                continue
+            if any(s.document_id == base_id and s.section and _covers(s.section, section) for s in term.superseded):
+                where = f" §{term.source.section}" if term.source.section else ""
+                changed = "deleted" if term.value is None else f"now {term.display or term.value}"
+                found_by = f"amendment {term.source.document_id}{where}: {term.kind.value.replace('_', ' ')} {changed}"
+    if found_by is None and category == "renewal" and (obligation.due.event or "").startswith("before"):
+        auto, notice = found.facts.get("auto_renewal"), found.facts.get("renewal_notice_period")
+        own = f"amendment {document_id}"  # an amendment's own wording is what it sets, not what it supersedes
+        if auto is not None and auto.set_by and not auto.set_by.startswith(own) and auto.value == "false":
+            found_by = f"{auto.set_by}: the agreement no longer renews automatically"
+        elif notice is not None and notice.set_by and not notice.set_by.startswith(own) and notice.value != "deleted":
+            period = obligation.due.period
+            if period is None or not same_length(period, notice.value):
+                found_by = f"{notice.set_by}: the notice period in force is {notice.display}"
+    return None if found_by is None else clean_inline(found_by, 200)
+
+
 async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) -> ExtractObligationsOutput:
     from analysis.obligations import due_wording
 
@@ -673,7 +765,8 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
     terms = [] if analysis is None else list(analysis.terms)
     items = []
     for o in page:
-        upcoming = _next_due(o, terms, found.state, ctx.as_of)
+        superseded_by = _superseded_by(o, found, detail.id)
+        upcoming = None if superseded_by else _next_due(o, terms, found.state, ctx.as_of)
         items.append(
             ObligationItem(
                 category=o.category.value,
@@ -696,6 +789,7 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
                     document_id=detail.id,
                     offsets=found.offsets,
                 ),
+                superseded_by=superseded_by,
             )
         )
     end = args.offset + len(items)
@@ -777,10 +871,26 @@ def render(out: ExtractObligationsOutput) -> str:
     )
     if out.obligations:
         lines += ["", f"**Obligations** ({len(out.obligations)} of {out.total_obligations})", ""]
+        superseded = sum(o.superseded_by is not None for o in out.obligations)
+        if superseded:
+            lines += [
+                f"{superseded} of these quote wording an amendment replaced, deleted or changed: marked "
+                "SUPERSEDED, not in force as quoted (the terms table has the terms in force).",
+                "",
+            ]
         lines.append(
             table(
                 ["category", "who", "what", "when", "citation"],
-                [[o.category, o.party, o.action, _when(o.due), _cite(o.citation)] for o in out.obligations],
+                [
+                    [
+                        o.category,
+                        o.party,
+                        o.action if o.superseded_by is None else f"SUPERSEDED ({o.superseded_by}): {o.action}",
+                        _when(o.due),
+                        _cite(o.citation),
+                    ]
+                    for o in out.obligations
+                ],
                 CELL,
             )
         )
