@@ -625,6 +625,52 @@ async def _as_applied(
 RENEWAL_FIELDS = ("effective_date", "initial_term", "renewal_term", "renewal_notice_period")
 
 
+def record_renewal(contract: ContractSummary, as_of: date) -> Renewal | None:
+    """The renewal state at `as_of` from the CLM record alone, when the record holds every field that decides it.
+
+    Then it is the state this tool and {tool:upcoming_deadlines} report (the record's fields win over the text,
+    see `renewal_in_force`), so a tool showing only the record can say it too. None when the text (or the
+    agreement an amendment amends) decides it."""
+    amends = isinstance(contract, ContractDetail) and any(r.relation == "amends" for r in contract.related)
+    if contract.term is None or contract.type == "Amendment" or amends:
+        return None
+    facts = {
+        kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
+        for kind, (value, display) in _clm_term_facts(contract).items()
+    }
+    if any(kind not in facts for kind in RENEWAL_FIELDS):
+        return None
+    renewal, _, _ = _renewal(facts, contract, as_of, [])
+    return renewal
+
+
+def _days_left(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'} left"
+
+
+def notice_summary(renewal: Renewal | None, recorded: date | None, as_of: date, *, short: bool = False) -> str | None:
+    """The renewal-notice date as a record-only tool shows it: never a passed date as if it were still due."""
+    if renewal is not None and renewal.state == "notice_missed_locked_in" and short:  # a table cell
+        return (
+            f"{renewal.missed_on} missed: locked in to {renewal.locked_in_until}; next {renewal.next_notice_deadline}"
+        )
+    if renewal is not None and renewal.state == "notice_missed_locked_in":
+        return (
+            f"{renewal.missed_on}: missed, renews on {renewal.renewal_date} and is locked in until "
+            f"{renewal.locked_in_until}; next chance {renewal.next_notice_deadline}"
+        )
+    if renewal is not None and renewal.state == "notice_open" and renewal.notice_deadline is not None:
+        left = (renewal.notice_deadline - as_of).days
+        return f"{renewal.notice_deadline} ({'today is the last day' if left == 0 else _days_left(left)})"
+    if recorded is None:
+        return None
+    if renewal is not None:
+        return f"{recorded} (not due: {renewal.state.replace('_', ' ')})"
+    if recorded < as_of:
+        return f"{recorded} (passed; whether it renewed: {{tool:extract_obligations}})"
+    return str(recorded)
+
+
 async def renewal_in_force(
     ctx: ClmContext, contract: ContractSummary
 ) -> tuple[Renewal, RenewalState, dict[str, Fact], ContractDetail | None]:
