@@ -638,7 +638,9 @@ def record_renewal(contract: ContractSummary, as_of: date) -> Renewal | None:
         kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
         for kind, (value, display) in _clm_term_facts(contract).items()
     }
-    if any(kind not in facts for kind in RENEWAL_FIELDS):
+    # Auto-renewal too: an imported record does not hold it as a fact (its "no" is the import's default), and
+    # without it the record alone would read a renewing contract as ended.
+    if any(kind not in facts for kind in (*RENEWAL_FIELDS, "auto_renewal")):
         return None
     renewal, _, _ = _renewal(facts, contract, as_of, [])
     return renewal
