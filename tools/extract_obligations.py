@@ -54,11 +54,15 @@ class Source(ToolOutput):
     section: str | None
     heading: str | None
     quote: str = Field(
-        description="The document's words: exactly text[start:end], or, when `elided`, the `pieces` verbatim "
-        "joined by '…' where words were left out (never cut mid-word; the words carrying the fact are kept)"
+        description="The document's words as {tool:read_contract} shows them at these offsets (invisible "
+        "characters removed): exactly text[start:end], or, when `elided`, the `pieces` verbatim joined by '…' "
+        "where words were left out (never cut mid-word; the words carrying the fact are kept)"
     )
-    start: int = Field(description="Offset of the first character shown")
-    end: int = Field(description="Offset after the last character shown")
+    start: int = Field(
+        description="The CLM's offset of the first character shown (as {tool:read_contract} and "
+        "{tool:annotate_contract} take it)"
+    )
+    end: int = Field(description="The CLM's offset after the last character shown")
     pieces: list[tuple[int, int]] = Field(description="Offsets of each verbatim piece shown, in order")
     elided: bool = Field(description="True when words of the clause were left out (marked '…')")
     confidence: float
@@ -501,7 +505,7 @@ class InForce(NamedTuple):
     operations: dict[str, list[Operation]]  # applied amendment -> what it does to the base's sections, in order
 
 
-async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
+async def terms_in_force(ctx: ClmContext, detail: ContractDetail, *, as_applied: bool = True) -> InForce:
     """Key terms (CLM fields win, the text is cited), amendments applied, and the renewal state at `ctx.as_of`.
 
     The one place both this tool and {tool:upcoming_deadlines} get a contract's renewal state from, so the two
@@ -576,7 +580,7 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
         consolidated = await _consolidate(ctx, detail, analysis, warnings, maps, operations)
         _apply_amendments(facts, consolidated, detail.id, maps)
     base_id = next((r.id for r in detail.related if r.relation == "amends"), None)
-    if base_id is not None and base_id != detail.id:
+    if base_id is not None and base_id != detail.id and as_applied:
         renewal, computed, state = await _as_applied(ctx, detail, base_id, facts, warnings)
     else:
         renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
@@ -597,7 +601,9 @@ async def _as_applied(
     from its own date and contradict the agreement. `facts` gets the agreement's term kinds in place of the
     amendment's own reading."""
     base = await ctx.api.get_contract(base_id)
-    found = await terms_in_force(ctx, base)
+    # One level only: a CLM listing the agreement as amending something in turn (or its own amendment) must not
+    # send this round in circles.
+    found = await terms_in_force(ctx, base, as_applied=False)
     for kind in TERM_KINDS:
         facts.pop(kind, None)
         if kind in found.facts:
