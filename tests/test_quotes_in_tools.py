@@ -1,8 +1,8 @@
 """Every quote clm__extract_obligations shows, over the whole demo corpus: the exact source span or visibly
 elided (each piece verbatim at the offsets shown), never cut mid-word, and notice-period quotes show the number.
 
-The document text the analysis read is rebuilt here as the client reads it (100,000-character chunks, each
-cleaned at the boundary), so every offset the tool shows is checked against the characters it names."""
+Offsets are the CLM's own (into the raw document, invisible characters and all): each piece is checked against
+the raw characters it names, cleaned as the tool shows any document text."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import analysis  # noqa: F401  (imported once per process by the first call that needs it: not what is measured)
 from analysis.durations import find_durations, same_length
 from analysis.quotes import ELLIPSIS
-from plugin.toolkit.untrusted import clean_inline, clean_text
+from plugin.toolkit.untrusted import clean_inline, clean_text, strip_invisible
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus
 from sandbox.settings import SandboxSettings
@@ -25,7 +25,6 @@ from tests.test_core_tools import ok
 
 pytestmark = pytest.mark.anyio
 DEMO = SandboxSettings()
-CHUNK = 100_000
 SEP = f" {ELLIPSIS} "
 CITE = re.compile(r'\[(\d+-\d+(?:, \d+-\d+)*)\] "(.*?)" \|')
 
@@ -38,14 +37,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _texts() -> dict[str, tuple[str, Any, Any]]:
-    """contract id -> (the text the tool analyses, the record, the ground truth)."""
+    """contract id -> (the raw text the CLM serves, the record, the ground truth)."""
     records = generate_records(Corpus(contracts=DEMO.contracts, seed=DEMO.seed, as_of=DEMO.as_of))
     out: dict[str, tuple[str, Any, Any]] = {}
     for record in records.contracts:
         rendered = render_contract(records, record)
-        raw = rendered.text
-        text = "".join(clean_text(raw[i : i + CHUNK], multiline=True) for i in range(0, len(raw), CHUNK))
-        out[record.id] = (text, record, rendered.truth)
+        out[record.id] = (rendered.text, record, rendered.truth)
     return out
 
 
@@ -57,11 +54,18 @@ def _word(char: str) -> bool:
 
 
 def _cuts_a_word(text: str, index: int) -> bool:
-    return 0 < index < len(text) and _word(text[index - 1]) and _word(text[index])
+    # The visible characters either side: an invisible one inside a word does not make a word boundary.
+    before, after = strip_invisible(text[max(0, index - 8) : index])[-1:], strip_invisible(text[index : index + 8])[:1]
+    return 0 < index < len(text) and bool(before and after) and _word(before) and _word(after)
+
+
+def _shown(text: str, start: int, end: int) -> str:
+    """The raw characters start-end as a tool shows them (cleaned as at the boundary)."""
+    return clean_text(text[start:end], multiline=True)
 
 
 def _rebuilt(text: str, pieces: list[tuple[int, int]], lead: bool, tail: bool) -> str:
-    body = SEP.join(text[s:e] for s, e in pieces)
+    body = SEP.join(_shown(text, s, e) for s, e in pieces)
     return (ELLIPSIS + " " if lead else "") + body + (" " + ELLIPSIS if tail else "")
 
 
@@ -88,7 +92,7 @@ def _check_source(tally: Tally, text: str, source: dict[str, Any]) -> None:
     cut = any(_cuts_a_word(text, s) or _cuts_a_word(text, e) for s, e in pieces)
     tally.mid_word += cut
     if not right or cut:
-        tally.bad.append((source, [text[s:e] for s, e in pieces]))
+        tally.bad.append((source, [_shown(text, s, e) for s, e in pieces]))
 
 
 def _check_markdown(tally: Tally, text: str, markdown: str) -> None:
@@ -123,7 +127,8 @@ async def test_every_quote_is_exact_or_visibly_elided_and_keeps_the_fact(demo_ur
                 body = "\n".join(block.text for block in result.content if hasattr(block, "text"))
                 base_facts = [f for f in page["facts"] if f["citation"] is not None and not f["set_by"]]
                 for fact in base_facts if offset == 0 else []:
-                    _check_source(structured, text, fact["citation"])
+                    # An amendment's term facts are its agreement's, cited in the agreement's text.
+                    _check_source(structured, texts[fact["citation"]["document_id"]][0], fact["citation"])
                     if fact["kind"] == "renewal_notice_period":
                         quote = fact["citation"]["quote"]
                         structured.notice += 1
@@ -143,6 +148,9 @@ async def test_every_quote_is_exact_or_visibly_elided_and_keeps_the_fact(demo_ur
                 )
                 # Markdown: only the base document's quotes (an amendment's offsets are in its own text).
                 amended = {f["kind"] for f in page["facts"] if f["set_by"]}
+                amended |= {
+                    f["kind"] for f in page["facts"] if f["citation"] and f["citation"]["document_id"] != contract_id
+                }
                 lines = [
                     line for line in body.splitlines() if not any(line.startswith(f"| {kind} |") for kind in amended)
                 ]

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from clm_client import ClmContext
 from clm_client.counterparties import CANDIDATES, closest, no_match_message, pick
-from clm_client.models import Counterparty
+from clm_client.models import ContractFilters, Counterparty
 from plugin.toolkit.errors import InvalidArgument, NotFound
 from plugin.toolkit.spec import ToolOutput
 from plugin.toolkit.untrusted import clean_inline
@@ -98,6 +98,24 @@ async def resolve_counterparty(ctx: ClmContext, name: str | None, counterparty_i
         used=[_used(c) for c in chosen[:MAX_USED]],
         left_out=max(0, matching - MAX_USED),
         fuzzy=fuzzy,
+    )
+
+
+async def check_known_id(ctx: ClmContext, scope: CounterpartyScope) -> None:
+    """Raise `[not_found]` when a `counterparty_id` given on its own names no counterparty with any contract.
+
+    Called when a filtered answer came back empty: the CLM filters by an unknown id as by a known one with
+    nothing in range, and an empty answer would then read as "no contracts" for a counterparty that is not
+    there (a mistyped or stale id), where an unknown name is an error."""
+    if scope.query is not None or scope.by_name or len(scope.used) != 1:
+        return
+    wanted = scope.used[0].id
+    page = await ctx.api.search_contracts(ContractFilters(counterparty_ids=[wanted]), limit=1)
+    if page.data or page.total:
+        return
+    raise NotFound(
+        f"No counterparty '{wanted}' with any contract is known to the CLM (or visible to you): the id is "
+        "mistyped, stale or from another system. Find the counterparty's id with {tool:find_counterparties}."
     )
 
 

@@ -22,11 +22,12 @@ from clm_client.models import ContractDetail, ContractSummary
 from plugin.toolkit.errors import BackendError
 from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
-from plugin.toolkit.untrusted import clean_inline, strip_invisible
+from plugin.toolkit.untrusted import OffsetMap, clean_inline, clean_text_mapped, strip_invisible
 from tools.arguments import ContractId
 
 if TYPE_CHECKING:
     from analysis import ConsolidatedTerms, RenewalState
+    from analysis.amendments import Operation
     from analysis.models import Citation, ContractAnalysis, KeyTerm, Obligation
 
 # analysis/ is imported inside the handler: it is not needed to answer initialize or tools/list.
@@ -53,11 +54,15 @@ class Source(ToolOutput):
     section: str | None
     heading: str | None
     quote: str = Field(
-        description="The document's words: exactly text[start:end], or, when `elided`, the `pieces` verbatim "
-        "joined by '…' where words were left out (never cut mid-word; the words carrying the fact are kept)"
+        description="The document's words as {tool:read_contract} shows them at these offsets (invisible "
+        "characters removed): exactly text[start:end], or, when `elided`, the `pieces` verbatim joined by '…' "
+        "where words were left out (never cut mid-word; the words carrying the fact are kept)"
     )
-    start: int = Field(description="Offset of the first character shown")
-    end: int = Field(description="Offset after the last character shown")
+    start: int = Field(
+        description="The CLM's offset of the first character shown (as {tool:read_contract} and "
+        "{tool:annotate_contract} take it)"
+    )
+    end: int = Field(description="The CLM's offset after the last character shown")
     pieces: list[tuple[int, int]] = Field(description="Offsets of each verbatim piece shown, in order")
     elided: bool = Field(description="True when words of the clause were left out (marked '…')")
     confidence: float
@@ -113,6 +118,11 @@ class ObligationItem(ToolOutput):
     action: str
     due: Due
     citation: Source
+    superseded_by: str | None = Field(
+        default=None,
+        description="Set when an amendment replaced, deleted or changed the quoted wording: the amendment and "
+        "what it did. Such an obligation is not in force as quoted (no next_due)",
+    )
 
 
 class ComputedDate(ToolOutput):
@@ -141,6 +151,11 @@ class ExtractObligationsOutput(ToolOutput):
     next_offset: int | None
     warnings: list[str]
     _offset: int = PrivateAttr(default=0)  # the offset this page started at
+    _selected: bool = PrivateAttr(default=False)  # only some categories were asked for
+
+    @property
+    def selected(self) -> bool:
+        return self._selected
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=len(self.obligations), record_ids=[self.contract_id])
@@ -152,16 +167,36 @@ class ExtractObligationsOutput(ToolOutput):
         return self.model_copy(update={"obligations": self.obligations[:keep], "next_offset": self._offset + keep})
 
 
+class Read(NamedTuple):
+    """A document's analysis and the map from the offsets of the text it analysed to the CLM's offsets."""
+
+    analysis: ContractAnalysis
+    offsets: OffsetMap
+
+
 def _source(
-    citation: Citation, text_len: int, must_include: list[tuple[int, int]] | None = None, *, document_id: str
+    citation: Citation,
+    text_len: int,
+    must_include: list[tuple[int, int]] | None = None,
+    *,
+    document_id: str,
+    offsets: OffsetMap | None,
 ) -> Source:
     """The citation as a quote a lawyer can check: exact, or elided with '…' around the fact's words.
 
-    `must_include` are offsets into `citation.quote` (see `_fact_words`, `_due_words`)."""
+    `must_include` are offsets into `citation.quote` (see `_fact_words`, `_due_words`). The analysis read the
+    text as cleaned at the boundary; `offsets` maps its offsets back to the CLM's, the ones {tool:read_contract}
+    and {tool:annotate_contract} take, so each piece reads (once cleaned) exactly as quoted."""
     from analysis import quote
 
     shown = quote(citation.quote, (0, len(citation.quote)), must_include=must_include or [], max_chars=MAX_QUOTE)
-    pieces = [(citation.start + s, min(citation.start + e, text_len)) for s, e in shown.pieces]
+    pieces = [
+        (citation.start + s, citation.start + e)
+        if offsets is None
+        else offsets.span(citation.start + s, citation.start + e)
+        for s, e in shown.pieces
+    ]
+    pieces = [(min(s, text_len), min(e, text_len)) for s, e in pieces]
     first, last = (pieces[0][0], pieces[-1][1]) if pieces else (citation.start, citation.start)
     return Source(
         document_id=document_id,
@@ -206,23 +241,23 @@ def _due_words(citation: Citation, period: str | None, day: date | None) -> list
     return spans
 
 
-async def _document(ctx: ClmContext, detail: ContractDetail) -> str:
+async def _document(ctx: ClmContext, detail: ContractDetail) -> tuple[str, OffsetMap]:
     assert detail.document is not None
     if detail.document.total_chars > MAX_DOCUMENT_CHARS:
         raise BackendError(f"The document has {detail.document.total_chars:,} characters, over the 5 M limit.")
-    parts: list[str] = []
+    parts: list[str] = []  # the raw text: cleaned whole below, with the map of its offsets
     checksum = hashlib.sha256()  # the CLM's checksum covers the raw text, before the boundary cleaned it
     offset: int | None = 0
     while offset is not None:
         chunk = await ctx.api.read_document(detail.id, offset=offset, max_chars=CHUNK)
-        parts.append(chunk.text)
+        parts.append(chunk.raw_text)
         checksum.update(chunk.raw_text.encode("utf-8"))
         await ctx.progress(offset + chunk.raw_chars, chunk.total_chars, "reading the document")
         offset = chunk.next_offset
-    text = "".join(parts)
+    raw = "".join(parts)
     if checksum.hexdigest() != detail.document.sha256:
         raise BackendError("The document text does not match the CLM's checksum (it changed while being read); retry.")
-    return text
+    return clean_text_mapped(raw)
 
 
 def _clm_term_facts(d: ContractSummary) -> dict[str, tuple[str, str]]:
@@ -269,10 +304,24 @@ def _same(kind: str, a: str, b: str) -> bool:
 MAX_AMENDMENTS = 20
 
 
+def _operations(text: str) -> list[Operation]:
+    from analysis.amendments import amendment_operations
+    from analysis.context import build_document
+
+    return amendment_operations(build_document(text)) if text.strip() else []
+
+
 async def _consolidate(
-    ctx: ClmContext, detail: ContractDetail, base: ContractAnalysis, warnings: list[str]
+    ctx: ClmContext,
+    detail: ContractDetail,
+    base: ContractAnalysis,
+    warnings: list[str],
+    maps: dict[str, OffsetMap],
+    operations: dict[str, list[Operation]],
 ) -> ConsolidatedTerms:
-    """The base analysis with its amendments applied in effective-date order (their text read from the CLM)."""
+    """The base analysis with its amendments applied in effective-date order (their text read from the CLM).
+
+    `operations` gets what each applied amendment does to which section of the base, in the order applied."""
     from analysis import DocumentRef, consolidate
 
     ids = [r.id for r in detail.related if r.relation == "amended_by"]
@@ -283,7 +332,7 @@ async def _consolidate(
     for amendment in await asyncio.gather(*(ctx.api.get_contract(i) for i in ids)):
         text = ""
         if amendment.document is not None and amendment.document.has_text and amendment.document.total_chars:
-            text = await _document(ctx, amendment)
+            text, maps[amendment.id] = await _document(ctx, amendment)
         ref = DocumentRef(
             id=amendment.id,
             title=clean_inline(amendment.title, 120),
@@ -293,6 +342,9 @@ async def _consolidate(
         amendments.append((ref, text))
     base_ref = DocumentRef(id=detail.id, title=clean_inline(detail.title, 120), effective_date=detail.effective_date)
     consolidated = await anyio.to_thread.run_sync(consolidate, base_ref, base, amendments)
+    texts = {ref.id: text for ref, text in amendments}
+    for amendment_id in consolidated.applied:
+        operations[amendment_id] = await anyio.to_thread.run_sync(_operations, texts.get(amendment_id, ""))
     warnings += [clean_inline(w, 300) for w in consolidated.warnings]
     if consolidated.pending:
         warnings.append(
@@ -301,7 +353,9 @@ async def _consolidate(
     return consolidated
 
 
-def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, base_id: str, text_len: int) -> None:
+def _apply_amendments(
+    facts: dict[str, Fact], consolidated: ConsolidatedTerms, base_id: str, maps: dict[str, OffsetMap]
+) -> None:
     """Terms an amendment set replace what the base text says; the CLM's own field still wins on the value."""
     for term in consolidated.terms:
         source = term.source
@@ -316,11 +370,16 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
             for s in term.superseded
         ]
         current = facts.get(kind)
-        display = clean_inline(term.display or ("deleted" if term.value is None else term.value), 120)
+        gone = "deleted"
+        if term.value is None and kind == "expiration_date" and source.operation != "delete":
+            # Not deleted: the amendment set a new term (or restated the section without a date), so the end
+            # now follows from the term as amended.
+            gone = "no fixed date any more: the term as amended sets the end (see end of current term)"
+        display = clean_inline(term.display or (gone if term.value is None else term.value), 120)
         citation = (
             None
             if source.citation is None
-            else _amendment_source(source.citation, kind, term.value, source.document_id)
+            else _amendment_source(source.citation, kind, term.value, source.document_id, maps.get(source.document_id))
         )
         if current is not None and current.source == "clm":
             facts[kind] = current.model_copy(
@@ -338,9 +397,12 @@ def _apply_amendments(facts: dict[str, Fact], consolidated: ConsolidatedTerms, b
         )
 
 
-def _amendment_source(citation: Citation, kind: str, value: str | None, document_id: str) -> Source:
+def _amendment_source(
+    citation: Citation, kind: str, value: str | None, document_id: str, offsets: OffsetMap | None
+) -> Source:
     # Offsets are in the amendment's own text (its id in document_id and set_by), not the base document's.
-    return _source(citation, citation.end, _fact_words(citation, kind, value), document_id=document_id)
+    end = citation.end if offsets is None else offsets.end(citation.end)
+    return _source(citation, end, _fact_words(citation, kind, value), document_id=document_id, offsets=offsets)
 
 
 def _renewal(
@@ -439,18 +501,20 @@ class InForce(NamedTuple):
     state: RenewalState
     text_len: int
     warnings: list[str]
+    offsets: OffsetMap | None  # the analysed text's offsets to the CLM's
+    operations: dict[str, list[Operation]]  # applied amendment -> what it does to the base's sections, in order
 
 
-async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
+async def terms_in_force(ctx: ClmContext, detail: ContractDetail, *, as_applied: bool = True) -> InForce:
     """Key terms (CLM fields win, the text is cited), amendments applied, and the renewal state at `ctx.as_of`.
 
     The one place both this tool and {tool:upcoming_deadlines} get a contract's renewal state from, so the two
     always agree on the same contract."""
     from analysis import analyse
-    from analysis.models import ContractAnalysis
 
     warnings: list[str] = []
     analysis: ContractAnalysis | None = None
+    offsets: OffsetMap | None = None
     text_len = 0
     if detail.document is None or not detail.document.has_text or detail.document.total_chars == 0:
         warnings.append(
@@ -460,12 +524,12 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
     else:
         text_len = detail.document.total_chars
         cached = ctx.services.analyses.get(detail.document.sha256)
-        if isinstance(cached, ContractAnalysis):
-            analysis = cached
+        if isinstance(cached, Read):
+            analysis, offsets = cached
         else:
-            text = await _document(ctx, detail)
+            text, offsets = await _document(ctx, detail)
             analysis = await anyio.to_thread.run_sync(analyse, text)
-            ctx.services.analyses[detail.document.sha256] = analysis
+            ctx.services.analyses[detail.document.sha256] = Read(analysis, offsets)
         warnings += [clean_inline(w, 300) for w in analysis.warnings]
 
     facts: dict[str, Fact] = {}
@@ -486,7 +550,11 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
             citation=None
             if stated is None
             else _source(
-                stated.citation, text_len, _fact_words(stated.citation, kind, stated.value), document_id=detail.id
+                stated.citation,
+                text_len,
+                _fact_words(stated.citation, kind, stated.value),
+                document_id=detail.id,
+                offsets=offsets,
             ),
             disagreement=disagreement,
         )
@@ -498,20 +566,117 @@ async def terms_in_force(ctx: ClmContext, detail: ContractDetail) -> InForce:
                 display=clean_inline(term.display, 120),
                 source="document",
                 citation=_source(
-                    term.citation, text_len, _fact_words(term.citation, kind, term.value), document_id=detail.id
+                    term.citation,
+                    text_len,
+                    _fact_words(term.citation, kind, term.value),
+                    document_id=detail.id,
+                    offsets=offsets,
                 ),
             )
     consolidated = None
+    operations: dict[str, list[Operation]] = {}
     if analysis is not None:
-        consolidated = await _consolidate(ctx, detail, analysis, warnings)
-        _apply_amendments(facts, consolidated, detail.id, text_len)
-    renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
-    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings)
+        maps: dict[str, OffsetMap] = {} if offsets is None else {detail.id: offsets}
+        consolidated = await _consolidate(ctx, detail, analysis, warnings, maps, operations)
+        _apply_amendments(facts, consolidated, detail.id, maps)
+    base_id = next((r.id for r in detail.related if r.relation == "amends"), None)
+    if base_id is not None and base_id != detail.id and as_applied:
+        renewal, computed, state = await _as_applied(ctx, detail, base_id, facts, warnings)
+    else:
+        renewal, computed, state = _renewal(facts, detail, ctx.as_of, warnings)
+    return InForce(analysis, facts, consolidated, renewal, computed, state, text_len, warnings, offsets, operations)
+
+
+# The kinds that make up an agreement's term and renewal: an amendment states them only as changes to its
+# agreement ("3 years from the Effective Date" is the agreement's date), so they are read off the agreement.
+TERM_KINDS = ("initial_term", "expiration_date", "auto_renewal", "renewal_term", "renewal_notice_period")
+
+
+async def _as_applied(
+    ctx: ClmContext, amendment: ContractDetail, base_id: str, facts: dict[str, Fact], warnings: list[str]
+) -> tuple[Renewal, list[ComputedDate], RenewalState]:
+    """An amendment's term and renewal: its agreement's, with every signed amendment applied (this one too).
+
+    An amendment is in force only as applied to its agreement; read alone, its restated term would be counted
+    from its own date and contradict the agreement. `facts` gets the agreement's term kinds in place of the
+    amendment's own reading."""
+    base = await ctx.api.get_contract(base_id)
+    # One level only: a CLM listing the agreement as amending something in turn (or its own amendment) must not
+    # send this round in circles.
+    found = await terms_in_force(ctx, base, as_applied=False)
+    for kind in TERM_KINDS:
+        facts.pop(kind, None)
+        if kind in found.facts:
+            facts[kind] = found.facts[kind]
+    name = f"{clean_inline(base.number, 40)} (`{base.id}`)"
+    applied = found.consolidated is not None and amendment.id in found.consolidated.applied
+    how = (
+        "with this amendment and the others signed applied"
+        if applied
+        else "this amendment is not applied to it (not signed, or not read)"
+    )
+    warnings.append(
+        f"This is an amendment to {name}: its terms are in force only as applied to that agreement. The term, "
+        f"renewal and deadlines shown are the agreement's ({how}); {{tool:extract_obligations}} on {base.id} "
+        "gives the same."
+    )
+    prefix = f"governed by the agreement {name}: "
+    renewal = found.renewal.model_copy(update={"explanation": prefix + found.renewal.explanation})
+    computed = [c.model_copy(update={"basis": prefix + c.basis}) for c in found.computed]
+    return renewal, computed, found.state
 
 
 # The record fields that fix the renewal state on their own: with all of them recorded (the CLM's fields win),
 # the text cannot change the state, so a renewal row needs no document read.
 RENEWAL_FIELDS = ("effective_date", "initial_term", "renewal_term", "renewal_notice_period")
+
+
+def record_renewal(contract: ContractSummary, as_of: date) -> Renewal | None:
+    """The renewal state at `as_of` from the CLM record alone, when the record holds every field that decides it.
+
+    Then it is the state this tool and {tool:upcoming_deadlines} report (the record's fields win over the text,
+    see `renewal_in_force`), so a tool showing only the record can say it too. None when the text (or the
+    agreement an amendment amends) decides it."""
+    amends = isinstance(contract, ContractDetail) and any(r.relation == "amends" for r in contract.related)
+    if contract.term is None or contract.type == "Amendment" or amends:
+        return None
+    facts = {
+        kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
+        for kind, (value, display) in _clm_term_facts(contract).items()
+    }
+    # Auto-renewal too: an imported record does not hold it as a fact (its "no" is the import's default), and
+    # without it the record alone would read a renewing contract as ended.
+    if any(kind not in facts for kind in (*RENEWAL_FIELDS, "auto_renewal")):
+        return None
+    renewal, _, _ = _renewal(facts, contract, as_of, [])
+    return renewal
+
+
+def _days_left(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'} left"
+
+
+def notice_summary(renewal: Renewal | None, recorded: date | None, as_of: date, *, short: bool = False) -> str | None:
+    """The renewal-notice date as a record-only tool shows it: never a passed date as if it were still due."""
+    if renewal is not None and renewal.state == "notice_missed_locked_in" and short:  # a table cell
+        return (
+            f"{renewal.missed_on} missed: locked in to {renewal.locked_in_until}; next {renewal.next_notice_deadline}"
+        )
+    if renewal is not None and renewal.state == "notice_missed_locked_in":
+        return (
+            f"{renewal.missed_on}: missed, renews on {renewal.renewal_date} and is locked in until "
+            f"{renewal.locked_in_until}; next chance {renewal.next_notice_deadline}"
+        )
+    if renewal is not None and renewal.state == "notice_open" and renewal.notice_deadline is not None:
+        left = (renewal.notice_deadline - as_of).days
+        return f"{renewal.notice_deadline} ({'today is the last day' if left == 0 else _days_left(left)})"
+    if recorded is None:
+        return None
+    if renewal is not None:
+        return f"{recorded} (not due: {renewal.state.replace('_', ' ')})"
+    if recorded < as_of:
+        return f"{recorded} (passed; whether it renewed: {{tool:extract_obligations}})"
+    return str(recorded)
 
 
 async def renewal_in_force(
@@ -538,7 +703,8 @@ async def renewal_in_force(
     renewal, _, state = _renewal(facts, contract, ctx.as_of, warnings)
     document = detail.document if detail is not None else None
     cached = ctx.services.analyses.get(document.sha256) if document is not None else None
-    terms = getattr(cached, "terms", None) or []
+    read = cached if isinstance(cached, Read) else None
+    terms = [] if read is None else list(read.analysis.terms)
     text_len = document.total_chars if document is not None else 0
     flags = list(renewal.disagreements)
     for kind in ("auto_renewal", *RENEWAL_FIELDS):
@@ -549,7 +715,14 @@ async def renewal_in_force(
                 clean_inline(f"The CLM record says {kind} {fact.display}; the document says {stated.display}.", 300)
             )
             facts[kind] = fact.model_copy(
-                update={"citation": _source(stated.citation, text_len, document_id=contract.id)}
+                update={
+                    "citation": _source(
+                        stated.citation,
+                        text_len,
+                        document_id=contract.id,
+                        offsets=None if read is None else read.offsets,
+                    )
+                }
             )
     return renewal.model_copy(update={"disagreements": flags}), state, facts, detail
 
@@ -570,6 +743,68 @@ def _next_due(obligation: Obligation, terms: list[KeyTerm], state: RenewalState,
     return next_due(obligation, terms, as_of)
 
 
+# The obligation category a changed term's wording belongs to: an amendment changing the notice period of a
+# section supersedes the renewal notice obligation quoted from it, not the other obligations of that section.
+CATEGORY_OF_KIND = {
+    "auto_renewal": "renewal",
+    "renewal_term": "renewal",
+    "renewal_notice_period": "renewal",
+    "payment_terms": "payment",
+    "late_fee": "payment",
+    "data_protection": "data_protection",
+    "insurance": "insurance",
+    "audit_rights": "audit",
+    "confidentiality_period": "confidentiality",
+}
+_DID = {"replace": "replaced", "delete": "deleted", "modify": "amended"}
+
+
+def _covers(reference: str, section: str) -> bool:
+    return section == reference or section.startswith((reference + ".", reference + "("))
+
+
+def _superseded_by(obligation: Obligation, found: InForce, document_id: str) -> str | None:
+    """Which amendment replaced, deleted or changed the base wording an obligation quotes (the last one), if any.
+
+    From what each applied amendment does to the base's sections, and from the renewal terms in force: the
+    base's renewal notice wording is superseded once an amendment ended auto-renewal or set another notice
+    period, wherever the amendment says so."""
+    from analysis.durations import same_length
+
+    section = obligation.citation.section
+    category = obligation.category.value
+    found_by: str | None = None
+    for amendment_id, operations in found.operations.items():
+        for op in operations:
+            if op.op not in _DID or section is None or not _covers(op.section, section):
+                continue
+            if op.op == "modify" and op.term is not None and CATEGORY_OF_KIND.get(op.term.kind.value) != category:
+                continue  # it changes another term of that section (a cap, a date), not this obligation's words
+            found_by = f"amendment {amendment_id}: Section {op.section} {_DID[op.op]}"
+    consolidated = found.consolidated
+    if found_by is None and consolidated is not None and section is not None:
+        base_id = consolidated.base_id
+        for term in consolidated.terms:
+            # A term of this obligation's kind the base stated in its section, now set by an amendment: the quoted
+            # wording is no longer the one in force (the section as the analysis numbered it, on both sides).
+            if term.source.document_id == base_id or CATEGORY_OF_KIND.get(term.kind.value) != category:
+                continue
+            if any(s.document_id == base_id and s.section and _covers(s.section, section) for s in term.superseded):
+                where = f" §{term.source.section}" if term.source.section else ""
+                changed = "deleted" if term.value is None else f"now {term.display or term.value}"
+                found_by = f"amendment {term.source.document_id}{where}: {term.kind.value.replace('_', ' ')} {changed}"
+    if found_by is None and category == "renewal" and (obligation.due.event or "").startswith("before"):
+        auto, notice = found.facts.get("auto_renewal"), found.facts.get("renewal_notice_period")
+        own = f"amendment {document_id}"  # an amendment's own wording is what it sets, not what it supersedes
+        if auto is not None and auto.set_by and not auto.set_by.startswith(own) and auto.value == "false":
+            found_by = f"{auto.set_by}: the agreement no longer renews automatically"
+        elif notice is not None and notice.set_by and not notice.set_by.startswith(own) and notice.value != "deleted":
+            period = obligation.due.period
+            if period is None or not same_length(period, notice.value):
+                found_by = f"{notice.set_by}: the notice period in force is {notice.display}"
+    return None if found_by is None else clean_inline(found_by, 200)
+
+
 async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) -> ExtractObligationsOutput:
     from analysis.obligations import due_wording
 
@@ -584,7 +819,8 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
     terms = [] if analysis is None else list(analysis.terms)
     items = []
     for o in page:
-        upcoming = _next_due(o, terms, found.state, ctx.as_of)
+        superseded_by = _superseded_by(o, found, detail.id)
+        upcoming = None if superseded_by else _next_due(o, terms, found.state, ctx.as_of)
         items.append(
             ObligationItem(
                 category=o.category.value,
@@ -601,8 +837,13 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
                     recurrence=o.due.recurrence,
                 ),
                 citation=_source(
-                    o.citation, text_len, _due_words(o.citation, o.due.period, o.due.date), document_id=detail.id
+                    o.citation,
+                    text_len,
+                    _due_words(o.citation, o.due.period, o.due.date),
+                    document_id=detail.id,
+                    offsets=found.offsets,
                 ),
+                superseded_by=superseded_by,
             )
         )
     end = args.offset + len(items)
@@ -625,6 +866,7 @@ async def extract_obligations(args: ExtractObligationsInput, ctx: ClmContext) ->
         warnings=found.warnings,
     )
     output._offset = args.offset
+    output._selected = bool(args.categories)
     return output
 
 
@@ -683,18 +925,43 @@ def render(out: ExtractObligationsOutput) -> str:
     )
     if out.obligations:
         lines += ["", f"**Obligations** ({len(out.obligations)} of {out.total_obligations})", ""]
+        superseded = sum(o.superseded_by is not None for o in out.obligations)
+        if superseded:
+            lines += [
+                f"{superseded} of these quote wording an amendment replaced, deleted or changed: marked "
+                "SUPERSEDED, not in force as quoted (the terms table has the terms in force).",
+                "",
+            ]
         lines.append(
             table(
                 ["category", "who", "what", "when", "citation"],
-                [[o.category, o.party, o.action, _when(o.due), _cite(o.citation)] for o in out.obligations],
+                [
+                    [
+                        o.category,
+                        o.party,
+                        o.action if o.superseded_by is None else f"SUPERSEDED ({o.superseded_by}): {o.action}",
+                        _when(o.due),
+                        _cite(o.citation),
+                    ]
+                    for o in out.obligations
+                ],
                 CELL,
             )
         )
     else:
         if not out.document_read:
             lines += ["", "No obligations could be read: the document has no text layer (see the warning above)."]
+        elif out.total_obligations and out._offset >= out.total_obligations:
+            # A page past the end is not an empty contract: say how many there are and where they start.
+            selected = " in the selected categories" if out.selected else ""
+            lines += [
+                "",
+                f"No obligations on this page: offset={out._offset} is past the end; this contract has "
+                f"{out.total_obligations} obligation{'s' if out.total_obligations != 1 else ''}{selected} "
+                "(offset=0 shows the first).",
+            ]
         else:
-            scope = " in the selected categories." if out.total_obligations == 0 else "."
+            scope = " in the selected categories." if out.selected else "."
             lines += ["", "No obligations found" + scope]
     if out.next_offset is not None:
         lines += ["", f"More obligations: call again with offset={out.next_offset}."]

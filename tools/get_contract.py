@@ -50,6 +50,16 @@ class KeyTerms(ToolOutput):
     liability_cap: str | None
 
 
+class RenewalNow(ToolOutput):
+    """Where the contract stands on renewal at the business date: the state {tool:extract_obligations} reports."""
+
+    state: str = Field(
+        description="notice_open | notice_missed_locked_in | not_renewing | ended | not_in_force | undetermined"
+    )
+    explanation: str
+    notice: str | None = Field(description="The notice deadline as it stands: days left, or missed and locked in")
+
+
 class GetContractOutput(ContractHeader):
     our_entity: str | None
     owner: str | None
@@ -72,6 +82,12 @@ class GetContractOutput(ContractHeader):
     )
     notes: list[Note] = Field(default_factory=list, description=f"The first {NOTES_SHOWN} notes on the contract")
     notes_total: int | None = Field(default=None, description="Notes on the contract (null: unknown)")
+    as_of: date
+    renewal: RenewalNow | None = Field(
+        default=None,
+        description="Renewal state at as_of from the recorded fields; null when the text decides it "
+        "({tool:extract_obligations} reads it)",
+    )
 
     def audit_summary(self) -> AuditSummary:
         return AuditSummary(count=1, record_ids=[self.id, *(r.id for r in self.related)])
@@ -99,6 +115,18 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
     if isinstance(notes, BaseException):
         raise notes
     d = detail
+    from tools.extract_obligations import notice_summary, record_renewal  # it imports analysis when called
+
+    state = record_renewal(d, ctx.as_of)
+    renewal = (
+        None
+        if state is None
+        else RenewalNow(
+            state=state.state,
+            explanation=state.explanation,
+            notice=notice_summary(state, d.renewal_notice_date, ctx.as_of),
+        )
+    )
     return GetContractOutput(
         **GetContractOutput.header_fields(d),
         our_entity=None if d.our_entity is None else clean_inline(d.our_entity, 120),
@@ -142,6 +170,8 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
         from_text=[clean_inline(f, 40) for f in d.derived_fields[:40]] if not d.entered else [],
         notes=[note_of(a) for a in notes.data[:NOTES_SHOWN]],
         notes_total=notes.total if notes.total is not None else (None if notes.next_cursor else len(notes.data)),
+        as_of=ctx.as_of,
+        renewal=renewal,
     )
 
 
@@ -153,6 +183,15 @@ def _auto_renews(t: KeyTerms) -> str:
     if t.auto_renew is None:
         return "not recorded (imported from a file): {tool:extract_obligations} reads it from the text"
     return f"yes, for {t.renewal_term_months} months" if t.auto_renew else "no"
+
+
+def _notice(out: GetContractOutput) -> str | None:
+    if out.renewal is not None:
+        return out.renewal.notice
+    recorded = out.key_terms.renewal_notice_date
+    if recorded is not None and recorded < out.as_of:
+        return f"{recorded} (passed; whether it renewed: {{tool:extract_obligations}})"
+    return None if recorded is None else str(recorded)
 
 
 # The rows of the Markdown table, and the record fields each shows (to mark those read from the text).
@@ -182,7 +221,11 @@ def render(out: GetContractOutput) -> str:
         ("Initial term", _days(t.initial_term_months, "months")),
         ("Auto-renews", _auto_renews(t)),
         ("Renewal notice", _days(t.renewal_notice_days)),
-        ("Notice of non-renewal due by", t.renewal_notice_date),
+        (
+            "Renewal",
+            None if out.renewal is None else f"{out.renewal.state.replace('_', ' ')}: {out.renewal.explanation}",
+        ),
+        ("Notice of non-renewal due by", _notice(out)),
         (
             "Termination for convenience",
             f"yes ({t.convenience_party or 'party unspecified'}, {t.convenience_notice_days} days' notice)"
@@ -243,7 +286,8 @@ TOOL = ToolSpec(
     name="get_contract",
     title="Get contract",
     description=(
-        "One contract's CLM record: parties, status, dates, term and renewal (last day to give notice), "
+        "One contract's CLM record: parties, status, dates, term and renewal (last day to give notice, or that "
+        "it was missed and the renewal is locked in), "
         "termination, payment, value, law, liability cap, related contracts and the first notes. Recorded "
         "fields, not the text: quote wording with {tool:read_contract}."
     ),

@@ -17,7 +17,7 @@ from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutpu
 from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, clean_inline, delimit_untrusted, strip_invisible
 from tools.arguments import ContractId, CounterpartyId
 from tools.contract_header import ContractHeader
-from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
+from tools.counterparty_scope import CounterpartyScope, check_known_id, resolve_counterparty, scope_note
 from tools.resources import complete_counterparties, counterparty_contracts
 
 ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
@@ -77,6 +77,14 @@ class ContractRow(ContractHeader):
     renewal_notice_date: date | None
     total_value: float | None
     currency: str | None
+    renewal_state: str | None = Field(
+        default=None,
+        description="Renewal state at the business date from the recorded fields (as {tool:extract_obligations} "
+        "reports it); null when the text decides it",
+    )
+    notice: str | None = Field(
+        default=None, description="The renewal-notice deadline as it stands: days left, or missed and locked in"
+    )
     hit: Hit | None = None
 
 
@@ -101,7 +109,10 @@ class SearchContractsOutput(ToolOutput):
         return self.model_copy(update={"contracts": self.contracts[:keep], "next_cursor": after.encode()})
 
 
-def _row(summary: ContractSummary) -> ContractRow:
+def _row(summary: ContractSummary, as_of: date) -> ContractRow:
+    from tools.extract_obligations import notice_summary, record_renewal  # it imports analysis when called
+
+    renewal = record_renewal(summary, as_of)
     return ContractRow(
         **ContractHeader.header_fields(summary),
         effective_date=summary.effective_date,
@@ -110,6 +121,8 @@ def _row(summary: ContractSummary) -> ContractRow:
         renewal_notice_date=summary.renewal_notice_date,
         total_value=summary.total_value,
         currency=summary.currency,
+        renewal_state=None if renewal is None else renewal.state,
+        notice=notice_summary(renewal, summary.renewal_notice_date, as_of, short=True) if summary.auto_renew else None,
         hit=_hit(summary.match),
     )
 
@@ -158,7 +171,9 @@ async def search_contracts(args: SearchContractsInput, ctx: ClmContext) -> Searc
         sort=args.sort,
     )
     page = await ctx.api.search_contracts(filters, limit=args.limit, cursor=position.backend_cursor)
-    rows = [_row(summary) for summary in page.data[position.skip : position.skip + args.limit]]
+    rows = [_row(summary, ctx.as_of) for summary in page.data[position.skip : position.skip + args.limit]]
+    if not rows and args.cursor is None:
+        await check_known_id(ctx, scope)
     if position.skip + len(rows) < len(page.data):
         next_cursor: str | None = PageCursor(
             backend_cursor=position.backend_cursor, skip=position.skip + len(rows)
@@ -213,7 +228,7 @@ def render(out: SearchContractsOutput) -> str:
                     f"{c.counterparty} ({c.counterparty_id})",
                     c.effective_date,
                     c.expiration_date,
-                    c.renewal_notice_date if c.auto_renew else None,
+                    c.notice,
                     money(c.total_value, c.currency),
                 ]
                 for c in out.contracts

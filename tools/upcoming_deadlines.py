@@ -26,7 +26,7 @@ from plugin.toolkit.markdown import table
 from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import CounterpartyId
-from tools.counterparty_scope import CounterpartyScope, resolve_counterparty, scope_note
+from tools.counterparty_scope import CounterpartyScope, check_known_id, resolve_counterparty, scope_note
 
 if TYPE_CHECKING:
     from tools.extract_obligations import Fact
@@ -429,6 +429,8 @@ async def upcoming_deadlines(args: UpcomingDeadlinesInput, ctx: ClmContext) -> U
         (last for kind, last in last_read.items() if last is not None and next_clm[kind] is not None), default=None
     )
     chosen = [item for item in merged if frontier is None or item[0] <= frontier][: args.limit]
+    if not chosen and not args.cursor:
+        await check_known_id(ctx, scope)
     progress = _Progress(
         as_of=as_of.isoformat(),
         before=state.src,

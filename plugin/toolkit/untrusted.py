@@ -12,6 +12,7 @@ delimiter, whatever its case, spacing or homoglyphs, is defused so backend text 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -130,17 +131,22 @@ def _fold(char: str) -> str:
     return "\x01"  # anything else: matches nothing in the marker
 
 
+def _marker_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` spells the untrusted-content delimiter, as (start, end) spans of `text`."""
+    # Every non-ASCII character becomes one ASCII one, so lower() keeps positions.
+    folded = (text if text.isascii() else _NON_ASCII.sub(lambda match: _fold(match.group()), text)).lower()
+    if "untr" not in folded and "\x00" not in folded:  # cheap exit: no spelling of the marker can be there
+        return []
+    return [(_extend_left(folded, match.start()), match.end()) for match in _MARKER.finditer(folded)]
+
+
 def neutralise_markers(text: str) -> str:
     """Defuse every spelling of the untrusted-content delimiter (opening or closing) inside `text`.
 
     Case, inner spaces, '< /...>', fullwidth forms and homoglyphs (Cyrillic, Greek...) are all caught:
     the text is folded one character for one, so a match maps back onto the original span.
     """
-    # Every non-ASCII character becomes one ASCII one, so lower() keeps positions.
-    folded = (text if text.isascii() else _NON_ASCII.sub(lambda match: _fold(match.group()), text)).lower()
-    if "untr" not in folded and "\x00" not in folded:  # cheap exit: no spelling of the marker can be there
-        return text
-    spans = [(_extend_left(folded, match.start()), match.end()) for match in _MARKER.finditer(folded)]
+    spans = _marker_spans(text)
     if not spans:
         return text
     pieces: list[str] = []
@@ -166,6 +172,102 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
 
 _CACHED_LINE_CHARS = 200
+
+
+class _Stage:
+    """One cleaning step's edits: runs of its output, each from a run of its input (copied 1:1, or replaced)."""
+
+    def __init__(self, input_len: int) -> None:
+        self.input_len = input_len
+        self.out_starts: list[int] = []
+        self.in_starts: list[int] = []
+        self.in_ends: list[int] = []
+        self.copied: list[bool] = []
+        self.out_len = 0
+
+    def add(self, in_start: int, in_end: int, out_len: int, *, copied: bool) -> None:
+        if out_len == 0:
+            return
+        self.out_starts.append(self.out_len)
+        self.in_starts.append(in_start)
+        self.in_ends.append(in_end)
+        self.copied.append(copied)
+        self.out_len += out_len
+
+    def start(self, position: int) -> int:
+        """The input offset where output character `position` comes from (a replaced run: its start)."""
+        if position >= self.out_len or not self.out_starts:
+            return self.input_len
+        i = bisect.bisect_right(self.out_starts, max(position, 0)) - 1
+        if self.copied[i]:
+            return self.in_starts[i] + position - self.out_starts[i]
+        return self.in_starts[i]
+
+    def end(self, position: int) -> int:
+        """The input offset just after output character `position - 1` (a replaced run: its end)."""
+        if position <= 0 or not self.out_starts:
+            return self.start(0) if position <= 0 else self.input_len
+        position = min(position, self.out_len)
+        i = bisect.bisect_right(self.out_starts, position - 1) - 1
+        if self.copied[i]:
+            return self.in_starts[i] + position - self.out_starts[i]
+        return self.in_ends[i]
+
+
+class OffsetMap:
+    """Offsets in text cleaned by `clean_text_mapped` back to offsets in the text as received (the backend's).
+
+    A span of the cleaned text maps onto the raw span whose cleaning gives it back: invisible characters
+    inside it are taken in, those just outside it are not; a CRLF or a defused marker maps as a whole."""
+
+    def __init__(self, stages: list[_Stage]) -> None:
+        self._stages = stages  # in the order they were applied
+
+    def start(self, position: int) -> int:
+        for stage in reversed(self._stages):
+            position = stage.start(position)
+        return position
+
+    def end(self, position: int) -> int:
+        for stage in reversed(self._stages):
+            position = stage.end(position)
+        return position
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.start(start), self.end(end) if end > start else self.start(start)
+
+
+def _edit(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, _Stage]:
+    """`text` with each (start, end, replacement) applied (sorted, not overlapping), and the stage's map."""
+    stage = _Stage(len(text))
+    pieces: list[str] = []
+    last = 0
+    for start, end, replacement in edits:
+        stage.add(last, start, start - last, copied=True)
+        pieces += [text[last:start], replacement]
+        stage.add(start, end, len(replacement), copied=False)
+        last = end
+    stage.add(last, len(text), len(text) - last, copied=True)
+    pieces.append(text[last:])
+    return "".join(pieces), stage
+
+
+def clean_text_mapped(value: str) -> tuple[str, OffsetMap]:
+    """`clean_text(value, multiline=True)` and the map from its offsets back to `value`'s.
+
+    Analysis reads the cleaned text (a word split by a zero-width character is read as the word); every
+    offset it finds is mapped back with the map, so the offsets shown are the backend's own and a quote
+    taken from the cleaned text is what the backend's text at those offsets reads once cleaned."""
+    stages: list[_Stage] = []
+    text = value
+    if not _plain(text):
+        text, stage = _edit(text, [(m.start(), m.end(), "") for m in _INVISIBLE.finditer(text)])
+        stages.append(stage)
+    text, stage = _edit(text, [(m.start(), m.end(), "\n") for m in _LINE_BREAKS.finditer(text) if m.group() != "\n"])
+    stages.append(stage)
+    text, stage = _edit(text, [(start, end, _MARKER_REMOVED) for start, end in _marker_spans(text)])
+    stages.append(stage)
+    return text, OffsetMap(stages)
 
 
 @functools.lru_cache(maxsize=8192)
