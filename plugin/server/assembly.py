@@ -126,11 +126,15 @@ def _uri(runtime: Runtime, resource: ResourceSpec) -> str:
 
 
 async def _listed_resources(runtime: Runtime, resources: list[ResourceSpec]) -> list[MCPResource]:
-    listed = []
+    listed: list[MCPResource] = []
+    # Only what this caller made (remote mode: several people share the server's store).
+    services = runtime.services_for(runtime.current_user())
+    if services is None:
+        return listed
     for resource in resources:
         if resource.listing is None:
             continue
-        items = resource.listing(runtime.services)
+        items = resource.listing(services)
         if inspect.isawaitable(items):
             items = await items
         for item in items:
@@ -152,7 +156,6 @@ def _text_of(result: CallToolResult) -> str:
 
 
 def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, Any], resource: ResourceSpec) -> None:
-    services = runtime.services
     namespace = runtime.identity.namespace
     full_name = runtime.parts.full_name(spec)
     tool_arguments = resource.tool_arguments
@@ -168,7 +171,9 @@ def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, 
                 raise ResourceError(f"{resource.title} cannot be read without a question to the user.")
             return _text_of(result)
         assert resource.read is not None
-        text = resource.read(services, **parameters)
+        # Read from what this caller made only: another person's report is "not found", like a forged id.
+        services = runtime.services_for(runtime.current_user())
+        text = None if services is None else resource.read(services, **parameters)
         if inspect.isawaitable(text):
             text = await text
         if text is None:

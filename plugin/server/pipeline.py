@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import sys
 import time
@@ -44,6 +45,7 @@ from plugin.toolkit.errors import (
     DeadlineExceeded,
     ErrorCode,
     InvalidArgument,
+    PermissionDenied,
     PluginError,
     PolicyDenied,
 )
@@ -168,6 +170,9 @@ class Runtime:
         self._settling: asyncio.Task[None] | None = None
         # Remote mode: the verified user of the current request (set by plugin.server.remote); None on stdio.
         self.current_user: Callable[[], VerifiedUser | None] = lambda: None
+        # Remote mode (set by plugin.server.remote): several people share this process, so what it keeps for
+        # one of them (reports, confirmations) is theirs only, and a request without a verified user gets none.
+        self.remote = False
         # (session, name, version) of the last session seen; weakly held, so an ended session can be freed
         self._client_seen: tuple[weakref.ref[object], str | None, str | None] | None = None
 
@@ -475,6 +480,15 @@ class Runtime:
         async with asyncio.timeout(min(self.settings.call_deadline, 5.0)):
             return await self._admit(full_name, None)
 
+    def services_for(self, user: VerifiedUser | None) -> Services | None:
+        """The shared services as one caller sees them: only the reports that caller made.
+
+        None: a remote request without a verified user, which is given nothing. On stdio (one person)
+        the services themselves."""
+        if user is None:
+            return None if self.remote else self.services
+        return dataclasses.replace(self.services, reports=self.services.reports.owned_by(owner_of(user)))
+
     def _audit_ready(self) -> None:
         """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
         if self.audit is not None and self.settings.audit_required and not self.audit.ready():
@@ -492,6 +506,9 @@ class Runtime:
         await self.admission.admit(full_name, backend)
         # The session may have been narrowed to fewer scopes while admitting: read the backend again.
         backend = await self.backend()
+        services = self.services_for(CURRENT_USER.get())
+        if services is None:
+            raise PermissionDenied(f"{full_name} needs a signed-in user; this request carries none.")
         # The SDK makes this a no-op when the client sent no progress token.
         report = None if ctx is None else ctx.report_progress
         return ToolContext(
@@ -499,7 +516,7 @@ class Runtime:
             settings=self.settings,
             as_of=await self.as_of(backend),
             progress=Progress(report),
-            services=self.services,
+            services=services,
             confirm=Confirmer() if ctx is None else ClientConfirmer(ctx, paused),
         )
 
@@ -620,6 +637,11 @@ class Runtime:
                     "audit is mandatory, so the result is withheld. Ask an administrator to fix the audit "
                     f"destination (request id {scope.request_id})."
                 ) from None
+
+
+def owner_of(user: VerifiedUser) -> str:
+    """Whom a kept result belongs to: the verified subject, unique per issuer (JSON: no separator to forge)."""
+    return json.dumps([user.issuer, user.subject], ensure_ascii=False)
 
 
 def _request_of(ctx: Context | None) -> ServerRequestContext[Any, Any] | None:

@@ -1,0 +1,90 @@
+"""Several people on one server: what it keeps or answers for one of them is theirs only.
+
+A report is listed to and read by the identity that made it; argument completion answers from the caller's own
+view of the CLM (and is audited); a write confirmation works only for the identity, and in the session, that
+was shown the preview. Real servers over loopback: the sandbox CLM (users with different views) and `serve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.testing import user_token
+from tests.remote.client import McpHttpSession, ServeProcess
+from tests.remote.conftest import remote_env
+
+CONTRACT_TEMPLATE = "clm-resource://contracts/{contract_id}"
+COUNTERPARTY_TEMPLATE = "clm-resource://counterparties/{counterparty}/contracts"
+
+
+@pytest.fixture(scope="module")
+def audited(clm: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, Path]]:
+    audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    state = tmp_path_factory.mktemp("state")  # its own report store: nothing another test left
+    env = remote_env(clm, clm, CLM_AUDIT=f"file:{audit}", CLM_AUDIT_REQUIRED="true", CLM_STATE_DIR=str(state))
+    with ServeProcess(env) as process:
+        yield process, audit
+
+
+def _session(served: ServeProcess, clm: str, user: str) -> McpHttpSession:
+    session = McpHttpSession(served.url, user_token(clm, user, resource=served.url))
+    session.initialize()
+    return session
+
+
+def _structured(answer: dict[str, Any]) -> dict[str, Any]:
+    result = answer["result"]
+    assert not result.get("isError"), result
+    structured: dict[str, Any] = result["structuredContent"]
+    return structured
+
+
+def _text(answer: dict[str, Any]) -> str:
+    return str(answer["result"]["content"][0]["text"])
+
+
+def _complete(session: McpHttpSession, template: str, argument: str, value: str) -> list[str]:
+    params = {"ref": {"type": "ref/resource", "uri": template}, "argument": {"name": argument, "value": value}}
+    answer = session.request("completion/complete", params)
+    assert "error" not in answer, answer
+    return list(answer["result"]["completion"]["values"])
+
+
+def _counterparty_names(session: McpHttpSession) -> set[str]:
+    names: set[str] = set()
+    arguments: dict[str, Any] = {"limit": 100}
+    while True:
+        page = _structured(session.call("clm__search_contracts", arguments))
+        names |= {row["counterparty"] for row in page["contracts"]}
+        if not page.get("next_cursor"):
+            return names
+        arguments = {"limit": 100, "cursor": page["next_cursor"]}
+
+
+def test_a_report_is_listed_and_read_by_its_maker_only(audited: tuple[ServeProcess, Path], clm: str) -> None:
+    served, _ = audited
+    alice, bob = _session(served, clm, "alice"), _session(served, clm, "bob")
+    made = {}
+    for name, session in (("alice", alice), ("bob", bob)):
+        made[name] = _structured(session.call("clm__portfolio_report", {"kind": "by_counterparty"}))["csv_resource"]
+    listed = {
+        name: {r["uri"] for r in session.request("resources/list")["result"]["resources"]}
+        for name, session in (("alice", alice), ("bob", bob))
+    }
+    print(f"\nlisted: alice {len(listed['alice'])} report(s), bob {len(listed['bob'])}")
+    assert made["alice"] in listed["alice"] and made["alice"] not in listed["bob"]
+    assert made["bob"] in listed["bob"] and made["bob"] not in listed["alice"]
+
+    own = bob.request("resources/read", {"uri": made["bob"]})
+    assert own["result"]["contents"][0]["text"].startswith("key,label")
+    for reader, uri in ((bob, made["alice"]), (alice, made["bob"])):
+        answer = reader.request("resources/read", {"uri": uri})
+        assert "result" not in answer and "error" in answer, answer
+    # The same person in another session (a new connection of the same client) still has their report.
+    again = _session(served, clm, "alice")
+    assert made["alice"] in {r["uri"] for r in again.request("resources/list")["result"]["resources"]}
+    assert again.request("resources/read", {"uri": made["alice"]})["result"]["contents"][0]["text"]
