@@ -24,7 +24,6 @@ from plugin.server.pipeline import Runtime
 from plugin.server.registration import build_tool
 from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import Lifecycle, ScopedMCPServer
-from plugin.toolkit.errors import PluginError
 from plugin.toolkit.spec import ResourceSpec, ToolSpec, expand_tool_references
 
 if TYPE_CHECKING:
@@ -221,12 +220,8 @@ def _add_completions(server: MCPServer[Any], runtime: Runtime, specs: list[ToolS
         if found is None:
             return None
         spec, completer = found
-        try:
-            ctx = await runtime.context_for(runtime.parts.full_name(spec))
-            values = list(await completer(ctx, argument.value[:100]))
-        except PluginError as exc:
-            log.info("completion_failed", argument=argument.name, error=exc.code.value)
-            return Completion(values=[])  # a completion is a hint: never an error in the user's face
+        # As the caller, audited; a failure offers nothing (a completion is a hint: never an error in the user's face).
+        values = await runtime.complete(runtime.parts.full_name(spec), argument.name, argument.value[:100], completer)
         return Completion(values=values[:MAX_COMPLETIONS], has_more=len(values) > MAX_COMPLETIONS)
 
     server.completion()(complete)  # type: ignore[no-untyped-call]  # the SDK's decorator is untyped

@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -83,6 +83,8 @@ log = get_logger(__name__)
 
 __all__ = ["MAX_RESPONSE_CHARS", "Runtime"]
 
+# The audit record's `tool` for an argument completion (it reads the backend as the caller, like a call).
+COMPLETION = "completion/complete"
 # How long the first tools/list of a connection waits to learn the granted scopes (token request).
 LIST_SETTLE_SECONDS = 3.0
 WARM_UP_DELAY_SECONDS = 0.5
@@ -475,10 +477,58 @@ class Runtime:
                 await self.idle.wait()
         return not self._in_flight
 
-    async def context_for(self, full_name: str) -> ToolContext[Any]:
-        """A tool's context outside a tool call (argument completion): the same scope and residency checks."""
-        async with asyncio.timeout(min(self.settings.call_deadline, 5.0)):
-            return await self._admit(full_name, None)
+    async def complete(
+        self,
+        full_name: str,
+        argument: str,
+        prefix: str,
+        completer: Callable[[ToolContext[Any], str], Awaitable[Sequence[str]]],
+    ) -> list[str]:
+        """Argument completion for one of `full_name`'s resources, as the caller, audited like a read.
+
+        It reads the backend as the verified user with that tool's admission (scopes, residency), exactly as
+        a call of the tool would: never with the server's own credentials, which see what the user may not.
+        A hint, so it fails closed: anything that stops it (no verified user in remote mode, a scope the
+        user lacks, an error, an audit record that cannot be written when audit is mandatory) offers nothing.
+        """
+        user = self.current_user()
+        if (self.remote and user is None) or self.draining:
+            return []
+        seconds = min(self.settings.call_deadline, 5.0)
+        scope = CallScope(deadline=time.monotonic() + seconds)
+        call_token = CURRENT_CALL.set(scope)
+        user_token = CURRENT_USER.set(user)
+        started = time.perf_counter()
+        outcome = "ok"
+        values: list[str] = []
+        try:
+            self._audit_ready()
+            async with asyncio.timeout(seconds):
+                context = await self._admit(full_name, None)
+                values = list(await completer(context, prefix))
+        except PluginError as exc:
+            outcome = f"error:{exc.code.value}"
+        except TimeoutError:
+            outcome = f"error:{ErrorCode.DEADLINE_EXCEEDED.value}"
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        except Exception as exc:
+            outcome = f"exception:{type(exc).__name__}"
+            log.exception("completion_crashed", tool=full_name, request_id=scope.request_id)
+        finally:
+            CURRENT_CALL.reset(call_token)
+            CURRENT_USER.reset(user_token)
+            if outcome != "ok":
+                values = []
+                log.info("completion_failed", tool=full_name, argument=argument, outcome=outcome)
+            summary = AuditSummary(count=len(values), detail=f"{argument} of {full_name}")
+            arguments = {"tool": full_name, "argument": argument, "value": prefix}
+            try:
+                self._audit(COMPLETION, arguments, None, scope, outcome, summary, time.perf_counter() - started)
+            except ToolError:
+                values = []  # mandatory audit: what could not be recorded is withheld
+        return values
 
     def services_for(self, user: VerifiedUser | None) -> Services | None:
         """The shared services as one caller sees them: only the reports that caller made.

@@ -7,6 +7,9 @@ was shown the preview. Real servers over loopback: the sandbox CLM (users with d
 
 from __future__ import annotations
 
+import json
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from typing import Any
 import pytest
 
 from sandbox.testing import user_token
-from tests.remote.client import McpHttpSession, ServeProcess
+from tests.remote.client import McpHttpSession, ServeProcess, clean_env
 from tests.remote.conftest import remote_env
 
 CONTRACT_TEMPLATE = "clm-resource://contracts/{contract_id}"
@@ -54,17 +57,6 @@ def _complete(session: McpHttpSession, template: str, argument: str, value: str)
     return list(answer["result"]["completion"]["values"])
 
 
-def _counterparty_names(session: McpHttpSession) -> set[str]:
-    names: set[str] = set()
-    arguments: dict[str, Any] = {"limit": 100}
-    while True:
-        page = _structured(session.call("clm__search_contracts", arguments))
-        names |= {row["counterparty"] for row in page["contracts"]}
-        if not page.get("next_cursor"):
-            return names
-        arguments = {"limit": 100, "cursor": page["next_cursor"]}
-
-
 def test_a_report_is_listed_and_read_by_its_maker_only(audited: tuple[ServeProcess, Path], clm: str) -> None:
     served, _ = audited
     alice, bob = _session(served, clm, "alice"), _session(served, clm, "bob")
@@ -88,3 +80,70 @@ def test_a_report_is_listed_and_read_by_its_maker_only(audited: tuple[ServeProce
     again = _session(served, clm, "alice")
     assert made["alice"] in {r["uri"] for r in again.request("resources/list")["result"]["resources"]}
     assert again.request("resources/read", {"uri": made["alice"]})["result"]["contents"][0]["text"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, str, Path]]:
+    """`serve` with nothing configured (the embedded sandbox and its authorization server): the server's own
+    client sees every contract, as a CLM service account would, so answering with it would show it."""
+    audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    env = clean_env(
+        {
+            "CLM_DEMO_SIZE": "60",
+            "CLM_AUDIT": f"file:{audit}",
+            "CLM_AUDIT_REQUIRED": "true",
+            "CLM_STATE_DIR": str(tmp_path_factory.mktemp("state")),
+        }
+    )
+    with ServeProcess(env) as served:
+        deadline = time.monotonic() + 30  # the sign-in help follows the line start() waits for
+        while not (match := re.search(r"--url (http://127\.0\.0\.1:\d+)", "".join(served.stderr))):
+            assert time.monotonic() < deadline, "".join(served.stderr)
+            time.sleep(0.05)
+        yield served, match.group(1), audit
+
+
+def _visible(session: McpHttpSession) -> tuple[set[str], set[str]]:
+    """(contract ids, counterparty names) the user's own searches find."""
+    ids: set[str] = set()
+    names: set[str] = set()
+    arguments: dict[str, Any] = {"limit": 100}
+    while True:
+        page = _structured(session.call("clm__search_contracts", arguments))
+        ids |= {row["id"] for row in page["contracts"]}
+        names |= {row["counterparty"] for row in page["contracts"]}
+        if not page.get("next_cursor"):
+            return ids, names
+        arguments = {"limit": 100, "cursor": page["next_cursor"]}
+
+
+def test_completion_answers_from_the_callers_view(demo: tuple[ServeProcess, str, Path]) -> None:
+    served, issuer, audit = demo
+    sessions = {user: _session(served, issuer, user) for user in ("alice", "bob", "dave")}
+    views = {user: _visible(session) for user, session in sessions.items()}
+    assert views["bob"][0] < views["alice"][0]
+
+    offered = {u: set(_complete(s, CONTRACT_TEMPLATE, "contract_id", "ctr_")) for u, s in sessions.items()}
+    print(f"\ncontract ids offered: { {u: len(v) for u, v in offered.items()} }; bob sees {len(views['bob'][0])}")
+    for user in sessions:
+        assert offered[user] == views[user][0], f"{user}: outside the view {sorted(offered[user] - views[user][0])}"
+
+    # The CLM's name search matches a part of a name: these letters between them cover the names.
+    names = {
+        user: {
+            value
+            for part in "aeiou"
+            for value in _complete(sessions[user], COUNTERPARTY_TEMPLATE, "counterparty", part)
+        }
+        for user in ("alice", "bob")
+    }
+    hidden = names["alice"] - views["bob"][1]
+    counts = {user: len(offered) for user, offered in names.items()}
+    print(f"counterparty names offered: {counts}; offered to alice and hidden from bob: {len(hidden)}")
+    assert hidden and names["bob"], names
+    assert names["bob"] <= views["bob"][1], f"outside bob's view: {sorted(names['bob'] - views['bob'][1])[:5]}"
+
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    completions = [r for r in records if r["tool"] == "completion/complete"]
+    assert {r["subject"] for r in completions} == {"alice", "bob", "dave"}
+    assert all(r["issuer"] == issuer and r["outcome"] == "ok" for r in completions), completions[:3]
