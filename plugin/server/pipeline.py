@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from cachetools import LRUCache
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
 from pydantic import ValidationError
@@ -175,6 +176,7 @@ class Runtime:
         # Remote mode (set by plugin.server.remote): several people share this process, so what it keeps for
         # one of them (reports, confirmations) is theirs only, and a request without a verified user gets none.
         self.remote = False
+        self._user_settings: LRUCache[str, PluginSettings] = LRUCache(maxsize=1024)  # by verified subject
         # (session, name, version) of the last session seen; weakly held, so an ended session can be freed
         self._client_seen: tuple[weakref.ref[object], str | None, str | None] | None = None
 
@@ -530,14 +532,20 @@ class Runtime:
                 values = []  # mandatory audit: what could not be recorded is withheld
         return values
 
-    def services_for(self, user: VerifiedUser | None) -> Services | None:
-        """The shared services as one caller sees them: only the reports that caller made.
+    def services_for(self, user: VerifiedUser | None, session: str | None = None) -> Services | None:
+        """The shared services as one caller sees them: only the reports that caller made, and confirmation
+        tokens bound to that caller and `session` (a token shown to one person confirms nothing for another).
 
         None: a remote request without a verified user, which is given nothing. On stdio (one person)
         the services themselves."""
         if user is None:
             return None if self.remote else self.services
-        return dataclasses.replace(self.services, reports=self.services.reports.owned_by(owner_of(user)))
+        owner = owner_of(user)
+        return dataclasses.replace(
+            self.services,
+            reports=self.services.reports.owned_by(owner),
+            confirmations=self.services.confirmations.bound_to(owner, session),
+        )
 
     def _audit_ready(self) -> None:
         """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
@@ -556,19 +564,30 @@ class Runtime:
         await self.admission.admit(full_name, backend)
         # The session may have been narrowed to fewer scopes while admitting: read the backend again.
         backend = await self.backend()
-        services = self.services_for(CURRENT_USER.get())
+        user = CURRENT_USER.get()
+        services = self.services_for(user, _session_of(ctx))
         if services is None:
             raise PermissionDenied(f"{full_name} needs a signed-in user; this request carries none.")
+        # Remote mode: the call acts for the verified user, so what a tool derives from the acting user (a
+        # write's confirmation and idempotency key) is that user's, never the configured one shared by all.
+        settings = self.settings if user is None else self._settings_of(user)
         # The SDK makes this a no-op when the client sent no progress token.
         report = None if ctx is None else ctx.report_progress
         return ToolContext(
             api=backend.api,
-            settings=self.settings,
+            settings=settings,
             as_of=await self.as_of(backend),
             progress=Progress(report),
             services=services,
             confirm=Confirmer() if ctx is None else ClientConfirmer(ctx, paused),
         )
+
+    def _settings_of(self, user: VerifiedUser) -> PluginSettings:
+        settings = self._user_settings.get(user.subject)
+        if settings is None:
+            settings = self.settings.model_copy(update={"acting_user": user.subject})
+            self._user_settings[user.subject] = settings
+        return settings
 
     def _result(
         self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput
@@ -687,6 +706,14 @@ class Runtime:
                     "audit is mandatory, so the result is withheld. Ask an administrator to fix the audit "
                     f"destination (request id {scope.request_id})."
                 ) from None
+
+
+def _session_of(ctx: Context | None) -> str | None:
+    """The streamable HTTP session of the request (`Mcp-Session-Id`, which the SDK has matched to a live session
+    of this user); None on stdio and sessionless requests."""
+    request = _request_of(ctx)
+    headers = None if request is None else getattr(request.request, "headers", None)
+    return None if headers is None else headers.get("mcp-session-id")
 
 
 def owner_of(user: VerifiedUser) -> str:

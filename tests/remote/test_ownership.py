@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sandbox.testing import user_token
+from sandbox.testing import user_token, visible_contracts_of
 from tests.remote.client import McpHttpSession, ServeProcess, clean_env
 from tests.remote.conftest import remote_env
 
@@ -147,3 +148,25 @@ def test_completion_answers_from_the_callers_view(demo: tuple[ServeProcess, str,
     completions = [r for r in records if r["tool"] == "completion/complete"]
     assert {r["subject"] for r in completions} == {"alice", "bob", "dave"}
     assert all(r["issuer"] == issuer and r["outcome"] == "ok" for r in completions), completions[:3]
+
+
+def test_a_confirmation_works_only_for_whom_the_preview_was_shown(audited: tuple[ServeProcess, Path], clm: str) -> None:
+    served, _ = audited
+    contract = sorted(visible_contracts_of(clm)["bob"])[0]
+    alice, bob = _session(served, clm, "alice"), _session(served, clm, "bob")
+    arguments = {"contract_id": contract, "body": f"Approved for payment ({secrets.token_hex(4)})."}
+    preview = _structured(alice.call("clm__annotate_contract", arguments))
+    assert preview["status"] == "pending_confirmation"
+    confirmed = {**arguments, "confirmation_token": preview["confirmation_token"]}
+
+    replayed = bob.call("clm__annotate_contract", confirmed)
+    print(f"\nbob replays alice's token: {_text(replayed)[:160]}")
+    assert replayed["result"].get("isError"), _text(replayed)
+    assert "[confirmation_required]" in _text(replayed) and "another user" in _text(replayed)
+    other_session = _session(served, clm, "alice").call("clm__annotate_contract", confirmed)
+    assert other_session["result"].get("isError") and "another session" in _text(other_session), _text(other_session)
+
+    notes = _structured(alice.call("clm__list_notes", {"contract_id": contract}))
+    assert arguments["body"] not in json.dumps(notes), "a refused confirmation wrote the note"
+    written = _structured(alice.call("clm__annotate_contract", confirmed))
+    assert written["status"] == "created" and written["author"] == "alice", written
