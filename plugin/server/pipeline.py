@@ -565,7 +565,9 @@ class Runtime:
         # The session may have been narrowed to fewer scopes while admitting: read the backend again.
         backend = await self.backend()
         user = CURRENT_USER.get()
-        services = self.services_for(user, _session_of(ctx))
+        # Stateless (shared state): the SDK keeps no session, so a client's Mcp-Session-Id would be its own say-so.
+        session = None if self.settings.shared_state is not None else _session_of(ctx)
+        services = self.services_for(user, session)
         if services is None:
             raise PermissionDenied(f"{full_name} needs a signed-in user; this request carries none.")
         # Remote mode: the call acts for the verified user, so what a tool derives from the acting user (a
