@@ -24,7 +24,6 @@ from plugin.server.pipeline import Runtime
 from plugin.server.registration import build_tool
 from plugin.server.schema_cache import tool_schemas
 from plugin.server.visibility import Lifecycle, ScopedMCPServer
-from plugin.toolkit.errors import PluginError
 from plugin.toolkit.spec import ResourceSpec, ToolSpec, expand_tool_references
 
 if TYPE_CHECKING:
@@ -126,11 +125,15 @@ def _uri(runtime: Runtime, resource: ResourceSpec) -> str:
 
 
 async def _listed_resources(runtime: Runtime, resources: list[ResourceSpec]) -> list[MCPResource]:
-    listed = []
+    listed: list[MCPResource] = []
+    # Only what this caller made (remote mode: several people share the server's store).
+    services = runtime.services_for(runtime.current_user())
+    if services is None:
+        return listed
     for resource in resources:
         if resource.listing is None:
             continue
-        items = resource.listing(runtime.services)
+        items = resource.listing(services)
         if inspect.isawaitable(items):
             items = await items
         for item in items:
@@ -152,7 +155,6 @@ def _text_of(result: CallToolResult) -> str:
 
 
 def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, Any], resource: ResourceSpec) -> None:
-    services = runtime.services
     namespace = runtime.identity.namespace
     full_name = runtime.parts.full_name(spec)
     tool_arguments = resource.tool_arguments
@@ -168,7 +170,9 @@ def _add_resource(server: MCPServer[Any], runtime: Runtime, spec: ToolSpec[Any, 
                 raise ResourceError(f"{resource.title} cannot be read without a question to the user.")
             return _text_of(result)
         assert resource.read is not None
-        text = resource.read(services, **parameters)
+        # Read from what this caller made only: another person's report is "not found", like a forged id.
+        services = runtime.services_for(runtime.current_user())
+        text = None if services is None else resource.read(services, **parameters)
         if inspect.isawaitable(text):
             text = await text
         if text is None:
@@ -216,12 +220,8 @@ def _add_completions(server: MCPServer[Any], runtime: Runtime, specs: list[ToolS
         if found is None:
             return None
         spec, completer = found
-        try:
-            ctx = await runtime.context_for(runtime.parts.full_name(spec))
-            values = list(await completer(ctx, argument.value[:100]))
-        except PluginError as exc:
-            log.info("completion_failed", argument=argument.name, error=exc.code.value)
-            return Completion(values=[])  # a completion is a hint: never an error in the user's face
+        # As the caller, audited; a failure offers nothing (a completion is a hint: never an error in the user's face).
+        values = await runtime.complete(runtime.parts.full_name(spec), argument.name, argument.value[:100], completer)
         return Completion(values=values[:MAX_COMPLETIONS], has_more=len(values) > MAX_COMPLETIONS)
 
     server.completion()(complete)  # type: ignore[no-untyped-call]  # the SDK's decorator is untyped

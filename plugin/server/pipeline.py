@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import sys
 import time
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from cachetools import LRUCache
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, InputRequiredResult, JSONRPCRequest, ResourceLink, TextContent
 from pydantic import ValidationError
@@ -44,6 +46,7 @@ from plugin.toolkit.errors import (
     DeadlineExceeded,
     ErrorCode,
     InvalidArgument,
+    PermissionDenied,
     PluginError,
     PolicyDenied,
 )
@@ -81,6 +84,8 @@ log = get_logger(__name__)
 
 __all__ = ["MAX_RESPONSE_CHARS", "Runtime"]
 
+# The audit record's `tool` for an argument completion (it reads the backend as the caller, like a call).
+COMPLETION = "completion/complete"
 # How long the first tools/list of a connection waits to learn the granted scopes (token request).
 LIST_SETTLE_SECONDS = 3.0
 WARM_UP_DELAY_SECONDS = 0.5
@@ -168,6 +173,10 @@ class Runtime:
         self._settling: asyncio.Task[None] | None = None
         # Remote mode: the verified user of the current request (set by plugin.server.remote); None on stdio.
         self.current_user: Callable[[], VerifiedUser | None] = lambda: None
+        # Remote mode (set by plugin.server.remote): several people share this process, so what it keeps for
+        # one of them (reports, confirmations) is theirs only, and a request without a verified user gets none.
+        self.remote = False
+        self._user_settings: LRUCache[str, PluginSettings] = LRUCache(maxsize=1024)  # by verified subject
         # (session, name, version) of the last session seen; weakly held, so an ended session can be freed
         self._client_seen: tuple[weakref.ref[object], str | None, str | None] | None = None
 
@@ -470,10 +479,73 @@ class Runtime:
                 await self.idle.wait()
         return not self._in_flight
 
-    async def context_for(self, full_name: str) -> ToolContext[Any]:
-        """A tool's context outside a tool call (argument completion): the same scope and residency checks."""
-        async with asyncio.timeout(min(self.settings.call_deadline, 5.0)):
-            return await self._admit(full_name, None)
+    async def complete(
+        self,
+        full_name: str,
+        argument: str,
+        prefix: str,
+        completer: Callable[[ToolContext[Any], str], Awaitable[Sequence[str]]],
+    ) -> list[str]:
+        """Argument completion for one of `full_name`'s resources, as the caller, audited like a read.
+
+        It reads the backend as the verified user with that tool's admission (scopes, residency), exactly as
+        a call of the tool would: never with the server's own credentials, which see what the user may not.
+        A hint, so it fails closed: anything that stops it (no verified user in remote mode, a scope the
+        user lacks, an error, an audit record that cannot be written when audit is mandatory) offers nothing.
+        """
+        user = self.current_user()
+        if (self.remote and user is None) or self.draining:
+            return []
+        seconds = min(self.settings.call_deadline, 5.0)
+        scope = CallScope(deadline=time.monotonic() + seconds)
+        call_token = CURRENT_CALL.set(scope)
+        user_token = CURRENT_USER.set(user)
+        started = time.perf_counter()
+        outcome = "ok"
+        values: list[str] = []
+        try:
+            self._audit_ready()
+            async with asyncio.timeout(seconds):
+                context = await self._admit(full_name, None)
+                values = list(await completer(context, prefix))
+        except PluginError as exc:
+            outcome = f"error:{exc.code.value}"
+        except TimeoutError:
+            outcome = f"error:{ErrorCode.DEADLINE_EXCEEDED.value}"
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
+        except Exception as exc:
+            outcome = f"exception:{type(exc).__name__}"
+            log.exception("completion_crashed", tool=full_name, request_id=scope.request_id)
+        finally:
+            CURRENT_CALL.reset(call_token)
+            CURRENT_USER.reset(user_token)
+            if outcome != "ok":
+                values = []
+                log.info("completion_failed", tool=full_name, argument=argument, outcome=outcome)
+            summary = AuditSummary(count=len(values), detail=f"{argument} of {full_name}")
+            arguments = {"tool": full_name, "argument": argument, "value": prefix}
+            try:
+                self._audit(COMPLETION, arguments, None, scope, outcome, summary, time.perf_counter() - started)
+            except ToolError:
+                values = []  # mandatory audit: what could not be recorded is withheld
+        return values
+
+    def services_for(self, user: VerifiedUser | None, session: str | None = None) -> Services | None:
+        """The shared services as one caller sees them: only the reports that caller made, and confirmation
+        tokens bound to that caller and `session` (a token shown to one person confirms nothing for another).
+
+        None: a remote request without a verified user, which is given nothing. On stdio (one person)
+        the services themselves."""
+        if user is None:
+            return None if self.remote else self.services
+        owner = owner_of(user)
+        return dataclasses.replace(
+            self.services,
+            reports=self.services.reports.owned_by(owner),
+            confirmations=self.services.confirmations.bound_to(owner, session),
+        )
 
     def _audit_ready(self) -> None:
         """Mandatory audit: refuse before doing anything when the destination is known to be broken."""
@@ -492,16 +564,32 @@ class Runtime:
         await self.admission.admit(full_name, backend)
         # The session may have been narrowed to fewer scopes while admitting: read the backend again.
         backend = await self.backend()
+        user = CURRENT_USER.get()
+        # Stateless (shared state): the SDK keeps no session, so a client's Mcp-Session-Id would be its own say-so.
+        session = None if self.settings.shared_state is not None else _session_of(ctx)
+        services = self.services_for(user, session)
+        if services is None:
+            raise PermissionDenied(f"{full_name} needs a signed-in user; this request carries none.")
+        # Remote mode: the call acts for the verified user, so what a tool derives from the acting user (a
+        # write's confirmation and idempotency key) is that user's, never the configured one shared by all.
+        settings = self.settings if user is None else self._settings_of(user)
         # The SDK makes this a no-op when the client sent no progress token.
         report = None if ctx is None else ctx.report_progress
         return ToolContext(
             api=backend.api,
-            settings=self.settings,
+            settings=settings,
             as_of=await self.as_of(backend),
             progress=Progress(report),
-            services=self.services,
+            services=services,
             confirm=Confirmer() if ctx is None else ClientConfirmer(ctx, paused),
         )
+
+    def _settings_of(self, user: VerifiedUser) -> PluginSettings:
+        settings = self._user_settings.get(user.subject)
+        if settings is None:
+            settings = self.settings.model_copy(update={"acting_user": user.subject})
+            self._user_settings[user.subject] = settings
+        return settings
 
     def _result(
         self, full_name: str, spec: ToolSpec[Any, Any], output: ToolOutput
@@ -620,6 +708,19 @@ class Runtime:
                     "audit is mandatory, so the result is withheld. Ask an administrator to fix the audit "
                     f"destination (request id {scope.request_id})."
                 ) from None
+
+
+def _session_of(ctx: Context | None) -> str | None:
+    """The streamable HTTP session of the request (`Mcp-Session-Id`, which the SDK has matched to a live session
+    of this user); None on stdio and sessionless requests."""
+    request = _request_of(ctx)
+    headers = None if request is None else getattr(request.request, "headers", None)
+    return None if headers is None else headers.get("mcp-session-id")
+
+
+def owner_of(user: VerifiedUser) -> str:
+    """Whom a kept result belongs to: the verified subject, unique per issuer (JSON: no separator to forge)."""
+    return json.dumps([user.issuer, user.subject], ensure_ascii=False)
 
 
 def _request_of(ctx: Context | None) -> ServerRequestContext[Any, Any] | None:

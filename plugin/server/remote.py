@@ -208,6 +208,7 @@ def build_remote(
     sink = open_audit_sink(settings.audit, parts.identity, demo=demo or settings.embedded)
     runtime = Runtime(parts, settings, audit=sink)
     runtime.current_user = user_of_request
+    runtime.remote = True
     server, runtime = build_server(parts, settings, runtime=runtime, auth=auth, token_verifier=verifier)
     ready = _Readiness(runtime, verifier)
 

@@ -5,11 +5,17 @@ one server process can be read by the next (the MCP Inspector CLI starts a serve
 `<env_prefix>STATE_URL` set they live in Redis instead (`RedisReports`), readable by every replica.
 The store is capped in count and bytes (oldest dropped first); files are mode 0600 and named
 by a random id plus a MAC of the installation key, so a report id cannot be guessed or forged.
+
+Remote mode serves several people from one store: `owned_by(owner)` is the view of one verified
+identity, whose MAC also covers the owner, so a report is listed to and read by the identity that
+made it only (another's id fails the MAC exactly like a forged one). The unowned view (stdio: one
+person) is the store as it always was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import hashlib
 import hmac
@@ -91,9 +97,17 @@ class ReportStore:
         self._key = keys.installation_key("report-id")
         self._max_reports = max_reports
         self._max_bytes = max_bytes
+        self._owner: str | None = None
+
+    def owned_by(self, owner: str | None) -> ReportStore:
+        """The same storage as seen by one identity (`None`: the single user of a stdio server)."""
+        view = copy.copy(self)
+        view._owner = owner
+        return view
 
     def _tag(self, random_part: str) -> str:
-        return hmac.new(self._key, random_part.encode(), hashlib.sha256).hexdigest()[:16]
+        bound = random_part if self._owner is None else f"{random_part}\x00{self._owner}"
+        return hmac.new(self._key, bound.encode(), hashlib.sha256).hexdigest()[:16]
 
     def _ours(self, report_id: str) -> bool:
         match = _ID.match(report_id)
@@ -142,15 +156,20 @@ class ReportStore:
         return sorted(found, key=lambda r: r.created, reverse=True)
 
     async def _prune(self) -> None:
-        """Drop expired reports, then the oldest until the count and byte caps hold."""
+        """Drop expired reports, then the oldest until the count and byte caps hold.
+
+        Over every owner's reports: a view cannot check another owner's MAC, and must not drop their
+        reports as if they were forged."""
+        now = time.time()
+        held = await self._backend.entries()
         keep: set[str] = set()
         total = 0
-        for report in await self.live():  # newest first
-            if len(keep) < self._max_reports and total + report.size <= self._max_bytes:
-                keep.add(report.report_id)
-                total += report.size
-        held = [report_id for report_id, _meta, _size in await self._backend.entries()]
-        await self._backend.delete([report_id for report_id in held if report_id not in keep])
+        for report_id, meta, size in sorted(held, key=lambda entry: entry[1].created, reverse=True):
+            live = _ID.match(report_id) is not None and now <= meta.expires
+            if live and len(keep) < self._max_reports and total + size <= self._max_bytes:
+                keep.add(report_id)
+                total += size
+        await self._backend.delete([report_id for report_id, _meta, _size in held if report_id not in keep])
 
 
 class FileReports:
