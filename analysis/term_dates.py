@@ -567,6 +567,27 @@ _EFFECTIVE_ON_EVENT = re.compile(
 
 _EVENT_REASON = "the effective date depends on an event the text does not date"
 
+# "This Agreement is conditional upon, and shall take effect only upon, the approval of the board", "shall not come
+# into force unless and until the Client has received the Financing", "becomes effective upon the satisfaction of the
+# conditions precedent": the contract takes effect on an event, so its effective date is undetermined. Left absent,
+# the date at the top would stand in for it and every period counted from it would be wrong.
+_EFFECTIVE_ON_CONDITION = re.compile(
+    r"\b(?:(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*,?\s+only\s+(?:upon|on|when|if|once|after)\b"
+    r"|\bnot\s+(?:\w+\s+){0,2}?(?:effective|come\s+into\s+force|take\s+effect|commence|begin)\w*\s+(?:unless\s+and\s+)?"
+    r"(?:until|before|unless)\b"
+    r"|\b(?:is|shall\s+be|are)\s+(?:expressly\s+)?conditional\s+(?:up)?on\b"
+    r"|\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect)\w*\s+(?:up)?on\s+(?:the\s+)?(?:satisfaction|fulfil+ment)\s+"
+    r"(?:or\s+waiver\s+)?of\s+(?:all\s+|each\s+of\s+)?(?:the\s+)?conditions?\b)",
+    re.IGNORECASE,
+)
+# The agreement itself is what is conditional, as the sentence's subject ("2. Effect. This Agreement is ..."), not a
+# waiver or a modification "of this Agreement" that "is effective only if in writing".
+_CONDITION_TRIGGER = keywords("effect", "force", "conditional", "commenc", "begin")
+_OPENS_WITH_THIS_AGREEMENT = re.compile(
+    r"[\s\d.()\[\]]*(?:\(?[A-Za-z]{1,4}[.)]\s*)?(?:[A-Z][\w ,&-]{0,40}[.:]\s+)?(?i:this|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?i:agreement|contract)\b(?:\s*\([^)]{0,40}\))?,?\s+"
+)
+
 _STARTS_ON_NAMED_DATE = re.compile(
     r"\b(?:(?i:effective\s+date\s+of\s+(?:the\s+)?(?:start\s+of\s+)?(?:the\s+)?(?:initial\s+)?term)|"
     r"(?i:(?:this\s+agreement|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+agreement)?)\s+(?:shall|will)\s+"
@@ -730,6 +751,14 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         window = doc.sentence_window(effective.start())
         if not find_dates(text, window.start, window.end):
             return _undetermined(doc, effective.start(), _EVENT_REASON)
+    # 'This Agreement shall take effect only upon the approval of the board': present, undetermined.
+    for conditional in doc.matches(_CONDITION_TRIGGER, _EFFECTIVE_ON_CONDITION):
+        window = doc.sentence_window(conditional.start())
+        # From the start of its sentence or paragraph (a clause number after a party's "B.V." is not always a break)
+        opening = max(window.start, text.rfind("\n", window.start, conditional.start()) + 1)
+        subject = _OPENS_WITH_THIS_AGREEMENT.match(text, opening)
+        if subject is not None and subject.end() <= conditional.start() and not find_dates(text, opening, window.end):
+            return _undetermined(doc, conditional.start(), _EVENT_REASON)
     # 7. 'The effective date of the start of the Term will be from the Launch Date' and, elsewhere, 'the launch
     # date ... shall be September 1, 1999': the term starts on a named date the contract fixes.
     named = _named_start_date(doc)

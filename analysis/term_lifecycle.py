@@ -44,6 +44,13 @@ def _start_of_term(
         return None, 0.0
     agreement_value = agreement.match.value if agreement else None
     effective_value = effective.match.value if effective else None
+    if (
+        effective is not None
+        and effective_value is None
+        and (not what or "effective" in what or "commencement" in what)
+    ):
+        # The contract takes effect on an event the text does not date: the date it bears is not its start.
+        return None, 0.0
     if "effective" in what or "commencement" in what:
         return (effective_value or agreement_value), 0.8
     if what:
@@ -90,6 +97,8 @@ def lifecycle_terms(doc: Document) -> list[KeyTerm]:
                     reason = computed.reason or "the end of the term cannot be computed"
                 elif start_what.startswith("event: "):
                     reason = f"the term runs from {start_what[7:]!r}, which the text does not date"
+                elif effective is not None and effective.match.value is None:
+                    reason = "the term runs from the effective date, which the text ties to an event it does not date"
                 else:
                     reason = "the date the term starts from is not stated"
                 doc.warnings.append(f"expiration_date: {reason}")

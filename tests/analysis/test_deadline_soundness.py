@@ -415,3 +415,31 @@ def test_red_team_effective_thirty_days_after_the_date_hereof() -> None:
         + _TAIL
     )
     assert _first(text, TermKind.EFFECTIVE_DATE) == "2022-05-04"
+
+
+# A contract that takes effect on an undated condition has an undetermined effective date, not none: left absent,
+# the date at the top stands in for it and every period counted from it is wrong.
+
+_SIGNED_ON = (
+    "LICENCE AGREEMENT\n\nThis Licence Agreement is made on 12 May 2024 between Heron Labs Ltd and Osprey BV.\n\n"
+)
+
+
+def test_an_agreement_in_force_only_upon_an_undated_condition_has_an_undetermined_effective_date() -> None:
+    for condition in (
+        "2. Conditions. This Agreement shall come into force only upon the Licensee obtaining the export permit.",
+        "2.1 This Licence Agreement shall not take effect unless and until the Licensor's shareholders approve it.",
+        "2. Effectiveness. This Agreement is expressly conditional upon the completion of the Licensee's audit.",
+        "2. This Agreement becomes effective upon the satisfaction or waiver of the conditions in Schedule 3.",
+    ):
+        text = _SIGNED_ON + condition + "\n\n3. Term. The term is three (3) years from the Effective Date." + _TAIL
+        assert _first(text, TermKind.EFFECTIVE_DATE) == UNDETERMINED, condition
+        assert renewal_deadlines(analyse(text).terms, as_of=date(2024, 6, 1)).current_term_end is None, condition
+
+
+def test_a_waiver_or_change_effective_only_in_writing_does_not_make_the_agreement_conditional() -> None:
+    for clause in (
+        "9. Waiver. A waiver of any breach of this Agreement is not effective unless given in writing.",
+        "10. Changes. A variation of any provision of this Agreement shall be effective only if both parties sign it.",
+    ):
+        assert _first(_SIGNED_ON + clause + _TAIL, TermKind.EFFECTIVE_DATE) != UNDETERMINED, clause
