@@ -123,3 +123,31 @@ def test_registered_secrets_are_redacted_in_every_encoding() -> None:
     assert token[:20] not in registry.scrub(f"title {token[:20]}…")
     assert token[-25:] not in registry.scrub(f"…{token[-25:]} tail")
     assert registry.scrub("an ordinary sentence with no secret") == "an ordinary sentence with no secret"
+
+
+def _real_token(url: str) -> str:
+    import httpx2
+
+    response = httpx2.post(f"{url}/oauth/token", data={"grant_type": "client_credentials"}, auth=(CLIENT, SECRET))
+    return str(response.json()["access_token"])
+
+
+@pytest.mark.parametrize("shown_chars", [3, 11, 20, 42])
+async def test_a_token_cut_short_in_a_table_cell_is_redacted_before_the_cut(
+    sandbox_url: str, admin: SandboxAdmin, shown_chars: int
+) -> None:
+    import httpx2
+
+    token = _real_token(sandbox_url)
+    page = httpx2.get(f"{sandbox_url}/v1/contracts?limit=3", headers={"Authorization": f"Bearer {token}"}).json()
+    # The search table's title cell holds 60 characters: line the token up so that `shown_chars` of it fit.
+    lead = "T" * (59 - shown_chars)
+    page["data"][0]["title"] = lead + token + " renewal"
+    admin.fault(target="token", mode="body", body={"access_token": token, "token_type": "Bearer", "expires_in": 300})
+    admin.fault(target="api", mode="body", path_prefix="/v1/contracts", body=page)
+    async with mcp_client(settings_for(sandbox_url, structured_output=False)) as client:
+        result = await client.call_tool(SEARCH, {"limit": 3})
+    shown = text_of(result)
+    assert not result.is_error, shown
+    row = next(line for line in shown.splitlines() if lead in line)
+    assert token[:shown_chars] not in row.split(lead, 1)[1], row  # the cut may fall inside the marker itself

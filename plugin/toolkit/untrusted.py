@@ -19,6 +19,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from plugin.observability.redaction import SECRETS
 from plugin.toolkit.errors import BackendError
 
 # Removed: Cc controls except \t \n \r; every Cf format character of Unicode 15 (zero-width,
@@ -158,9 +159,10 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     Single-line fields (names, types, statuses) also lose every line break and run of whitespace;
     free text (`multiline`) keeps its line breaks, normalised to '\\n'.
     """
+    # Secrets go first: the tools cut this text (snippets, quotes, cells), and a cut value no longer matches.
     if not multiline and len(value) <= _CACHED_LINE_CHARS:
-        return _clean_line(value)
-    text = strip_invisible(value)
+        return _clean_line(SECRETS.scrub_values(value))
+    text = strip_invisible(SECRETS.scrub_values(value))
     text = _LINE_BREAKS.sub("\n", text) if multiline else _WHITESPACE.sub(" ", text).strip()
     return neutralise_markers(text)
 
@@ -208,6 +210,9 @@ def clean_inline(value: str, max_chars: int = 200) -> str:
     if "|" in text:
         text = _UNESCAPED_PIPE.sub(r"\\|", text)
     text = text.replace("`", "'")
+    if len(text) > max_chars:
+        # Redacted before the cut: the start of a token cut off here would no longer match it afterwards.
+        text = SECRETS.scrub_values(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     return text
