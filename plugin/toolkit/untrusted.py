@@ -24,13 +24,17 @@ from plugin.toolkit.errors import BackendError
 
 # Removed: Cc controls except \t \n \r; every Cf format character of Unicode 15 (zero-width,
 # bidi embeddings/overrides/isolates, word joiner, BOM, interlinear annotation, the U+E0000 tag
-# block...); Co private use. tests/test_sanitize.py checks this list against `unicodedata`.
+# block...); Co private use; and every Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties:
+# characters a renderer shows as nothing even when it does not know them), which adds variation selectors
+# (U+FE00-FE0F, U+E0100-E01EF), Mongolian free variation selectors, Hangul fillers, the combining grapheme
+# joiner and U+E0000-E0FFF: inside a marker word they would make a fake marker look exactly like the real
+# one. tests/test_redact_sanitize.py checks this list against `unicodedata` and the property's ranges.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f"
+    "\U000e0000-\U000e0fff"
     "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
 _WHITESPACE = re.compile(r"\s+")
@@ -116,13 +120,18 @@ def _fold(char: str) -> str:
     """One ASCII character standing for `char` when matching markers (NFKC, then confusables, then case)."""
     if char.isascii():
         return char.lower()
-    if _INVISIBLE.match(char):
+    if _INVISIBLE.match(char) or unicodedata.combining(char) or unicodedata.category(char) == "Me":
+        # A mark on its own sits on the letter before it: "untru\u0301sted" still reads as the word.
         return "\x00"
     if char.isspace():
         return " "
     normal = unicodedata.normalize("NFKC", char)
     if len(normal) == 1 and normal.isascii():
         return normal.lower()
+    # A letter with marks composed into it (NFC turns "c" + U+0301 into one character) folds to its base.
+    bare = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+    if len(bare) == 1 and bare.isascii():
+        return bare.lower()
     alike = _confusables().get(normal if len(normal) == 1 else char) or _confusables().get(char)
     if alike is not None:
         return alike.lower()
