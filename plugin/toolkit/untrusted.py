@@ -38,7 +38,17 @@ _INVISIBLE = re.compile(
     "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
 _WHITESPACE = re.compile(r"\s+")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+# A character with no backslash before it, or an escaped backslash (an even run): a Markdown escape holds only
+# when the run is odd, so "\\[" still opens a link.
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"
+_UNESCAPED_PIPE = re.compile(_UNESCAPED + r"\|")
+# What makes a short field more than text in Markdown: the "](" / "][" / "]:" that turn brackets into a link, an
+# image or a link definition ("[x](url)", "![x](url)", "[x][ref]", "[ref]: url"), and "<" (raw HTML such as
+# <img src=...>, autolinks <https://...>); and any "![" (an image by reference to a definition elsewhere). A bracket
+# on its own stays: the tools write "[12-40]" themselves.
+_MARKDOWN_ACTIVE = re.compile(_UNESCAPED + r"(\](?=[(\[:])|<|(?<=!)\[)")
+# At the start of a line these begin a heading, a quote, a list or a rule; a field may be the first thing on one.
+_MARKDOWN_LEADING = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+$|_{3,})")
 
 UNTRUSTED_OPEN = "<untrusted-document-content"
 UNTRUSTED_CLOSE = "</untrusted-document-content>"
@@ -208,7 +218,8 @@ def strip_invisible(text: str) -> str:
 
 
 def clean_inline(value: str, max_chars: int = 200) -> str:
-    """One-line, sanitised, bounded text for names and short fields inside Markdown."""
+    """One-line, sanitised, bounded, Markdown-inert text (`inert_markdown`) for names and short fields: they are
+    printed outside the untrusted-content markers (headings, table cells)."""
     if _plain(value) and "  " not in value and value == value.strip(" "):
         text = value  # what the two regexes and the strip below would return unchanged
     else:
@@ -217,13 +228,31 @@ def clean_inline(value: str, max_chars: int = 200) -> str:
     # fields are cleaned when a tool builds its output and again as table cells, and escaping twice leaves an
     # escaped backslash before a bare pipe, which ends the cell (a name cut in two, its rest in the next column).
     if "|" in text:
-        text = _UNESCAPED_PIPE.sub(r"\\|", text)
+        text = _UNESCAPED_PIPE.sub(r"\1\\|", text)
     text = text.replace("`", "'")
+    text = inert_markdown(text)
     if len(text) > max_chars:
         # Redacted before the cut: the start of a token cut off here would no longer match it afterwards.
         text = SECRETS.scrub_values(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
+    return text
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    found = match.group()
+    # Only punctuation can be escaped: "1." becomes "1\." (a digit after a backslash would stay a list).
+    return f"{found[:-1]}\\{found[-1]}" if found[0].isdigit() else "\\" + found
+
+
+def inert_markdown(text: str) -> str:
+    """One line of backend text that Markdown shows as it is: no link, image, HTML tag or autolink (a client that
+    renders the result would fetch an image's URL, an exfiltration beacon), and no heading, quote or list
+    where the field starts a line. Escaped with backslashes, so applying it again changes nothing."""
+    if "]" in text or "<" in text:
+        text = _MARKDOWN_ACTIVE.sub(r"\1\\\2", text)
+    if (text and not text[0].isalnum()) or text[:1].isdigit():
+        text = _MARKDOWN_LEADING.sub(_escape_leading, text, count=1)
     return text
 
 
