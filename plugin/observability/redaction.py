@@ -101,7 +101,7 @@ class SecretRegistry:
         self._values: frozenset[str] = frozenset()
         self._derived: dict[str, frozenset[str]] = {}  # value -> the forms it is scrubbed in (itself included)
         self._forms: tuple[str, ...] = ()  # every form of every value, longest first (a form inside another)
-        self._partial: tuple[str, ...] = ()  # the forms long enough to be caught by their start or end
+        self._partial: tuple[str, ...] = ()  # the values long enough to be caught by their start or end
         self.json_escapes = False  # does a value hold a character JSON escapes (a quote, a backslash)?
         self._forget_at: dict[str, float] = {}  # value -> when it may be forgotten (only values with a ttl)
 
@@ -130,7 +130,8 @@ class SecretRegistry:
             self._derived[value] = self._derived.get(value, frozenset()) | forms
             every = {form for held in self._values for form in self._derived.get(held, (held,))}
             self._forms = tuple(sorted(every, key=len, reverse=True))
-            self._partial = tuple(form for form in self._forms if len(form) >= _PARTIAL_MIN_CHARS)
+            # Cut pieces are looked for of the values themselves only: each costs two more scans of every text.
+            self._partial = tuple(held for held in self._values if len(held) >= _PARTIAL_MIN_CHARS)
             self.json_escapes = any('"' in held or "\\" in held for held in self._values)
 
     def add_credentials(self, client_id: str, secret: str) -> None:
