@@ -10,6 +10,7 @@ import httpx2
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from plugin.observability.logging import get_logger
+from plugin.observability.redaction import bounded
 from plugin.toolkit.errors import (
     AuthenticationFailed,
     BackendError,
@@ -57,7 +58,7 @@ def map_error(response: httpx2.Response) -> PluginError:
         "clm_error_response",
         status=status,
         code=problem.code,
-        detail=(problem.detail or "")[:500],
+        detail=bounded(problem.detail or "", 500),
         clm_request_id=request_id,
     )
     # Upstream text is untrusted: only short, sanitised field names and messages pass through.

@@ -11,17 +11,30 @@ counterparty is "unknown").
 
 An imported contract's id comes from its content (`imp_` + hash), so importing the same file
 twice stores it once.
+
+A folder is often one someone sent (an unpacked archive), so what is read from it is bounded: symbolic
+links are never followed (a link to /proc/self/environ would make the server's environment a contract),
+only regular files are read (never a device, a FIFO, /proc or /sys), a file over `MAX_IMPORT_FILE_BYTES`
+is refused unread, a DOCX whose parts would unpack to over `MAX_DOCX_UNPACKED_BYTES` (or more than
+`MAX_DOCX_RATIO` times their packed size) is refused before anything is unpacked, and text longer than
+`MAX_IMPORT_TEXT_CHARS` (past what read_contract can reach) is refused. Every refusal is reported with its
+reason, like an unsupported file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
+import os
 import re
 import sqlite3
+import stat
+import sys
 import time
 import unicodedata
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +54,14 @@ MIME_TYPES: Final = {
 }
 IMPORTED_COUNTERPARTY: Final = ("cp_imported", "Unknown counterparty (imported)", "ZZ")  # ZZ: unknown region
 MAX_TITLE_CHARS: Final = 160
+MAX_IMPORT_FILE_BYTES: Final = 50 * 1024 * 1024  # a long contract as a PDF with images is a few MB
+# read_contract's largest `offset` (tools.read_contract): text past it could be stored but never read.
+MAX_IMPORT_TEXT_CHARS: Final = 50_000_000
+MAX_DOCX_UNPACKED_BYTES: Final = 100 * 1024 * 1024  # all parts of the package together, unpacked
+MAX_DOCX_RATIO: Final = 100  # unpacked / packed, per part: Word's XML packs about 5-20 times
+_DOCX_RATIO_FLOOR: Final = 1024 * 1024  # parts smaller than this unpacked are not held to the ratio
+# Never read, even when named directly: they are not files a person wrote (a process's environment, devices).
+_SPECIAL_ROOTS: Final = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 # Type keywords, most specific first, looked for in the title and then the top of the text.
 _TYPE_KEYWORDS: Final[tuple[tuple[ContractType, re.Pattern[str]], ...]] = (
@@ -85,34 +106,142 @@ class ImportResult:
     seconds: float = 0.0
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(supported files, unsupported files) under `paths` (files or folders, folders recursively), sorted."""
+def _refusal(path: Path) -> str | None:
+    """Why `path` is not read (a link, not a regular file, a special file system), or None; not followed."""
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or type(exc).__name__})"
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link: not followed"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a device, FIFO or socket)"
+    if info.st_size > MAX_IMPORT_FILE_BYTES:
+        return f"{info.st_size:,} bytes: over the {MAX_IMPORT_FILE_BYTES // 1_048_576} MB import limit"
+    return None
+
+
+def _special(path: Path) -> bool:
+    return any(path == root or root in path.parents for root in _SPECIAL_ROOTS)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(supported files, [(skipped file, why)]) under `paths` (files or folders, folders recursively), sorted.
+
+    No symbolic link to a file is followed, not even one named directly (a link inside a folder someone sent
+    may be named as easily as the folder), nor one to a folder inside a folder: each is skipped and reported.
+    A folder named directly may be a link (the person chose that folder); nothing under /proc, /sys or /dev is
+    read.
+    """
     found: list[Path] = []
-    skipped: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+
+    def consider(path: Path, why: str | None) -> None:
+        if why is None and path.suffix.lower() not in MIME_TYPES:
+            why = "unsupported file type"
+        if why is None:
+            found.append(path)
+        else:
+            skipped.append((path, why))
+
     for path in paths:
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for candidate in candidates:
-            if candidate.name.startswith("."):
-                continue
-            (found if candidate.suffix.lower() in MIME_TYPES else skipped).append(candidate)
-    return found, skipped
+        target = path.resolve()
+        if _special(target):
+            skipped.append((path, "a special file system (/proc, /sys, /dev): never read"))
+        elif not target.is_dir():
+            consider(path, _refusal(path))
+        else:
+            for folder, subfolders, names in os.walk(path, followlinks=False):
+                base = Path(folder)
+                kept = []
+                for name in sorted(subfolders):
+                    if (base / name).is_symlink():
+                        skipped.append((base / name, "a symbolic link to a folder: not followed"))
+                    elif not name.startswith("."):
+                        kept.append(name)
+                subfolders[:] = kept
+                for name in sorted(names):
+                    if not name.startswith("."):
+                        consider(base / name, _refusal(base / name))
+    return sorted(found), sorted(skipped)
 
 
-def extract(path: Path) -> Extracted:
+def read_limited(path: Path) -> bytes:
+    """The bytes of the regular file `path`, at most `MAX_IMPORT_FILE_BYTES`; checked on the open file, so a file
+    swapped for a link or a FIFO since `discover` looked at it is refused too."""
+    if _special(path.resolve()):
+        raise ImportError_(f"{path.name}: a special file system (/proc, /sys, /dev): never read")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ImportError_(f"cannot read {path.name}: {exc.strerror or type(exc).__name__}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportError_(f"{path.name}: not a regular file (a device, FIFO or socket)")
+        data = handle.read(MAX_IMPORT_FILE_BYTES + 1)
+    if len(data) > MAX_IMPORT_FILE_BYTES:
+        raise ImportError_(f"{path.name}: over the {MAX_IMPORT_FILE_BYTES // 1_048_576} MB import limit")
+    return data
+
+
+def check_docx_package(data: bytes, name: str) -> None:
+    """Refuse a DOCX that would unpack to too much (a zip bomb), before anything is unpacked: from the sizes its
+    directory declares, then by unpacking each part into a counter, which a lying directory cannot pass."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportError_(f"cannot read {name}: not a DOCX (ZIP) package") from None
+    with package:
+        members = package.infolist()
+        declared = sum(member.file_size for member in members)
+        limit_mb = MAX_DOCX_UNPACKED_BYTES // 1_048_576
+        if declared > MAX_DOCX_UNPACKED_BYTES:
+            raise ImportError_(f"{name}: unpacks to {declared:,} bytes, over the {limit_mb} MB limit for a DOCX")
+        for member in members:
+            if member.file_size > _DOCX_RATIO_FLOOR and member.file_size > MAX_DOCX_RATIO * max(
+                member.compress_size, 1
+            ):
+                ratio = member.file_size // max(member.compress_size, 1)
+                raise ImportError_(
+                    f"{name}: part {member.filename[:60]!r} unpacks to {ratio:,} times its packed size (limit "
+                    f"{MAX_DOCX_RATIO}): refused as a possible zip bomb"
+                )
+        total = 0
+        for member in members:
+            with package.open(member) as part:
+                while chunk := part.read(1024 * 1024):
+                    total += len(chunk)
+                    if total > MAX_DOCX_UNPACKED_BYTES:
+                        raise ImportError_(f"{name}: unpacks to over the {limit_mb} MB limit for a DOCX")
+
+
+def extract(path: Path, data: bytes | None = None) -> Extracted:
+    """The text of `path`, from `data` (its bytes as read by `read_limited`) when given."""
     suffix = path.suffix.lower()
+    if data is None:
+        data = read_limited(path)
     try:
         if suffix == ".pdf":
-            text = _pdf_text(path)
-            return Extracted(text=text, mime_type=MIME_TYPES[suffix], scanned=not text.strip())
-        if suffix == ".docx":
-            return Extracted(text=_docx_text(path), mime_type=MIME_TYPES[suffix], scanned=False)
-        if suffix == ".txt":
-            return Extracted(text=_plain_text(path.read_bytes()), mime_type=MIME_TYPES[suffix], scanned=False)
+            text = _pdf_text(data)
+            extracted = Extracted(text=text, mime_type=MIME_TYPES[suffix], scanned=not text.strip())
+        elif suffix == ".docx":
+            check_docx_package(data, path.name)
+            extracted = Extracted(text=_docx_text(data), mime_type=MIME_TYPES[suffix], scanned=False)
+        elif suffix == ".txt":
+            extracted = Extracted(text=_plain_text(data), mime_type=MIME_TYPES[suffix], scanned=False)
+        else:
+            raise ImportError_(f"unsupported file type {suffix or '(none)'}: {path.name}")
     except ImportError_:
         raise
     except Exception as exc:  # a broken file is reported, it does not stop the other files
-        raise ImportError_(f"cannot read {path.name}: {type(exc).__name__}: {exc}") from exc
-    raise ImportError_(f"unsupported file type {suffix or '(none)'}: {path.name}")
+        raise ImportError_(f"cannot read {path.name}: {type(exc).__name__}: {str(exc)[:200]}") from exc
+    if len(extracted.text) > MAX_IMPORT_TEXT_CHARS:
+        raise ImportError_(
+            f"{path.name}: {len(extracted.text):,} characters of text, over the {MAX_IMPORT_TEXT_CHARS:,} a "
+            "contract can be read to"
+        )
+    return extracted
 
 
 def _clean(text: str) -> str:
@@ -120,17 +249,17 @@ def _clean(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader  # imported on first use: serving needs none of the extractors
 
-    reader = PdfReader(path)
+    reader = PdfReader(io.BytesIO(data))
     return _clean("\n\n".join((page.extract_text() or "").strip("\n") for page in reader.pages))
 
 
-def _docx_text(path: Path) -> str:
+def _docx_text(data: bytes) -> str:
     import docx  # python-docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     blocks = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:  # tables come after the body text: python-docx lists them apart
         for row in table.rows:
@@ -189,7 +318,7 @@ def _ensure_counterparty(conn: sqlite3.Connection) -> None:
 
 def import_one(conn: sqlite3.Connection, path: Path, as_of: date) -> ImportResult:
     """Extract and store one file (inside the caller's write transaction); a file stored before is skipped."""
-    raw = path.read_bytes()
+    raw = read_limited(path)
     digest = hashlib.sha256(raw).hexdigest()
     contract_id = f"imp_{digest[:16]}"
     existing = conn.execute(
@@ -201,7 +330,7 @@ def import_one(conn: sqlite3.Connection, path: Path, as_of: date) -> ImportResul
         title, stored_type, chars, scanned = existing
         ctype: AnyContractType = OTHER_TYPE if stored_type == OTHER_TYPE else ContractType(stored_type)
         return ImportResult(path, contract_id, chars, bool(scanned), title, ctype, already=True)
-    extracted = extract(path)
+    extracted = extract(path, raw)
     text = extracted.text
     title = derive_title(text, path)
     ctype = derive_type(title, text)
@@ -212,7 +341,7 @@ def import_one(conn: sqlite3.Connection, path: Path, as_of: date) -> ImportResul
         path=path, contract_id=contract_id, chars=len(text), scanned=extracted.scanned, title=title, type=ctype
     )
     _ensure_counterparty(conn)
-    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    modified = datetime.fromtimestamp(path.lstat().st_mtime, UTC)
     record = ContractRecord(
         id=contract_id,
         number=f"IMP-{digest[:10].upper()}",
@@ -284,12 +413,11 @@ def import_files(
     """Import every supported file under `paths` into the open database (one transaction per file); `as_of`:
     the business date the current term and notice deadline are computed for."""
     files, skipped = discover(paths)
-    results: list[ImportResult] = [
-        ImportResult(path=p, contract_id=None, error="unsupported file type") for p in skipped
-    ]
+    # Without a caller to report to (a server importing at start-up), refusals still go to stderr.
+    report = on_result or _report_refusal
+    results: list[ImportResult] = [ImportResult(path=p, contract_id=None, error=why) for p, why in skipped]
     for result in results:
-        if on_result is not None:
-            on_result(result)
+        report(result)
     for path in files:
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
@@ -305,9 +433,13 @@ def import_files(
             conn.execute("COMMIT")
         result = replace(result, seconds=time.perf_counter() - started)
         results.append(result)
-        if on_result is not None:
-            on_result(result)
+        report(result)
     return results
+
+
+def _report_refusal(result: ImportResult) -> None:
+    if result.error is not None:
+        sys.stderr.write(f"sandbox: skipped   {result.path}: {result.error}\n")
 
 
 def import_digest(paths: Sequence[Path]) -> str:
@@ -321,8 +453,8 @@ def import_digest(paths: Sequence[Path]) -> str:
     for source in (Path(__file__), *readers):
         digest.update(source.read_bytes())
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        info = path.stat()
+        digest.update(f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 

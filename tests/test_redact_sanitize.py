@@ -6,6 +6,7 @@ import unicodedata
 
 from plugin.observability.redaction import EXPIRED_GRACE_SECONDS, REDACTED, SecretRegistry, redact
 from plugin.toolkit.untrusted import clean_inline, delimit_untrusted, strip_invisible
+from tests.test_invisible_markers import DEFAULT_IGNORABLE
 
 
 def test_secret_keys_and_registered_values_and_credential_text_are_redacted() -> None:
@@ -58,7 +59,11 @@ def test_strip_invisible_removes_every_format_and_control_character() -> None:
         category = unicodedata.category(char)
         if category == "Cn":
             continue  # unassigned in this Python's Unicode version; the list follows a newer one
-        invisible = category in {"Cf", "Co"} or (category == "Cc" and char not in "\t\n\r")
+        invisible = (
+            category in {"Cf", "Co"}
+            or (category == "Cc" and char not in "\t\n\r")
+            or any(low <= code <= high for low, high in DEFAULT_IGNORABLE)
+        )
         assert (strip_invisible(char) == "") == invisible, hex(code)
 
 

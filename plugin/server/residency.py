@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from plugin.observability.logging import get_logger
+from plugin.observability.redaction import bounded
 from plugin.toolkit.errors import PluginError, PolicyDenied
 
 if TYPE_CHECKING:
@@ -38,11 +39,11 @@ class RegionGuard:
             return  # this response says nothing; the metadata check covers a backend that never says
         refusal = mismatch(self.expected, reported, self._label)
         if refusal is not None:
-            log.error("residency_changed", expected=self.expected, reported=reported[:64], header=self.header)
+            log.error("residency_changed", expected=self.expected, reported=bounded(reported, 64), header=self.header)
             self.denied = PolicyDenied(
                 f"Data residency requires region '{self.expected}', but a {self._label} response reported region "
-                f"'{reported.strip()[:64]}'; this call and every later one in this session are refused so that no "
-                f"data leaves the approved region. Ask an administrator to check the {self._label}."
+                f"'{bounded(reported.strip(), 64)}'; this call and every later one in this session are refused so "
+                f"that no data leaves the approved region. Ask an administrator to check the {self._label}."
             )
             raise self.denied
 

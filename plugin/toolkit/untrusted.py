@@ -20,21 +20,36 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from plugin.observability.redaction import SECRETS
 from plugin.toolkit.errors import BackendError
 
 # Removed: Cc controls except \t \n \r; every Cf format character of Unicode 15 (zero-width,
 # bidi embeddings/overrides/isolates, word joiner, BOM, interlinear annotation, the U+E0000 tag
-# block...); Co private use. tests/test_sanitize.py checks this list against `unicodedata`.
+# block...); Co private use; and every Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties:
+# characters a renderer shows as nothing even when it does not know them), which adds variation selectors
+# (U+FE00-FE0F, U+E0100-E01EF), Mongolian free variation selectors, Hangul fillers, the combining grapheme
+# joiner and U+E0000-E0FFF: inside a marker word they would make a fake marker look exactly like the real
+# one. tests/test_redact_sanitize.py checks this list against `unicodedata` and the property's ranges.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f"
+    "\U000e0000-\U000e0fff"
     "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
 _WHITESPACE = re.compile(r"\s+")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+# A character with no backslash before it, or an escaped backslash (an even run): a Markdown escape holds only
+# when the run is odd, so "\\[" still opens a link.
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"
+_UNESCAPED_PIPE = re.compile(_UNESCAPED + r"\|")
+# What makes a short field more than text in Markdown: the "](" / "][" / "]:" that turn brackets into a link, an
+# image or a link definition ("[x](url)", "![x](url)", "[x][ref]", "[ref]: url"), and "<" (raw HTML such as
+# <img src=...>, autolinks <https://...>); and any "![" (an image by reference to a definition elsewhere). A bracket
+# on its own stays: the tools write "[12-40]" themselves.
+_MARKDOWN_ACTIVE = re.compile(_UNESCAPED + r"(\](?=[(\[:])|<|(?<=!)\[)")
+# At the start of a line these begin a heading, a quote, a list or a rule; a field may be the first thing on one.
+_MARKDOWN_LEADING = re.compile(r"^(?:#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+$|_{3,})")
 
 UNTRUSTED_OPEN = "<untrusted-document-content"
 UNTRUSTED_CLOSE = "</untrusted-document-content>"
@@ -116,13 +131,18 @@ def _fold(char: str) -> str:
     """One ASCII character standing for `char` when matching markers (NFKC, then confusables, then case)."""
     if char.isascii():
         return char.lower()
-    if _INVISIBLE.match(char):
+    if _INVISIBLE.match(char) or unicodedata.combining(char) or unicodedata.category(char) == "Me":
+        # A mark on its own sits on the letter before it: "untru\u0301sted" still reads as the word.
         return "\x00"
     if char.isspace():
         return " "
     normal = unicodedata.normalize("NFKC", char)
     if len(normal) == 1 and normal.isascii():
         return normal.lower()
+    # A letter with marks composed into it (NFC turns "c" + U+0301 into one character) folds to its base.
+    bare = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+    if len(bare) == 1 and bare.isascii():
+        return bare.lower()
     alike = _confusables().get(normal if len(normal) == 1 else char) or _confusables().get(char)
     if alike is not None:
         return alike.lower()
@@ -164,9 +184,10 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     Single-line fields (names, types, statuses) also lose every line break and run of whitespace;
     free text (`multiline`) keeps its line breaks, normalised to '\\n'.
     """
+    # Secrets go first: the tools cut this text (snippets, quotes, cells), and a cut value no longer matches.
     if not multiline and len(value) <= _CACHED_LINE_CHARS:
-        return _clean_line(value)
-    text = strip_invisible(value)
+        return _clean_line(SECRETS.scrub_values(value))
+    text = strip_invisible(SECRETS.scrub_values(value))
     text = _LINE_BREAKS.sub("\n", text) if multiline else _WHITESPACE.sub(" ", text).strip()
     return neutralise_markers(text)
 
@@ -299,7 +320,8 @@ def strip_invisible(text: str) -> str:
 
 
 def clean_inline(value: str, max_chars: int = 200) -> str:
-    """One-line, sanitised, bounded text for names and short fields inside Markdown."""
+    """One-line, sanitised, bounded, Markdown-inert text (`inert_markdown`) for names and short fields: they are
+    printed outside the untrusted-content markers (headings, table cells)."""
     if _plain(value) and "  " not in value and value == value.strip(" "):
         text = value  # what the two regexes and the strip below would return unchanged
     else:
@@ -308,10 +330,31 @@ def clean_inline(value: str, max_chars: int = 200) -> str:
     # fields are cleaned when a tool builds its output and again as table cells, and escaping twice leaves an
     # escaped backslash before a bare pipe, which ends the cell (a name cut in two, its rest in the next column).
     if "|" in text:
-        text = _UNESCAPED_PIPE.sub(r"\\|", text)
+        text = _UNESCAPED_PIPE.sub(r"\1\\|", text)
     text = text.replace("`", "'")
+    text = inert_markdown(text)
+    if len(text) > max_chars:
+        # Redacted before the cut: the start of a token cut off here would no longer match it afterwards.
+        text = SECRETS.scrub_values(text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
+    return text
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    found = match.group()
+    # Only punctuation can be escaped: "1." becomes "1\." (a digit after a backslash would stay a list).
+    return f"{found[:-1]}\\{found[-1]}" if found[0].isdigit() else "\\" + found
+
+
+def inert_markdown(text: str) -> str:
+    """One line of backend text that Markdown shows as it is: no link, image, HTML tag or autolink (a client that
+    renders the result would fetch an image's URL, an exfiltration beacon), and no heading, quote or list
+    where the field starts a line. Escaped with backslashes, so applying it again changes nothing."""
+    if "]" in text or "<" in text:
+        text = _MARKDOWN_ACTIVE.sub(r"\1\\\2", text)
+    if (text and not text[0].isalnum()) or text[:1].isdigit():
+        text = _MARKDOWN_LEADING.sub(_escape_leading, text, count=1)
     return text
 
 

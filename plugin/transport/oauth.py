@@ -51,6 +51,29 @@ log = get_logger(__name__)
 MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024  # a token response is a few hundred bytes; 1 MB is generous
 DEFAULT_TOKEN_LIFETIME = 300.0  # when the response has no expires_in (RFC 6749 §5.1: RECOMMENDED, not required)
 MAX_TOKEN_LIFETIME = 24 * 3600.0  # a longer (or infinite) lifetime is held for a day, then refreshed
+# The error codes a token endpoint may send (RFC 6749 §5.2, §4.1.2.1; RFC 8707 §2; RFC 8693 §2.2.2). The endpoint's
+# `error` is shown only when it is one of these: anything else (an echoed credential, text posing as the plugin's
+# own, a 100,000-character string) is upstream text and is never shown or logged. `error_description` never is.
+OAUTH_ERROR_CODES = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "invalid_target",
+        "access_denied",
+        "server_error",
+        "temporarily_unavailable",
+    }
+)
+UNRECOGNISED_OAUTH_ERROR = "unrecognised error"
+
+
+def oauth_error_code(error: object) -> str:
+    """The endpoint's `error` if it is a standard code, else `UNRECOGNISED_OAUTH_ERROR`."""
+    return error if isinstance(error, str) and error in OAUTH_ERROR_CODES else UNRECOGNISED_OAUTH_ERROR
 
 
 class TokenResponseTooLarge(Exception):
@@ -226,7 +249,7 @@ class ClientCredentialsFetcher:
         self._timeout = timeout
         self._transport = transport
         self._client: AsyncTokenClient | None = None
-        SECRETS.add(client_secret)
+        SECRETS.add_credentials(client_id, client_secret)  # and the Basic credential it is sent in
         # The token client's own transport, capped: authlib reads the whole body before we see it.
         self._capped = _CappedTransport(
             transport or httpx2.AsyncHTTPTransport(), MAX_TOKEN_RESPONSE_BYTES, owns_inner=transport is None
@@ -339,8 +362,10 @@ class ClientCredentialsFetcher:
         granted_scopes = frozenset(granted.split()) if isinstance(granted, str) else frozenset(scopes)
         return value, lifetime, granted_scopes
 
-    def _oauth_error(self, error: str | None, scopes: tuple[str, ...], *, exchange: bool = False) -> PluginError:
+    def _oauth_error(self, raw_error: object, scopes: tuple[str, ...], *, exchange: bool = False) -> PluginError:
         label = self._label
+        error = oauth_error_code(raw_error)
+        log.warning("token_endpoint_refused", error=error)
         if exchange and error in {"invalid_grant", "invalid_target", "invalid_scope", "unauthorized_client"}:
             # The user's token was verified here; the backend refuses to act for this user (or this client).
             return PermissionDenied(
