@@ -34,7 +34,7 @@ from plugin.observability.audit import AuditRecord, FileAuditSink, encode_record
 from plugin.observability.redaction import REDACTED, SecretRegistry
 from plugin.server.stdio import LoopLines, PipeWriter, split_lines
 from plugin.toolkit.markdown import table
-from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, strip_invisible
+from plugin.toolkit.untrusted import _INVISIBLE, _WHITESPACE, clean_inline, inert_markdown, strip_invisible
 from tests.audit_records import record
 
 # Characters that matter to the cleaners: plain ASCII, white space of every kind, controls, invisible and
@@ -69,8 +69,12 @@ def test_a_line_is_yielded_as_soon_as_it_is_complete() -> None:
 
 
 def _clean_inline_general(value: str, max_chars: int) -> str:
+    """clean_inline's definition, step by step on every input: invisible characters out, white space collapsed, a
+    pipe escaped unless an odd run of backslashes already escapes it, backticks made quotes, Markdown made inert,
+    then cut."""
     text = _WHITESPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
-    text = re.sub(r"(?<!\\)\|", r"\\|", text).replace("`", "'")
+    text = re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", text).replace("`", "'")
+    text = inert_markdown(text)
     return text[: max_chars - 1] + "…" if len(text) > max_chars else text
 
 
