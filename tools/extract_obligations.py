@@ -9,6 +9,7 @@ disagreement between the two is reported, never silently resolved.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from datetime import date
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -405,8 +406,17 @@ def _amendment_source(
     return _source(citation, end, _fact_words(citation, kind, value), document_id=document_id, offsets=offsets)
 
 
+class _RecordRow(NamedTuple):
+    """The record fields the renewal state reads besides the term facts."""
+
+    status: str
+    expiration_date: date | None
+    renewal_notice_date: date | None
+    auto_renew: bool | None
+
+
 def _renewal(
-    facts: dict[str, Fact], detail: ContractSummary, as_of: date, warnings: list[str]
+    facts: dict[str, Fact], detail: ContractSummary | _RecordRow, as_of: date, warnings: list[str]
 ) -> tuple[Renewal, list[ComputedDate], RenewalState]:
     """The renewal state at `as_of` from the terms in force and the CLM status, and the computed dates."""
     from analysis import ClmRecord, TermFacts, renewal_state
@@ -626,6 +636,11 @@ async def _as_applied(
     return renewal, computed, found.state
 
 
+def prepare_renewal_state() -> None:
+    """Import what `record_renewal` runs (the analysis package, ~150 ms cold): a list tool's warm-up."""
+    import analysis  # noqa: F401
+
+
 # The record fields that fix the renewal state on their own: with all of them recorded (the CLM's fields win),
 # the text cannot change the state, so a renewal row needs no document read.
 RENEWAL_FIELDS = ("effective_date", "initial_term", "renewal_term", "renewal_notice_period")
@@ -640,15 +655,33 @@ def record_renewal(contract: ContractSummary, as_of: date) -> Renewal | None:
     amends = isinstance(contract, ContractDetail) and any(r.relation == "amends" for r in contract.related)
     if contract.term is None or contract.type == "Amendment" or amends:
         return None
-    facts = {
-        kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
-        for kind, (value, display) in _clm_term_facts(contract).items()
-    }
+    terms = _clm_term_facts(contract)
     # Auto-renewal too: an imported record does not hold it as a fact (its "no" is the import's default), and
     # without it the record alone would read a renewing contract as ended.
-    if any(kind not in facts for kind in (*RENEWAL_FIELDS, "auto_renewal")):
+    if any(kind not in terms for kind in (*RENEWAL_FIELDS, "auto_renewal")):
         return None
-    renewal, _, _ = _renewal(facts, contract, as_of, [])
+    record = (contract.status, contract.expiration_date, contract.renewal_notice_date, contract.auto_renew)
+    return _record_renewal(tuple(sorted(terms.items())), record, as_of)
+
+
+@functools.lru_cache(maxsize=4096)
+def _record_renewal(
+    terms: tuple[tuple[str, tuple[str, str]], ...],
+    record: tuple[str, date | None, date | None, bool | None],
+    as_of: date,
+) -> Renewal:
+    """`_renewal` of recorded fields only: a pure function of them, remembered. A list tool computes it for every
+    row of every page (about 0.1 ms each, where the whole call is a few ms), and the same contracts come back
+    page after page; the record fields are the whole input, so a remembered state is the state."""
+    facts = {
+        kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
+        for kind, (value, display) in terms
+    }
+    status, expiration_date, renewal_notice_date, auto_renew = record
+    row = _RecordRow(
+        status=status, expiration_date=expiration_date, renewal_notice_date=renewal_notice_date, auto_renew=auto_renew
+    )
+    renewal, _, _ = _renewal(facts, row, as_of, [])
     return renewal
 
 

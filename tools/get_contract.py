@@ -282,6 +282,14 @@ def render(out: GetContractOutput) -> str:
     return "\n".join(lines)
 
 
+def _prepare() -> None:
+    """The renewal state's imports (extract_obligations and the analysis package, ~150 ms cold), made in the
+    background after `initialize` instead of in the first call; deferred at start-up for the cold start."""
+    from tools.extract_obligations import prepare_renewal_state
+
+    prepare_renewal_state()
+
+
 TOOL = ToolSpec(
     name="get_contract",
     title="Get contract",
@@ -297,6 +305,7 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"contract_id": "ctr_000001"},  # valid against the demo CLM
+    prepare=_prepare,
     resources=(
         ResourceSpec(
             uri_template="contracts/{contract_id}",

@@ -251,6 +251,14 @@ def render(out: SearchContractsOutput) -> str:
     return "\n".join(lines)
 
 
+def _prepare() -> None:
+    """The renewal state's imports (extract_obligations and the analysis package, ~150 ms cold), made in the
+    background after `initialize` instead of in the first call; deferred at start-up for the cold start."""
+    from tools.extract_obligations import prepare_renewal_state
+
+    prepare_renewal_state()
+
+
 TOOL = ToolSpec(
     name="search_contracts",
     title="Search contracts",
@@ -267,6 +275,7 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"limit": 3},  # valid against the demo CLM
+    prepare=_prepare,  # every row states its renewal
     resources=(
         ResourceSpec(
             uri_template="counterparties/{counterparty}/contracts",

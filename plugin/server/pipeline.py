@@ -331,6 +331,9 @@ class Runtime:
         if (prepare := prepare_of(self.parts.adapter)) is not None:
             prepare()
         preload_token_client()
+        for spec in self.specs:
+            if spec.prepare is not None:
+                spec.prepare()
 
     async def aclose(self) -> None:
         for task in (self._warm_up, self._opening, self._connecting):

@@ -205,6 +205,9 @@ class ToolSpec(Generic[In, Out]):
     # Arguments naming the backend records a call targets. A call that ends without a result (cancelled at
     # shutdown, failed) is audited with these ids: a write may have been committed before it ended.
     target_arguments: tuple[str, ...] = ()
+    # Local work the tool's first call would otherwise do (an import it defers at start-up): the server runs it in
+    # the background after `initialize`, with the backend's own warm-up.
+    prepare: Callable[[], None] | None = None
 
     def target_ids(self, arguments: Mapping[str, object]) -> list[str]:
         ids: list[str] = []
