@@ -94,3 +94,16 @@ def test_the_shipped_confusables_table_is_the_one_the_pinned_data_gives() -> Non
     assert json.loads(untrusted.CONFUSABLES_FILE.read_text(encoding="utf-8")) == untrusted.derive_confusables()
     untrusted._confusables.cache_clear()
     assert untrusted._confusables() == untrusted.derive_confusables()
+
+
+def test_a_field_cleaned_before_a_secret_was_registered_is_scrubbed_after() -> None:
+    """Short fields are cleaned once and remembered; a secret registered later (a new token) must still be
+    scrubbed from a field seen before it."""
+    from plugin.observability.redaction import SECRETS
+    from plugin.toolkit.untrusted import clean_text
+
+    token = "tok-" + "7Qz" * 8  # never a real secret: registered for this test only
+    field = f"Renewal memo {token}"
+    assert clean_text(field) == field  # not registered yet: nothing to scrub, and now remembered
+    SECRETS.add(token, ttl=1.0)
+    assert token not in clean_text(field) and REDACTED in clean_text(field)

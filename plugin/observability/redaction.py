@@ -104,6 +104,8 @@ class SecretRegistry:
         self._partial: tuple[str, ...] = ()  # the values long enough to be caught by their start or end
         self.json_escapes = False  # does a value hold a character JSON escapes (a quote, a backslash)?
         self._forget_at: dict[str, float] = {}  # value -> when it may be forgotten (only values with a ttl)
+        # Changes whenever the registered values do: a cache of scrubbed text keys on it (never stale).
+        self.generation = 0
 
     @property
     def values(self) -> frozenset[str]:
@@ -133,6 +135,7 @@ class SecretRegistry:
             # Cut pieces are looked for of the values themselves only: each costs two more scans of every text.
             self._partial = tuple(held for held in self._values if len(held) >= _PARTIAL_MIN_CHARS)
             self.json_escapes = any('"' in held or "\\" in held for held in self._values)
+            self.generation += 1
 
     def add_credentials(self, client_id: str, secret: str) -> None:
         """A client secret, together with the HTTP Basic credential it is sent in."""

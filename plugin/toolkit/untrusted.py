@@ -186,7 +186,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     """
     # Secrets go first: the tools cut this text (snippets, quotes, cells), and a cut value no longer matches.
     if not multiline and len(value) <= _CACHED_LINE_CHARS:
-        return _clean_line(SECRETS.scrub_values(value))
+        return _clean_line(value, SECRETS.generation)
     text = strip_invisible(SECRETS.scrub_values(value))
     text = _LINE_BREAKS.sub("\n", text) if multiline else _WHITESPACE.sub(" ", text).strip()
     return neutralise_markers(text)
@@ -292,10 +292,13 @@ def clean_text_mapped(value: str) -> tuple[str, OffsetMap]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _clean_line(value: str) -> str:
+def _clean_line(value: str, generation: int) -> str:
+    """`generation`: the registered secrets' (SECRETS.generation), so a value is scrubbed again once they change.
+    Scrubbing each field against every form of every secret was most of this function's cost; remembered with the
+    generation, a name seen again costs one lookup."""
     # The same names, types, statuses and currencies come back on every row and every call (an aggregate of 500
-    # counterparties holds ~3,000 of them): a pure function of its input, so each is cleaned once.
-    return neutralise_markers(_WHITESPACE.sub(" ", strip_invisible(value)).strip())
+    # counterparties holds ~3,000 of them): a pure function of its input and the secrets, so each is cleaned once.
+    return neutralise_markers(_WHITESPACE.sub(" ", strip_invisible(SECRETS.scrub_values(value))).strip())
 
 
 def clean_identifier(value: str, pattern: re.Pattern[str], *, what: str = "identifier", label: str = "backend") -> str:
