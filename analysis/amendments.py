@@ -179,7 +179,7 @@ class Operation(Frozen):
     previous: str | None = Field(default=None, description="modify only: the old value as the amendment quotes it")
     # modify only: the new value read as each kind it could be (a period, an amount), all citing the operative
     # words. When the words around it do not name the term, the amended section of the base agreement does
-    # (analysis.consolidate picks the reading whose kind that section states).
+    # (analysis.consolidation picks the reading whose kind that section states).
     readings: list[KeyTerm] = Field(default_factory=list)
     named: bool = Field(default=False, description="modify only: the amendment itself names the term (its noun)")
 

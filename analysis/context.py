@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from analysis.models import Citation, KeyTerm, TermKind
-from analysis.segment import Segmentation, segment
+from analysis.sections import Segmentation, segment
 from analysis.text import Prepared, Sentences, prepare, split_sentences
 
 # Each extractor looks at no more than this many sentences, and no more than this many characters of

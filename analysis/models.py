@@ -56,6 +56,8 @@ class ObligationCategory(StrEnum):
 # The value of a fact the text states but does not fix (e.g. "this ___ day of ______, 2004").
 UNDETERMINED = "undetermined"
 PERPETUAL = "perpetual"
+# CLM statuses of a document that is not (yet) binding.
+UNSIGNED_STATUSES = frozenset({"draft", "in_negotiation", "pending_signature", "pending", "unsigned", "cancelled"})
 
 
 class Citation(Frozen):

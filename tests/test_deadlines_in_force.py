@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-import analysis  # noqa: F401  (imported once per process by the first call that needs it: not what is measured)
+# The rule modules load once per process, in the first call that needs them: not what is measured.
+import analysis.consolidation
+import analysis.obligations
+import analysis.terms  # noqa: F401
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus
 from sandbox.settings import SandboxSettings

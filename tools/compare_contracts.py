@@ -1,7 +1,7 @@
 """The compare_contracts tool: the terms in force of an agreement family, side by side, read from the documents.
 
 Each contract's text is read from the CLM (checked against its SHA-256) and analysed; an agreement's signed
-amendments are applied in effective-date order (`analysis.consolidate`), so every cell is the term in force
+amendments are applied in effective-date order (`analysis.consolidation`), so every cell is the term in force
 and says where it was set. A child (SOW, order form) that differs from its agreement is judged by the
 documents' own order of precedence (`analysis.precedence`): an express override the precedence clause allows
 is an override ("SOW overrides MSA §4.3 (allowed by §2.1)"), anything else is a conflict. Amendments are

@@ -637,8 +637,8 @@ async def _as_applied(
 
 
 def prepare_renewal_state() -> None:
-    """Import what `record_renewal` runs (the analysis package, ~150 ms cold): a list tool's warm-up."""
-    import analysis  # noqa: F401
+    """Import what `record_renewal` runs (the dates and the renewal state, ~35 ms cold): a list tool's warm-up."""
+    import analysis.renewal_states  # noqa: F401
 
 
 # The record fields that fix the renewal state on their own: with all of them recorded (the CLM's fields win),

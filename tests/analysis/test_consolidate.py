@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from analysis import analyse
-from analysis.consolidate import ConsolidatedTerms, DocumentRef, consolidate
+from analysis.consolidation import ConsolidatedTerms, DocumentRef, consolidate
 from analysis.durations import same_length
 from analysis.models import TermKind
 from sandbox.corpus.generate import generate_records, render_contract

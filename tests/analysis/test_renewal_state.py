@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from analysis import analyse
-from analysis.consolidate import DocumentRef, consolidate
-from analysis.renewal_state import ClmRecord, RenewalState, TermFacts, renewal_state, term_facts
+from analysis.consolidation import DocumentRef, consolidate
+from analysis.renewal_states import ClmRecord, RenewalState, TermFacts, renewal_state, term_facts
 from sandbox.api_models import ContractStatus, ContractType
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus

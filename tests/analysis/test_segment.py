@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from analysis.segment import segment
+from analysis.sections import segment
 from analysis.text import split_sentences
 from sandbox.corpus.generate import generate_records, render_contract
 from sandbox.corpus.models import Corpus

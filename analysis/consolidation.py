@@ -23,10 +23,8 @@ from analysis.amendments import Operation, amendment_operations, value_as
 from analysis.context import build_document
 from analysis.dates import find_dates
 from analysis.durations import same_length
-from analysis.models import Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
+from analysis.models import UNSIGNED_STATUSES, Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
 
-# CLM statuses of a document that is not (yet) binding.
-UNSIGNED_STATUSES = frozenset({"draft", "in_negotiation", "pending_signature", "pending", "unsigned", "cancelled"})
 # Kinds an amendment of the commercial terms may change (parties and dates of the base stay its own).
 AMENDABLE_KINDS = frozenset(TermKind) - {TermKind.PARTIES, TermKind.AGREEMENT_DATE, TermKind.EFFECTIVE_DATE}
 

@@ -22,14 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from analysis.consolidate import UNSIGNED_STATUSES, ConsolidatedTerms
 from analysis.dates import add_duration, expiry_date, renewal_deadline
 from analysis.durations import Duration, from_iso
-from analysis.models import ContractAnalysis, Frozen, TermKind
+from analysis.models import UNSIGNED_STATUSES, ContractAnalysis, Frozen, TermKind
+
+if TYPE_CHECKING:  # an annotation only: the consolidation rules are not needed to compute a state
+    from analysis.consolidation import ConsolidatedTerms
 
 _Disagree = Callable[[str, object, object, str], None]
 ENDED_STATUSES = frozenset({"terminated", "expired", "cancelled", "void", "superseded"})
