@@ -52,3 +52,47 @@ async def test_record_tools_agree_with_extract_obligations_on_renewal(sandbox_ur
     )
     assert checked >= 10 and locked_in >= 1
     assert disagree == 0 and passed_as_due == 0
+
+
+def test_a_remembered_renewal_state_is_the_state_of_that_record() -> None:
+    """The list tools remember the state per record; every field it depends on is part of what is remembered,
+    so a record that differs from one seen before in any of them gets its own state, never the other's."""
+    from datetime import date
+
+    from clm_client.models import ContractSummary
+    from tools.extract_obligations import _record_state, record_renewal
+
+    base: dict[str, Any] = {
+        "id": "ctr_000101",
+        "number": "CTR-2024-0101",
+        "title": "Master Services Agreement",
+        "type": "MSA",
+        "status": "active",
+        "counterparty": {"id": "cp_0001", "name": "Northwind Traders"},
+        "effective_date": "2024-01-15",
+        "expiration_date": "2027-01-14",
+        "auto_renew": True,
+        "renewal_notice_date": "2026-11-15",
+        "term": {"initial_term_months": 36, "auto_renew": True, "renewal_term_months": 12, "renewal_notice_days": 60},
+    }
+    as_of = date(2026, 12, 1)
+    variants: list[tuple[dict[str, Any], date]] = [
+        ({}, as_of),
+        ({}, date(2026, 10, 1)),
+        ({"status": "terminated"}, as_of),
+        ({"effective_date": "2023-06-01"}, as_of),
+        ({"expiration_date": "2026-12-31"}, as_of),
+        ({"renewal_notice_date": "2026-12-20"}, as_of),
+        ({"auto_renew": False}, as_of),
+        ({"source": "imported"}, as_of),
+        ({"term": {**base["term"], "initial_term_months": 24}}, as_of),
+        ({"term": {**base["term"], "auto_renew": False}}, as_of),
+        ({"term": {**base["term"], "renewal_term_months": 24}}, as_of),
+        ({"term": {**base["term"], "renewal_notice_days": 10}}, as_of),
+    ]
+    states = set()
+    for change, day in variants:
+        record = ContractSummary.model_validate(base | change)
+        assert record_renewal(record, day) == _record_state(record, day), change
+        states.add(repr(_record_state(record, day)))
+    assert len(states) >= 6  # the variants do change the state: the comparison above can tell them apart

@@ -107,3 +107,16 @@ def test_a_field_cleaned_before_a_secret_was_registered_is_scrubbed_after() -> N
     assert clean_text(field) == field  # not registered yet: nothing to scrub, and now remembered
     SECRETS.add(token, ttl=1.0)
     assert token not in clean_text(field) and REDACTED in clean_text(field)
+
+
+def test_a_name_cut_before_a_secret_was_registered_is_scrubbed_before_the_cut_after() -> None:
+    """clean_inline remembers what it made of a value too; once a secret is registered, a value it cuts is
+    scrubbed first again, so no start of the secret survives the cut."""
+    from plugin.observability.redaction import SECRETS
+    from plugin.toolkit.untrusted import clean_inline
+
+    token = "tok-" + "9Kx" * 8  # never a real secret: registered for this test only
+    name = f"Northwind Traders {token} Limited"
+    assert token[:10] in clean_inline(name, 40)  # not registered yet: cut as it is, and now remembered
+    SECRETS.add(token, ttl=1.0)
+    assert token[:10] not in clean_inline(name, 40) and REDACTED in clean_inline(name, 40)

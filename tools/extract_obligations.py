@@ -9,12 +9,13 @@ disagreement between the two is reported, never silently resolved.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
+import threading
 from datetime import date
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 import anyio.to_thread
+from cachetools import LRUCache
 from pydantic import Field, PrivateAttr
 
 from clm_client import ClmContext
@@ -406,17 +407,8 @@ def _amendment_source(
     return _source(citation, end, _fact_words(citation, kind, value), document_id=document_id, offsets=offsets)
 
 
-class _RecordRow(NamedTuple):
-    """The record fields the renewal state reads besides the term facts."""
-
-    status: str
-    expiration_date: date | None
-    renewal_notice_date: date | None
-    auto_renew: bool | None
-
-
 def _renewal(
-    facts: dict[str, Fact], detail: ContractSummary | _RecordRow, as_of: date, warnings: list[str]
+    facts: dict[str, Fact], detail: ContractSummary, as_of: date, warnings: list[str]
 ) -> tuple[Renewal, list[ComputedDate], RenewalState]:
     """The renewal state at `as_of` from the terms in force and the CLM status, and the computed dates."""
     from analysis import ClmRecord, TermFacts, renewal_state
@@ -653,35 +645,51 @@ def record_renewal(contract: ContractSummary, as_of: date) -> Renewal | None:
     see `renewal_in_force`), so a tool showing only the record can say it too. None when the text (or the
     agreement an amendment amends) decides it."""
     amends = isinstance(contract, ContractDetail) and any(r.relation == "amends" for r in contract.related)
-    if contract.term is None or contract.type == "Amendment" or amends:
+    term = contract.term
+    if term is None or contract.type == "Amendment" or amends:
         return None
+    # A pure function of these fields (those `_clm_term_facts` and `_renewal` read): remembered. A list tool asks
+    # for it on every row of every page (~0.1 ms to compute, where the whole call is a few ms), and the same
+    # contracts come back page after page; the key is read straight off the record (~1 us).
+    key = (
+        contract.effective_date,
+        term.initial_term_months,
+        term.auto_renew,
+        term.renewal_term_months,
+        term.renewal_notice_days,
+        contract.entered,
+        contract.status,
+        contract.expiration_date,
+        contract.renewal_notice_date,
+        contract.auto_renew,
+        as_of,
+    )
+    with _RECORD_STATES_LOCK:
+        known = _RECORD_STATES.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return cast("Renewal | None", known)
+    found = _record_state(contract, as_of)
+    with _RECORD_STATES_LOCK:
+        _RECORD_STATES[key] = found
+    return found
+
+
+_UNKNOWN = object()
+_RECORD_STATES: LRUCache[tuple[object, ...], Renewal | None] = LRUCache(maxsize=4096)
+_RECORD_STATES_LOCK = threading.Lock()  # an LRUCache reorders itself on a read: one thread at a time
+
+
+def _record_state(contract: ContractSummary, as_of: date) -> Renewal | None:
     terms = _clm_term_facts(contract)
     # Auto-renewal too: an imported record does not hold it as a fact (its "no" is the import's default), and
     # without it the record alone would read a renewing contract as ended.
     if any(kind not in terms for kind in (*RENEWAL_FIELDS, "auto_renewal")):
         return None
-    record = (contract.status, contract.expiration_date, contract.renewal_notice_date, contract.auto_renew)
-    return _record_renewal(tuple(sorted(terms.items())), record, as_of)
-
-
-@functools.lru_cache(maxsize=4096)
-def _record_renewal(
-    terms: tuple[tuple[str, tuple[str, str]], ...],
-    record: tuple[str, date | None, date | None, bool | None],
-    as_of: date,
-) -> Renewal:
-    """`_renewal` of recorded fields only: a pure function of them, remembered. A list tool computes it for every
-    row of every page (about 0.1 ms each, where the whole call is a few ms), and the same contracts come back
-    page after page; the record fields are the whole input, so a remembered state is the state."""
     facts = {
         kind: Fact(kind=kind, value=value, display=display, source="clm", citation=None)
-        for kind, (value, display) in terms
+        for kind, (value, display) in terms.items()
     }
-    status, expiration_date, renewal_notice_date, auto_renew = record
-    row = _RecordRow(
-        status=status, expiration_date=expiration_date, renewal_notice_date=renewal_notice_date, auto_renew=auto_renew
-    )
-    renewal, _, _ = _renewal(facts, row, as_of, [])
+    renewal, _, _ = _renewal(facts, contract, as_of, [])
     return renewal
 
 
