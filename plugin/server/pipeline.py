@@ -14,7 +14,6 @@ import json
 import sys
 import time
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
@@ -178,7 +177,6 @@ class Runtime:
         self.remote = False
         self._user_settings: LRUCache[str, PluginSettings] = LRUCache(maxsize=1024)  # by verified subject
         # (session, name, version) of the last session seen; weakly held, so an ended session can be freed
-        self._client_seen: tuple[weakref.ref[object], str | None, str | None] | None = None
 
     @property
     def in_flight(self) -> int:
@@ -646,18 +644,13 @@ class Runtime:
         result = CallToolResult(content=content, structured_content=scrubbed)
         return result, output
 
-    def _client_of(self, request: ServerRequestContext[Any, Any] | None) -> tuple[str | None, str | None]:
-        """The client's name and version from its `initialize`, read once per session (they cannot change)."""
-        if request is None:
+    @staticmethod
+    def _client_of(request: ServerRequestContext[Any, Any] | None) -> tuple[str | None, str | None]:
+        """The client's name and version from its `initialize` (held by the connection; two attribute reads)."""
+        params = None if request is None else request.session.client_params
+        if params is None:
             return None, None
-        session = request.session
-        seen = self._client_seen
-        if seen is not None and seen[0]() is session:
-            return seen[1], seen[2]
-        params = session.client_params
-        name, version = (None, None) if params is None else (params.client_info.name, params.client_info.version)
-        self._client_seen = (weakref.ref(session), name, version)  # the last session only: one per stdio process
-        return name, version
+        return params.client_info.name, params.client_info.version
 
     def _audit(
         self,
