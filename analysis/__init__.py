@@ -11,12 +11,13 @@ Values: dates ISO "YYYY-MM-DD", periods ISO 8601 ("P60D", "P1Y", "PT72H"), "true
 redacted or tied to an undated event; `PERPETUAL` when there is no fixed end. Terms of one kind come best
 first; several values of one kind mean the contract contradicts itself, and `warnings` says so.
 
-Modules: `text` (cleaning, sentences), `sections` (numbered sections), `numbers`/`durations`/`dates` (parsing and date
-arithmetic), `term_dates`/`term_length`/`term_renewal`/`term_lifecycle`, `term_law`, `term_clauses`,
-`parties` (key terms), `obligations`, `deadlines` (renewal and expiry dates computed from key terms),
-`amendments` (what an amendment does to its agreement), `consolidation` (the terms in force after the
-amendments, with provenance), `renewal_states` (notice open / missed and locked in / ended ... at a date,
-with record-vs-text disagreements), `quotes` (exact or visibly elided quotes and the words carrying a fact).
+Modules: `analyser` (`analyse`), `text` (cleaning, sentences), `sections` (numbered sections),
+`numbers`/`durations`/`dates` (parsing and date arithmetic), `term_dates`/`term_length`/`term_renewal`/
+`term_lifecycle`, `term_law`, `term_clauses`, `parties` (key terms), `obligations`, `deadlines` (renewal and
+expiry dates computed from key terms), `amendments` (what an amendment does to its agreement), `consolidation`
+(the terms in force after the amendments, with provenance), `renewal_states` (notice open / missed and locked in
+/ ended ... at a date, with record-vs-text disagreements), `quotes` (exact or visibly elided quotes and the words
+carrying a fact).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from analysis.analyser import analyse
     from analysis.consolidation import ConsolidatedTerms, DocumentRef, Source, TermInForce, consolidate
     from analysis.context import build_document
     from analysis.dates import (
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
 # obligation rules), and a caller that needs only dates or the renewal state (a list tool's rows, ~25 ms) should
 # not pay for the rest.
 _HOME: dict[str, str] = {
+    "analyse": "analyser",
     "ConsolidatedTerms": "consolidation",
     "DocumentRef": "consolidation",
     "Source": "consolidation",
@@ -127,26 +130,6 @@ if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt name stays an 
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_HOME])
-
-
-def analyse(text: str) -> ContractAnalysis:
-    """Clauses, key terms and obligations of one contract, each cited by offsets into `text`."""
-    from analysis.context import build_document  # the rule modules load with the first analysis (see _HOME)
-    from analysis.models import ContractAnalysis
-    from analysis.obligations import extract_obligations
-    from analysis.terms import extract_terms
-
-    if not text.strip():
-        return ContractAnalysis(clauses=[], terms=[], obligations=[], warnings=["the document has no text"])
-    doc = build_document(text)
-    terms = extract_terms(doc)
-    obligations = extract_obligations(doc)
-    clauses = [
-        clause.model_copy(update={"start": start, "end": end})
-        for clause in doc.sections.clauses
-        for start, end in [doc.prepared.original_span(clause.start, clause.end)]
-    ]
-    return ContractAnalysis(clauses=clauses, terms=terms, obligations=obligations, warnings=doc.warnings)
 
 
 __all__ = [

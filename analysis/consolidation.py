@@ -20,6 +20,7 @@ from datetime import date
 from pydantic import Field
 
 from analysis.amendments import Operation, amendment_operations, value_as
+from analysis.analyser import analyse
 from analysis.context import build_document
 from analysis.dates import find_dates
 from analysis.durations import same_length
@@ -230,7 +231,6 @@ def consolidate(
     `base` is `analysis.analyse(base_text)`; each amendment is (its CLM reference, its full text). Sources
     cite the amendment's own section (e.g. "2.1") and exact quote; `superseded` keeps every earlier value.
     """
-    from analysis import analyse  # the package entry point; imported here to avoid an import cycle
 
     ledger = _Ledger(base_ref, base)
     warnings: list[str] = []
