@@ -28,7 +28,10 @@ _AGREEMENT_TRIGGER = re.compile(
 )
 _NOT_AGREEMENT_DATE = re.compile(
     r"(?:\b(?:on\s+or\s+before|until|through|prior\s+to|extended\s+to|no\s+later\s+than|before|after|ending|"
-    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|(?<!\bas\s)from)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|"
+    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|(?<!\bas\s)(?<!\bmade\sand\seffective\s)from|"
+    # "the Term shall commence on <date> and end on <date>": when the term runs, not when the agreement was made
+    # ("is made and effective from <date>" says both)
+    r"(?:commence|begin|start|end|expire|terminate)[sd]?)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|"
     # "terminating on": not the date it was made; a "Termination Agreement" is made on its date like any other.
     r"\bterminat(?!ion\s+agreement\b)|\bamended\b|"
     r"\bbirth\b|\bperiod\s+(?:from|ending|ended)\b|\bprospectus\b|\bregistration\s+statement\b|"

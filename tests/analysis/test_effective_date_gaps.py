@@ -72,3 +72,21 @@ def test_a_term_that_starts_on_an_undated_event_in_padded_columns_is_undetermine
         f"commence on the date{pad}upon which Kestrel  delivers  the  first  pallet.\n"
     )
     assert _value(text, TermKind.EFFECTIVE_DATE) == UNDETERMINED
+
+
+def test_the_dates_a_term_runs_between_are_not_the_date_the_agreement_was_made() -> None:
+    text = (
+        "SPONSORSHIP AGREEMENT\n\nSPONSOR: Orchid Labs Inc.\nTERM: The term shall commence on April 1, 2011 and end "
+        "on March 31, 2012.\n\n1. Benefits\n1.1 Kestrel shall show the Orchid name at each game.\n\n"
+        "IN WITNESS WHEREOF the parties have signed this Agreement.\n\nKESTREL FREIGHT LLC\nBy: /s/ Ivo Brandt\n"
+        "Date: 2/14/11\n"
+    )
+    assert _value(text, TermKind.AGREEMENT_DATE) not in ("2012-03-31", "2011-04-01")
+
+
+def test_an_agreement_made_and_effective_from_a_date_is_dated_that_day() -> None:
+    text = (
+        'SERVICES AGREEMENT\n\nThis Services Agreement (the "Agreement") is made and effective from 9th Day of June, '
+        f"2016{PARTIES}1. Services\n1.1 Kestrel shall carry the goods.\n"
+    )
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2016-06-09"
