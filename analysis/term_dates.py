@@ -28,7 +28,10 @@ _AGREEMENT_TRIGGER = re.compile(
 )
 _NOT_AGREEMENT_DATE = re.compile(
     r"(?:\b(?:on\s+or\s+before|until|through|prior\s+to|extended\s+to|no\s+later\s+than|before|after|ending|"
-    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|(?<!\bas\s)from)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|"
+    r"expir\w*|by|(?:beginning|commencing|starting|ending|terminating|expiring|(?<!\bas\s)(?<!\bmade\sand\seffective\s)from|"
+    # "the Term shall commence on <date> and end on <date>": when the term runs, not when the agreement was made
+    # ("is made and effective from <date>" says both)
+    r"(?:commence|begin|start|end|expire|terminate)[sd]?)(?:\s+on)?)\s+(?:the\s+)?$|\bsource\s*:|\bfiled\b|\bfiling\b|\b10-?[kq]\b|\b8-k\b|\bs-1\b|\bexpir|"
     # "terminating on": not the date it was made; a "Termination Agreement" is made on its date like any other.
     r"\bterminat(?!ion\s+agreement\b)|\bamended\b|"
     r"\bbirth\b|\bperiod\s+(?:from|ending|ended)\b|\bprospectus\b|\bregistration\s+statement\b|"
@@ -144,6 +147,38 @@ def _acceptable_agreement_date(doc: Document, found: DateMatch) -> bool:
     return not _NOT_AGREEMENT_DATE.search(before)
 
 
+_RECITAL_OPENING = re.compile(r"\s*(?:WHEREAS|Whereas|RECITAL)")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _in_recital_paragraph(text: str, position: int) -> bool:
+    """True when `position` lies in a paragraph that opens with "WHEREAS": a recital, even where an abbreviation
+    inside it ("Sons Inc.) and ...") made the sentence splitter start a new sentence."""
+    low = max(0, position - 2000)
+    breaks = list(_PARAGRAPH_BREAK.finditer(text, low, position))
+    if not breaks:
+        return False  # no paragraph start in reach (a text without blank lines): the sentence check decides
+    return _RECITAL_OPENING.match(text, breaks[-1].end()) is not None
+
+
+_BLANK_YEAR = re.compile(
+    # "made as of the 1st day of December, (the "Effective Date")": a day and month with the year never filled in.
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+day\s+of\s+)?(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?\s*,?\s*(?:\[\s*\]|_+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+_YEAR_LEFT_BLANK = "the year of this date is left blank"
+# "made as of the 1st day of December, (the ...) by and between": the preamble's date without its year.
+_BLANK_YEAR_IN_PREAMBLE = re.compile(
+    r"(?:\bas\s+of|\bdated|\bmade|\bthis)\s+(?:the\s+)?(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+day\s+of\s+(?:January|"
+    r"February|March|April|May|June|July|August|September|October|November|December))\s*,?\s*"
+    r"(?:\[\s*\]|_+)?\s*(?=\(|\bby\b|\bbetween\b|\bamong\b)",
+    re.IGNORECASE,
+)
+
+
 def _preamble_dates(doc: Document) -> list[FoundDate]:
     """Dates the preamble gives the agreement, in document order."""
     text = doc.text
@@ -155,11 +190,15 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
             candidates.append(
                 DateMatch(start=start, end=blank.end("date"), value=None, reason="the day and month are left blank")
             )
+    for blank in _BLANK_YEAR_IN_PREAMBLE.finditer(text, 0, min(preamble_end, 3000)):
+        candidates.append(
+            DateMatch(start=blank.start("date"), end=blank.end("date"), value=None, reason=_YEAR_LEFT_BLANK)
+        )
     candidates.sort(key=lambda m: m.start)
     found: list[FoundDate] = []
     for candidate in candidates:
         sentence_start, _ = doc.sentences.span_at(candidate.start)
-        if re.match(r"\s*(?:WHEREAS|Whereas|RECITAL)", text[sentence_start : sentence_start + 20]):
+        if _RECITAL_OPENING.match(text, sentence_start) or _in_recital_paragraph(text, candidate.start):
             continue  # recitals date earlier agreements, not this one
         if not _acceptable_agreement_date(doc, candidate):
             continue
@@ -324,8 +363,9 @@ def find_agreement_date(doc: Document) -> FoundDate | None:
         and not _DATING_WORD.search(doc.text, max(0, chosen.match.start - 60), chosen.match.start)
     ):
         chosen = own
-    if chosen.match.value is None:
-        # A blank preamble date may be completed elsewhere (at the signatures); never across years.
+    if chosen.match.value is None and chosen.match.reason != _YEAR_LEFT_BLANK:
+        # A blank preamble date may be completed elsewhere (at the signatures); never across years (so never one
+        # whose year is the blank).
         completions = [f for f in preamble if f.match.value is not None]
         signature = _signature_date(doc)
         if signature is not None and signature.match.value is not None:
@@ -396,7 +436,8 @@ _UPON_SIGNATURE = re.compile(
 )
 _AGREEMENT_TAKES_EFFECT = re.compile(
     r"\b(?:this\s+(?:[\w-]+\s+){0,3}?(?:agreement|amendment|contract)|the\s+(?:initial\s+)?term(?:\s+of\s+this\s+\w+)?)\b"
-    r"[^.;]{0,60}?\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*",
+    # a run of white space counts as one character: text laid out in padded columns spreads a clause wide
+    r"(?:[^.;\s]|\s++){0,60}?\b(?:effective|commenc\w*|come\s+into\s+force|take\s+effect|begin)\w*",
     re.IGNORECASE,
 )
 _BY_SIGNATURE = re.compile(
@@ -462,6 +503,42 @@ _DAY_AFTER_SIGNATURE = re.compile(
     r"(?:last\s+|final\s+|later\s+|latest\s+)?(?:signature|execution|signing|date\s+signed)",
     re.IGNORECASE,
 )
+
+
+def _counted_from_signing(text: str, match: re.Match[str]) -> bool:
+    """True for "commencing ninety (90) days after execution": a point a period after signing, not the signing."""
+    return any(
+        _COUNTED_FROM.match(text, found.end, match.end()) for found in find_durations(text, match.start(), match.end())
+    )
+
+
+def _opens_with_this_agreement(doc: Document, position: int) -> bool:
+    """True when the sentence (or line) holding `position` has this agreement as its subject before `position`."""
+    window = doc.sentence_window(position)
+    opening = max(window.start, doc.text.rfind("\n", window.start, position) + 1)
+    subject = _OPENS_WITH_THIS_AGREEMENT.match(doc.text, opening)
+    return subject is not None and subject.end() <= position
+
+
+def _shifted_from_signing(doc: Document, agreement: FoundDate | None, counted: re.Match[str]) -> FoundDate:
+    """The effective date a stated period after signing: the signature date moved by that period."""
+    signed = _signed_or_dated(doc, agreement, counted.start(), counted.end())
+    offset = next(
+        found.duration
+        for found in find_durations(doc.text, counted.start(), counted.end())
+        if _COUNTED_FROM.match(doc.text, found.end, counted.end())
+    )
+    if signed.match.value is None:
+        return signed
+    shifted = add_duration(signed.match.value, offset).value
+    if shifted is None:
+        return _undetermined(doc, counted.start(), f"{offset.display} from signature cannot be counted")
+    return FoundDate(
+        match=signed.match.model_copy(update={"value": shifted}),
+        cite_start=signed.cite_start,
+        confidence=signed.confidence,
+        cite_end=signed.cite_end,
+    )
 
 
 def _signed_or_dated(doc: Document, agreement: FoundDate | None, start: int, end: int) -> FoundDate:
@@ -662,6 +739,8 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         ]
         if dates:
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
+        if _BLANK_YEAR.search(text, max(window.start, defined.start() - 60), defined.start()):
+            return _undetermined(doc, defined.start(), "the year of the effective date is left blank")
         following = _first_date_after(doc, defined.end(), 40)
         if following is not None and not text[defined.end() : following.start].strip(" \t\n:-–—=\"'"):
             return FoundDate(
@@ -698,11 +777,19 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             return FoundDate(match=found, cite_start=effective.start(), confidence=0.85)
     # 4. Effective on signature: the last date of signature, else the date the agreement bears.
     signature = next(
-        (m for m in doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE) if not _begins_another_period(text, m.start())),
+        (
+            m
+            for m in doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE)
+            if not _begins_another_period(text, m.start()) and not _counted_from_signing(text, m)
+        ),
         None,
     ) or next(doc.matches(_TAKES_EFFECT_TRIGGER, _WHEN_SIGNED), None)
     if signature is not None and not _counterparts_yield_to_definition(doc, signature.start()):
         return _signed_or_dated(doc, agreement, signature.start(), signature.end())
+    for counted in doc.matches(_TAKES_EFFECT_TRIGGER, _UPON_SIGNATURE):
+        if _counted_from_signing(text, counted) and _opens_with_this_agreement(doc, counted.start()):
+            # "This Agreement shall become effective thirty (30) days after its execution": counted from signing.
+            return _shifted_from_signing(doc, agreement, counted)
     for negated in doc.matches(_TAKES_EFFECT_TRIGGER, _NOT_EFFECTIVE_UNTIL_SIGNED):
         window = doc.sentence_window(negated.start())
         opens_sentence = _SENTENCE_OPENING.fullmatch(text, window.start, negated.start()) is not None
