@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -260,16 +260,27 @@ class NginxProxy:
             return (self.workdir / "error.log").read_text(errors="replace")
         return ""
 
-    def upstream_counts(self) -> dict[str, int]:
-        """{replica address: requests it answered} from the access log (a retried request counts for each try)."""
-        counts: dict[str, int] = {}
-        with contextlib.suppress(OSError):
-            for line in (self.workdir / "access.log").read_text().splitlines():
-                for address in line.split("|")[-1].split(","):
-                    address = address.strip()
-                    if address and address != "-":
-                        counts[address] = counts.get(address, 0) + 1
-        return counts
+    def upstream_counts(
+        self, until: Callable[[dict[str, int]], bool] = lambda _counts: True, timeout: float = 5.0
+    ) -> dict[str, int]:
+        """{replica address: requests it answered} from the access log (a retried request counts for each try).
+
+        nginx writes a request's log line after the client has its response, so a test that reads the log right
+        after its last request can miss that line: the log is read again until `until` holds or `timeout` passes,
+        and the last reading is returned either way (the caller asserts on it).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            counts: dict[str, int] = {}
+            with contextlib.suppress(OSError):
+                for line in (self.workdir / "access.log").read_text().splitlines():
+                    for address in line.split("|")[-1].split(","):
+                        address = address.strip()
+                        if address and address != "-":
+                            counts[address] = counts.get(address, 0) + 1
+            if until(counts) or time.monotonic() >= deadline:
+                return counts
+            time.sleep(0.02)
 
     def stop(self) -> None:
         if self._daemon is not None:

@@ -95,8 +95,9 @@ async def test_calls_through_the_proxy_reach_both_replicas_and_exchange_once_per
             result = await session.call("clm__search_contracts", {"limit": 3})
             assert not result.get("isError"), text_of(result)
     assert deployed.nginx is not None
-    served = deployed.nginx.upstream_counts()
-    assert all(served.get(f"127.0.0.1:{replica.port}", 0) >= 2 for replica in deployed.replicas), served
+    addresses = [f"127.0.0.1:{replica.port}" for replica in deployed.replicas]
+    served = deployed.nginx.upstream_counts(until=lambda counts: all(counts.get(a, 0) >= 2 for a in addresses))
+    assert all(served.get(address, 0) >= 2 for address in addresses), served
     assert token_exchanges(deployed.clm).get("bob", 0) == 1, token_exchanges(deployed.clm)
 
 
