@@ -315,23 +315,26 @@ class Runtime:
 
     async def _warm(self) -> None:
         await asyncio.sleep(0)  # the opening starts first (a child's readiness is awaited off the loop) ...
-        try:
-            self._prepare()  # ... then this process prepares its own share of the first call
-        except Exception as exc:  # only a head start: the first call does it again, and reports
-            log.debug("prepare_failed", error=type(exc).__name__)
+        self._prepare()  # ... then this process prepares its own share of the first call
         if self._opening is not None:
             await self._opening
 
     def _prepare(self) -> None:
         """Local work the first call would otherwise do, without a request: text-cleaning tables, the adapter's
-        deferred models, the token client's import (~120 ms together)."""
-        prepare_text_cleaning()
+        deferred models, the token client's import, each tool's own (~120 ms together).
+
+        Each step is only a head start: one that fails is logged and the others still run (the first call does
+        the failed one again, and reports what goes wrong)."""
+        steps: list[tuple[str, Callable[[], None]]] = [("text_cleaning", prepare_text_cleaning)]
         if (prepare := prepare_of(self.parts.adapter)) is not None:
-            prepare()
-        preload_token_client()
-        for spec in self.specs:
-            if spec.prepare is not None:
-                spec.prepare()
+            steps.append(("adapter", prepare))
+        steps.append(("token_client", preload_token_client))
+        steps.extend((spec.name, spec.prepare) for spec in self.specs if spec.prepare is not None)
+        for step, run in steps:
+            try:
+                run()
+            except Exception as exc:
+                log.debug("prepare_failed", step=step, error=type(exc).__name__)
 
     async def aclose(self) -> None:
         for task in (self._warm_up, self._opening, self._connecting):

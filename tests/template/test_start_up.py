@@ -76,6 +76,34 @@ async def test_the_warm_up_prepares_this_process_share_of_the_first_call(fake_ro
     assert untrusted._confusables.cache_info().currsize == 1  # the table the first non-ASCII text needs
 
 
+class _FailingPreparation(_PreparingAdapter):
+    def prepare(self) -> None:
+        super().prepare()
+        raise RuntimeError("the adapter's head start fails")
+
+
+@pytest.mark.anyio
+async def test_a_failing_preparation_does_not_stop_the_others(fake_root: PluginParts, fake_url: str) -> None:
+    from plugin.server.assembly import build_server
+    from tests.template.helpers import fake_settings
+
+    prepared: list[str] = []
+    adapter = _FailingPreparation(fake_root.adapter)
+    tools = [
+        dataclasses.replace(spec, prepare=lambda name=spec.name: prepared.append(name)) for spec in fake_root.tools
+    ]
+    parts = dataclasses.replace(fake_root, adapter=adapter, tools=tools)  # type: ignore[arg-type]
+    _server, runtime = build_server(parts, fake_settings(fake_url))
+    try:
+        runtime.start_warm_up()
+        assert runtime._warm_up is not None
+        await asyncio.wait_for(runtime._warm_up, timeout=60)
+    finally:
+        await runtime.aclose()
+    assert adapter.prepared == 1
+    assert prepared == [spec.name for spec in runtime.specs]  # every tool's, after the adapter's failed
+
+
 def test_a_paused_collector_resumes_only_if_it_was_on() -> None:
     with collector_paused():
         assert not gc.isenabled()
