@@ -554,6 +554,32 @@ def _signed_or_dated(doc: Document, agreement: FoundDate | None, start: int, end
     return FoundDate(match=signed, cite_start=start, confidence=confidence, cite_end=end)
 
 
+# "commence on the next business day after the later of (i) the date hereof, or (ii) the date Agent has confirmed
+# ... (the "Effective Date")": the date hereof is only a floor, and the day after it is counted by business days.
+# Read as the agreement's date, it moves every period counted from the effective date.
+_COMBINED_DATES = re.compile(
+    r"\b(?P<which>later|latest|earlier|earliest)\s+(?:to\s+occur\s+)?of\b"
+    r"|\bwhichever\s+(?:is\s+|shall\s+be\s+|occurs\s+)?(?P<whichever>later|earlier|first|last|sooner)\b",
+    re.IGNORECASE,
+)
+_COUNTED_IN_BUSINESS_DAYS = re.compile(r"\bbusiness\s+days?\s+(?:after|following|from)\b", re.IGNORECASE)
+
+
+def _combined_or_counted(doc: Document, start: int, end: int) -> FoundDate | None:
+    """Undetermined when the effective date between `start` and `end` is the later or earlier of several dates
+    (one of them the agreement's) or a number of business days after one; None when it is neither."""
+    if (combined := _COMBINED_DATES.search(doc.text, start, end)) is not None:
+        which = (combined.group("which") or combined.group("whichever")).lower()
+        return _undetermined(
+            doc, combined.start(), f"the effective date is the {which} of dates, not all of which are given"
+        )
+    if (counted := _COUNTED_IN_BUSINESS_DAYS.search(doc.text, start, end)) is not None:
+        return _undetermined(
+            doc, counted.start(), "the effective date is counted in business days, whose holidays are not given"
+        )
+    return None
+
+
 def _undetermined(doc: Document, position: int, reason: str) -> FoundDate:
     window = doc.sentence_window(position)
     return FoundDate(
@@ -749,6 +775,8 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if _BY_SIGNATURE.search(window.text):
             return _signed_or_dated(doc, agreement, window.start, window.end)
         if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
+            if (combined := _combined_or_counted(doc, window.start, defined.start())) is not None:
+                return combined
             return FoundDate(match=agreement.match, cite_start=window.start, confidence=0.8, cite_end=window.end)
         break
     # 2. '"Effective Date" means June 1, 2020' / 'EFFECTIVE DATE: 11/4/10'.
@@ -804,6 +832,8 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if ref := _REFERS_TO_AGREEMENT_DATE.search(text, effective.end(), min(window.end, effective.end() + 120)):
             if agreement is None:  # "effective as of the date set forth above", and no date is set forth
                 return _undetermined(doc, effective.start(), "the date the agreement refers to is not filled in")
+            if (combined := _combined_or_counted(doc, effective.end(), ref.start())) is not None:
+                return combined
             offset = next(
                 (
                     found.duration

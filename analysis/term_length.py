@@ -121,7 +121,13 @@ _KNOWN_START = re.compile(
     re.IGNORECASE,
 )
 _RENEWAL_LEAD = re.compile(
-    r"\b(?:additional|successive|renewal|further|extended|extension|another)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+    r"\b(?:additional|successive|renewal|further|extended|extension|another)\s+(?:\w+\s+){0,3}$"
+    # "be prolonged, or further extended automatically for a period of 12 months": the length of each extension
+    # ("shall extend for a period of five years" is the initial term's own length: the active verb is not enough)
+    r"|\b(?:extended|renew\w*|prolong\w*)\s+(?:automatically\s+|thereafter\s+|tacitly\s+)?(?:for\s+)?"
+    r"(?:(?:a|an|one|each|such)\s+)?(?:(?:further|additional|successive|subsequent|consecutive)\s+)?"
+    r"(?:(?:period|term)s?\s+of\s+)?$",
+    re.IGNORECASE,
 )
 # "until the end of the fifteenth (15th) Contract Year", "upon the end of Year 3": whole years of the term.
 _CONTRACT_YEAR_END = re.compile(
@@ -358,7 +364,9 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     duration_end = window.start
     for found_duration in find_durations(doc.text, window.start, window.end):
         tail = doc.text[found_duration.end : min(window.end, found_duration.end + 60)]
-        lead = doc.text[max(window.start, found_duration.start - 40) : found_duration.start]
+        # What leads the length, white space of padded columns collapsed: the verb of an extension may sit well
+        # before it ("extended automatically for a period of").
+        lead = " ".join(doc.text[max(window.start, found_duration.start - 80) : found_duration.start].split()) + " "
         if _POST_TERM.match(tail) or found_duration.duration.business or found_duration.duration.unit == "hour":
             continue  # "for two years after termination" is a survival period, not the term
         if _AT_TERM_END.match(tail) or (

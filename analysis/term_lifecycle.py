@@ -23,9 +23,11 @@ ENDS_ON_EVENT = "ends on an event (see quote)"
 
 
 def _date_term(doc: Document, kind: TermKind, found: FoundDate) -> KeyTerm:
-    display = found.match.value.strftime("%B %-d, %Y") if found.match.value else "not filled in"
+    reason = found.match.reason or "the date is incomplete"
+    # An undetermined date says why where the value is read, not only in the document's warnings.
+    display = found.match.value.strftime("%B %-d, %Y") if found.match.value else f"cannot be determined: {reason}"
     if found.match.value is None:
-        doc.warnings.append(f"{kind.value}: {found.match.reason or 'the date is incomplete'} in the text")
+        doc.warnings.append(f"{kind.value}: {reason} in the text")
     end = found.cite_end if found.cite_end is not None else found.match.end
     return doc.term(kind, found.value, display, found.cite_start, end, found.confidence)
 

@@ -90,3 +90,52 @@ def test_an_agreement_made_and_effective_from_a_date_is_dated_that_day() -> None
         f"2016{PARTIES}1. Services\n1.1 Kestrel shall carry the goods.\n"
     )
     assert _value(text, TermKind.AGREEMENT_DATE) == "2016-06-09"
+
+
+DATED = f'MAINTENANCE AGREEMENT\n\nThis Maintenance Agreement (this "Agreement") is dated as of June 4, 2019{PARTIES}'
+
+
+def _shown(text: str, kind: TermKind) -> tuple[str | None, str | None]:
+    term = analyse(text).first(kind)
+    return (term.value, term.display) if term is not None else (None, None)
+
+
+def test_an_effective_date_that_is_the_later_of_the_date_hereof_and_an_event_is_undetermined() -> None:
+    # The date hereof is only a floor: read as the agreement's date, the term's end moves with it.
+    text = DATED + (
+        "2. Term. The services shall begin on the next business day after the later of (a) the date hereof, or (b) "
+        'the date Kestrel has confirmed that the data has been migrated (the "Effective Date"), and shall continue '
+        'for two (2) years thereafter (the "Initial Term").\n'
+    )
+    value, display = _shown(text, TermKind.EFFECTIVE_DATE)
+    assert value == UNDETERMINED and display is not None and "later of" in display
+    assert _value(text, TermKind.EXPIRATION_DATE) in (UNDETERMINED, None)
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2019-06-04"  # the date it bears is still its date
+
+
+def test_an_agreement_effective_as_of_the_earlier_of_two_dates_is_undetermined() -> None:
+    text = DATED + (
+        "1. Effect. This Agreement shall become effective as of the earlier of the first delivery of Equipment "
+        "or the date of this Agreement.\n2. Term. The term of this Agreement is three (3) years from the Effective "
+        "Date.\n"
+    )
+    assert _value(text, TermKind.EFFECTIVE_DATE) == UNDETERMINED
+    assert _value(text, TermKind.EXPIRATION_DATE) in (UNDETERMINED, None)
+
+
+def test_an_effective_date_counted_in_business_days_from_the_date_hereof_is_undetermined() -> None:
+    text = DATED + (
+        "1. Effect. The parties agree that the fifth business day following the date hereof shall be the "
+        '"Effective Date".\n'
+    )
+    value, display = _shown(text, TermKind.EFFECTIVE_DATE)
+    assert value in (UNDETERMINED, None) and value != "2019-06-04"
+
+
+def test_an_agreement_effective_as_of_the_date_hereof_still_takes_that_date() -> None:
+    text = DATED + (
+        '1. Effect. This Agreement shall become effective as of the date hereof (the "Effective Date").\n'
+        "2. Term. The term of this Agreement is three (3) years from the Effective Date.\n"
+    )
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2019-06-04"
+    assert _value(text, TermKind.EXPIRATION_DATE) is not None

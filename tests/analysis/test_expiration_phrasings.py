@@ -196,3 +196,30 @@ def test_a_term_from_execution_counts_from_the_signature_not_from_another_agreem
     )
     found = analyse(text).first(TermKind.EXPIRATION_DATE)
     assert found is not None and found.value == "2018-07-12"
+
+
+def test_the_length_of_an_automatic_extension_is_not_the_initial_term() -> None:
+    # The initial term ends on an event; "extended automatically for a period of 12 months" is each renewal's
+    # length, so the initial term is not 12 months from the effective date.
+    body = (
+        '1. Definitions\n"Initial Term" means the period commencing on the Effective Date and concluding on the last '
+        "day of the month in which the first cargo is delivered under the Orchid supply programme.\n\n"
+        "9. Term of the Contract\n9.1 This Contract shall come into force on the Effective Date, remain effective "
+        "throughout the Initial Term, and be prolonged, or further extended automatically for a period of\n"
+        "        twelve (12) months, each such extension commencing at the end of the Initial Term, unless either "
+        "Party serves written notice of termination at least 65 days prior to the end of the Initial Term.\n"
+    )
+    analysis = analyse(PREAMBLE + body)
+    assert _expiry(body) != "2021-03-09"
+    initial = analysis.first(TermKind.INITIAL_TERM)
+    assert initial is None or initial.value != "P12M"
+    renewal = analysis.first(TermKind.RENEWAL_TERM)
+    assert renewal is not None and renewal.value == "P12M"
+
+
+def test_a_term_that_extends_for_a_period_is_the_initial_term() -> None:
+    body = (
+        "12. Term\n12.1 This Agreement shall commence on the Effective Date and shall extend for a period of Five "
+        '(5) years thereafter ("Initial Term"), unless it is extended by mutual written agreement of the Parties.\n'
+    )
+    assert _expiry(body) == "2025-03-09"
