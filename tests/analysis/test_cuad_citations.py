@@ -6,6 +6,7 @@ non-ASCII punctuation), so this is the property a citation makes to a reader.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -13,7 +14,10 @@ import pytest
 
 from analysis import analyse
 
-CUAD = Path(__file__).resolve().parents[2].parent / "shared" / "cuad-dev" / "full_contract_txt"
+# ../shared/cuad-dev beside the project, or the folder CUAD_DEV names (a clone elsewhere, as CI makes one)
+CUAD = Path(os.environ.get("CUAD_DEV") or Path(__file__).resolve().parents[2].parent / "shared" / "cuad-dev") / (
+    "full_contract_txt"
+)
 WORKERS = 2
 
 
