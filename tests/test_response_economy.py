@@ -11,15 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from mcp_types import CallToolResult, TextContent
+from mcp_types import TextContent
 
 from plugin.server.registration import lean_schema
 from tests.conftest import mcp_client, settings_for
-
-
-def text_of(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
-
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 

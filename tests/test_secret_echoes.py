@@ -18,6 +18,7 @@ from sandbox.api_models import Scope
 from sandbox.settings import ClientConfig, SandboxSettings
 from sandbox.testing import running_sandbox
 from tests.conftest import SECRET, SandboxAdmin, mcp_client, settings_for
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -26,10 +27,6 @@ CLIENT = "demo-client"
 # A secret whose form-urlencoded spelling differs from it (RFC 6749 §2.3.1 encodes before base64).
 ODD_SECRET = "S3cr3t+/=&x y%zQQ!"
 MAX_RESPONSE_CHARS = 40_000
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
 def forms_of(client_id: str, secret: str) -> dict[str, str]:

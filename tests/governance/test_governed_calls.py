@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from mcp.client import Client
-from mcp_types import CallToolResult, TextContent
 
 from plugin.config.settings import PluginSettings
 from plugin.observability.audit import AuditRecord, open_audit_sink
@@ -24,14 +23,11 @@ from tests.conftest import SandboxAdmin, settings_for
 from tests.governance.calls import every_tool, valid_arguments
 from tests.governance.test_telemetry import RecordingMeterProvider, RecordingTracerProvider
 from tests.plugin_parts import IDENTITY, PARTS, requested_scopes
+from tests.template.helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
 ANNOTATE = "clm__annotate_contract"
-
-
-def text_of(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
 
 @asynccontextmanager

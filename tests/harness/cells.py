@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from mcp.client import Client
-from mcp_types import CallToolResult, TextContent
+from mcp_types import CallToolResult
 from pydantic import ValidationError
 
 from plugin.observability.redaction import SECRETS
 from plugin.toolkit.spec import ToolSpec
 from tests.conftest import SECRET
 from tests.plugin_parts import REGISTRY, full_name
+from tests.template.helpers import text_of
 
 TOOL_NAMES: tuple[str, ...] = tuple(full_name(spec) for spec in REGISTRY)
 _CODE = re.compile(r"^\[([a-z_]+)\]")
@@ -59,10 +60,6 @@ async def sample_ids(client: Client) -> SampleIds:
     assert not result.is_error and result.structured_content is not None, text_of(result)
     rows = result.structured_content["contracts"]
     return SampleIds(contract=rows[0]["id"], other=rows[1]["id"])
-
-
-def text_of(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
 
 def outcome_of(result: CallToolResult) -> str:
