@@ -56,22 +56,28 @@ class _PreparingAdapter:
         return getattr(self._inner, name)
 
 
-@pytest.mark.anyio
-async def test_the_warm_up_prepares_this_process_share_of_the_first_call(fake_root: PluginParts, fake_url: str) -> None:
+async def _warmed_up(parts: PluginParts, url: str) -> list[str]:
+    """Build the server for `parts`, run its warm-up to the end and close it; the names of the tools it serves."""
     from plugin.server.assembly import build_server
-    from plugin.toolkit import untrusted
     from tests.template.helpers import fake_settings
 
-    adapter = _PreparingAdapter(fake_root.adapter)
-    parts = dataclasses.replace(fake_root, adapter=adapter)  # type: ignore[arg-type]
-    untrusted._confusables.cache_clear()
-    _server, runtime = build_server(parts, fake_settings(fake_url))
+    _server, runtime = build_server(parts, fake_settings(url))
     try:
         runtime.start_warm_up()
         assert runtime._warm_up is not None
         await asyncio.wait_for(runtime._warm_up, timeout=60)
     finally:
         await runtime.aclose()
+    return [spec.name for spec in runtime.specs]
+
+
+@pytest.mark.anyio
+async def test_the_warm_up_prepares_this_process_share_of_the_first_call(fake_root: PluginParts, fake_url: str) -> None:
+    from plugin.toolkit import untrusted
+
+    adapter = _PreparingAdapter(fake_root.adapter)
+    untrusted._confusables.cache_clear()
+    await _warmed_up(dataclasses.replace(fake_root, adapter=adapter), fake_url)  # type: ignore[arg-type]
     assert adapter.prepared == 1
     assert untrusted._confusables.cache_info().currsize == 1  # the table the first non-ASCII text needs
 
@@ -84,24 +90,14 @@ class _FailingPreparation(_PreparingAdapter):
 
 @pytest.mark.anyio
 async def test_a_failing_preparation_does_not_stop_the_others(fake_root: PluginParts, fake_url: str) -> None:
-    from plugin.server.assembly import build_server
-    from tests.template.helpers import fake_settings
-
     prepared: list[str] = []
     adapter = _FailingPreparation(fake_root.adapter)
     tools = [
         dataclasses.replace(spec, prepare=lambda name=spec.name: prepared.append(name)) for spec in fake_root.tools
     ]
-    parts = dataclasses.replace(fake_root, adapter=adapter, tools=tools)  # type: ignore[arg-type]
-    _server, runtime = build_server(parts, fake_settings(fake_url))
-    try:
-        runtime.start_warm_up()
-        assert runtime._warm_up is not None
-        await asyncio.wait_for(runtime._warm_up, timeout=60)
-    finally:
-        await runtime.aclose()
+    served = await _warmed_up(dataclasses.replace(fake_root, adapter=adapter, tools=tools), fake_url)  # type: ignore[arg-type]
     assert adapter.prepared == 1
-    assert prepared == [spec.name for spec in runtime.specs]  # every tool's, after the adapter's failed
+    assert prepared == served  # every tool's, after the adapter's failed
 
 
 def test_a_paused_collector_resumes_only_if_it_was_on() -> None:
