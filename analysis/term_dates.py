@@ -397,7 +397,10 @@ _EFFECTIVE_LABEL = re.compile(
 # 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
 _EFFECTIVE_VERB = re.compile(
     r"\b(?:effective|commenc\w*|take[sn]?\s+effect|took\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
-    r"in\s+force|with\s+effect|begin\w*|start\w*)"
+    r"in\s+force|with\s+effect|begin\w*|start\w*|"
+    # "shall have effect from 1 April 2021", "shall remain in effect from April 1, 2021 through ...".
+    r"(?:have|has)\s+effect(?=\s+(?:as\s+)?from)|"
+    r"(?:be|is|remain\w*|continue\w*)\s+in\s+(?:full\s+force\s+and\s+)?effect(?=\s+(?:as\s+)?from))"
     # "effective for all purposes and in all respects as of": a qualifier between the verb and its date.
     r"(?:,?\s+for\s+all\s+purposes(?:\s+and\s+in\s+all\s+respects)?,?)?"
     r"(?:\s+(?:as\s+(?:of|from)|on|from|upon|beginning|immediately))?(?:\s+the)?\s*",

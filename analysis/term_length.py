@@ -81,7 +81,7 @@ _ABOUT_TERM = re.compile(
     r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
-    r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
+    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
     r"is\s+valid|fixed\s+term|(?:joint\s+venture|promotion|engagement)\s+(?:shall|will|is)|(?:have|has)\s+a\s+duration\s+of|"
     r"not\s+be\s+terminable)",

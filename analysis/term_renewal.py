@@ -350,8 +350,11 @@ _NON_RENEWAL = re.compile(
     r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
     r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at\s+|as\s+of\s+|upon\s+|on\s+)?)\s*(?:the\s+)?"
     r"(?:end|expir\w*)|"
-    r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
-    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b",
+    r"(?:terminat|cancel)\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
+    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|(?:next\s+|applicable\s+)?renewal\s+date|"
+    r"(?:next\s+|applicable\s+)?anniversary)|"
+    # "unless either party opts out ... before the end of the term": a party's choice not to go on.
+    r"\bopt(?:s|ed|ing)?\s+out\b",
     re.IGNORECASE,
 )
 # Termination or cancellation (said just before, in the same clause) that stops the next term: "terminate only
@@ -419,7 +422,9 @@ _DEFICIENCY_NOTICE = re.compile(
 )
 # Someone tells the other party (notice, a request in writing, "unless terminated by either party").
 _NOTICE_WORD = re.compile(
-    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
+    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b|"
+    # "unless a party cancels (opts out) no later than 60 days before": cancelling tells the other party too.
+    r"\bcancel\w*|\bopt(?:s|ed|ing)?\s+out\b",
     re.IGNORECASE,
 )
 # The lower bound of a notice window, written without its unit before the upper bound.

@@ -184,6 +184,14 @@ _BOUNDARY = re.compile(
     rf"|(?<![ ])[ ]{{3,}}+(?={_SECTION_START})"
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z./]+)\.[\"')\]]?$")
+# "by 5:00 p.m. Eastern time on the tenth day": a time of day followed by its zone, a weekday or "on", not a full stop.
+_TIME_OF_DAY = re.compile(r"\d[ ]?(?:[ap]\.m|[AP]\.M)\.$")
+_AFTER_TIME = re.compile(
+    r"[(\[]?(?:(?:Eastern|Central|Mountain|Pacific|Atlantic|Alaska|Hawaii|Greenwich|British|Central\s+European|"
+    r"Prevailing|Local|Standard|Daylight|New\s+York|Chicago|Los\s+Angeles|London|Toronto|Singapore|Hong\s+Kong|"
+    r"Tokyo|Sydney|Paris|Frankfurt|Zurich|Dublin|Beijing)\b|(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]{2,4}T)\b|"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|Time\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -246,6 +254,8 @@ def split_sentences(text: str) -> Sentences:
                 continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
             if word and word.group(1).lower() in _MONTHS and text[match.end() : match.end() + 1].isdigit():
                 continue  # "April. 1st 2019"
+            if _TIME_OF_DAY.search(tail) and _AFTER_TIME.match(text, match.end()):
+                continue  # "5:00 p.m. Eastern time", "10 a.m. (Pacific Time)"
         elif match.group(0).count("\n") >= 2 and _continues(text, boundary, match.end()):
             continue  # a page break inside a sentence: "Thereafter, this\n\n\nAgreement shall ..."
         elif _wrapped_number(text, boundary, match.end()):

@@ -1,0 +1,143 @@
+"""Phrasings a red-team pass found read wrongly: a time of day cutting a sentence, a term "in effect from ... until",
+a renewal stopped by cancelling or opting out, an extension a party may choose, day-first numeric dates, signature
+blocks without "IN WITNESS WHEREOF", and a heading run into its clause.
+
+Every sentence here is written for these tests (none is taken from a real contract).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import TermKind, analyse
+from analysis.text import split_sentences
+
+
+def _value(text: str, kind: TermKind) -> str | None:
+    term = analyse(text).first(kind)
+    return term.value if term is not None else None
+
+
+def _sentences(text: str) -> list[str]:
+    found = split_sentences(text)
+    return [text[start:end] for start, end in zip(found.starts, found.ends, strict=True)]
+
+
+# --- a time of day does not end a sentence ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Notice must reach the Agent by 5:00 p.m. Eastern time on the tenth day before the Closing.",
+        "Orders placed before 10:30 a.m. (Pacific Time) on a Business Day ship the same day.",
+        "The window closes at 5 P.M. New York City time on the last day of each quarter.",
+        "Bids are due no later than 11:59 p.m. Friday of the week in which the tender is published.",
+        "Delivery is made at 9 a.m. CET on the date stated in the order.",
+    ],
+)
+def test_a_time_of_day_followed_by_its_zone_does_not_end_the_sentence(clause: str) -> None:
+    assert _sentences(clause) == [clause]
+
+
+def test_a_time_of_day_at_the_end_of_a_sentence_still_ends_it() -> None:
+    assert _sentences("Payment is due by 5:00 p.m. The Buyer shall pay in euros.") == [
+        "Payment is due by 5:00 p.m.",
+        "The Buyer shall pay in euros.",
+    ]
+
+
+def test_a_renewal_notice_timed_to_the_hour_keeps_its_period() -> None:
+    text = (
+        "RESELLER AGREEMENT\n\nThis Reseller Agreement is made as of June 2, 2020 between Corvid Systems Inc. and "
+        "Talus Retail LLC.\n\n7. Term and Renewal\n7.1 The initial term is three (3) years from the date hereof. It "
+        "renews automatically for successive one (1) year terms unless either party sends notice of non-renewal by "
+        "5:00 p.m. Eastern Time on the day that is sixty (60) days before the end of the then-current term.\n"
+    )
+    assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) == "P60D"
+    assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
+
+
+# --- "shall have effect from ... until ..." -----------------------------------------------------------
+
+_LICENCE = (
+    "LICENCE AGREEMENT\n\nThis Licence Agreement is made on 10 March 2021 between Brackwater Holdings Limited and "
+    "Fennick Media Limited.\n\n2. Duration\n2.1 "
+)
+_LICENCE_END = "\n3. Law\n3.1 This Agreement is governed by the laws of England.\n"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "This Agreement shall have effect from 1 April 2021 until 31 March 2024.",
+        "This Agreement shall be in force from 1 April 2021 to 31 March 2024.",
+        "This Agreement shall remain in effect from 1 April 2021 through 31 March 2024, unless terminated earlier.",
+        "This Agreement will have effect as from 1 April 2021 and will continue until 31 March 2024.",
+        'Subject to clause 9, this Agreement shall have effect from 1 April 2021 until 31 March 2024 (the "Term").',
+        "This Agreement shall be in full force and effect from 1 April 2021 until 31 March 2024.",
+    ],
+)
+def test_an_agreement_in_effect_from_one_date_until_another_has_both(clause: str) -> None:
+    text = _LICENCE + clause + _LICENCE_END
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2021-03-10"
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2021-04-01"
+    assert _value(text, TermKind.EXPIRATION_DATE) == "2024-03-31"
+
+
+def test_prices_in_effect_from_a_date_do_not_date_the_agreement() -> None:
+    text = (
+        _LICENCE + "This Agreement continues until terminated. The prices under this Agreement in effect from "
+        "1 January 2022 are those in Schedule 2." + _LICENCE_END
+    )
+    assert _value(text, TermKind.EFFECTIVE_DATE) != "2022-01-01"
+
+
+# --- a renewal stopped by cancelling or opting out ----------------------------------------------------
+
+_SUBSCRIPTION = (
+    "SUBSCRIPTION AGREEMENT\n\nThis Subscription Agreement is made as of May 4, 2022 between Lumen Grove Inc. and "
+    "Pike Harbor LLC.\n\n3. Term\n3.1 The initial term of this Agreement is two (2) years from the date hereof.\n3.2 "
+)
+_SUBSCRIPTION_END = "\n4. Fees\n4.1 Pike Harbor shall pay the fees monthly.\n"
+
+
+@pytest.mark.parametrize(
+    ("clause", "notice"),
+    [
+        (
+            "This Agreement renews automatically for successive one-year terms unless a party cancels no later than "
+            "60 days before the renewal date.",
+            "P60D",
+        ),
+        (
+            "This Agreement shall automatically renew for additional one (1) year periods unless either party opts "
+            "out by written notice at least 90 days prior to the end of the then-current term.",
+            "P90D",
+        ),
+        (
+            "This Agreement will renew automatically for further one-year periods unless either party opts out at "
+            "least forty-five (45) days before the anniversary date.",
+            "P45D",
+        ),
+        (
+            "The subscription renews automatically for successive annual terms unless the Customer cancels not later "
+            "than thirty (30) days prior to the end of the then-current term.",
+            "P30D",
+        ),
+        (
+            "This Agreement renews automatically for successive one-year terms. Either party may cancel no later "
+            "than 60 days before the next renewal date.",
+            "P60D",
+        ),
+        (
+            "This Agreement renews automatically for successive one-year terms unless either party opts out of "
+            "renewal no fewer than sixty (60) days before the expiration of the then-current term.",
+            "P60D",
+        ),
+    ],
+)
+def test_a_renewal_a_party_cancels_or_opts_out_of_has_its_notice_period(clause: str, notice: str) -> None:
+    text = _SUBSCRIPTION + clause + _SUBSCRIPTION_END
+    assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) == notice
+    assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
