@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from analysis.context import Document, keywords
-from analysis.dates import DateMatch, add_duration, find_dates
+from analysis.dates import DateMatch, add_duration
 from analysis.durations import find_durations
 from analysis.models import UNDETERMINED
 
@@ -183,7 +183,7 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
     """Dates the preamble gives the agreement, in document order."""
     text = doc.text
     preamble_end = min(len(text), PREAMBLE_CHARS)
-    candidates = find_dates(text, 0, preamble_end)
+    candidates = doc.dates(0, preamble_end)
     for blank in _BLANK_BEFORE_YEAR.finditer(text, 0, min(preamble_end, 3000)):
         start = blank.start("date")
         if not any(c.start <= start < c.end for c in candidates):
@@ -236,7 +236,7 @@ def _signature_date(doc: Document) -> FoundDate | None:
         ):
             continue
         window = doc.sentence_window(witness.start())
-        dates = find_dates(text, witness.start(), min(len(text), window.end + 200))
+        dates = doc.dates(witness.start(), min(len(text), window.end + 200))
         if dates:
             return FoundDate(match=dates[0], cite_start=witness.start(), confidence=0.7)
     # "Date:" lines under the signatures: the agreement is made when the last party signs.
@@ -244,7 +244,7 @@ def _signature_date(doc: Document) -> FoundDate | None:
     for label in doc.matches(_DATE_LABEL_TRIGGER, _DATE_LABEL_COLON):
         if _DATE_OF_AN_EVENT.search(text, max(0, label.start() - 20), label.start()):
             continue  # a "Termination Date:" line says when the term ends, not when a party signed
-        dates = find_dates(text, label.end(), min(len(text), label.end() + 40))
+        dates = doc.dates(label.end(), min(len(text), label.end() + 40))
         if dates and dates[0].start - label.end() < 6 and dates[0].value is not None:
             labelled.append(FoundDate(match=dates[0], cite_start=label.start(), confidence=0.6))
             if len(labelled) > 1 and dates[0].start - labelled[0].match.start > 3000:
@@ -281,7 +281,7 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
     found: list[FoundDate] = []
     for window in doc.windows(_SIGNATURE_TRIGGER, start, limit=40):
         for mark in _SIGNATURE_MARK.finditer(text, window.start, window.end):
-            for candidate in find_dates(text, max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
+            for candidate in doc.dates(max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
                 lead = text[max(0, candidate.start - 80) : candidate.start]
                 if candidate.value is not None and not _FILING_METADATA.search(lead):
                     found.append(FoundDate(match=candidate, cite_start=candidate.start, confidence=0.5))
@@ -467,7 +467,7 @@ _SENTENCE_OPENING = re.compile(r"[\s\d.()\[\]]*(?:\(?[A-Za-z]{1,4}[.)][\s\d.()]*
 
 
 def _first_date_after(doc: Document, position: int, limit: int) -> DateMatch | None:
-    dates = find_dates(doc.text, position, min(len(doc.text), position + limit))
+    dates = doc.dates(position, min(len(doc.text), position + limit))
     return dates[0] if dates else None
 
 
@@ -490,7 +490,7 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
     start = last_witness.start() if last_witness else max(0, len(text) - 4000)
     dates = [
         found
-        for found in find_dates(text, start, min(len(text), start + 4000))
+        for found in doc.dates(start, min(len(text), start + 4000))
         if found.value is not None
         and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
         and not _another_agreements_signing(text, found.start)
@@ -763,7 +763,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         # A date that ends in this sentence, even if it starts before it: "on April. 1st 2019" is split after "April."
         dates = [
             d
-            for d in find_dates(text, max(0, min(window.start, defined.start() - 160)), defined.start())
+            for d in doc.dates(max(0, min(window.start, defined.start() - 160)), defined.start())
             if defined.start() - d.end < 160 and d.end > window.start
         ]
         if dates:
@@ -869,7 +869,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if verb is None or not _EFFECTIVE_ON_EVENT.match(text, effective.start() + verb.start()):
             continue
         window = doc.sentence_window(effective.start())
-        if not find_dates(text, window.start, window.end):
+        if not doc.dates(window.start, window.end):
             return _undetermined(doc, effective.start(), _EVENT_REASON)
     # 'This Agreement shall take effect only upon the approval of the board': present, undetermined.
     for conditional in doc.matches(_CONDITION_TRIGGER, _EFFECTIVE_ON_CONDITION):
@@ -877,7 +877,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         # From the start of its sentence or paragraph (a clause number after a party's "B.V." is not always a break)
         opening = max(window.start, text.rfind("\n", window.start, conditional.start()) + 1)
         subject = _OPENS_WITH_THIS_AGREEMENT.match(text, opening)
-        if subject is not None and subject.end() <= conditional.start() and not find_dates(text, opening, window.end):
+        if subject is not None and subject.end() <= conditional.start() and not doc.dates(opening, window.end):
             return _undetermined(doc, conditional.start(), _EVENT_REASON)
     # 7. 'The effective date of the start of the Term will be from the Launch Date' and, elsewhere, 'the launch
     # date ... shall be September 1, 1999': the term starts on a named date the contract fixes.

@@ -248,7 +248,7 @@ def _later_of_dates(doc: Document, window: Window, position: int) -> list[date] 
     )
     listed = doc.text[later.end() : stop]
     items = len(_LIST_ITEM.findall(listed)) or 1 + len(re.findall(r"\b(?:and|or)\b", listed, re.IGNORECASE))
-    dated = [found.value for found in find_dates(doc.text, later.end(), stop) if found.value is not None]
+    dated = [found.value for found in doc.dates(later.end(), stop) if found.value is not None]
     return [] if len(dated) < max(items, 2) else dated
 
 
@@ -280,7 +280,7 @@ def _defined_period_end(doc: Document, text: str) -> date | None:
         )
         if definition is None:
             continue
-        for found in find_dates(doc.text, definition.end(), min(len(doc.text), definition.end() + 150)):
+        for found in doc.dates(definition.end(), min(len(doc.text), definition.end() + 150)):
             lead = doc.text[max(definition.end(), found.start - 40) : found.start]
             if found.value is not None and _END_DATE_LEAD.search(lead):
                 return found.value
@@ -309,7 +309,7 @@ def _later_phase(doc: Document, window: Window, after: int) -> tuple[Duration, d
     for found in find_durations(doc.text, after, window.end):
         if found.duration.business or not _is_term_length(window, found):
             continue
-        for start in find_dates(doc.text, found.end, min(window.end, found.end + 80)):
+        for start in doc.dates(found.end, min(window.end, found.end + 80)):
             if start.value is not None and _PHASE_START.match(doc.text, found.end, start.start):
                 phase = (found.duration, start.value)
             break
@@ -332,7 +332,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     end_date: date | None = None
     start_date: date | None = None
     floor_only = False
-    for found in find_dates(doc.text, window.start, window.end):
+    for found in doc.dates(window.start, window.end):
         lead = doc.text[max(window.start, found.start - 70) : found.start]
         month_end = _LAST_DAY_OF.search(lead)
         # "expire on the last day of February, 2023": the month's last day, led like any end date.
@@ -485,7 +485,7 @@ def planned_start(doc: Document, what: str) -> date | None:
         rf"\bthe\s+{name}\s+(?:is\s+)?(?:anticipated|expected|planned|scheduled)\s+to\s+(?:be|occur)(?:\s+on)?)\s+(?:on\s+)?$"
     )
     for hit in re.finditer(rf"\b{name}\b", doc.text):
-        for found in find_dates(doc.text, hit.end(), min(len(doc.text), hit.end() + 40)):
+        for found in doc.dates(hit.end(), min(len(doc.text), hit.end() + 40)):
             lead = doc.text[max(0, found.start - 120) : found.start]
             if found.value is not None and stated.search(lead):
                 return found.value
@@ -537,7 +537,7 @@ def _defined_end_date(doc: Document) -> TermFinding | None:
         length = _defined_end_length(doc, defined)
         if length is not None:
             return length
-        dates = find_dates(doc.text, defined.end(), min(len(doc.text), defined.end() + 40))
+        dates = doc.dates(defined.end(), min(len(doc.text), defined.end() + 40))
         if dates and dates[0].value is not None and dates[0].start - defined.end() < 8:
             window = doc.sentence_window(defined.start())
             return TermFinding(

@@ -7,9 +7,13 @@ Every sentence here is written for these tests (none is taken from a real contra
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from analysis import TermKind, analyse
+from analysis import TermKind, analyse, build_document
+from analysis.amendments import amendment_operations
+from analysis.consolidation import DocumentRef, consolidate
 from analysis.text import split_sentences
 
 
@@ -141,3 +145,65 @@ def test_a_renewal_a_party_cancels_or_opts_out_of_has_its_notice_period(clause: 
     text = _SUBSCRIPTION + clause + _SUBSCRIPTION_END
     assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) == notice
     assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
+
+
+# --- day-first numeric dates --------------------------------------------------------------------------
+
+_MILL = (
+    "SUPPLY AGREEMENT\n\nThis Supply Agreement is dated 3/4/2021 and is made between Alder Mill Limited and Stroud "
+    "Ceramics Limited.\n\n1. Term\n1.1 This Agreement commences on 3/4/2021 and expires on {end}.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("end", "law", "expires"),
+    [
+        ("2/5/2023", "the laws of England and Wales", "2023-05-02"),
+        ("2/5/2023", "English law", "2023-05-02"),
+        ("2/5/2023", "the laws of the Republic of Singapore", "2023-05-02"),
+        ("28/02/2023", "the laws of the State of Ohio", "2023-02-28"),  # the document's own order beats the law's
+        ("2 May 2023", None, "2023-05-02"),
+    ],
+)
+def test_a_numeric_date_is_read_day_first_where_the_contract_writes_dates_so(
+    end: str, law: str | None, expires: str
+) -> None:
+    text = _MILL.format(end=end) + (f"2. Law\n2.1 This Agreement is governed by {law}.\n" if law else "")
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2021-04-03"
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2021-04-03"
+    assert _value(text, TermKind.EXPIRATION_DATE) == expires
+
+
+@pytest.mark.parametrize(
+    ("end", "law"),
+    [
+        ("2/5/2023", "the laws of the State of Ohio"),
+        ("2/5/2023", None),
+        ("12/31/2023", "the laws of England"),  # "12/31" shows the drafter writes month first
+        ("May 2, 2023", "the laws of England"),
+    ],
+)
+def test_a_numeric_date_stays_month_first_without_day_first_evidence(end: str, law: str | None) -> None:
+    text = _MILL.format(end=end) + (f"2. Law\n2.1 This Agreement is governed by {law}.\n" if law else "")
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2021-03-04"
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2021-03-04"
+
+
+_AMENDMENT = (
+    "FIRST AMENDMENT\n\nThis First Amendment is made between Alder Mill Limited and Stroud Ceramics Limited.\n\n"
+    "1. Amendment\n1.1 The Term of the Agreement is hereby extended until 3/4/2025.\n"
+)
+
+
+def test_an_amendment_reads_its_dates_in_the_order_analyse_does() -> None:
+    text = _AMENDMENT + "2. Law\n2.1 This Amendment is governed by the laws of England and Wales.\n"
+    operations = [op for op in amendment_operations(build_document(text)) if op.term is not None]
+    assert [op.term.value for op in operations if op.term is not None] == ["2025-04-03"]
+    assert _value(text, TermKind.EXPIRATION_DATE) == "2025-04-03"
+
+
+def test_an_amendment_that_names_no_law_reads_dates_as_its_agreement_does() -> None:
+    base = _MILL.format(end="2/5/2023") + "2. Law\n2.1 This Agreement is governed by the laws of England and Wales.\n"
+    ref = DocumentRef(id="am1", effective_date=date(2023, 1, 10), status="active")
+    terms = consolidate(DocumentRef(id="base", status="active"), analyse(base), [(ref, _AMENDMENT)])
+    assert terms.value(TermKind.EXPIRATION_DATE) == "2025-04-03"
