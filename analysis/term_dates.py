@@ -48,7 +48,9 @@ _TAKES_EFFECT_TRIGGER = keywords(
     "effective", "commenc", "take", "took", "enter", "come", "in force", "with effect", "begin", "start", "effect"
 )
 _WITNESS = re.compile(
-    r"IN\s+WITNESS\s+WHEREOF|\b(?:EXECUTED|SIGNED|DONE)\b[^.\n]{0,60}?\b(?:as\s+of|this|on)\b", re.IGNORECASE
+    # "Signed for and on behalf of <party>" opens one party's block, not a line that dates them all.
+    r"IN\s+WITNESS\s+WHEREOF|\b(?:EXECUTED|SIGNED|DONE)\b[^.\n]{0,60}?\b(?:as\s+of|this|on(?!\s+behalf))\b",
+    re.IGNORECASE,
 )
 # "amends that certain Agreement dated March 7, 2016": a date that belongs to another agreement.
 _REFERENCE = re.compile(
@@ -179,6 +181,13 @@ _BLANK_YEAR_IN_PREAMBLE = re.compile(
 )
 
 
+# "Signed by: ... / Name: ... / Title: ... / Date: March 3, 2015": a date on the lines of a signature block.
+_IN_SIGNATURE_BLOCK = re.compile(
+    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,4}?[^\n]*\b(?:Dated?|Date\s+signed)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
 def _preamble_dates(doc: Document) -> list[FoundDate]:
     """Dates the preamble gives the agreement, in document order."""
     text = doc.text
@@ -200,6 +209,8 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         sentence_start, _ = doc.sentences.span_at(candidate.start)
         if _RECITAL_OPENING.match(text, sentence_start) or _in_recital_paragraph(text, candidate.start):
             continue  # recitals date earlier agreements, not this one
+        if _IN_SIGNATURE_BLOCK.search(text, max(0, candidate.start - 200), candidate.start):
+            continue  # a short contract's signature blocks fall in its first pages: one party's date, not the last
         if not _acceptable_agreement_date(doc, candidate):
             continue
         lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
@@ -434,7 +445,13 @@ _UPON_SIGNATURE = re.compile(
     r"(?:full\s+|mutual\s+|due\s+)?(?:execution|signature|signing|date\s+(?:of\s+)?(?:the\s+)?(?:last\s+|final\s+|actual\s+|its\s+|most\s+recent\s+)?"
     r"(?:final\s+)?(?:execution|signature|signing|signed)|dates?\s+(?:that\s+|when\s+|on\s+which\s+)?(?:it\s+is\s+|this\s+agreement\s+is\s+|the\s+last\s+party\s+\w+\s+has\s+)?(?:signed|executed)|"
     r"date\s+when\s+the\s+(?:authorized\s+)?(?:representatives|parties)|last\s+date\s+(?:of\s+signature|signed)|"
-    r"dates?\s+(?:beneath|below|set\s+forth\s+below|noted\s+below)|completion\s+of\s+the\s+execution|signed\s+by)",
+    r"dates?\s+(?:beneath|below|set\s+forth\s+below|noted\s+below)|completion\s+of\s+the\s+execution|signed\s+by|"
+    # "the date on which it has been signed by both parties", "the date on which the last party signs it",
+    # "the later of the two signature dates below": the last signature, said another way.
+    r"dates?\s+(?:on\s+which|when|that)\s+(?:it|this\s+agreement)\s+(?:has\s+been|is|was)\s+(?:signed|executed)|"
+    r"dates?\s+(?:on\s+which|when|that)\s+the\s+(?:last|later|final|second)\s+(?:of\s+the\s+)?(?:party|parties|signatory|signatories)"
+    r"\s+(?:to\s+(?:sign|execute)\s+)?(?:signs|executes|has\s+(?:signed|executed)|shall\s+have\s+(?:signed|executed))|"
+    r"(?:two|respective)\s+(?:signature|execution)\s+dates)",
     re.IGNORECASE,
 )
 _AGREEMENT_TAKES_EFFECT = re.compile(
@@ -790,7 +807,11 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if found is not None and not _DATE_OF_SOMETHING_ELSE.search(text, means.end(), found.start):
             return FoundDate(match=found, cite_start=means.start(), confidence=0.9)
         window = doc.sentence_window(means.start())
-        if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
+        # What follows the name defines it: "The effective date of this Agreement is the date of the last
+        # signature" is not the date of this agreement.
+        if _BY_SIGNATURE.search(text, means.end(), window.end):
+            return _signed_or_dated(doc, agreement, window.start, window.end)
+        if _REFERS_TO_AGREEMENT_DATE.search(text, means.end(), window.end) and agreement is not None:
             return FoundDate(match=agreement.match, cite_start=means.start(), confidence=0.8, cite_end=window.end)
     for label in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_LABEL):
         found = _first_date_after(doc, label.end(), 60)

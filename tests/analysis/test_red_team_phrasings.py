@@ -207,3 +207,53 @@ def test_an_amendment_that_names_no_law_reads_dates_as_its_agreement_does() -> N
     ref = DocumentRef(id="am1", effective_date=date(2023, 1, 10), status="active")
     terms = consolidate(DocumentRef(id="base", status="active"), analyse(base), [(ref, _AMENDMENT)])
     assert terms.value(TermKind.EXPIRATION_DATE) == "2025-04-03"
+
+
+# --- signature blocks without "IN WITNESS WHEREOF" ----------------------------------------------------
+
+_CONSULTING = (
+    "CONSULTING AGREEMENT\n\nThis Consulting Agreement is entered into by Harbor Analytics Inc. and Juniper Works "
+    "LLC.\n\n"
+)
+_CONSULTING_BODY = (
+    "\n2. Services. Juniper shall provide advisory services as requested.\n3. Fees. Harbor shall pay the fees in "
+    "Exhibit A.\n4. Governing Law. This Agreement is governed by the laws of the State of Delaware."
+)
+_BLOCKS = [
+    "\n\nHARBOR ANALYTICS INC.\nSigned by: /s/ Ada Prentiss\nName: Ada Prentiss\nTitle: CEO\nDate: March 3, 2015\n\n"
+    "JUNIPER WORKS LLC\nSigned by: /s/ Tomas Reyes\nName: Tomas Reyes\nTitle: Manager\nDate: March 9, 2015\n",
+    "\n\nSigned for and on behalf of Harbor Analytics Inc.\nName: Ada Prentiss\nTitle: CEO\nDated: 3 March 2015\n\n"
+    "Signed for and on behalf of Juniper Works LLC\nName: Tomas Reyes\nTitle: Manager\nDated: 9 March 2015\n",
+    "\n\nHarbor Analytics Inc.\nSignature: __________\nName: Ada Prentiss\nTitle: CEO\nDate signed: March 3, 2015\n\n"
+    "Juniper Works LLC\nSignature: __________\nName: Tomas Reyes\nTitle: Manager\nDate signed: March 9, 2015\n",
+    "\n\nHARBOR ANALYTICS INC.                  JUNIPER WORKS LLC\nSigned by: Ada Prentiss                "
+    "Signed by: Tomas Reyes\nTitle: CEO                             Title: Manager\n"
+    "Date: March 9, 2015                    Date: March 3, 2015\n",
+]
+_EFFECTIVE_ON_SIGNATURE = [
+    "1. Effective Date. This Agreement shall be effective on the date of the last signature below.",
+    "1. Term. This Agreement shall take effect on the date on which it has been signed by both parties.",
+    "1. Term. This Agreement shall become effective upon the later of the two signature dates below.",
+    "1. Term. The effective date of this Agreement is the date of the last signature set forth below.",
+    "1. Term. This Agreement is effective as of the date on which the last party signs it.",
+]
+
+
+@pytest.mark.parametrize("block", _BLOCKS)
+@pytest.mark.parametrize("clause", _EFFECTIVE_ON_SIGNATURE)
+def test_an_agreement_effective_on_the_last_signature_takes_the_last_signature_date(clause: str, block: str) -> None:
+    text = _CONSULTING + clause + _CONSULTING_BODY + block
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2015-03-09"
+    # one party's date at the signatures is not the agreement's: the agreement is made when the last one signs
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2015-03-09"
+
+
+def test_a_date_in_a_signature_block_does_not_beat_the_preamble_date() -> None:
+    text = (
+        "CONSULTING AGREEMENT\n\nThis Consulting Agreement is made as of February 20, 2015 by Harbor Analytics Inc. "
+        "and Juniper Works LLC.\n\n1. Term. This Agreement shall be effective on the date of the last signature below."
+        + _CONSULTING_BODY
+        + _BLOCKS[0]
+    )
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2015-02-20"
+    assert _value(text, TermKind.EFFECTIVE_DATE) == "2015-03-09"
