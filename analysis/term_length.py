@@ -163,7 +163,7 @@ _TERM_DURATION_LEAD = re.compile(
     r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,5}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
-    r"\bterm\s*:\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\bterm\s*:\s*|^(?:initial\s+)?(?:term|duration)(?:\s+of\s+(?:this\s+|the\s+)?(?:agreement|contract))?\s*[.:]\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
     r"\b(?:on|until|through|(?:or|and)\s+\(?[a-h1-9ivx]{1,3}\))\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
@@ -316,7 +316,7 @@ def _later_phase(doc: Document, window: Window, after: int) -> tuple[Duration, d
     return phase
 
 
-def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
+def _analyse_term_window(doc: Document, window: Window, headed: bool = False) -> TermFinding | None:
     text = window.text
     if _DURING_TERM_LEAD.match(text):
         return None
@@ -325,7 +325,7 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     if _PROVISIONS_SUBJECT.match(text):
         return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
-    if about is None and _TERM_MEANS.search(text) is None:
+    if about is None and _TERM_MEANS.search(text) is None and not headed:
         return None
     lowered = text.lower()
     says_end_of = "end of" in lowered  # a cheap gate for the "end of ..." patterns below
@@ -559,11 +559,36 @@ _ENDS_ON_DEFINED_DATE = re.compile(
 )
 
 
+# "1.1 Initial Term. Three (3) years from the Effective Date.": the heading names what its clause is about.
+_TERM_HEADING = re.compile(
+    r"[ \t]*(?:(?:Section|Article|Clause)[ \t]+)?(?:[0-9IVX]{1,4}(?:\.[0-9]{1,3})*\.?|\([a-z0-9]{1,3}\))?[ \t]*"
+    r"(?P<heading>(?:initial[ \t]+|contract[ \t]+)?(?:term|duration)(?:[ \t]+of[ \t]+(?:this[ \t]+|the[ \t]+)?"
+    r"(?:agreement|contract))?|(?:agreement|contract)[ \t]+(?:term|period|duration))[ \t]*[.:][ \t]*(?=[A-Z(])",
+    re.IGNORECASE,
+)
+
+
+def _headed_term_clauses(doc: Document) -> list[Window]:
+    """The first sentence of each clause headed as the term, where it runs on from its heading on the same line."""
+    windows: list[Window] = []
+    for clause in doc.sections.clauses[:400]:
+        headed = _TERM_HEADING.match(doc.text, clause.start, min(clause.end, clause.start + 120))
+        if headed is None:
+            continue
+        # From the heading on: its words lead a length stated bare ("Initial Term. Three (3) years ...").
+        at = headed.start("heading")
+        end = doc.sentence_window(headed.end()).end
+        windows.append(Window(start=at, end=end, text=doc.text[at:end], hit=at))
+    return windows
+
+
 def find_term(doc: Document) -> TermFinding | None:
     defined = _defined_end_date(doc)
     best: TermFinding | None = defined
-    for window in doc.windows(_TERM_TRIGGER):
-        finding = _analyse_term_window(doc, window)
+    candidates = [(window, False) for window in doc.windows(_TERM_TRIGGER)]
+    candidates += [(window, True) for window in _headed_term_clauses(doc)]
+    for window, headed in candidates:
+        finding = _analyse_term_window(doc, window, headed)
         if finding is not None and (best is None or finding.score > best.score):
             best = finding
     if defined is not None and best is not None and best.event and _ENDS_ON_DEFINED_DATE.search(best.window.text):

@@ -183,6 +183,8 @@ _BOUNDARY = re.compile(
     rf"|\n[ ]*+(?={_SECTION_START})"
     rf"|(?<![ ])[ ]{{3,}}+(?={_SECTION_START})"
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ ]*\n")
+_NUMBERED = re.compile(_SECTION_START)
 _WORD_BEFORE = re.compile(r"([A-Za-z./]+)\.[\"')\]]?$")
 # "by 5:00 p.m. Eastern time on the tenth day": a time of day followed by its zone, a weekday or "on", not a full stop.
 _TIME_OF_DAY = re.compile(r"\d[ ]?(?:[ap]\.m|[AP]\.M)\.$")
@@ -250,6 +252,8 @@ def split_sentences(text: str) -> Sentences:
             boundary += 1  # the sentence keeps its full stop
             tail = text[max(0, boundary - 24) : boundary]
             word = _WORD_BEFORE.search(tail)
+            if _PARAGRAPH_BREAK.search(match.group(0)) and _NUMBERED.match(text, match.end()):
+                word = None  # "... Beta LLC.\n\n1.1 Initial Term.": a numbered section after "LLC." starts anew
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
             if word and word.group(1).lower() in _MONTHS and text[match.end() : match.end() + 1].isdigit():

@@ -257,3 +257,44 @@ def test_a_date_in_a_signature_block_does_not_beat_the_preamble_date() -> None:
     )
     assert _value(text, TermKind.AGREEMENT_DATE) == "2015-02-20"
     assert _value(text, TermKind.EFFECTIVE_DATE) == "2015-03-09"
+
+
+# --- a heading run into its clause --------------------------------------------------------------------
+
+_SERVICES = (
+    "SERVICES AGREEMENT\n\nThis Services Agreement is made as of January 5, 2019 between Osprey Lane Corp. and "
+    "Wren Data LLC.\n\n"
+)
+_SERVICES_END = "\n3. Fees. Wren Data shall pay the fees within thirty days of invoice.\n"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "1.1 Initial Term. Three (3) years from the date hereof.",
+        "2.1 Term of this Agreement. Three years from the date hereof, unless terminated earlier under Section 9.",
+        "2. TERM OF AGREEMENT. Commencing on the date hereof, for a period of three (3) years.",
+        "2.1 Initial Term. Commencing on the date hereof and continuing for three (3) years thereafter.",
+        "Section 2. Duration: thirty-six (36) months from the date hereof.",
+        "2. Term of Agreement. This Agreement shall continue for a period of three years from the date hereof.",
+    ],
+)
+def test_a_term_clause_run_on_from_its_heading_is_read_as_the_term(clause: str) -> None:
+    text = _SERVICES + clause + _SERVICES_END
+    assert _value(text, TermKind.INITIAL_TERM) in ("P3Y", "P36M")
+    assert _value(text, TermKind.EXPIRATION_DATE) == "2022-01-05"
+
+
+def test_a_heading_after_a_company_abbreviation_starts_a_new_sentence() -> None:
+    text = "This Agreement is made between Osprey Lane Corp. and Wren Data LLC.\n\n1.1 Initial Term. Three years."
+    assert _sentences(text)[0].endswith("Wren Data LLC.")
+
+
+def test_a_term_heading_over_a_clause_about_something_else_gives_no_term() -> None:
+    text = (
+        _SERVICES
+        + "2. Term. Two (2) years after termination of this Agreement, Wren Data shall return all records."
+        + _SERVICES_END
+    )
+    assert _value(text, TermKind.INITIAL_TERM) is None
+    assert _value(text, TermKind.EXPIRATION_DATE) is None
