@@ -51,8 +51,9 @@ _RENEWAL_LENGTH_LEAD = re.compile(
     r"(?:\b(?:additional|successive|further|subsequent|consecutive|renewal|extension|extended|one\s+or\s+more|"
     r"periods?\s+of|terms?\s+of|for|of|another)\s+(?:an?\s+)?(?:additional\s+|successive\s+|further\s+|"
     r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*|"
-    # "is extended automatically by one year"
-    r"\b(?:renewed|extended|prolonged)\s+(?:automatically\s+|tacitly\s+)?by\s+(?:a\s+(?:further\s+)?)?)$",
+    # "is extended automatically by one year"; active: "may extend the term by one year", "extends by one (1) year"
+    r"\b(?:renew|extend|prolong)\w*\s+(?:(?:this|the)\s+(?:agreement|term|contract)\s+)?(?:automatically\s+|tacitly\s+)?"
+    r"by\s+(?:up\s+to\s+)?(?:a\s+(?:further\s+)?)?)$",
     re.IGNORECASE,
 )
 _SAME_AS_PREVIOUS = re.compile(
@@ -107,7 +108,7 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
     if re.search(
         r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\s+(?:basis|periods?|renewals?|terms?)\b|\bannually\b|\b(?:each|every)\s+year\b|"
         r"\b(?:an?\s+)(?:additional|further|successive|subsequent)\s+year\b|"
-        r"\bfor\s+(?:an?\s+)?(?:additional|further|successive)\s+years?\b|\bautomatic\s+annual\b",
+        r"\bfor\s+(?:an?\s+|one\s+)?(?:additional|further|successive)\s+years?\b|\bautomatic\s+annual\b",
         rest,
         re.IGNORECASE,
     ):
@@ -353,8 +354,8 @@ _NON_RENEWAL = re.compile(
     r"(?:terminat|cancel)\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
     r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|(?:next\s+|applicable\s+)?renewal\s+date|"
     r"(?:next\s+|applicable\s+)?anniversary)|"
-    # "unless either party opts out ... before the end of the term": a party's choice not to go on.
-    r"\bopt(?:s|ed|ing)?\s+out\b",
+    # "unless either party opts out (objects) ... before the end of the term": a party's choice not to go on.
+    r"\bopt(?:s|ed|ing)?\s+out\b|\bunless\s+(?:either|a|one|any)\s+(?:party|of\s+the\s+parties)\s+(?:\w+\s+){0,2}?objects?\b",
     re.IGNORECASE,
 )
 # Termination or cancellation (said just before, in the same clause) that stops the next term: "terminate only

@@ -298,3 +298,51 @@ def test_a_term_heading_over_a_clause_about_something_else_gives_no_term() -> No
     )
     assert _value(text, TermKind.INITIAL_TERM) is None
     assert _value(text, TermKind.EXPIRATION_DATE) is None
+
+
+# --- an extension a party may choose, and one that happens by itself ----------------------------------
+
+_EXTENDED = (
+    "SERVICES AGREEMENT\n\nThis Services Agreement is made as of January 5, 2019 between Osprey Lane Corp. and "
+    "Wren Data LLC.\n\n2. Term\n2.1 This Agreement shall continue for a period of two (2) years from the date "
+    "hereof.\n2.2 "
+)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Either party may extend the term by one year by written notice to the other.",
+        "Either party may extend the Term by one (1) year by giving notice at least sixty (60) days before it ends.",
+        "The Customer may extend the Term for one additional year.",
+    ],
+)
+def test_an_extension_a_party_may_choose_is_an_option_of_its_length(clause: str) -> None:
+    text = _EXTENDED + clause + _SERVICES_END
+    assert _value(text, TermKind.AUTO_RENEWAL) != "true"
+    assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
+    assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) is None  # notice to take up the option stops nothing
+    assert _value(text, TermKind.EXPIRATION_DATE) == "2021-01-05"
+
+
+@pytest.mark.parametrize(
+    ("clause", "notice"),
+    [
+        (
+            "The Term automatically extends for successive one-year periods unless either party gives notice of "
+            "non-renewal at least 30 days before the end of the then-current term.",
+            "P30D",
+        ),
+        (
+            "Thereafter the Term automatically extends by one (1) year at a time unless a party objects in writing "
+            "ninety (90) days before expiry.",
+            "P90D",
+        ),
+        ("The Term extends automatically by one year at the end of each year.", None),
+    ],
+)
+def test_a_term_that_extends_itself_is_an_automatic_renewal_of_its_length(clause: str, notice: str | None) -> None:
+    text = _EXTENDED + clause + _SERVICES_END
+    assert _value(text, TermKind.AUTO_RENEWAL) == "true"
+    assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
+    assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) == notice
