@@ -45,7 +45,19 @@ _BLANK_BEFORE_YEAR = re.compile(
 _WITNESS_TRIGGER = keywords(r"in\s+witness", "executed", "signed", "done")
 _EFFECTIVE_DATE_TRIGGER = keywords(r"(?:effective|commencement|start)\s+date")
 _TAKES_EFFECT_TRIGGER = keywords(
-    "effective", "commenc", "take", "took", "enter", "come", "in force", "with effect", "begin", "start", "effect"
+    "effective",
+    "commenc",
+    "take",
+    "took",
+    "enter",
+    "come",
+    "in force",
+    "with effect",
+    "begin",
+    "start",
+    "effect",
+    r"valid\s+(?:as\s+)?from",
+    r"term(?:\s+of\s+this\s+agreement)?\s+(?:shall\s+be|will\s+be|is)\s+(?:as\s+)?from",
 )
 _WITNESS = re.compile(
     # "Signed for and on behalf of <party>" opens one party's block, not a line that dates them all.
@@ -410,7 +422,9 @@ _EFFECTIVE_VERB = re.compile(
     r"\b(?:effective|commenc\w*|take[sn]?\s+effect|took\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
     r"in\s+force|with\s+effect|begin\w*|start\w*|"
     # "shall have effect from 1 April 2021", "shall remain in effect from April 1, 2021 through ...".
-    r"(?:have|has)\s+effect(?=\s+(?:as\s+)?from)|"
+    r"(?:have|has)\s+effect(?:\s+for\s+the\s+period)?(?=\s+(?:as\s+)?from)|valid(?=\s+(?:as\s+)?from)|"
+    # "The term of this Agreement shall be from 1 April 2021 until ...".
+    r"term(?:\s+of\s+this\s+agreement)?\s+(?:shall\s+be|will\s+be|is)(?=\s+(?:as\s+)?from)|"
     r"(?:be|is|remain\w*|continue\w*)\s+in\s+(?:full\s+force\s+and\s+)?effect(?=\s+(?:as\s+)?from))"
     # "effective for all purposes and in all respects as of": a qualifier between the verb and its date.
     r"(?:,?\s+for\s+all\s+purposes(?:\s+and\s+in\s+all\s+respects)?,?)?"

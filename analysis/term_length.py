@@ -20,6 +20,7 @@ _TERM_TRIGGER = keywords(
     "expir",
     "valid",
     r"in\s+(?:full\s+)?(?:force|effect)",
+    r"(?:have|has)\s+effect",
     "perpetu",
     "indefinite",
     r"(?:shall|will)\s+(?:continue|remain|end)",

@@ -80,6 +80,9 @@ _LICENCE_END = "\n3. Law\n3.1 This Agreement is governed by the laws of England.
         "This Agreement will have effect as from 1 April 2021 and will continue until 31 March 2024.",
         'Subject to clause 9, this Agreement shall have effect from 1 April 2021 until 31 March 2024 (the "Term").',
         "This Agreement shall be in full force and effect from 1 April 2021 until 31 March 2024.",
+        "This Agreement shall have effect for the period from 1 April 2021 to 31 March 2024.",
+        "This Agreement is valid from 1 April 2021 until 31 March 2024.",
+        "The term of this Agreement shall be from 1 April 2021 until 31 March 2024.",
     ],
 )
 def test_an_agreement_in_effect_from_one_date_until_another_has_both(clause: str) -> None:
