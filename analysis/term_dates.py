@@ -195,9 +195,21 @@ _BLANK_YEAR_IN_PREAMBLE = re.compile(
 
 # "Signed by: ... / Name: ... / Title: ... / Date: March 3, 2015": a date on the lines of a signature block.
 _IN_SIGNATURE_BLOCK = re.compile(
-    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,4}?[^\n]*\b(?:Dated?|Date\s+signed)\s*:\s*$",
+    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,4}?[^\n]*\b(?:Dated?|Date\s+signed|"
+    r"Date\s+of\s+(?:signature|execution)|(?:Signature|Execution)\s+date)\s*:\s*$",
     re.IGNORECASE,
 )
+# "By: /s/ Ada Prentiss / Ada Prentiss, CEO / March 3, 2015": a date on a line of its own under a signature.
+_UNDER_SIGNATURE = re.compile(
+    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*$", re.IGNORECASE
+)
+
+
+def _alone_under_signature(text: str, found: DateMatch) -> bool:
+    return bool(
+        _UNDER_SIGNATURE.search(text, max(0, found.start - 200), found.start)
+        and re.match(r"[ \t]*(?:\n|$)", text[found.end : found.end + 10])
+    )
 
 
 def _preamble_dates(doc: Document) -> list[FoundDate]:
@@ -221,7 +233,9 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         sentence_start, _ = doc.sentences.span_at(candidate.start)
         if _RECITAL_OPENING.match(text, sentence_start) or _in_recital_paragraph(text, candidate.start):
             continue  # recitals date earlier agreements, not this one
-        if _IN_SIGNATURE_BLOCK.search(text, max(0, candidate.start - 200), candidate.start):
+        if _IN_SIGNATURE_BLOCK.search(text, max(0, candidate.start - 200), candidate.start) or _alone_under_signature(
+            text, candidate
+        ):
             continue  # a short contract's signature blocks fall in its first pages: one party's date, not the last
         if not _acceptable_agreement_date(doc, candidate):
             continue
@@ -303,13 +317,13 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
     start = int(len(text) * _SIGNATURES_PART)
     found: list[FoundDate] = []
     for window in doc.windows(_SIGNATURE_TRIGGER, start, limit=40):
+        if found and window.start - found[0].match.start > 1500:
+            break  # the first group of signature blocks (one per party); an exhibit's come later
         for mark in _SIGNATURE_MARK.finditer(text, window.start, window.end):
             for candidate in doc.dates(max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
                 lead = text[max(0, candidate.start - 80) : candidate.start]
                 if candidate.value is not None and not _FILING_METADATA.search(lead):
                     found.append(FoundDate(match=candidate, cite_start=candidate.start, confidence=0.5))
-        if found:
-            break  # the first block of signatures
     return max(found, key=lambda f: f.match.value or date.min) if found else None
 
 
@@ -317,7 +331,10 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
 _DATED_TRIGGER = keywords("dated")
 _DATED_SENTENCE = re.compile(r"\bDated\s+(?:as\s+of\s+)?(?:this|the)\b", re.IGNORECASE)
 _DATE_LABEL_TRIGGER = keywords("date")
-_DATE_LABEL_COLON = re.compile(r"\b(?:Dated|Date)\s*:", re.IGNORECASE)
+_DATE_LABEL_COLON = re.compile(
+    r"\b(?:Dated|Date(?:\s+(?:of\s+)?(?:signature|execution|signed))?|(?:Signature|Execution)\s+date)\s*:",
+    re.IGNORECASE,
+)
 # A "Date:" label named for an event of the term or of performance is not the date a party signed.
 _DATE_OF_AN_EVENT = re.compile(
     r"\b(?:effective|commencement|start|termination|expiration|expiry|end|renewal|delivery|due|payment|invoice|shipment|closing|completion|"
@@ -526,7 +543,11 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
         and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
         and not _another_agreements_signing(text, found.start)
         # Without a signature block, only a date labelled as one: the end of a short contract is its body.
-        and (last_witness is not None or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start]))
+        and (
+            last_witness is not None
+            or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start])
+            or _alone_under_signature(text, found)
+        )
     ]
     return max(dates, key=lambda d: d.value or date.min) if dates else None
 

@@ -232,7 +232,17 @@ _BLOCKS = [
     "\n\nHARBOR ANALYTICS INC.                  JUNIPER WORKS LLC\nSigned by: Ada Prentiss                "
     "Signed by: Tomas Reyes\nTitle: CEO                             Title: Manager\n"
     "Date: March 9, 2015                    Date: March 3, 2015\n",
+    "\n\nHARBOR ANALYTICS INC.\nBy: /s/ Ada Prentiss\nAda Prentiss, CEO\nMarch 3, 2015\n\n"
+    "JUNIPER WORKS LLC\nBy: /s/ Tomas Reyes\nTomas Reyes, Manager\nMarch 9, 2015\n",
+    "\n\nHARBOR ANALYTICS INC.\nSignature: /s/ Ada Prentiss\nPrinted name: Ada Prentiss\nTitle: CEO\n"
+    "Date of signature: March 3, 2015\n\nJUNIPER WORKS LLC\nSignature: /s/ Tomas Reyes\nPrinted name: Tomas Reyes\n"
+    "Title: Manager\nDate of signature: March 9, 2015\n",
 ]
+# Clauses enough to put the signatures past the first pages (where a short contract's fall in its preamble).
+_LONGER_BODY = "".join(
+    f"\n{number}. Records. Each party shall keep records of the services for audit under clause {number}."
+    for number in range(5, 95)
+)
 _EFFECTIVE_ON_SIGNATURE = [
     "1. Effective Date. This Agreement shall be effective on the date of the last signature below.",
     "1. Term. This Agreement shall take effect on the date on which it has been signed by both parties.",
@@ -242,10 +252,13 @@ _EFFECTIVE_ON_SIGNATURE = [
 ]
 
 
+@pytest.mark.parametrize("longer", [False, True])
 @pytest.mark.parametrize("block", _BLOCKS)
 @pytest.mark.parametrize("clause", _EFFECTIVE_ON_SIGNATURE)
-def test_an_agreement_effective_on_the_last_signature_takes_the_last_signature_date(clause: str, block: str) -> None:
-    text = _CONSULTING + clause + _CONSULTING_BODY + block
+def test_an_agreement_effective_on_the_last_signature_takes_the_last_signature_date(
+    clause: str, block: str, longer: bool
+) -> None:
+    text = _CONSULTING + clause + _CONSULTING_BODY + (_LONGER_BODY if longer else "") + block
     assert _value(text, TermKind.EFFECTIVE_DATE) == "2015-03-09"
     # one party's date at the signatures is not the agreement's: the agreement is made when the last one signs
     assert _value(text, TermKind.AGREEMENT_DATE) == "2015-03-09"
