@@ -355,7 +355,7 @@ _NON_RENEWAL = re.compile(
     r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|(?:next\s+|applicable\s+)?renewal\s+date|"
     r"(?:next\s+|applicable\s+)?anniversary)|"
     # "unless either party opts out (objects) ... before the end of the term": a party's choice not to go on.
-    r"\bopt(?:s|ed|ing)?\s+out\b|\bunless\s+(?:either|a|one|any)\s+(?:party|of\s+the\s+parties)\s+(?:\w+\s+){0,2}?objects?\b",
+    r"\bopt(?:s|ed|ing)?\s+out\b|\bcancel\w*\s+(?:the|any|such|a)\s+(?:automatic\s+)?(?:renewal|extension)\b|\bunless\s+(?:either|a|one|any)\s+(?:party|of\s+the\s+parties)\s+(?:\w+\s+){0,2}?objects?\b",
     re.IGNORECASE,
 )
 # Termination or cancellation (said just before, in the same clause) that stops the next term: "terminate only
@@ -423,11 +423,10 @@ _DEFICIENCY_NOTICE = re.compile(
 )
 # Someone tells the other party (notice, a request in writing, "unless terminated by either party").
 _NOTICE_WORD = re.compile(
-    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b|"
-    # "unless a party cancels (opts out) no later than 60 days before": cancelling tells the other party too.
-    r"\bcancel\w*|\bopt(?:s|ed|ing)?\s+out\b",
+    r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
     re.IGNORECASE,
 )
+_CANCELS = re.compile(r"\bcancel\w*|\bopt(?:s|ed|ing)?\s+out\b|\bobjects?\b", re.IGNORECASE)
 # The lower bound of a notice window, written without its unit before the upper bound.
 _WINDOW_LOWER = re.compile(
     rf"\b(?:(?:not|no)\s+(?:less|fewer|earlier)\s+than|between)\s+{NUMBER}\s*,?\s*(?:nor|and|or|but)\s+"
@@ -520,7 +519,10 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
             continue
         if _NOT_AGREEMENT_NOTICE.search(text) and not follows_renewal:
             continue
-        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not _NOTICE_WORD.search(text):
+        # "unless a party cancels (opts out) no later than 60 days before the renewal date": cancelling the renewal
+        # tells the other party too (cancelling an order does not stop the renewal).
+        told = _NOTICE_WORD.search(text) or (non_renewal and _CANCELS.search(text))
+        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not told:
             continue  # an insurance policy's notice; a date to negotiate by is no notice period
         if _CHOSEN_TERMINATION_DATE.search(text) and not non_renewal and not end_of_term:
             continue

@@ -142,12 +142,30 @@ _SUBSCRIPTION_END = "\n4. Fees\n4.1 Pike Harbor shall pay the fees monthly.\n"
             "renewal no fewer than sixty (60) days before the expiration of the then-current term.",
             "P60D",
         ),
+        (
+            "This Agreement renews automatically for successive one-year terms unless either party cancels the "
+            "renewal at least two (2) months before it begins.",
+            "P2M",
+        ),
     ],
 )
 def test_a_renewal_a_party_cancels_or_opts_out_of_has_its_notice_period(clause: str, notice: str) -> None:
     text = _SUBSCRIPTION + clause + _SUBSCRIPTION_END
     assert _value(text, TermKind.RENEWAL_NOTICE_PERIOD) == notice
     assert _value(text, TermKind.RENEWAL_TERM) == "P1Y"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "This Agreement renews automatically for successive one-year terms. Pike Harbor may cancel any purchase "
+        "order no later than ten (10) days before its delivery date.",
+        "This Agreement renews automatically for successive one-year terms. Pike Harbor may cancel an event booking "
+        "at least ten (10) days before the event.",
+    ],
+)
+def test_cancelling_an_order_after_a_renewal_clause_is_no_renewal_notice(clause: str) -> None:
+    assert _value(_SUBSCRIPTION + clause + _SUBSCRIPTION_END, TermKind.RENEWAL_NOTICE_PERIOD) is None
 
 
 # --- day-first numeric dates --------------------------------------------------------------------------
