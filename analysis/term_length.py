@@ -569,9 +569,18 @@ _TERM_HEADING = re.compile(
 )
 
 
-def _headed_term_clauses(doc: Document) -> list[Window]:
-    """The first sentence of each clause headed as the term, where it runs on from its heading on the same line."""
-    windows: list[Window] = []
+# The clause goes on from its heading without a subject: "Three (3) years from ...", "Commencing on ...".
+_SUBJECTLESS = re.compile(
+    r"(?:commenc|beginn|start|from\b|effective|until\b|through\b|ending|expir|for\b|an?\s+(?:initial\s+)?(?:period|term)\b|"
+    rf"the\s+period\b|\d|\(\d|perpetu|indefinite|{WORD_NUMBER}\b)",
+    re.IGNORECASE,
+)
+
+
+def _headed_term_clauses(doc: Document) -> list[tuple[Window, bool]]:
+    """The first sentence of each clause headed as the term, where it runs on from its heading on the same line, and
+    whether it goes on without a subject (a clause with a subject of its own must still say it is about the term)."""
+    windows: list[tuple[Window, bool]] = []
     for clause in doc.sections.clauses[:400]:
         headed = _TERM_HEADING.match(doc.text, clause.start, min(clause.end, clause.start + 120))
         if headed is None:
@@ -579,7 +588,8 @@ def _headed_term_clauses(doc: Document) -> list[Window]:
         # From the heading on: its words lead a length stated bare ("Initial Term. Three (3) years ...").
         at = headed.start("heading")
         end = doc.sentence_window(headed.end()).end
-        windows.append(Window(start=at, end=end, text=doc.text[at:end], hit=at))
+        window = Window(start=at, end=end, text=doc.text[at:end], hit=at)
+        windows.append((window, _SUBJECTLESS.match(doc.text, headed.end()) is not None))
     return windows
 
 
@@ -587,7 +597,7 @@ def find_term(doc: Document) -> TermFinding | None:
     defined = _defined_end_date(doc)
     best: TermFinding | None = defined
     candidates = [(window, False) for window in doc.windows(_TERM_TRIGGER)]
-    candidates += [(window, True) for window in _headed_term_clauses(doc)]
+    candidates += _headed_term_clauses(doc)
     for window, headed in candidates:
         finding = _analyse_term_window(doc, window, headed)
         if finding is not None and (best is None or finding.score > best.score):

@@ -311,6 +311,7 @@ _SERVICES_END = "\n3. Fees. Wren Data shall pay the fees within thirty days of i
         "2.1 Initial Term. Commencing on the date hereof and continuing for three (3) years thereafter.",
         "Section 2. Duration: thirty-six (36) months from the date hereof.",
         "2. Term of Agreement. This Agreement shall continue for a period of three years from the date hereof.",
+        "2.1 Duration. The Agreement runs for three years from the date hereof.",
     ],
 )
 def test_a_term_clause_run_on_from_its_heading_is_read_as_the_term(clause: str) -> None:
@@ -324,12 +325,16 @@ def test_a_heading_after_a_company_abbreviation_starts_a_new_sentence() -> None:
     assert _sentences(text)[0].endswith("Wren Data LLC.")
 
 
-def test_a_term_heading_over_a_clause_about_something_else_gives_no_term() -> None:
-    text = (
-        _SERVICES
-        + "2. Term. Two (2) years after termination of this Agreement, Wren Data shall return all records."
-        + _SERVICES_END
-    )
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "2. Term. Two (2) years after termination of this Agreement, Wren Data shall return all records.",
+        "2. Term. Wren Data will deliver the reports until December 31, 2020.",
+        "2. Duration. The warranty lasts twelve (12) months from delivery.",
+    ],
+)
+def test_a_term_heading_over_a_clause_about_something_else_gives_no_term(clause: str) -> None:
+    text = _SERVICES + clause + _SERVICES_END
     assert _value(text, TermKind.INITIAL_TERM) is None
     assert _value(text, TermKind.EXPIRATION_DATE) is None
 
