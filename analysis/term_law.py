@@ -193,7 +193,9 @@ def reads_day_first(doc: Document) -> bool:
     for day_first, month_first in (numeric_order_evidence(text), word_order_evidence(text)):
         if day_first or month_first:
             return day_first > 0 and month_first == 0
+    reported = len(doc.warnings)
     laws = {term.value for term in governing_law(doc) if term.value != UNDETERMINED}
+    del doc.warnings[reported:]  # the governing-law extractor reports a contradiction itself, once
     if not laws and doc.law is not None:
         laws = {doc.law}  # an amendment that names no law is under its agreement's
     return len(laws) == 1 and writes_day_first(laws.pop())

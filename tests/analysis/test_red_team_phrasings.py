@@ -210,6 +210,16 @@ def test_a_numeric_date_stays_month_first_without_day_first_evidence(end: str, l
     assert _value(text, TermKind.EFFECTIVE_DATE) == "2021-03-04"
 
 
+def test_reading_the_law_for_the_date_order_does_not_repeat_its_warning() -> None:
+    text = (
+        _MILL.format(end="2/5/2023") + "2. Law\n2.1 This Agreement is governed by the laws of England.\n3. Other\n"
+        "3.1 This Agreement shall be governed by the laws of the State of New York.\n"
+    )
+    warnings = analyse(text).warnings
+    assert len([w for w in warnings if w.startswith("governing_law")]) == 1
+    assert _value(text, TermKind.AGREEMENT_DATE) == "2021-03-04"  # two laws: no day-first evidence
+
+
 _AMENDMENT = (
     "FIRST AMENDMENT\n\nThis First Amendment is made between Alder Mill Limited and Stroud Ceramics Limited.\n\n"
     "1. Amendment\n1.1 The Term of the Agreement is hereby extended until 3/4/2025.\n"
