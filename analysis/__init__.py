@@ -13,11 +13,11 @@ first; several values of one kind mean the contract contradicts itself, and `war
 
 Modules: `analyser` (`analyse`), `text` (cleaning, sentences), `sections` (numbered sections),
 `numbers`/`durations`/`dates` (parsing and date arithmetic), `term_dates`/`term_length`/`term_renewal`/
-`term_lifecycle`, `term_law`, `term_clauses`, `parties` (key terms), `obligations`, `deadlines` (renewal and
-expiry dates computed from key terms), `amendments` (what an amendment does to its agreement), `consolidation`
-(the terms in force after the amendments, with provenance), `renewal_states` (notice open / missed and locked in
-/ ended ... at a date, with record-vs-text disagreements), `quotes` (exact or visibly elided quotes and the words
-carrying a fact).
+`term_lifecycle`, `term_law` (and whether "3/4/2021" is day first), `term_clauses`, `parties` (key terms),
+`obligations`, `deadlines` (renewal and expiry dates computed from key terms), `amendments` (what an amendment
+does to its agreement), `consolidation` (the terms in force after the amendments, with provenance),
+`renewal_states` (notice open / missed and locked in / ended ... at a date, with record-vs-text disagreements),
+`quotes` (exact or visibly elided quotes and the words carrying a fact).
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from typing import Literal
 from pydantic import Field
 
 from analysis.context import Document
-from analysis.dates import find_dates
 from analysis.durations import parse_duration
 from analysis.models import Frozen, KeyTerm, TermKind
 from analysis.term_clauses import money
@@ -263,7 +262,7 @@ def _modify(doc: Document, match: re.Match[str], noun: str | None) -> Operation 
 
 def _extended_until(doc: Document, match: re.Match[str]) -> Operation | None:
     """The term extended to a stated last day: a modify of the expiration date (its section, if named; else "")."""
-    found = next(iter(find_dates(doc.text, match.end(), min(len(doc.text), match.end() + 40))), None)
+    found = next(iter(doc.dates(match.end(), min(len(doc.text), match.end() + 40))), None)
     if found is None or found.value is None or found.start != match.end():
         return None  # "extended until the completion of the Services": no date to set
     term = doc.term(

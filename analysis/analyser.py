@@ -8,11 +8,12 @@ from analysis.obligations import extract_obligations
 from analysis.terms import extract_terms
 
 
-def analyse(text: str) -> ContractAnalysis:
-    """Clauses, key terms and obligations of one contract, each cited by offsets into `text`."""
+def analyse(text: str, *, law: str | None = None) -> ContractAnalysis:
+    """Clauses, key terms and obligations of one contract, each cited by offsets into `text`. `law`: the governing
+    law of the agreement an amendment amends, for reading its numeric dates ("3/4/2021") when it names none."""
     if not text.strip():
         return ContractAnalysis(clauses=[], terms=[], obligations=[], warnings=["the document has no text"])
-    doc = build_document(text)
+    doc = build_document(text, law=law)
     terms = extract_terms(doc)
     obligations = extract_obligations(doc)
     clauses = [

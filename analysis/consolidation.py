@@ -24,7 +24,7 @@ from analysis.analyser import analyse
 from analysis.context import build_document
 from analysis.dates import find_dates
 from analysis.durations import same_length
-from analysis.models import UNSIGNED_STATUSES, Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
+from analysis.models import UNDETERMINED, UNSIGNED_STATUSES, Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
 
 # Kinds an amendment of the commercial terms may change (parties and dates of the base stay its own).
 AMENDABLE_KINDS = frozenset(TermKind) - {TermKind.PARTIES, TermKind.AGREEMENT_DATE, TermKind.EFFECTIVE_DATE}
@@ -233,6 +233,8 @@ def consolidate(
     """
 
     ledger = _Ledger(base_ref, base)
+    # An amendment that names no law reads its numeric dates as its agreement does ("3/4/2021" under English law).
+    base_law = next((t.value for t in base.terms if t.kind is TermKind.GOVERNING_LAW and t.value != UNDETERMINED), None)
     warnings: list[str] = []
     applied: list[str] = []
     pending: list[str] = []
@@ -244,12 +246,12 @@ def consolidate(
         if not text.strip():
             warnings.append(f"{ref.id}: the amendment has no text layer; the terms it changes are unknown")
             continue
-        doc = build_document(text)
+        doc = build_document(text, law=base_law)
         operations = amendment_operations(doc)
         if not operations:
             warnings.append(f"{ref.id}: no amendment of a numbered section of the agreement was found")
             continue
-        terms = [t for t in analyse(text).terms if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
+        terms = [t for t in analyse(text, law=base_law).terms if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
         scopes = [(op.start, op.end) for op in operations]
         for index, operation in enumerate(operations):
             # A structural operation's scope ends where the next operation starts ("Sections 3.1 and 3.2 are

@@ -6,7 +6,9 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from analysis.dates import DateMatch, find_dates
 from analysis.models import Citation, KeyTerm, TermKind
 from analysis.sections import Segmentation, segment
 from analysis.text import Prepared, Sentences, prepare, split_sentences
@@ -50,6 +52,8 @@ class Document:
     sections: Segmentation
     lower: str  # the clean text, ASCII lower-cased (same offsets)
     warnings: list[str] = field(default_factory=list)
+    # The governing law of the agreement this document belongs to (an amendment's), for when it names none itself.
+    law: str | None = None
 
     @property
     def text(self) -> str:
@@ -98,6 +102,17 @@ class Document:
         for window in self.windows(trigger):
             yield from pattern.finditer(self.text, window.start, window.end)
 
+    @cached_property
+    def day_first(self) -> bool:
+        """Whether this document writes "3/4/2021" for 3 April (`analysis.term_law.reads_day_first`)."""
+        from analysis.term_law import reads_day_first  # it reads the governing law, whose rules import this module
+
+        return reads_day_first(self)
+
+    def dates(self, start: int = 0, end: int | None = None) -> list[DateMatch]:
+        """The dates in the clean text `[start, end)`, numeric ones read in the document's own order."""
+        return find_dates(self.text, start, end, day_first=self.day_first)
+
     def heading_at(self, position: int) -> str:
         return (self.sections.locate(position)[1] or "").lower()
 
@@ -106,7 +121,8 @@ class Document:
         return " / ".join(self.sections.headings(position)).lower()
 
 
-def build_document(text: str) -> Document:
+def build_document(text: str, *, law: str | None = None) -> Document:
+    """`law`: the governing law of the agreement the text belongs to, used where the text names none itself."""
     prepared = prepare(text)
     clean = prepared.clean
     return Document(
@@ -114,4 +130,5 @@ def build_document(text: str) -> Document:
         sentences=split_sentences(clean),
         sections=segment(clean),
         lower=_lower(clean),
+        law=law,
     )

@@ -1,7 +1,8 @@
 """Dates as contracts write them, and the date arithmetic lawyers rely on.
 
 Parsing: "January 5, 2024", "Jan. 5, 2024", "5th day of January, 2024", "the first day of July, 2017",
-"5 January 2024", "01/05/2024" (US order unless the first figure cannot be a month), "1/14/02",
+"5 January 2024", "01/05/2024" (US order unless the first figure cannot be a month, or the document writes day
+first: `day_first`), "1/14/02",
 "2024-01-05", "12-23-2019". A date with a blank part ("this ___ day of ______, 2004") is found but is
 not a date: its `value` is None and `reason` says why. Nothing here ever guesses a missing part.
 
@@ -159,7 +160,7 @@ def _from_words(match: re.Match[str]) -> DateMatch | None:
     return _build(match.start() + lead, match.end(), year, month, day)
 
 
-def _from_numeric(match: re.Match[str]) -> DateMatch | None:
+def _from_numeric(match: re.Match[str], day_first: bool = False) -> DateMatch | None:
     groups = match.groupdict()
     if groups.get("iso_y"):
         return _build(match.start(), match.end(), int(groups["iso_y"]), int(groups["iso_m"]), int(groups["iso_d"]))
@@ -167,21 +168,21 @@ def _from_numeric(match: re.Match[str]) -> DateMatch | None:
     if groups["sep"] == "." and len(groups["y"]) != 4:
         return None  # "1.2.03" is far more often a section number than a date
     month, day = (first, second) if first <= 12 else (second, first)
-    if groups["sep"] == "." and second <= 12:
+    if (groups["sep"] == "." or day_first) and second <= 12:
         month, day = second, first  # dotted dates are European
     return _build(match.start(), match.end(), _full_year(groups["y"]), month, day)
 
 
-def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
-    """Every date (or date with blanks) stated in `text[start:end]`, in order, non-overlapping."""
+def find_dates(text: str, start: int = 0, end: int | None = None, *, day_first: bool = False) -> list[DateMatch]:
+    """Every date (or date with blanks) stated in `text[start:end]`, in order, non-overlapping. `day_first` reads
+    "3/4/2021" as 3 April (a document's own order: `Document.day_first`)."""
     stop = len(text) if end is None else end
     if _ANY_DATE_HINT.search(text, start, stop) is None:
         return []  # every pattern needs a year ("2004", "04") or a blank ("20__", "[*]", "day of ,")
     found: list[DateMatch] = []
     for index, pattern in enumerate(_PATTERNS):
-        builder = _from_words if index < 3 else _from_numeric
         for match in pattern.finditer(text, start, stop):
-            candidate = builder(match)
+            candidate = _from_words(match) if index < 3 else _from_numeric(match, day_first)
             if candidate is not None and candidate.end > candidate.start:
                 found.append(candidate)
     # Prefer complete dates, then longer matches, where matches overlap.
@@ -194,12 +195,46 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMa
     return chosen
 
 
-def parse_date(text: str) -> date | None:
+def parse_date(text: str, *, day_first: bool = False) -> date | None:
     """The first complete date stated in `text`, or None (a date with a blank part is not a date)."""
-    for found in find_dates(text):
+    for found in find_dates(text, day_first=day_first):
         if found.value is not None:
             return found.value
     return None
+
+
+# Evidence of the order a document writes day and month in: "13/04/2021" can only be day first, "04/13/2021"
+# only month first; "3 April 2021" is written day first, "April 3, 2021" month first ("the 3rd day of April" is
+# either). Each is (day-first count, month-first count).
+_AMBIGUOUS_NUMERIC = re.compile(r"\b(?:0?[1-9]|1[0-2])([/-])(?:0?[1-9]|1[0-2])\1(?:(?:19|20)\d\d|\d\d)\b")
+_DAY_MONTH_WORDS = re.compile(
+    rf"(?<![0-9/.-])[0-3]?\d{_SUFFIX}\s{{1,3}}{MONTH},?\s{{1,3}}(?:1[89]|20)\d\d\b", re.IGNORECASE
+)
+_MONTH_DAY_WORDS = re.compile(
+    rf"(?<![A-Za-z]){MONTH}\s{{1,3}}[0-3]?\d{_SUFFIX},?\s{{1,3}}(?:1[89]|20)\d\d\b", re.IGNORECASE
+)
+
+
+def has_ambiguous_numeric_date(text: str) -> bool:
+    """Whether `text` writes a date like "3/4/2021", whose day and month could be either way round."""
+    return _AMBIGUOUS_NUMERIC.search(text) is not None
+
+
+def numeric_order_evidence(text: str) -> tuple[int, int]:
+    day_first = month_first = 0
+    for match in _PATTERNS[3].finditer(text):
+        first, second = int(match.group("a")), int(match.group("b"))
+        if match.group("sep") == ".":
+            continue
+        if 12 < first <= 31 and 1 <= second <= 12:
+            day_first += 1
+        elif 12 < second <= 31 and 1 <= first <= 12:
+            month_first += 1
+    return day_first, month_first
+
+
+def word_order_evidence(text: str) -> tuple[int, int]:
+    return sum(1 for _ in _DAY_MONTH_WORDS.finditer(text)), sum(1 for _ in _MONTH_DAY_WORDS.finditer(text))
 
 
 # --- arithmetic -------------------------------------------------------------------------------------

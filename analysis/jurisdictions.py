@@ -227,3 +227,32 @@ def canonical(name: str) -> str | None:
     if found is None:
         return None
     return _ALIASES.get(found, found)
+
+
+# Laws of places that write numeric dates month first ("3/4/2021" is March 4) or year first (a numeric date ending in
+# its year is then as likely American as local): everywhere else writes them day first.
+_NOT_DAY_FIRST = frozenset(
+    {
+        *_US_STATES,
+        *_CANADA,
+        "United States",
+        "United States of America",
+        "Canada",
+        "Philippines",
+        "Japan",
+        "Korea",
+        "Republic of Korea",
+        "Taiwan",
+        "China",
+        "People's Republic of China",
+        "Beijing",
+        "Shanghai",
+        "Hungary",
+        "Lithuania",
+    }
+)
+
+
+def writes_day_first(jurisdiction: str) -> bool:
+    """Whether a contract under this law would write "3/4/2021" for 3 April."""
+    return jurisdiction in _NAMES.values() and jurisdiction not in _NOT_DAY_FIRST

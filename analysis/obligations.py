@@ -20,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from dateutil.relativedelta import relativedelta
 
 from analysis.context import Document, Window, keywords
-from analysis.dates import find_dates
 from analysis.deadlines import initial_term_end, renewal_deadlines
 from analysis.durations import DurationMatch, find_durations, from_iso
 from analysis.models import PERPETUAL, Due, KeyTerm, Obligation, ObligationCategory, TermKind
@@ -157,7 +156,7 @@ def _due(doc: Document, window: Window, duty_start: int) -> Due:
         due = _relative_due(doc, window, found)
         if due is not None:
             timed.append((found.start, due))
-    for found_date in find_dates(text, window.start, window.end):
+    for found_date in doc.dates(window.start, window.end):
         lead = text[max(window.start, found_date.start - 25) : found_date.start]
         if found_date.value is not None and _BY_DATE_LEAD.search(lead):
             timed.append((found_date.start, Due(kind="date", date=found_date.value)))

@@ -165,7 +165,13 @@ def fact_spans(text: str, citation: Citation, kind: TermKind, value: str | None 
 
     found: list[tuple[tuple[int, int], str | None]] = []
     if kind in (TermKind.AGREEMENT_DATE, TermKind.EFFECTIVE_DATE, TermKind.EXPIRATION_DATE):
-        found = [(at(d.start, d.end), d.value.isoformat()) for d in find_dates(quoted) if d.value]
+        # Both readings of "3/4/2021": the value says which one the document meant (US order first, for the fallback).
+        found = [
+            (at(d.start, d.end), d.value.isoformat())
+            for day_first in (False, True)
+            for d in find_dates(quoted, day_first=day_first)
+            if d.value
+        ]
     elif kind in (TermKind.LIABILITY_CAP, TermKind.INSURANCE):
         for m in _MONEY.finditer(quoted):
             amount = money(m.group(0))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from analysis.context import Document, keywords
-from analysis.dates import DateMatch, add_duration, find_dates
+from analysis.dates import DateMatch, add_duration
 from analysis.durations import find_durations
 from analysis.models import UNDETERMINED
 
@@ -45,10 +45,24 @@ _BLANK_BEFORE_YEAR = re.compile(
 _WITNESS_TRIGGER = keywords(r"in\s+witness", "executed", "signed", "done")
 _EFFECTIVE_DATE_TRIGGER = keywords(r"(?:effective|commencement|start)\s+date")
 _TAKES_EFFECT_TRIGGER = keywords(
-    "effective", "commenc", "take", "took", "enter", "come", "in force", "with effect", "begin", "start", "effect"
+    "effective",
+    "commenc",
+    "take",
+    "took",
+    "enter",
+    "come",
+    "in force",
+    "with effect",
+    "begin",
+    "start",
+    "effect",
+    r"valid\s+(?:as\s+)?from",
+    r"term(?:\s+of\s+this\s+agreement)?\s+(?:shall\s+be|will\s+be|is)\s+(?:as\s+)?from",
 )
 _WITNESS = re.compile(
-    r"IN\s+WITNESS\s+WHEREOF|\b(?:EXECUTED|SIGNED|DONE)\b[^.\n]{0,60}?\b(?:as\s+of|this|on)\b", re.IGNORECASE
+    # "Signed for and on behalf of <party>" opens one party's block, not a line that dates them all.
+    r"IN\s+WITNESS\s+WHEREOF|\b(?:EXECUTED|SIGNED|DONE)\b[^.\n]{0,60}?\b(?:as\s+of|this|on(?!\s+behalf))\b",
+    re.IGNORECASE,
 )
 # "amends that certain Agreement dated March 7, 2016": a date that belongs to another agreement.
 _REFERENCE = re.compile(
@@ -179,11 +193,30 @@ _BLANK_YEAR_IN_PREAMBLE = re.compile(
 )
 
 
+# "Signed by: ... / Name: ... / Title: ... / Date: March 3, 2015": a date on the lines of a signature block.
+_IN_SIGNATURE_BLOCK = re.compile(
+    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,4}?[^\n]*\b(?:Dated?|Date\s+signed|"
+    r"Date\s+of\s+(?:signature|execution)|(?:Signature|Execution)\s+date)\s*:\s*$",
+    re.IGNORECASE,
+)
+# "By: /s/ Ada Prentiss / Ada Prentiss, CEO / March 3, 2015": a date on a line of its own under a signature.
+_UNDER_SIGNATURE = re.compile(
+    r"(?:/s/|\bBy\s*:|\bSigned\b|\bSignature\b|\bName\s*:)[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*$", re.IGNORECASE
+)
+
+
+def _alone_under_signature(text: str, found: DateMatch) -> bool:
+    return bool(
+        _UNDER_SIGNATURE.search(text, max(0, found.start - 200), found.start)
+        and re.match(r"[ \t]*(?:\n|$)", text[found.end : found.end + 10])
+    )
+
+
 def _preamble_dates(doc: Document) -> list[FoundDate]:
     """Dates the preamble gives the agreement, in document order."""
     text = doc.text
     preamble_end = min(len(text), PREAMBLE_CHARS)
-    candidates = find_dates(text, 0, preamble_end)
+    candidates = doc.dates(0, preamble_end)
     for blank in _BLANK_BEFORE_YEAR.finditer(text, 0, min(preamble_end, 3000)):
         start = blank.start("date")
         if not any(c.start <= start < c.end for c in candidates):
@@ -200,6 +233,10 @@ def _preamble_dates(doc: Document) -> list[FoundDate]:
         sentence_start, _ = doc.sentences.span_at(candidate.start)
         if _RECITAL_OPENING.match(text, sentence_start) or _in_recital_paragraph(text, candidate.start):
             continue  # recitals date earlier agreements, not this one
+        if _IN_SIGNATURE_BLOCK.search(text, max(0, candidate.start - 200), candidate.start) or _alone_under_signature(
+            text, candidate
+        ):
+            continue  # a short contract's signature blocks fall in its first pages: one party's date, not the last
         if not _acceptable_agreement_date(doc, candidate):
             continue
         lookback = text[max(sentence_start, candidate.start - 150) : candidate.start]
@@ -236,7 +273,7 @@ def _signature_date(doc: Document) -> FoundDate | None:
         ):
             continue
         window = doc.sentence_window(witness.start())
-        dates = find_dates(text, witness.start(), min(len(text), window.end + 200))
+        dates = doc.dates(witness.start(), min(len(text), window.end + 200))
         if dates:
             return FoundDate(match=dates[0], cite_start=witness.start(), confidence=0.7)
     # "Date:" lines under the signatures: the agreement is made when the last party signs.
@@ -244,7 +281,7 @@ def _signature_date(doc: Document) -> FoundDate | None:
     for label in doc.matches(_DATE_LABEL_TRIGGER, _DATE_LABEL_COLON):
         if _DATE_OF_AN_EVENT.search(text, max(0, label.start() - 20), label.start()):
             continue  # a "Termination Date:" line says when the term ends, not when a party signed
-        dates = find_dates(text, label.end(), min(len(text), label.end() + 40))
+        dates = doc.dates(label.end(), min(len(text), label.end() + 40))
         if dates and dates[0].start - label.end() < 6 and dates[0].value is not None:
             labelled.append(FoundDate(match=dates[0], cite_start=label.start(), confidence=0.6))
             if len(labelled) > 1 and dates[0].start - labelled[0].match.start > 3000:
@@ -280,13 +317,13 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
     start = int(len(text) * _SIGNATURES_PART)
     found: list[FoundDate] = []
     for window in doc.windows(_SIGNATURE_TRIGGER, start, limit=40):
+        if found and window.start - found[0].match.start > 1500:
+            break  # the first group of signature blocks (one per party); an exhibit's come later
         for mark in _SIGNATURE_MARK.finditer(text, window.start, window.end):
-            for candidate in find_dates(text, max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
+            for candidate in doc.dates(max(start, mark.start() - 150), min(len(text), mark.end() + 200)):
                 lead = text[max(0, candidate.start - 80) : candidate.start]
                 if candidate.value is not None and not _FILING_METADATA.search(lead):
                     found.append(FoundDate(match=candidate, cite_start=candidate.start, confidence=0.5))
-        if found:
-            break  # the first block of signatures
     return max(found, key=lambda f: f.match.value or date.min) if found else None
 
 
@@ -294,7 +331,10 @@ def _date_at_signatures(doc: Document) -> FoundDate | None:
 _DATED_TRIGGER = keywords("dated")
 _DATED_SENTENCE = re.compile(r"\bDated\s+(?:as\s+of\s+)?(?:this|the)\b", re.IGNORECASE)
 _DATE_LABEL_TRIGGER = keywords("date")
-_DATE_LABEL_COLON = re.compile(r"\b(?:Dated|Date)\s*:", re.IGNORECASE)
+_DATE_LABEL_COLON = re.compile(
+    r"\b(?:Dated|Date(?:\s+(?:of\s+)?(?:signature|execution|signed))?|(?:Signature|Execution)\s+date)\s*:",
+    re.IGNORECASE,
+)
 # A "Date:" label named for an event of the term or of performance is not the date a party signed.
 _DATE_OF_AN_EVENT = re.compile(
     r"\b(?:effective|commencement|start|termination|expiration|expiry|end|renewal|delivery|due|payment|invoice|shipment|closing|completion|"
@@ -397,7 +437,12 @@ _EFFECTIVE_LABEL = re.compile(
 # 'This Agreement shall become effective on 1 March 2003' / 'The term shall commence on ...'.
 _EFFECTIVE_VERB = re.compile(
     r"\b(?:effective|commenc\w*|take[sn]?\s+effect|took\s+effect|enter\w*\s+into\s+(?:force|effect)|come[s]?\s+into\s+(?:force|effect)|"
-    r"in\s+force|with\s+effect|begin\w*|start\w*)"
+    r"in\s+force|with\s+effect|begin\w*|start\w*|"
+    # "shall have effect from 1 April 2021", "shall remain in effect from April 1, 2021 through ...".
+    r"(?:have|has)\s+effect(?:\s+for\s+the\s+period)?(?=\s+(?:as\s+)?from)|valid(?=\s+(?:as\s+)?from)|"
+    # "The term of this Agreement shall be from 1 April 2021 until ...".
+    r"term(?:\s+of\s+this\s+agreement)?\s+(?:shall\s+be|will\s+be|is)(?=\s+(?:as\s+)?from)|"
+    r"(?:be|is|remain\w*|continue\w*)\s+in\s+(?:full\s+force\s+and\s+)?effect(?=\s+(?:as\s+)?from))"
     # "effective for all purposes and in all respects as of": a qualifier between the verb and its date.
     r"(?:,?\s+for\s+all\s+purposes(?:\s+and\s+in\s+all\s+respects)?,?)?"
     r"(?:\s+(?:as\s+(?:of|from)|on|from|upon|beginning|immediately))?(?:\s+the)?\s*",
@@ -431,7 +476,13 @@ _UPON_SIGNATURE = re.compile(
     r"(?:full\s+|mutual\s+|due\s+)?(?:execution|signature|signing|date\s+(?:of\s+)?(?:the\s+)?(?:last\s+|final\s+|actual\s+|its\s+|most\s+recent\s+)?"
     r"(?:final\s+)?(?:execution|signature|signing|signed)|dates?\s+(?:that\s+|when\s+|on\s+which\s+)?(?:it\s+is\s+|this\s+agreement\s+is\s+|the\s+last\s+party\s+\w+\s+has\s+)?(?:signed|executed)|"
     r"date\s+when\s+the\s+(?:authorized\s+)?(?:representatives|parties)|last\s+date\s+(?:of\s+signature|signed)|"
-    r"dates?\s+(?:beneath|below|set\s+forth\s+below|noted\s+below)|completion\s+of\s+the\s+execution|signed\s+by)",
+    r"dates?\s+(?:beneath|below|set\s+forth\s+below|noted\s+below)|completion\s+of\s+the\s+execution|signed\s+by|"
+    # "the date on which it has been signed by both parties", "the date on which the last party signs it",
+    # "the later of the two signature dates below": the last signature, said another way.
+    r"dates?\s+(?:on\s+which|when|that)\s+(?:it|this\s+agreement)\s+(?:has\s+been|is|was)\s+(?:signed|executed)|"
+    r"dates?\s+(?:on\s+which|when|that)\s+the\s+(?:last|later|final|second)\s+(?:of\s+the\s+)?(?:party|parties|signatory|signatories)"
+    r"\s+(?:to\s+(?:sign|execute)\s+)?(?:signs|executes|has\s+(?:signed|executed)|shall\s+have\s+(?:signed|executed))|"
+    r"(?:two|respective)\s+(?:signature|execution)\s+dates)",
     re.IGNORECASE,
 )
 _AGREEMENT_TAKES_EFFECT = re.compile(
@@ -464,7 +515,7 @@ _SENTENCE_OPENING = re.compile(r"[\s\d.()\[\]]*(?:\(?[A-Za-z]{1,4}[.)][\s\d.()]*
 
 
 def _first_date_after(doc: Document, position: int, limit: int) -> DateMatch | None:
-    dates = find_dates(doc.text, position, min(len(doc.text), position + limit))
+    dates = doc.dates(position, min(len(doc.text), position + limit))
     return dates[0] if dates else None
 
 
@@ -487,12 +538,16 @@ def _last_signature_date(doc: Document) -> DateMatch | None:
     start = last_witness.start() if last_witness else max(0, len(text) - 4000)
     dates = [
         found
-        for found in find_dates(text, start, min(len(text), start + 4000))
+        for found in doc.dates(start, min(len(text), start + 4000))
         if found.value is not None
         and not _FILING_METADATA.search(text[max(0, found.start - 80) : found.start])
         and not _another_agreements_signing(text, found.start)
         # Without a signature block, only a date labelled as one: the end of a short contract is its body.
-        and (last_witness is not None or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start]))
+        and (
+            last_witness is not None
+            or _SIGNED_LABEL.search(text[max(0, found.start - 40) : found.start])
+            or _alone_under_signature(text, found)
+        )
     ]
     return max(dates, key=lambda d: d.value or date.min) if dates else None
 
@@ -760,7 +815,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         # A date that ends in this sentence, even if it starts before it: "on April. 1st 2019" is split after "April."
         dates = [
             d
-            for d in find_dates(text, max(0, min(window.start, defined.start() - 160)), defined.start())
+            for d in doc.dates(max(0, min(window.start, defined.start() - 160)), defined.start())
             if defined.start() - d.end < 160 and d.end > window.start
         ]
         if dates:
@@ -787,7 +842,11 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if found is not None and not _DATE_OF_SOMETHING_ELSE.search(text, means.end(), found.start):
             return FoundDate(match=found, cite_start=means.start(), confidence=0.9)
         window = doc.sentence_window(means.start())
-        if _REFERS_TO_AGREEMENT_DATE.search(window.text) and agreement is not None:
+        # What follows the name defines it: "The effective date of this Agreement is the date of the last
+        # signature" is not the date of this agreement.
+        if _BY_SIGNATURE.search(text, means.end(), window.end):
+            return _signed_or_dated(doc, agreement, window.start, window.end)
+        if _REFERS_TO_AGREEMENT_DATE.search(text, means.end(), window.end) and agreement is not None:
             return FoundDate(match=agreement.match, cite_start=means.start(), confidence=0.8, cite_end=window.end)
     for label in doc.matches(_EFFECTIVE_DATE_TRIGGER, _EFFECTIVE_LABEL):
         found = _first_date_after(doc, label.end(), 60)
@@ -866,7 +925,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         if verb is None or not _EFFECTIVE_ON_EVENT.match(text, effective.start() + verb.start()):
             continue
         window = doc.sentence_window(effective.start())
-        if not find_dates(text, window.start, window.end):
+        if not doc.dates(window.start, window.end):
             return _undetermined(doc, effective.start(), _EVENT_REASON)
     # 'This Agreement shall take effect only upon the approval of the board': present, undetermined.
     for conditional in doc.matches(_CONDITION_TRIGGER, _EFFECTIVE_ON_CONDITION):
@@ -874,7 +933,7 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
         # From the start of its sentence or paragraph (a clause number after a party's "B.V." is not always a break)
         opening = max(window.start, text.rfind("\n", window.start, conditional.start()) + 1)
         subject = _OPENS_WITH_THIS_AGREEMENT.match(text, opening)
-        if subject is not None and subject.end() <= conditional.start() and not find_dates(text, opening, window.end):
+        if subject is not None and subject.end() <= conditional.start() and not doc.dates(opening, window.end):
             return _undetermined(doc, conditional.start(), _EVENT_REASON)
     # 7. 'The effective date of the start of the Term will be from the Launch Date' and, elsewhere, 'the launch
     # date ... shall be September 1, 1999': the term starts on a named date the contract fixes.

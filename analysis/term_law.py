@@ -1,4 +1,5 @@
-"""Governing law: the jurisdiction whose law the contract chooses ("the laws of the State of New York")."""
+"""Governing law: the jurisdiction whose law the contract chooses ("the laws of the State of New York"), and the
+order of day and month it implies for numeric dates."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.context import Document, Window, keywords
+from analysis.dates import has_ambiguous_numeric_date, numeric_order_evidence, word_order_evidence
 from analysis.jurisdictions import (
     ADJECTIVAL_LAW,
     FEDERATIONS,
@@ -13,8 +15,9 @@ from analysis.jurisdictions import (
     JURISDICTION_UPPER,
     adjective_jurisdiction,
     canonical,
+    writes_day_first,
 )
-from analysis.models import KeyTerm, TermKind
+from analysis.models import UNDETERMINED, KeyTerm, TermKind
 from analysis.term_clauses import resolve_conflicts
 
 # --- governing law ----------------------------------------------------------------------------------
@@ -173,3 +176,26 @@ _FOR_A_PART = re.compile(
     r"security\s+interest|trust\s+deed|mortgage|collateral|except\b|notwithstanding)\b",
     re.IGNORECASE,
 )
+
+
+# --- the order of numeric dates ------------------------------------------------------------------------
+
+
+def reads_day_first(doc: Document) -> bool:
+    """Whether the document writes "3/4/2021" for 3 April (`Document.day_first`).
+
+    Read from the document itself first (a "13/04/2021" or "04/13/2021" elsewhere in it, then whether it writes
+    "3 April 2021" or "April 3, 2021"), then from the law it chooses (English law: day first), else from the law of
+    the agreement it amends. Without any of these, or with evidence both ways, the American order stays."""
+    text = doc.text
+    if not has_ambiguous_numeric_date(text):
+        return False  # nothing to decide
+    for day_first, month_first in (numeric_order_evidence(text), word_order_evidence(text)):
+        if day_first or month_first:
+            return day_first > 0 and month_first == 0
+    reported = len(doc.warnings)
+    laws = {term.value for term in governing_law(doc) if term.value != UNDETERMINED}
+    del doc.warnings[reported:]  # the governing-law extractor reports a contradiction itself, once
+    if not laws and doc.law is not None:
+        laws = {doc.law}  # an amendment that names no law is under its agreement's
+    return len(laws) == 1 and writes_day_first(laws.pop())

@@ -20,6 +20,7 @@ _TERM_TRIGGER = keywords(
     "expir",
     "valid",
     r"in\s+(?:full\s+)?(?:force|effect)",
+    r"(?:have|has)\s+effect",
     "perpetu",
     "indefinite",
     r"(?:shall|will)\s+(?:continue|remain|end)",
@@ -81,7 +82,7 @@ _ABOUT_TERM = re.compile(
     r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
-    r"commence|begin|run|have\s+a\s+term|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
+    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
     r"is\s+valid|fixed\s+term|(?:joint\s+venture|promotion|engagement)\s+(?:shall|will|is)|(?:have|has)\s+a\s+duration\s+of|"
     r"not\s+be\s+terminable)",
@@ -163,7 +164,7 @@ _TERM_DURATION_LEAD = re.compile(
     r"(?:\b(?:term|period|duration)\s+(?:of\s+(?:this|the)\s+(?:\w+\s+){1,5}?)?(?:(?:shall|will)\s+be\s+|is\s+|of\s+|:\s*)|"
     r"\bfor\s+(?:an?\s+|the\s+)?(?:initial\s+|fixed\s+|minimum\s+|further\s+)?(?:(?:term|period)\s+of\s+)?|"
     r"\b(?:continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|remain\s+valid|be\s+valid|valid)\s+for\s+(?:a\s+period\s+of\s+)?|"
-    r"\bterm\s*:\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
+    r"\bterm\s*:\s*|^(?:initial\s+)?(?:term|duration)(?:\s+of\s+(?:this\s+|the\s+)?(?:agreement|contract))?\s*[.:]\s*|\(i\.e\.,?\s+|\bthereafter\s+for\s+|\b(?:end|expire|expires|terminate|terminates)\s+(?:after\s+|in\s+)?|\b(?:earlier|sooner|later)\s+of\s+|\bending\s+|\bterm\s+is\s+|\bshall\s+be\s+|\buntil\s+|"
     r"\b(?:on|until|through|(?:or|and)\s+\(?[a-h1-9ivx]{1,3}\))\s+the\s+(?:date|day)\s+(?:that\s+is\s+|which\s+is\s+)?)"
     r"(?:an?\s+)?(?:(?:initial|fixed)\s+(?:term\s+|period\s+)?(?:of\s+)?)?$",
     re.IGNORECASE,
@@ -248,7 +249,7 @@ def _later_of_dates(doc: Document, window: Window, position: int) -> list[date] 
     )
     listed = doc.text[later.end() : stop]
     items = len(_LIST_ITEM.findall(listed)) or 1 + len(re.findall(r"\b(?:and|or)\b", listed, re.IGNORECASE))
-    dated = [found.value for found in find_dates(doc.text, later.end(), stop) if found.value is not None]
+    dated = [found.value for found in doc.dates(later.end(), stop) if found.value is not None]
     return [] if len(dated) < max(items, 2) else dated
 
 
@@ -280,7 +281,7 @@ def _defined_period_end(doc: Document, text: str) -> date | None:
         )
         if definition is None:
             continue
-        for found in find_dates(doc.text, definition.end(), min(len(doc.text), definition.end() + 150)):
+        for found in doc.dates(definition.end(), min(len(doc.text), definition.end() + 150)):
             lead = doc.text[max(definition.end(), found.start - 40) : found.start]
             if found.value is not None and _END_DATE_LEAD.search(lead):
                 return found.value
@@ -309,14 +310,14 @@ def _later_phase(doc: Document, window: Window, after: int) -> tuple[Duration, d
     for found in find_durations(doc.text, after, window.end):
         if found.duration.business or not _is_term_length(window, found):
             continue
-        for start in find_dates(doc.text, found.end, min(window.end, found.end + 80)):
+        for start in doc.dates(found.end, min(window.end, found.end + 80)):
             if start.value is not None and _PHASE_START.match(doc.text, found.end, start.start):
                 phase = (found.duration, start.value)
             break
     return phase
 
 
-def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
+def _analyse_term_window(doc: Document, window: Window, headed: bool = False) -> TermFinding | None:
     text = window.text
     if _DURING_TERM_LEAD.match(text):
         return None
@@ -325,14 +326,14 @@ def _analyse_term_window(doc: Document, window: Window) -> TermFinding | None:
     if _PROVISIONS_SUBJECT.match(text):
         return None
     about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
-    if about is None and _TERM_MEANS.search(text) is None:
+    if about is None and _TERM_MEANS.search(text) is None and not headed:
         return None
     lowered = text.lower()
     says_end_of = "end of" in lowered  # a cheap gate for the "end of ..." patterns below
     end_date: date | None = None
     start_date: date | None = None
     floor_only = False
-    for found in find_dates(doc.text, window.start, window.end):
+    for found in doc.dates(window.start, window.end):
         lead = doc.text[max(window.start, found.start - 70) : found.start]
         month_end = _LAST_DAY_OF.search(lead)
         # "expire on the last day of February, 2023": the month's last day, led like any end date.
@@ -485,7 +486,7 @@ def planned_start(doc: Document, what: str) -> date | None:
         rf"\bthe\s+{name}\s+(?:is\s+)?(?:anticipated|expected|planned|scheduled)\s+to\s+(?:be|occur)(?:\s+on)?)\s+(?:on\s+)?$"
     )
     for hit in re.finditer(rf"\b{name}\b", doc.text):
-        for found in find_dates(doc.text, hit.end(), min(len(doc.text), hit.end() + 40)):
+        for found in doc.dates(hit.end(), min(len(doc.text), hit.end() + 40)):
             lead = doc.text[max(0, found.start - 120) : found.start]
             if found.value is not None and stated.search(lead):
                 return found.value
@@ -537,7 +538,7 @@ def _defined_end_date(doc: Document) -> TermFinding | None:
         length = _defined_end_length(doc, defined)
         if length is not None:
             return length
-        dates = find_dates(doc.text, defined.end(), min(len(doc.text), defined.end() + 40))
+        dates = doc.dates(defined.end(), min(len(doc.text), defined.end() + 40))
         if dates and dates[0].value is not None and dates[0].start - defined.end() < 8:
             window = doc.sentence_window(defined.start())
             return TermFinding(
@@ -559,11 +560,46 @@ _ENDS_ON_DEFINED_DATE = re.compile(
 )
 
 
+# "1.1 Initial Term. Three (3) years from the Effective Date.": the heading names what its clause is about.
+_TERM_HEADING = re.compile(
+    r"[ \t]*(?:(?:Section|Article|Clause)[ \t]+)?(?:[0-9IVX]{1,4}(?:\.[0-9]{1,3})*\.?|\([a-z0-9]{1,3}\))?[ \t]*"
+    r"(?P<heading>(?:initial[ \t]+|contract[ \t]+)?(?:term|duration)(?:[ \t]+of[ \t]+(?:this[ \t]+|the[ \t]+)?"
+    r"(?:agreement|contract))?|(?:agreement|contract)[ \t]+(?:term|period|duration))[ \t]*[.:][ \t]*(?=[A-Z(])",
+    re.IGNORECASE,
+)
+
+
+# The clause goes on from its heading without a subject: "Three (3) years from ...", "Commencing on ...".
+_SUBJECTLESS = re.compile(
+    r"(?:commenc|beginn|start|from\b|effective|until\b|through\b|ending|expir|for\b|an?\s+(?:initial\s+)?(?:period|term)\b|"
+    rf"the\s+period\b|\d|\(\d|perpetu|indefinite|{WORD_NUMBER}\b)",
+    re.IGNORECASE,
+)
+
+
+def _headed_term_clauses(doc: Document) -> list[tuple[Window, bool]]:
+    """The first sentence of each clause headed as the term, where it runs on from its heading on the same line, and
+    whether it goes on without a subject (a clause with a subject of its own must still say it is about the term)."""
+    windows: list[tuple[Window, bool]] = []
+    for clause in doc.sections.clauses[:400]:
+        headed = _TERM_HEADING.match(doc.text, clause.start, min(clause.end, clause.start + 120))
+        if headed is None:
+            continue
+        # From the heading on: its words lead a length stated bare ("Initial Term. Three (3) years ...").
+        at = headed.start("heading")
+        end = doc.sentence_window(headed.end()).end
+        window = Window(start=at, end=end, text=doc.text[at:end], hit=at)
+        windows.append((window, _SUBJECTLESS.match(doc.text, headed.end()) is not None))
+    return windows
+
+
 def find_term(doc: Document) -> TermFinding | None:
     defined = _defined_end_date(doc)
     best: TermFinding | None = defined
-    for window in doc.windows(_TERM_TRIGGER):
-        finding = _analyse_term_window(doc, window)
+    candidates = [(window, False) for window in doc.windows(_TERM_TRIGGER)]
+    candidates += _headed_term_clauses(doc)
+    for window, headed in candidates:
+        finding = _analyse_term_window(doc, window, headed)
         if finding is not None and (best is None or finding.score > best.score):
             best = finding
     if defined is not None and best is not None and best.event and _ENDS_ON_DEFINED_DATE.search(best.window.text):

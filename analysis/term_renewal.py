@@ -51,8 +51,9 @@ _RENEWAL_LENGTH_LEAD = re.compile(
     r"(?:\b(?:additional|successive|further|subsequent|consecutive|renewal|extension|extended|one\s+or\s+more|"
     r"periods?\s+of|terms?\s+of|for|of|another)\s+(?:an?\s+)?(?:additional\s+|successive\s+|further\s+|"
     r"consecutive\s+|renewal\s+)?(?:periods?\s+of\s+|terms?\s+of\s+)?(?:an?\s+)?|\bon\s+an?\s+|\bperiods?,\s*|"
-    # "is extended automatically by one year"
-    r"\b(?:renewed|extended|prolonged)\s+(?:automatically\s+|tacitly\s+)?by\s+(?:a\s+(?:further\s+)?)?)$",
+    # "is extended automatically by one year"; active: "may extend the term by one year", "extends by one (1) year"
+    r"\b(?:renew|extend|prolong)\w*\s+(?:(?:this|the)\s+(?:agreement|term|contract)\s+)?(?:automatically\s+|tacitly\s+)?"
+    r"by\s+(?:up\s+to\s+)?(?:a\s+(?:further\s+)?)?)$",
     re.IGNORECASE,
 )
 _SAME_AS_PREVIOUS = re.compile(
@@ -107,7 +108,7 @@ def _renewal_length(doc: Document, window: Window, start: int) -> Duration | Non
     if re.search(
         r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\s+(?:basis|periods?|renewals?|terms?)\b|\bannually\b|\b(?:each|every)\s+year\b|"
         r"\b(?:an?\s+)(?:additional|further|successive|subsequent)\s+year\b|"
-        r"\bfor\s+(?:an?\s+)?(?:additional|further|successive)\s+years?\b|\bautomatic\s+annual\b",
+        r"\bfor\s+(?:an?\s+|one\s+)?(?:additional|further|successive)\s+years?\b|\bautomatic\s+annual\b",
         rest,
         re.IGNORECASE,
     ):
@@ -350,8 +351,11 @@ _NON_RENEWAL = re.compile(
     r"not\s+(?:wish|want|intend|desire|elect)\s+to\s+(?:renew|extend|continue)|prevent\s+such\s+(?:renewal|extension)|prevent\s+(?:the\s+)?(?:automatic\s+)?renewal|"
     r"(?:terminat\w*|cancel\w*)\s+(?:this\s+agreement\s+)?(?:at|as\s+of|upon|effective\s+(?:at\s+|as\s+of\s+|upon\s+|on\s+)?)\s*(?:the\s+)?"
     r"(?:end|expir\w*)|"
-    r"terminat\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
-    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b",
+    r"(?:terminat|cancel)\w*[^.;]{0,120}?\b(?:prior\s+to|before)\s+(?:the\s+)?(?:(?:expiration|expiry|end)\s+of\s+(?:the\s+|any\s+|each\s+)?"
+    r"(?:then[\s-]+current|relevant|current|initial|renewal|applicable|extended)\b|(?:next\s+|applicable\s+)?renewal\s+date|"
+    r"(?:next\s+|applicable\s+)?anniversary)|"
+    # "unless either party opts out (objects) ... before the end of the term": a party's choice not to go on.
+    r"\bopt(?:s|ed|ing)?\s+out\b|\bcancel\w*\s+(?:the|any|such|a)\s+(?:automatic\s+)?(?:renewal|extension)\b|\bunless\s+(?:either|a|one|any)\s+(?:party|of\s+the\s+parties)\s+(?:\w+\s+){0,2}?objects?\b",
     re.IGNORECASE,
 )
 # Termination or cancellation (said just before, in the same clause) that stops the next term: "terminate only
@@ -422,6 +426,7 @@ _NOTICE_WORD = re.compile(
     r"\bnoti(?:ce|f)|\binform|\badvise|\bin\s+writing|\brequest|\bterminat\w*\s+by\b|\bterminat\w*\s+(?:it|this)\b",
     re.IGNORECASE,
 )
+_CANCELS = re.compile(r"\bcancel\w*|\bopt(?:s|ed|ing)?\s+out\b|\bobjects?\b", re.IGNORECASE)
 # The lower bound of a notice window, written without its unit before the upper bound.
 _WINDOW_LOWER = re.compile(
     rf"\b(?:(?:not|no)\s+(?:less|fewer|earlier)\s+than|between)\s+{NUMBER}\s*,?\s*(?:nor|and|or|but)\s+"
@@ -514,7 +519,10 @@ def find_renewal_notice(doc: Document, renewal: RenewalFinding | None) -> list[N
             continue
         if _NOT_AGREEMENT_NOTICE.search(text) and not follows_renewal:
             continue
-        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not _NOTICE_WORD.search(text):
+        # "unless a party cancels (opts out) no later than 60 days before the renewal date": cancelling the renewal
+        # tells the other party too (cancelling an order does not stop the renewal).
+        told = _NOTICE_WORD.search(text) or (non_renewal and _CANCELS.search(text))
+        if _POLICY_NOTICE.search(text) or _DEFICIENCY_NOTICE.search(text) or not told:
             continue  # an insurance policy's notice; a date to negotiate by is no notice period
         if _CHOSEN_TERMINATION_DATE.search(text) and not non_renewal and not end_of_term:
             continue

@@ -183,7 +183,17 @@ _BOUNDARY = re.compile(
     rf"|\n[ ]*+(?={_SECTION_START})"
     rf"|(?<![ ])[ ]{{3,}}+(?={_SECTION_START})"
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ ]*\n")
+_NUMBERED = re.compile(_SECTION_START)
 _WORD_BEFORE = re.compile(r"([A-Za-z./]+)\.[\"')\]]?$")
+# "by 5:00 p.m. Eastern time on the tenth day": a time of day followed by its zone, a weekday or "on", not a full stop.
+_TIME_OF_DAY = re.compile(r"\d[ ]?(?:[ap]\.m|[AP]\.M)\.$")
+_AFTER_TIME = re.compile(
+    r"[(\[]?(?:(?:Eastern|Central|Mountain|Pacific|Atlantic|Alaska|Hawaii|Greenwich|British|Central\s+European|"
+    r"Prevailing|Local|Standard|Daylight|New\s+York|Chicago|Los\s+Angeles|London|Toronto|Singapore|Hong\s+Kong|"
+    r"Tokyo|Sydney|Paris|Frankfurt|Zurich|Dublin|Beijing)\b|(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|[A-Z]{2,4}T)\b|"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|Time\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -242,10 +252,14 @@ def split_sentences(text: str) -> Sentences:
             boundary += 1  # the sentence keeps its full stop
             tail = text[max(0, boundary - 24) : boundary]
             word = _WORD_BEFORE.search(tail)
+            if _PARAGRAPH_BREAK.search(match.group(0)) and _NUMBERED.match(text, match.end()):
+                word = None  # "... Beta LLC.\n\n1.1 Initial Term.": a numbered section after "LLC." starts anew
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue  # "Acme Inc. and", "Section 2.1. The", "J. Smith"
             if word and word.group(1).lower() in _MONTHS and text[match.end() : match.end() + 1].isdigit():
                 continue  # "April. 1st 2019"
+            if _TIME_OF_DAY.search(tail) and _AFTER_TIME.match(text, match.end()):
+                continue  # "5:00 p.m. Eastern time", "10 a.m. (Pacific Time)"
         elif match.group(0).count("\n") >= 2 and _continues(text, boundary, match.end()):
             continue  # a page break inside a sentence: "Thereafter, this\n\n\nAgreement shall ..."
         elif _wrapped_number(text, boundary, match.end()):
