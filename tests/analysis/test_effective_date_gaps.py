@@ -128,7 +128,7 @@ def test_an_effective_date_counted_in_business_days_from_the_date_hereof_is_unde
         "1. Effect. The parties agree that the fifth business day following the date hereof shall be the "
         '"Effective Date".\n'
     )
-    value, display = _shown(text, TermKind.EFFECTIVE_DATE)
+    value, _display = _shown(text, TermKind.EFFECTIVE_DATE)
     assert value in (UNDETERMINED, None) and value != "2019-06-04"
 
 
