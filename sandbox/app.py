@@ -71,12 +71,12 @@ def create_app(settings: SandboxSettings | None = None, *, progress: ProgressFn 
     app.state.sandbox = state
     install_problem_handlers(app)
     for routes in (oauth_routes, idp_routes, meta_routes, contract_routes, annotation_routes, listing_routes):
-        app.include_router(routes.router)
+        routes.router.add_to(app)  # built once, here (sandbox.routes.table: not again on the first request)
     if settings.test_endpoints:
         from sandbox.routes import control as control_routes  # test-only API: ~35 ms to import, not for the demo
 
-        app.include_router(control_routes.router)
-        app.include_router(idp_routes.control)
+        control_routes.router.add_to(app)
+        idp_routes.control.add_to(app)
     app.add_middleware(SandboxMiddleware, state=state)
     return app
 

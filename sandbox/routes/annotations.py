@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import Depends, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import ID_PATTERN, Annotation, AnnotationCreate, ErrorCode, Page
 from sandbox.routes.common import CursorWalk, problems, query_binding
 from sandbox.routes.contracts import ContractId
+from sandbox.routes.table import RouteTable
 from sandbox.store.annotations import (
     IdempotencyConflictError,
     TargetError,
@@ -22,7 +23,7 @@ from sandbox.web.problems import ApiError
 from sandbox.web.security import AnnotationsWriter, ContractsReader
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(prefix="/v1", tags=["annotations"])
+router = RouteTable(prefix="/v1", tags=["annotations"])
 
 State = Annotated[SandboxState, Depends(get_state)]
 MAX_KEY_CHARS = 255

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 from pydantic import Field
 
 from sandbox.api_models import (
@@ -22,6 +22,7 @@ from sandbox.api_models import (
     SortKey,
 )
 from sandbox.routes.common import CursorWalk, problems, query_binding
+from sandbox.routes.table import RouteTable
 from sandbox.store.aggregate import aggregate_contracts
 from sandbox.store.contracts import (
     ContractFilters,
@@ -37,7 +38,7 @@ from sandbox.web.problems import ApiError
 from sandbox.web.security import ContractsReader, DocumentsReader
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(prefix="/v1", tags=["contracts"])
+router = RouteTable(prefix="/v1", tags=["contracts"])
 
 ContractId = Annotated[str, Path(pattern=ID_PATTERN, description="Contract id, e.g. ctr_000042")]
 State = Annotated[SandboxState, Depends(get_state)]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict
 
+from sandbox.routes.table import RouteTable
 from sandbox.web.faults import ActiveFaults, FaultSpec
 from sandbox.web.observe import CountersReport, RequestRecord
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(prefix="/_sandbox", include_in_schema=False)
+router = RouteTable(prefix="/_sandbox", include_in_schema=False)
 
 State = Annotated[SandboxState, Depends(get_state)]
 

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import AuthorizationServerMetadata, JsonWebKeySet, Scope
 from sandbox.routes.oauth import GRANT_TYPES, PUBLIC_DEMO_CLIENT
+from sandbox.routes.table import RouteTable
 from sandbox.users import UserScope, permission_truth
 from sandbox.web.idp import ALGORITHM
 from sandbox.web.problems import ApiError
 from sandbox.web.security import issuer_of
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(tags=["oauth"])
-control = APIRouter(prefix="/_control/idp", include_in_schema=False)
+router = RouteTable(tags=["oauth"])
+control = RouteTable(prefix="/_control/idp", include_in_schema=False)
 
 State = Annotated[SandboxState, Depends(get_state)]
 _CACHEABLE = {"Cache-Control": "public, max-age=300"}

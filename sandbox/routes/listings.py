@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.api_models import Counterparty, Obligation, Page
 from sandbox.routes.common import CursorWalk, problems, query_binding
+from sandbox.routes.table import RouteTable
 from sandbox.store.contracts import KnownTotal
 from sandbox.store.counterparties import list_counterparties
 from sandbox.store.obligations import ObligationFilters, list_obligations
 from sandbox.web.security import ContractsReader
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(prefix="/v1")
+router = RouteTable(prefix="/v1")
 
 State = Annotated[SandboxState, Depends(get_state)]
 _PAGING = {"limit", "cursor"}

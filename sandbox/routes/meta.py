@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Final, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, ConfigDict
 
 from sandbox.api_models import Meta
 from sandbox.routes.common import problems
+from sandbox.routes.table import RouteTable
 from sandbox.store.access import EVERYTHING
 from sandbox.web.security import AnyAccess
 from sandbox.web.state import SandboxState, get_state
 
 API_VERSION: Final = "2025-01"
 
-router = APIRouter(prefix="/v1", tags=["meta"])
+router = RouteTable(prefix="/v1", tags=["meta"])
 
 
 class Health(BaseModel):

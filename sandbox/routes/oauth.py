@@ -18,10 +18,11 @@ import secrets
 from typing import Annotated, Any, Final
 from urllib.parse import unquote_plus, urlsplit
 
-from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi import Depends, Form, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from sandbox.api_models import OAuthError, Scope, TokenResponse
+from sandbox.routes.table import RouteTable
 from sandbox.settings import ClientConfig, SandboxSettings
 from sandbox.users import DemoUser, UserScope, clm_scopes
 from sandbox.web.idp import SubjectTokenError
@@ -29,7 +30,7 @@ from sandbox.web.problems import OAuthFailure
 from sandbox.web.security import REALM, issuer_of
 from sandbox.web.state import SandboxState, get_state
 
-router = APIRouter(prefix="/oauth", tags=["oauth"])
+router = RouteTable(prefix="/oauth", tags=["oauth"])
 
 State = Annotated[SandboxState, Depends(get_state)]
 FormText = Annotated[str | None, Form(max_length=4096)]
