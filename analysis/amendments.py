@@ -22,6 +22,7 @@ that holds it). `modified_terms` exposes the modify terms to `analysis.terms` as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field
@@ -284,17 +285,42 @@ def _extended_until(doc: Document, match: re.Match[str]) -> Operation | None:
     )
 
 
+# Where a section is named ("Section", "Clauses", ...): every match of a pattern led by _SECTION or _SECTIONS
+# starts at one of these, so such a pattern is tried there only. Searched from every position of the text, each of
+# them cost about as much as this one search (~4 ms a contract), and every contract is read for amendments.
+_SECTION_WORD = re.compile(r"(?:Section|Clause|Article|Paragraph)", re.IGNORECASE)
+_SECTION_LED_PATTERNS = frozenset({_SWAP, _SECTION_CHANGE, _REPLACE_SEVERAL, _DELETE_SEVERAL, _REPLACE, _READ, _DELETE})
+
+
+def _section_led(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match starts at one of `starts` (ascending): the same
+    matches, non-overlapping and leftmost first."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
+
+
 def amendment_operations(doc: Document) -> list[Operation]:
     """Every operation the amendment states, in document order; offsets index the original text."""
     found: list[tuple[int, Operation]] = []
     taken: list[tuple[int, int]] = []
+    starts = [match.start() for match in _SECTION_WORD.finditer(doc.text)]
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or e <= start for s, e in taken)
 
+    def matches(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        led = pattern in _SECTION_LED_PATTERNS
+        return _section_led(pattern, doc.text, starts) if led else pattern.finditer(doc.text)
+
     modifying = ((_SWAP, False), (_SWAP_IN, False), (_SWAP_WORDS_IN, False), (_CHANGE, True), (_SECTION_CHANGE, False))
     for pattern, noun in modifying:
-        for match in pattern.finditer(doc.text):
+        for match in matches(pattern):
             if not free(match.start(), match.end()):
                 continue
             operation = _modify(doc, match, match.group("noun") if noun else None)
@@ -315,7 +341,7 @@ def amendment_operations(doc: Document) -> list[Operation]:
         (_DELETE, "delete"),
     )
     for pattern, op in structural:
-        for match in pattern.finditer(doc.text):
+        for match in matches(pattern):
             if not free(match.start(), match.end()):
                 continue
             groups = match.groupdict()
