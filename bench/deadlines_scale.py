@@ -61,7 +61,12 @@ def main() -> None:
     db = args.db or Path(tempfile.mkdtemp(prefix="deadlines-scale-")) / "clm.db"
     corpus = Corpus(contracts=args.contracts, seed=7, as_of=DEMO_AS_OF)
     settings = SandboxSettings(
-        contracts=corpus.contracts, seed=corpus.seed, as_of=corpus.as_of, db=db, rate_limit_per_minute=10**9
+        contracts=corpus.contracts,
+        seed=corpus.seed,
+        as_of=corpus.as_of,
+        db=db,
+        rate_limit_per_minute=10**9,
+        test_endpoints=True,  # the request log, to count the CLM requests of a page
     )
     if not db.exists():
         from bench.sandbox_scale import build
