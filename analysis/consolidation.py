@@ -20,11 +20,11 @@ from datetime import date
 from pydantic import Field
 
 from analysis.amendments import Operation, amendment_operations, value_as
-from analysis.analyser import analyse
 from analysis.context import build_document
 from analysis.dates import find_dates
 from analysis.durations import same_length
 from analysis.models import UNDETERMINED, UNSIGNED_STATUSES, Citation, ContractAnalysis, Frozen, KeyTerm, TermKind
+from analysis.terms import extract_terms
 
 # Kinds an amendment of the commercial terms may change (parties and dates of the base stay its own).
 AMENDABLE_KINDS = frozenset(TermKind) - {TermKind.PARTIES, TermKind.AGREEMENT_DATE, TermKind.EFFECTIVE_DATE}
@@ -251,7 +251,8 @@ def consolidate(
         if not operations:
             warnings.append(f"{ref.id}: no amendment of a numbered section of the agreement was found")
             continue
-        terms = [t for t in analyse(text, law=base_law).terms if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
+        # The key terms of the document just read (as `analyse` would give them; its obligations are not needed)
+        terms = [t for t in extract_terms(doc) if t.kind in AMENDABLE_KINDS and not _derived_expiry(t)]
         scopes = [(op.start, op.end) for op in operations]
         for index, operation in enumerate(operations):
             # A structural operation's scope ends where the next operation starts ("Sections 3.1 and 3.2 are
