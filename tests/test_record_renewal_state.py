@@ -60,7 +60,7 @@ def test_a_remembered_renewal_state_is_the_state_of_that_record() -> None:
     from datetime import date
 
     from clm_client.models import ContractSummary
-    from tools.extract_obligations import _record_state, record_renewal
+    from tools.terms_in_force import _record_state, record_renewal
 
     base: dict[str, Any] = {
         "id": "ctr_000101",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
@@ -59,3 +60,32 @@ def test_schema_snapshot_has_not_drifted() -> None:
         SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     recorded = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert recorded == current, "tool schemas changed: review, then rerun with UPDATE_SNAPSHOTS=1"
+
+
+def _imported_modules(tree: ast.AST) -> set[str]:
+    """Every module an import anywhere in `tree` names (in functions and under TYPE_CHECKING too), with `from
+    package import module` read as the module."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_tool_module_imports_another_tool() -> None:
+    """One tool per file: a tool's module is imported by the registry alone, so removing a tool (its module and its
+    registry line) leaves every other tool whole. What tools share lives in modules that are not tools."""
+    tool_modules = {spec.handler.__module__ for spec in REGISTRY}
+    assert len(tool_modules) == len(REGISTRY), "each tool has a module of its own"
+    package = Path(__file__).resolve().parent.parent / "tools"
+    offenders = []
+    for path in sorted(package.glob("*.py")):
+        if path.name == "__init__.py":  # the registry
+            continue
+        module = f"tools.{path.stem}"
+        imported = _imported_modules(ast.parse(path.read_text(encoding="utf-8"))) & tool_modules
+        offenders += [f"{module} imports {other}" for other in sorted(imported - {module})]
+    assert offenders == []

@@ -15,8 +15,9 @@ from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutpu
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import ContractId
 from tools.contract_header import ContractHeader
-from tools.list_notes import Note, note_of, notes_block
+from tools.notes import Note, note_of, notes_block
 from tools.resources import complete_contract_ids, contract_record
+from tools.terms_in_force import notice_summary, prepare_renewal_state, record_renewal
 
 NOTES_SHOWN = 5
 
@@ -115,8 +116,6 @@ async def get_contract(args: GetContractInput, ctx: ClmContext) -> GetContractOu
     if isinstance(notes, BaseException):
         raise notes
     d = detail
-    from tools.extract_obligations import notice_summary, record_renewal  # it imports analysis when called
-
     state = record_renewal(d, ctx.as_of)
     renewal = (
         None
@@ -282,14 +281,6 @@ def render(out: GetContractOutput) -> str:
     return "\n".join(lines)
 
 
-def _prepare() -> None:
-    """The renewal state's imports (extract_obligations and the analysis package, ~150 ms cold), made in the
-    background after `initialize` instead of in the first call; deferred at start-up for the cold start."""
-    from tools.extract_obligations import prepare_renewal_state
-
-    prepare_renewal_state()
-
-
 TOOL = ToolSpec(
     name="get_contract",
     title="Get contract",
@@ -305,7 +296,7 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"contract_id": "ctr_000001"},  # valid against the demo CLM
-    prepare=_prepare,
+    prepare=prepare_renewal_state,
     resources=(
         ResourceSpec(
             uri_template="contracts/{contract_id}",

@@ -27,8 +27,8 @@ from plugin.toolkit.spec import (
     ToolSpec,
 )
 from plugin.toolkit.untrusted import clean_inline
+from tools.arguments import ContractStatus, ContractType
 from tools.periods import PERIOD_PATTERN, describe, month_end, period_range
-from tools.search_contracts import ContractStatus, ContractType
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
 

@@ -15,13 +15,12 @@ from plugin.toolkit.inputs import Cursor, PageLimit, SearchText
 from plugin.toolkit.markdown import cell, money, table
 from plugin.toolkit.spec import AuditSummary, ResourceSpec, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import UNTRUSTED_NOTICE, clean_inline, delimit_untrusted, strip_invisible
-from tools.arguments import ContractId, CounterpartyId
+from tools.arguments import ContractId, ContractStatus, ContractType, CounterpartyId
 from tools.contract_header import ContractHeader
 from tools.counterparty_scope import CounterpartyScope, check_known_id, resolve_counterparty, scope_note
 from tools.resources import complete_counterparties, counterparty_contracts
+from tools.terms_in_force import notice_summary, prepare_renewal_state, record_renewal
 
-ContractType = Literal["NDA", "MSA", "SOW", "Order Form", "DPA", "Amendment", "License", "Supply Agreement"]
-ContractStatus = Literal["draft", "in_negotiation", "pending_signature", "active", "expired", "terminated"]
 SortOrder = Literal[
     "number",
     "-number",
@@ -110,8 +109,6 @@ class SearchContractsOutput(ToolOutput):
 
 
 def _row(summary: ContractSummary, as_of: date) -> ContractRow:
-    from tools.extract_obligations import notice_summary, record_renewal  # it imports analysis when called
-
     renewal = record_renewal(summary, as_of)
     return ContractRow(
         **ContractHeader.header_fields(summary),
@@ -251,14 +248,6 @@ def render(out: SearchContractsOutput) -> str:
     return "\n".join(lines)
 
 
-def _prepare() -> None:
-    """The renewal state's imports (extract_obligations and the analysis package, ~150 ms cold), made in the
-    background after `initialize` instead of in the first call; deferred at start-up for the cold start."""
-    from tools.extract_obligations import prepare_renewal_state
-
-    prepare_renewal_state()
-
-
 TOOL = ToolSpec(
     name="search_contracts",
     title="Search contracts",
@@ -275,7 +264,7 @@ TOOL = ToolSpec(
     render=render,
     permission=SCOPE_READ_CONTRACTS,
     example={"limit": 3},  # valid against the demo CLM
-    prepare=_prepare,  # every row states its renewal
+    prepare=prepare_renewal_state,  # every row states its renewal
     resources=(
         ResourceSpec(
             uri_template="counterparties/{counterparty}/contracts",

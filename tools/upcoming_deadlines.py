@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -27,9 +27,7 @@ from plugin.toolkit.spec import AuditSummary, ToolInput, ToolOutput, ToolSpec
 from plugin.toolkit.untrusted import clean_inline
 from tools.arguments import CounterpartyId
 from tools.counterparty_scope import CounterpartyScope, check_known_id, resolve_counterparty, scope_note
-
-if TYPE_CHECKING:
-    from tools.extract_obligations import Fact
+from tools.terms_in_force import Fact, renewal_in_force, terms_in_force
 
 Kind = Literal["renewal_notice", "expiry", "obligation"]
 KINDS: tuple[Kind, ...] = ("renewal_notice", "expiry", "obligation")
@@ -92,7 +90,7 @@ class Deadline(ToolOutput):
     detail: str | None
     section: str | None = Field(default=None, description="Clause that sets the deadline, when known")
     renewal_state: str | None = Field(
-        default=None, description="Renewal rows: the state from the terms in force (as clm__extract_obligations)"
+        default=None, description="Renewal rows: the state from the terms in force (as {tool:extract_obligations})"
     )
     missed_on: dt.date | None = Field(default=None, description="renewal_locked_in: the notice deadline that passed")
     renewal_date: dt.date | None = Field(default=None, description="Renewal rows: the day the current term renews")
@@ -323,8 +321,6 @@ def _section(facts: dict[str, Fact]) -> str | None:
 async def _in_force(ctx: ClmContext, rows: list[Deadline], listed: dict[str, ContractSummary]) -> list[Deadline]:
     """Renewal rows restated from the terms in force (record, text + amendments when needed, status), exactly as
     {tool:extract_obligations} states them: one function decides the renewal state for both tools."""
-    from tools.extract_obligations import renewal_in_force, terms_in_force
-
     renewal_ids = sorted({r.contract_id for r in rows if r.kind in ("renewal_notice", "renewal_locked_in")})
     if not renewal_ids:
         return rows
