@@ -32,7 +32,7 @@ from pathlib import Path
 
 EXIT_MISSING = 2
 _MARKER = ".complete"
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
+PINNED_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 
 
 def normalise(name: str) -> str:
@@ -44,7 +44,7 @@ def pinned(requirements: Path) -> dict[str, str]:
     """{normalised name: version} of every `name==version` line (comments and options ignored)."""
     pins: dict[str, str] = {}
     for line in requirements.read_text(encoding="utf-8").splitlines():
-        match = _REQUIREMENT.match(line)
+        match = PINNED_REQUIREMENT.match(line)
         if match:
             pins[normalise(match.group(1))] = match.group(2)
     return pins
@@ -72,7 +72,7 @@ def missing(root: Path) -> list[str]:
     names = {
         normalise(m.group(1)): m.group(1)
         for line in requirements.read_text(encoding="utf-8").splitlines()
-        if (m := _REQUIREMENT.match(line))
+        if (m := PINNED_REQUIREMENT.match(line))
     }
     return sorted(names[name] for name in pinned(requirements) if name not in have)
 

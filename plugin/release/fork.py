@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plugin.config.identity import IDENTITY_FILE, Identity, UserOption
+from plugin.config.identity import IDENTITY_FILE, Identity, UserOption, load_identity
 
 _EXCLUDED_DIRS = frozenset(
     {
@@ -529,8 +529,6 @@ def _run_release(root: Path, *command: str) -> None:
 
 def fork(source: Path, request: ForkRequest, target: Path | None = None) -> Path:
     """Make the fork; return its root."""
-    from plugin.config.identity import load_identity
-
     current = load_identity(source)
     root = source
     if target is not None:

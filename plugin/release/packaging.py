@@ -14,16 +14,21 @@ but no longer matches the files (shipping a broken signature is worse than none)
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plugin.release.identity_files import user_config_env
+from plugin.bootstrap import PINNED_REQUIREMENT
+from plugin.release.identity_files import remote_plugin_files, user_config_env
 from plugin.release.manifest import Manifest, check, load_manifest
 from plugin.release.shipped import SIGNATURE_NAME, shipped_files
 from plugin.release.signing import verify
@@ -90,11 +95,6 @@ def build_plugin_zip(parts: PluginParts, output: Path | None = None) -> Path:
 
 def build_remote_plugin_zip(parts: PluginParts, url: str, output: Path | None = None) -> Path:
     """The plugin variant for a central deployment: skills and a .mcp.json pointing at `url`, no server code."""
-    import tempfile
-    from urllib.parse import urlsplit
-
-    from plugin.release.identity_files import remote_plugin_files
-
     split = urlsplit(url)
     if split.scheme not in {"https", "http"} or not split.netloc:
         raise PackagingError(
@@ -272,8 +272,6 @@ def mcpb_manifest(parts: PluginParts, manifest: Manifest, *, with_deps: bool, uv
 
 def icon_png(size: int = 512, rgb: tuple[int, int, int] = (38, 84, 124)) -> bytes:
     """A small solid PNG made with the standard library (no image file to keep in the repository)."""
-    import struct
-    import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -290,11 +288,9 @@ def icon_png(size: int = 512, rgb: tuple[int, int, int] = (38, 84, 124)) -> byte
 
 def pyproject_for_uv(parts: PluginParts) -> str:
     """The bundle's pyproject.toml for the `uv` server type: the pinned runtime set of requirements.txt."""
-    from plugin.bootstrap import _REQUIREMENT
-
     pins = []
     for line in (parts.root / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        match = _REQUIREMENT.match(line)
+        match = PINNED_REQUIREMENT.match(line)
         if match:
             pins.append(f'    "{match.group(1)}=={match.group(2)}",')
     identity = parts.identity

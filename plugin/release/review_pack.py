@@ -18,18 +18,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from importlib import metadata
 from pathlib import Path
 
+from plugin.bootstrap import pinned
 from plugin.config.controls import load_controls
 from plugin.release.manifest import load_manifest
 from plugin.release.shipped import SIGNATURE_NAME, shipped_files
+from plugin.release.signing import read_signature
 from plugin.server.parts import PluginParts
 
 
 def _licence(name: str) -> tuple[str, str]:
     """(installed version, licence) from the distribution's metadata; "not installed" when absent."""
-    from importlib import metadata
-
     try:
         dist = metadata.distribution(name)
     except metadata.PackageNotFoundError:
@@ -48,8 +49,6 @@ def _licence(name: str) -> tuple[str, str]:
 
 
 def _requirements(root: Path) -> list[tuple[str, str]]:
-    from plugin.bootstrap import pinned
-
     names = {}
     for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
         requirement = line.split("#", 1)[0].strip()
@@ -153,8 +152,6 @@ def render(parts: PluginParts) -> str:
     ]
     signature = root / SIGNATURE_NAME
     if signature.is_file():
-        from plugin.release.signing import read_signature
-
         signed = read_signature(signature)
         out.append(f"Signed: fingerprint `{signed.fingerprint}`, {len(signed.files)} files covered.")
     else:
