@@ -44,7 +44,7 @@ DEMO_CLIENT_SECRET = "demo-secret"  # the sandbox's published demo credential, n
 
 def _remote_help(issuer: str, public_url: str) -> str:
     """What `serve` prints on stderr with the embedded default: demo users, how to get a token, the Inspector."""
-    from sandbox.users import default_users
+    from sandbox.users import default_users  # the sandbox is imported only where the embedded default serves
 
     users = ", ".join(f"{u.user_id}/{u.password.get_secret_value()}" for u in default_users())
     return (

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
+from clm_client.aggregation import aggregate_by_paging
 from clm_client.counterparties import CANDIDATES, closest, no_match_message, pick
 from clm_client.models import (
     Aggregate,
@@ -182,8 +183,6 @@ class ClmClient:
             else:
                 self._aggregate_endpoint = True
                 return result
-        from clm_client.aggregation import aggregate_by_paging
-
         return await aggregate_by_paging(self, filters, group_by=group_by, date_field=date_field)
 
     async def get_contract(self, contract_id: str) -> ContractDetail:
