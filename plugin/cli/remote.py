@@ -4,6 +4,8 @@ With no backend configured (`<PREFIX>BASE_URL` unset), the adapter's demo backen
 adapter the bundled sandbox with its test authorization server — is served on a second loopback port in
 this process, and the server accepts the tokens that authorization server issues. stderr says how to
 get a demo user's token and how to connect the MCP Inspector. Nothing is ever written to stdout.
+
+Only the `serve` command imports this module (stdio never does), so it imports what it runs at its top.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio.to_thread
+import uvicorn
 from pydantic import AnyHttpUrl, SecretStr
 
+from plugin.config.controls import ControlsError
 from plugin.config.settings import PluginSettings
-from plugin.server.parts import PluginParts
+from plugin.config.state import KeyRing
+from plugin.observability.audit import AuditConfigError
+from plugin.server.parts import PluginParts, UnknownToolError
+from plugin.server.remote import QuietServer, RemoteConfigError, bind, build_remote, plan, serve_forever
 
 
 def _fail(parts: PluginParts, message: str) -> int:
@@ -27,11 +35,6 @@ def _fail(parts: PluginParts, message: str) -> int:
 
 
 def run_remote(parts: PluginParts, settings: PluginSettings, host: str, port: int) -> int:
-    from plugin.config.controls import ControlsError
-    from plugin.observability.audit import AuditConfigError
-    from plugin.server.parts import UnknownToolError
-    from plugin.server.remote import RemoteConfigError, bind
-
     embedded = parts.adapter.embedded() if settings.embedded else None
     if settings.embedded and embedded is None:
         return _fail(
@@ -54,8 +57,6 @@ def run_remote(parts: PluginParts, settings: PluginSettings, host: str, port: in
 
 
 async def _serve(parts: PluginParts, settings: PluginSettings, sock: socket.socket, embedded: Any) -> int:
-    from plugin.server.remote import build_remote, plan, serve_forever
-
     host, port = sock.getsockname()[:2]
     async with _embedded_default(parts, settings, embedded) as (effective, demo_help):
         remote = build_remote(parts, effective, plan(parts, effective, host, port), demo=embedded is not None)
@@ -79,11 +80,6 @@ async def _embedded_default(
     if embedded is None:
         yield settings, None
         return
-    import anyio.to_thread
-    import uvicorn
-
-    from plugin.config.state import KeyRing
-    from plugin.server.remote import QuietServer, bind
 
     def build() -> Any:
         secret = KeyRing.for_identity(parts.identity).installation_key("embedded-backend")
