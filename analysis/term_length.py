@@ -444,6 +444,10 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         score += 1.0
     if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
         score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+        if end_date is not None:
+            # '"Term" means 1 March 2013 to 28 February 2014': the definition dates the term itself, so it outranks
+            # a sentence that runs something "for the Term" with a length of its own.
+            score += 1.0
     elif re.search(r"\((?:the\s+|such\s+period,?\s+)?[\"“](?:initial\s+)?term[\"”]\)", lowered):
         score += 1.0  # '... until terminated under Section 9 (the "Term")': the sentence that defines the term
     # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.

@@ -223,3 +223,12 @@ def test_a_term_that_extends_for_a_period_is_the_initial_term() -> None:
         '(5) years thereafter ("Initial Term"), unless it is extended by mutual written agreement of the Parties.\n'
     )
     assert _expiry(body) == "2025-03-09"
+
+
+def test_a_term_defined_by_two_dates_outranks_a_licence_for_the_term_with_its_own_length() -> None:
+    body = (
+        '1. Definitions\n1.4 "Term" means: 1st April 2020 to 315t March 2021 or until terminated under clause 9.\n\n'
+        "4. Term of the Licence\nThe period of the licence granted shall be for the Term and shall extend for a "
+        "period of thirty six (36) months or until terminated as per clause 9.\n"
+    )
+    assert _expiry(body) == "2021-03-31"
