@@ -203,8 +203,11 @@ def _is_term_length(window: Window, found: DurationMatch) -> bool:
 
 # '"Term" means the period ...': apart from _ABOUT_TERM, whose word boundary a quotation mark never follows.
 _TERM_MEANS = re.compile(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b", re.IGNORECASE)
-# 'The term "Credit Data" means ...': the word "term" introducing a definition, not the contract's term.
-_DEFINITION_AFTER = re.compile(r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)")
+# 'The term "Credit Data" means ...', 'the term "control" (including "controlled by") means ...': the word "term"
+# introducing a definition, not the contract's term.
+_DEFINITION_AFTER = re.compile(
+    r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:\([^()]{0,160}\)\s*)?,?\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)"
+)
 # A period that starts when the term ends: "for six (6) months at the end of the Term", "one (1) year thereafter"
 # (after "during the Term"); a survival or sell-off period, not the term.
 _AT_TERM_END = re.compile(
@@ -459,7 +462,10 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         r"\b(?:licen[cs]e\s+(?:granted|shall)|warrant\w*|confidential\w*|non-?compet\w*|royalt\w*|survive)", lowered
     ) and not re.search(r"\bthis\s+agreement\b", lowered):
         score -= 1.0
-    if re.search(r"\bmay\s+terminate\b|\bbreach\w*|\bcure\w*|prior\s+to\s+(?:the\s+)?(?:expiration|end)\b", lowered):
+    # "Client may cancel, effective on the first anniversary": a right to end the term early, not its end.
+    if re.search(
+        r"\bmay\s+(?:terminate|cancel)\b|\bbreach\w*|\bcure\w*|prior\s+to\s+(?:the\s+)?(?:expiration|end)\b", lowered
+    ):
         score -= 0.8
     return TermFinding(
         window=window,

@@ -232,3 +232,25 @@ def test_a_term_defined_by_two_dates_outranks_a_licence_for_the_term_with_its_ow
         "period of thirty six (36) months or until terminated as per clause 9.\n"
     )
     assert _expiry(body) == "2021-03-31"
+
+
+def test_a_right_to_cancel_at_an_anniversary_is_not_the_end_of_the_term() -> None:
+    # The term ends on an event; the anniversary only says when a cancellation may take effect.
+    body = (
+        "1. Services\n1.1 The term of this Agreement will begin on the Effective Date and will not end until Kestrel "
+        "has moved a total of 40,000 pallets for Orchid.\n1.2 If the parties fail to agree the volumes for the "
+        "second year of the term, Orchid may cancel, effective on the first anniversary of this Agreement.\n"
+    )
+    assert _expiry(body) != "2021-03-09"
+
+
+def test_the_word_term_before_a_definition_with_a_parenthesis_is_not_the_contracts_term() -> None:
+    # 'the term "X" (including ...) means': "term" introduces a definition; the restricted period that follows in
+    # the same paragraph is a covenant's, not the agreement's.
+    body = (
+        '1. Covenants\n(a) For purposes of this Agreement, the term "affiliate" (including the terms "affiliated '
+        'with" and "under common ownership with") means any person owning half of another; (b) Kestrel agrees '
+        "that for a period commencing on the Effective Date and ending four years after it, Kestrel shall not "
+        "solicit Orchid's customers.\n"
+    )
+    assert _expiry(body) is None
