@@ -69,11 +69,12 @@ _EARLY_TERMINATION = re.compile(
     r"\b(?:shall|will)\s+(?:terminate|expire)\s+(?:if|in\s+the\s+event)\b",
     re.IGNORECASE,
 )
-# "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
+# "The representations and warranties shall terminate one year from the Closing Date", "The obligation of the Fund to
+# pay shall survive ... until all payments are made", "The provisions of Sections 4
 # and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
 _PROVISIONS_SUBJECT = re.compile(
     r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
-    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations|representations|warranties|covenants)\b",
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations?|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
@@ -96,7 +97,10 @@ _EVENT_END = re.compile(
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
     r"\b(?:ending|expiring|terminating)\s+(?:on|upon|at|with)\s+the\s+(?:expiration|termination|completion|end)\b|"
-    r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[",
+    r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[|"
+    # "shall begin as of the Effective Date and continue until Acceptance of all Deliverables": the second verb of
+    # the sentence runs the term to the event.
+    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as)\b",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(

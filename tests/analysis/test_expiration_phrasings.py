@@ -254,3 +254,21 @@ def test_the_word_term_before_a_definition_with_a_parenthesis_is_not_the_contrac
         "solicit Orchid's customers.\n"
     )
     assert _expiry(body) is None
+
+
+def test_a_term_that_begins_and_continues_until_an_event_ends_on_that_event() -> None:
+    body = (
+        "6. Duration\nThe term of this Agreement shall start as of the Effective Date and continue until Orchid "
+        "accepts the last of the warehouse audits described in Schedule B, unless earlier terminated under Section 9.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_payment_obligation_that_survives_until_paid_is_not_the_term() -> None:
+    body = (
+        "8. Fees\n8.1 Orchid pays the storage fees monthly.\n8.2 The obligation of Orchid to pay the storage fees "
+        "under this Section shall survive the termination of this Agreement and remain in full force and effect "
+        "until all such fees have been paid in full.\n"
+    )
+    assert _expiry(body) is None
