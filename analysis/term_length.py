@@ -49,7 +49,9 @@ _START_DATE_LEAD = re.compile(
 )
 _PERPETUAL = re.compile(
     # "a perpetual, irrevocable license": the licence outlives the term, the agreement is not perpetual.
-    r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
+    # "Evergreen Gateway" is a name, not a term that renews without end.
+    r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|"
+    r"evergreen(?!(?-i:\s+(?!Term|Renewal|Basis)[A-Z][a-z]))|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
     r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
     # "shall terminate ... on the exercise by the Sponsor of its right to terminate": only a party ends it.
@@ -92,7 +94,7 @@ _ABOUT_TERM = re.compile(
 # 'shall terminate upon termination of the Offering': an end fixed by an event, not a date.
 _EVENT_END = re.compile(
     r"\b(?:shall|will)\s+(?:automatically\s+)?(?:not\s+)?(?:continue|remain|expire|terminate|end|extend)\b[^.;]{0,80}?"
-    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as)\b|"
+    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as|through\s+the)\b|"
     # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
@@ -100,7 +102,7 @@ _EVENT_END = re.compile(
     r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[|"
     # "shall begin as of the Effective Date and continue until Acceptance of all Deliverables": the second verb of
     # the sentence runs the term to the event.
-    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as)\b",
+    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as|through\s+the)\b",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(

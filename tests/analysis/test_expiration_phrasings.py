@@ -272,3 +272,20 @@ def test_a_payment_obligation_that_survives_until_paid_is_not_the_term() -> None
         "until all such fees have been paid in full.\n"
     )
     assert _expiry(body) is None
+
+
+def test_a_term_that_continues_through_the_completion_of_the_work_ends_on_that_event() -> None:
+    body = (
+        "2. Term\nThis Agreement will commence on the Effective Date and continue through the completion of the "
+        "racking installation described in Schedule A.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_product_named_evergreen_does_not_make_the_agreement_perpetual() -> None:
+    body = (
+        "5. Payments\nCustomers pay through the Evergreen Gateway, and a stored card is valid for later orders "
+        "placed through the application.\n"
+    )
+    assert _expiry(body) != PERPETUAL
