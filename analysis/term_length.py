@@ -85,7 +85,11 @@ _ABOUT_TERM = re.compile(
     r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
-    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
+    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|"
+    # "this IP Agreement shall extend until ...": the agreement itself is the subject (not "the period begins on the
+    # date of this Agreement and shall extend until").
+    r"\b(?:this|the)\s+(?:\w+\s+){0,2}?agreement\s+(?:shall|will)\s+extend\s+until\b|"
+    r"agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
     r"is\s+valid|fixed\s+term|(?:joint\s+venture|promotion|engagement)\s+(?:shall|will|is)|(?:have|has)\s+a\s+duration\s+of|"
     r"not\s+be\s+terminable)",
@@ -98,7 +102,9 @@ _EVENT_END = re.compile(
     # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
-    r"\b(?:ending|expiring|terminating)\s+(?:on|upon|at|with)\s+the\s+(?:expiration|termination|completion|end)\b|"
+    # "... and end on the expiration date of the operation term of Party B": an end tied to another period.
+    r"\b(?:ending|expiring|terminating|and\s+(?:shall\s+|will\s+)?(?:end|expire|terminate)s?)\s+(?:on|upon|at|with)\s+the\s+"
+    r"(?:expiration|termination|completion|end)\b|"
     r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[|"
     # "shall begin as of the Effective Date and continue until Acceptance of all Deliverables": the second verb of
     # the sentence runs the term to the event.

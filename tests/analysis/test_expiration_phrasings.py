@@ -289,3 +289,34 @@ def test_a_product_named_evergreen_does_not_make_the_agreement_perpetual() -> No
         "placed through the application.\n"
     )
     assert _expiry(body) != PERPETUAL
+
+
+def test_a_term_that_commences_and_ends_on_the_expiry_of_another_period_ends_on_that_event() -> None:
+    body = (
+        "3. Cooperation Period\nThe parties confirm that the term of cooperation under this Agreement shall commence "
+        "on the date hereof and end on the expiration date of Kestrel's warehouse operating licence.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_an_agreement_that_extends_until_its_rights_expire_ends_on_that_event() -> None:
+    body = (
+        "7. Duration\n7.1 Unless terminated earlier under Section 8, this Storage Agreement shall extend until the "
+        "last of the patents listed in Annex 2 lapses.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_standstill_period_that_extends_until_a_deadline_is_not_the_agreements_term() -> None:
+    # Guard: "begins on the date of this Agreement and shall extend until" has the period, not the agreement, as its
+    # subject; the sentence that ends the agreement is the other one.
+    body = (
+        '4. Standstill\n4.1 The standstill period (the "Standstill Period") begins on the date of this Agreement and '
+        "shall extend until thirty (30) days before Orchid's next annual meeting.\n\n9. Termination\n9.1 This "
+        "Agreement will terminate upon the earlier of (i) the end of the Standstill Period or (ii) written notice "
+        "of an uncured breach.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and "9.1" in found.citation.quote
