@@ -320,3 +320,14 @@ def test_a_standstill_period_that_extends_until_a_deadline_is_not_the_agreements
     )
     found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
     assert found is not None and "9.1" in found.citation.quote
+
+
+def test_underlining_rendered_as_hyphens_does_not_break_the_term_sentence() -> None:
+    # SEC text puts the underline of a word beside it as a run of hyphens; the quote keeps the original text.
+    body = (
+        "2. Term\nThe term of this Agreement shall commence on the Effective Date and shall ---- thereafter "
+        "continue until all the sponsor benefits described above are delivered.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+    assert "shall ---- thereafter" in found.citation.quote
