@@ -98,7 +98,7 @@ _ABOUT_TERM = re.compile(
 # 'shall terminate upon termination of the Offering': an end fixed by an event, not a date.
 _EVENT_END = re.compile(
     r"\b(?:shall|will)\s+(?:automatically\s+)?(?:not\s+)?(?:continue|remain|expire|terminate|end|extend)\b[^.;]{0,80}?"
-    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as|through\s+the)\b|"
+    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as|through\s+the\s+(?:completion|expiration|expiry|termination|end|conclusion|last|final))\b|"
     # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
@@ -108,7 +108,7 @@ _EVENT_END = re.compile(
     r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[|"
     # "shall begin as of the Effective Date and continue until Acceptance of all Deliverables": the second verb of
     # the sentence runs the term to the event.
-    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as|through\s+the)\b",
+    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as|through\s+the\s+(?:completion|expiration|expiry|termination|end|conclusion|last|final))\b",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(

@@ -331,3 +331,11 @@ def test_underlining_rendered_as_hyphens_does_not_break_the_term_sentence() -> N
     found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
     assert found is not None and found.value == "undetermined" and "event" in found.display
     assert "shall ---- thereafter" in found.citation.quote
+
+
+def test_rights_that_continue_through_the_term_do_not_end_it_on_an_event() -> None:
+    # Guard: "through the completion of" is an end by event; "through the Term" only says the rights last as long.
+    body = (
+        "5. Licence\nThe rights of Kestrel to use the Orchid marks shall continue through the Term of this Agreement.\n"
+    )
+    assert _expiry(body) is None
