@@ -102,6 +102,9 @@ _EVENT_END = re.compile(
     # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
+    # "shall remain valid during the term of the LSA": the agreement lasts as long as another one.
+    r"\b(?:shall|will)\s+(?:continue|remain)\b[^.;]{0,40}?\b(?:during|for|throughout)\s+the\s+(?:term|duration|life)\s+of\s+"
+    r"(?!this\b)(?:the|each|any|such)\b|"
     # "... and end on the expiration date of the operation term of Party B": an end tied to another period.
     r"\b(?:ending|expiring|terminating|and\s+(?:shall\s+|will\s+)?(?:end|expire|terminate)s?)\s+(?:on|upon|at|with)\s+the\s+"
     r"(?:expiration|termination|completion|end)\b|"
@@ -231,6 +234,11 @@ _THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
 _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNORECASE)
 
 
+# "the right to distribute during the Term ... until December 31, 2006": a sentence that names the term only as
+# the time something else happens in does not say how long the agreement runs.
+_WITHIN_TERM = re.compile(r"\b(?:during|throughout)\s+$", re.IGNORECASE)
+
+
 _RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
 
 
@@ -340,7 +348,15 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
     if _PROVISIONS_SUBJECT.match(text):
         return None
-    about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
+    about = next(
+        (
+            m
+            for m in _ABOUT_TERM.finditer(text)
+            if not _DEFINITION_AFTER.match(text, m.end())
+            and not _WITHIN_TERM.search(text, max(0, m.start() - 12), m.start())
+        ),
+        None,
+    )
     if about is None and _TERM_MEANS.search(text) is None and not headed:
         return None
     lowered = text.lower()

@@ -339,3 +339,23 @@ def test_rights_that_continue_through_the_term_do_not_end_it_on_an_event() -> No
         "5. Licence\nThe rights of Kestrel to use the Orchid marks shall continue through the Term of this Agreement.\n"
     )
     assert _expiry(body) is None
+
+
+def test_an_exclusivity_until_a_date_granted_during_the_term_is_not_the_term() -> None:
+    # "during the Term" names the term only as the time the right runs in; the date ends the exclusivity.
+    body = (
+        "2. Licence\nKestrel may store the Orchid archive during the Term of the Agreement, and shall have the "
+        "exclusive right to store its cold samples until June 30, 2021.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_an_agreement_that_remains_valid_during_the_term_of_another_ends_with_it() -> None:
+    body = (
+        "4. Term\n4.1 This Agreement comes into force on the Effective Date and shall remain valid during the term "
+        "of the Master Logistics Agreement.\n\n9. Confidentiality\nInformation disclosed during the term of this "
+        "Agreement shall be kept confidential during the term of this Agreement and for an indefinite period "
+        "thereafter.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "4.1" in found.citation.quote
