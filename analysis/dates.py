@@ -42,14 +42,15 @@ MONTH = (
     r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b\.?"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
-# OCR in filings splits suffixes ("15t h", "1s t").
-_SUFFIX = r"(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)\b)?"
+# OCR in filings splits suffixes ("15t h", "1s t") and reads "st" as "5t" ("315t December": 31st, a day that can
+# be nothing else; "15t" stays 15, it could be 15th).
+_SUFFIX = r"(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)\b|(?<=[23]1)5t\b)?"
 # A blank to fill in: entered only at the start of a run and taken whole (possessive), so a page of
 # underscores is read once, not once per character.
 _BLANK = r"(?:(?<![_*])(?:_{1,60}+|\*{1,20}+)|\[[^\]\n]{0,12}\])"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _YEAR_OR_BLANK = rf"(?:{_YEAR}|(?P<year_blank>(?:19|20){_BLANK}))"
-_DAY = r"(?P<day>[0-3]?\d)(?!\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:(?!\d)|(?<=[23]1)(?=5t\b))"
 
 _WS = r"\s{0,10}"  # bounded, so adjacent optional parts cannot backtrack quadratically
 _PATTERNS = [

@@ -49,7 +49,9 @@ _START_DATE_LEAD = re.compile(
 )
 _PERPETUAL = re.compile(
     # "a perpetual, irrevocable license": the licence outlives the term, the agreement is not perpetual.
-    r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|evergreen|"
+    # "Evergreen Gateway" is a name, not a term that renews without end.
+    r"\b(?:perpetu\w*(?![\w\s,()-]{0,60}\b(?:licen[cs]e|right)s?\b)|indefinite\w*|in\s+perpetuity|no\s+fixed\s+term|"
+    r"evergreen(?!(?-i:\s+(?!Term|Renewal|Basis)[A-Z][a-z]))|"
     r"not\s+be\s+terminable|until\s+(?:such\s+time\s+as\s+it\s+is\s+|it\s+is\s+)?terminated|(?:end|expire)s?\s+(?:only\s+)?when\s+terminated|"
     r"until\s+(?:either|one|any)\s+(?:party|of\s+the\s+parties)\b|"
     # "shall terminate ... on the exercise by the Sponsor of its right to terminate": only a party ends it.
@@ -69,11 +71,12 @@ _EARLY_TERMINATION = re.compile(
     r"\b(?:shall|will)\s+(?:terminate|expire)\s+(?:if|in\s+the\s+event)\b",
     re.IGNORECASE,
 )
-# "The representations and warranties shall terminate one year from the Closing Date", "The provisions of Sections 4
+# "The representations and warranties shall terminate one year from the Closing Date", "The obligation of the Fund to
+# pay shall survive ... until all payments are made", "The provisions of Sections 4
 # and 5 shall terminate upon ...": the sentence is about some provisions, not about how long the agreement runs.
 _PROVISIONS_SUBJECT = re.compile(
     r"\W*(?:\d+(?:\.\d+)*\s+)?(?:\(?[a-z0-9]{1,4}\)\s*)?(?:the\s+)?"
-    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations|representations|warranties|covenants)\b",
+    r"(?:provisions(?!\s+of\s+this\s+agreement)|indemni\w*|obligations?|representations|warranties|covenants)\b",
     re.IGNORECASE,
 )
 # The sentence is about how long this agreement runs (not a licence, a warranty or an obligation).
@@ -82,7 +85,11 @@ _ABOUT_TERM = re.compile(
     r"\bterms?\s+of\s+the\s+(?:project|engagement|agreement|contract)\s*:|"
     r"for\s+a\s+(?:\w+\s+)?term\b|(?:a|an)\s+(?:initial\s+)?term\s+of\b|(?:this\s+(?:\w+\s+){0,3}?|the\s+)(?:agreement|contract|amendment|addendum)\b"
     r"[^.;]{0,80}?\b(?:continue|remain|expire|terminate|end|be\s+(?:valid|effective|in\s+(?:full\s+)?(?:force|effect))|"
-    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
+    r"commence|begin|run|have\s+a\s+term|(?:have|has)\s+effect|is\s+for|be\s+for|valid)|"
+    # "this IP Agreement shall extend until ...": the agreement itself is the subject (not "the period begins on the
+    # date of this Agreement and shall extend until").
+    r"\b(?:this|the)\s+(?:\w+\s+){0,2}?agreement\s+(?:shall|will)\s+extend\s+until\b|"
+    r"agreement\s+(?:period|duration)|duration\s+of\s+(?:this|the)|"
     r"(?:expiration|termination|expiry|end)\s+date|contract\s+period|period\s+of\s+validity|valid\s+for|shall\s+be\s+valid|remain\s+valid|"
     r"is\s+valid|fixed\s+term|(?:joint\s+venture|promotion|engagement)\s+(?:shall|will|is)|(?:have|has)\s+a\s+duration\s+of|"
     r"not\s+be\s+terminable)",
@@ -91,12 +98,20 @@ _ABOUT_TERM = re.compile(
 # 'shall terminate upon termination of the Offering': an end fixed by an event, not a date.
 _EVENT_END = re.compile(
     r"\b(?:shall|will)\s+(?:automatically\s+)?(?:not\s+)?(?:continue|remain|expire|terminate|end|extend)\b[^.;]{0,80}?"
-    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as)\b|"
+    r"\b(?:until|upon|on|when|at|if|for\s+so\s+long\s+as|as\s+long\s+as|through\s+the\s+(?:completion|expiration|expiry|termination|end|conclusion|last|final))\b|"
     # "will be in effect from the Effective Date until completion of the Research Program", "... and ending on the
     # expiration of all Statements of Work".
     r"\b(?:shall|will)\s+be\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+|effective\s+)?from\b[^.;]{0,80}?\buntil\b|"
-    r"\b(?:ending|expiring|terminating)\s+(?:on|upon|at|with)\s+the\s+(?:expiration|termination|completion|end)\b|"
-    r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[",
+    # "shall remain valid during the term of the LSA": the agreement lasts as long as another one.
+    r"\b(?:shall|will)\s+(?:continue|remain)\b[^.;]{0,40}?\b(?:during|for|throughout)\s+the\s+(?:term|duration|life)\s+of\s+"
+    r"(?!this\b)(?:the|each|any|such)\b|"
+    # "... and end on the expiration date of the operation term of Party B": an end tied to another period.
+    r"\b(?:ending|expiring|terminating|and\s+(?:shall\s+|will\s+)?(?:end|expire|terminate)s?)\s+(?:on|upon|at|with)\s+the\s+"
+    r"(?:expiration|termination|completion|end)\b|"
+    r"\bis\s+for\s+the\s+(?:total\s+)?duration\s+of\b|\b(?:period|term)\s+of\s+\[|\buntil\s+the\s+\[|"
+    # "shall begin as of the Effective Date and continue until Acceptance of all Deliverables": the second verb of
+    # the sentence runs the term to the event.
+    r"\band\s+(?:shall\s+|will\s+)?(?:thereafter\s+)?(?:continues?|remains?)\b[^.;]{0,60}?\b(?:until|(?:for\s+)?as\s+long\s+as|for\s+so\s+long\s+as|through\s+the\s+(?:completion|expiration|expiry|termination|end|conclusion|last|final))\b",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(
@@ -203,8 +218,11 @@ def _is_term_length(window: Window, found: DurationMatch) -> bool:
 
 # '"Term" means the period ...': apart from _ABOUT_TERM, whose word boundary a quotation mark never follows.
 _TERM_MEANS = re.compile(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?means?\b", re.IGNORECASE)
-# 'The term "Credit Data" means ...': the word "term" introducing a definition, not the contract's term.
-_DEFINITION_AFTER = re.compile(r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)")
+# 'The term "Credit Data" means ...', 'the term "control" (including "controlled by") means ...': the word "term"
+# introducing a definition, not the contract's term.
+_DEFINITION_AFTER = re.compile(
+    r"\s*[\"“'‘][^\"”'’]{1,60}[\"”'’]\s*(?:\([^()]{0,160}\)\s*)?,?\s*(?:shall\s+)?(?:means?|refers?|includes?|has\b)"
+)
 # A period that starts when the term ends: "for six (6) months at the end of the Term", "one (1) year thereafter"
 # (after "during the Term"); a survival or sell-off period, not the term.
 _AT_TERM_END = re.compile(
@@ -214,6 +232,11 @@ _AT_TERM_END = re.compile(
 _THEREAFTER = re.compile(r"[\s,]*+thereafter\b", re.IGNORECASE)
 # "during the Term and for two years thereafter", "for the term of this Agreement and for five (5) years thereafter".
 _DURING_TERM = re.compile(r"\b(?:during|throughout|for)\s+the\s+term\b", re.IGNORECASE)
+
+
+# "the right to distribute during the Term ... until December 31, 2006": a sentence that names the term only as
+# the time something else happens in does not say how long the agreement runs.
+_WITHIN_TERM = re.compile(r"\b(?:during|throughout)\s+$", re.IGNORECASE)
 
 
 _RECITAL = re.compile(r"\W*(?:\d+(?:\.\d+)*\s+|\(?[A-Za-z0-9]{1,3}\)\s*)?(?:WHEREAS|Whereas)\b")
@@ -325,7 +348,15 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         return None  # "WHEREAS, the previous agreement expired on May 28, 2016": another agreement's story
     if _PROVISIONS_SUBJECT.match(text):
         return None
-    about = next((m for m in _ABOUT_TERM.finditer(text) if not _DEFINITION_AFTER.match(text, m.end())), None)
+    about = next(
+        (
+            m
+            for m in _ABOUT_TERM.finditer(text)
+            if not _DEFINITION_AFTER.match(text, m.end())
+            and not _WITHIN_TERM.search(text, max(0, m.start() - 12), m.start())
+        ),
+        None,
+    )
     if about is None and _TERM_MEANS.search(text) is None and not headed:
         return None
     lowered = text.lower()
@@ -444,6 +475,10 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         score += 1.0
     if re.search(r"[\"“](?:initial\s+)?term[\"”]\s+(?:shall\s+)?mean|\binitial\s+term\s+(?:shall\s+)?mean", lowered):
         score += 1.0  # '"Term" shall mean the period ...': the definition of the term
+        if end_date is not None:
+            # '"Term" means 1 March 2013 to 28 February 2014': the definition dates the term itself, so it outranks
+            # a sentence that runs something "for the Term" with a length of its own.
+            score += 1.0
     elif re.search(r"\((?:the\s+|such\s+period,?\s+)?[\"“](?:initial\s+)?term[\"”]\)", lowered):
         score += 1.0  # '... until terminated under Section 9 (the "Term")': the sentence that defines the term
     # "Term", "Term and Termination", "Duration": not "Termination Assistance", whose periods follow the term.
@@ -455,7 +490,10 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         r"\b(?:licen[cs]e\s+(?:granted|shall)|warrant\w*|confidential\w*|non-?compet\w*|royalt\w*|survive)", lowered
     ) and not re.search(r"\bthis\s+agreement\b", lowered):
         score -= 1.0
-    if re.search(r"\bmay\s+terminate\b|\bbreach\w*|\bcure\w*|prior\s+to\s+(?:the\s+)?(?:expiration|end)\b", lowered):
+    # "Client may cancel, effective on the first anniversary": a right to end the term early, not its end.
+    if re.search(
+        r"\bmay\s+(?:terminate|cancel)\b|\bbreach\w*|\bcure\w*|prior\s+to\s+(?:the\s+)?(?:expiration|end)\b", lowered
+    ):
         score -= 0.8
     return TermFinding(
         window=window,

@@ -132,8 +132,15 @@ def _same_length(text: str) -> str:
     return _MAPPED.sub(lambda match: str(_SAME_LENGTH[ord(match.group(0))]), text)
 
 
+# SEC filings render underlining as a run of hyphens beside or below the words ("shall ---- thereafter continue",
+# "made as of 31 December, --------- 1996"): blanked one-for-one, so the words read on and offsets are kept.
+_UNDERLINE = re.compile(r"(?<!\S)-{2,}+(?!\S)")
+
+
 def prepare(text: str) -> Prepared:
     translated = _same_length(text)
+    if "--" in translated:
+        translated = _UNDERLINE.sub(lambda match: " " * len(match.group(0)), translated)
     if not _INVISIBLE.search(translated):
         return Prepared(original=text, clean=translated)
     offsets: array[int] = array("l")

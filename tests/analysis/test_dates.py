@@ -45,6 +45,14 @@ def test_formats_of_the_same_date(text: str) -> None:
     assert parse_date(text) == date(2024, 1, 5)
 
 
+def test_ocr_reads_st_as_5t_only_where_the_day_can_be_nothing_else() -> None:
+    # "215t" and "315t" are no days, so they are 21st and 31st; "15t" could be 15th, so it is never read as the 1st.
+    assert parse_date("215t March 2022") == date(2022, 3, 21)
+    assert parse_date("ending 315t October 2019") == date(2019, 10, 31)
+    assert parse_date("15t December 2019") != date(2019, 12, 1)
+    assert parse_date("3155 October 2019") is None
+
+
 def test_day_first_when_the_first_figure_cannot_be_a_month() -> None:
     assert parse_date("13/01/2020") == date(2020, 1, 13)
     assert parse_date("31.12.2020") == date(2020, 12, 31)

@@ -223,3 +223,139 @@ def test_a_term_that_extends_for_a_period_is_the_initial_term() -> None:
         '(5) years thereafter ("Initial Term"), unless it is extended by mutual written agreement of the Parties.\n'
     )
     assert _expiry(body) == "2025-03-09"
+
+
+def test_a_term_defined_by_two_dates_outranks_a_licence_for_the_term_with_its_own_length() -> None:
+    body = (
+        '1. Definitions\n1.4 "Term" means: 1st April 2020 to 315t March 2021 or until terminated under clause 9.\n\n'
+        "4. Term of the Licence\nThe period of the licence granted shall be for the Term and shall extend for a "
+        "period of thirty six (36) months or until terminated as per clause 9.\n"
+    )
+    assert _expiry(body) == "2021-03-31"
+
+
+def test_a_right_to_cancel_at_an_anniversary_is_not_the_end_of_the_term() -> None:
+    # The term ends on an event; the anniversary only says when a cancellation may take effect.
+    body = (
+        "1. Services\n1.1 The term of this Agreement will begin on the Effective Date and will not end until Kestrel "
+        "has moved a total of 40,000 pallets for Orchid.\n1.2 If the parties fail to agree the volumes for the "
+        "second year of the term, Orchid may cancel, effective on the first anniversary of this Agreement.\n"
+    )
+    assert _expiry(body) != "2021-03-09"
+
+
+def test_the_word_term_before_a_definition_with_a_parenthesis_is_not_the_contracts_term() -> None:
+    # 'the term "X" (including ...) means': "term" introduces a definition; the restricted period that follows in
+    # the same paragraph is a covenant's, not the agreement's.
+    body = (
+        '1. Covenants\n(a) For purposes of this Agreement, the term "affiliate" (including the terms "affiliated '
+        'with" and "under common ownership with") means any person owning half of another; (b) Kestrel agrees '
+        "that for a period commencing on the Effective Date and ending four years after it, Kestrel shall not "
+        "solicit Orchid's customers.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_a_term_that_begins_and_continues_until_an_event_ends_on_that_event() -> None:
+    body = (
+        "6. Duration\nThe term of this Agreement shall start as of the Effective Date and continue until Orchid "
+        "accepts the last of the warehouse audits described in Schedule B, unless earlier terminated under Section 9.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_payment_obligation_that_survives_until_paid_is_not_the_term() -> None:
+    body = (
+        "8. Fees\n8.1 Orchid pays the storage fees monthly.\n8.2 The obligation of Orchid to pay the storage fees "
+        "under this Section shall survive the termination of this Agreement and remain in full force and effect "
+        "until all such fees have been paid in full.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_a_term_that_continues_through_the_completion_of_the_work_ends_on_that_event() -> None:
+    body = (
+        "2. Term\nThis Agreement will commence on the Effective Date and continue through the completion of the "
+        "racking installation described in Schedule A.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_product_named_evergreen_does_not_make_the_agreement_perpetual() -> None:
+    body = (
+        "5. Payments\nCustomers pay through the Evergreen Gateway, and a stored card is valid for later orders "
+        "placed through the application.\n"
+    )
+    assert _expiry(body) != PERPETUAL
+
+
+def test_a_term_that_commences_and_ends_on_the_expiry_of_another_period_ends_on_that_event() -> None:
+    body = (
+        "3. Cooperation Period\nThe parties confirm that the term of cooperation under this Agreement shall commence "
+        "on the date hereof and end on the expiration date of Kestrel's warehouse operating licence.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_an_agreement_that_extends_until_its_rights_expire_ends_on_that_event() -> None:
+    body = (
+        "7. Duration\n7.1 Unless terminated earlier under Section 8, this Storage Agreement shall extend until the "
+        "last of the patents listed in Annex 2 lapses.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+
+
+def test_a_standstill_period_that_extends_until_a_deadline_is_not_the_agreements_term() -> None:
+    # Guard: "begins on the date of this Agreement and shall extend until" has the period, not the agreement, as its
+    # subject; the sentence that ends the agreement is the other one.
+    body = (
+        '4. Standstill\n4.1 The standstill period (the "Standstill Period") begins on the date of this Agreement and '
+        "shall extend until thirty (30) days before Orchid's next annual meeting.\n\n9. Termination\n9.1 This "
+        "Agreement will terminate upon the earlier of (i) the end of the Standstill Period or (ii) written notice "
+        "of an uncured breach.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and "9.1" in found.citation.quote
+
+
+def test_underlining_rendered_as_hyphens_does_not_break_the_term_sentence() -> None:
+    # SEC text puts the underline of a word beside it as a run of hyphens; the quote keeps the original text.
+    body = (
+        "2. Term\nThe term of this Agreement shall commence on the Effective Date and shall ---- thereafter "
+        "continue until all the sponsor benefits described above are delivered.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display
+    assert "shall ---- thereafter" in found.citation.quote
+
+
+def test_rights_that_continue_through_the_term_do_not_end_it_on_an_event() -> None:
+    # Guard: "through the completion of" is an end by event; "through the Term" only says the rights last as long.
+    body = (
+        "5. Licence\nThe rights of Kestrel to use the Orchid marks shall continue through the Term of this Agreement.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_an_exclusivity_until_a_date_granted_during_the_term_is_not_the_term() -> None:
+    # "during the Term" names the term only as the time the right runs in; the date ends the exclusivity.
+    body = (
+        "2. Licence\nKestrel may store the Orchid archive during the Term of the Agreement, and shall have the "
+        "exclusive right to store its cold samples until June 30, 2021.\n"
+    )
+    assert _expiry(body) is None
+
+
+def test_an_agreement_that_remains_valid_during_the_term_of_another_ends_with_it() -> None:
+    body = (
+        "4. Term\n4.1 This Agreement comes into force on the Effective Date and shall remain valid during the term "
+        "of the Master Logistics Agreement.\n\n9. Confidentiality\nInformation disclosed during the term of this "
+        "Agreement shall be kept confidential during the term of this Agreement and for an indefinite period "
+        "thereafter.\n"
+    )
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "4.1" in found.citation.quote
