@@ -18,6 +18,13 @@ def _expiry(body: str) -> str | None:
     return found.value if found is not None else None
 
 
+def _ends_on_event(body: str) -> str:
+    """The quote of the expiry found, asserted to be undetermined because the term ends on an event."""
+    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
+    assert found is not None and found.value == "undetermined" and "event" in found.display, found
+    return found.citation.quote
+
+
 def test_until_the_end_of_a_year_ends_on_its_last_day() -> None:
     body = "1. Storage\nKestrel stores goods.\n\n2. Duration\nThis agreement will be in effect until the end of 2027."
     assert _expiry(body) == "2027-12-31"
@@ -261,8 +268,7 @@ def test_a_term_that_begins_and_continues_until_an_event_ends_on_that_event() ->
         "6. Duration\nThe term of this Agreement shall start as of the Effective Date and continue until Orchid "
         "accepts the last of the warehouse audits described in Schedule B, unless earlier terminated under Section 9.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "event" in found.display
+    _ends_on_event(body)
 
 
 def test_a_payment_obligation_that_survives_until_paid_is_not_the_term() -> None:
@@ -279,8 +285,7 @@ def test_a_term_that_continues_through_the_completion_of_the_work_ends_on_that_e
         "2. Term\nThis Agreement will commence on the Effective Date and continue through the completion of the "
         "racking installation described in Schedule A.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "event" in found.display
+    _ends_on_event(body)
 
 
 def test_a_product_named_evergreen_does_not_make_the_agreement_perpetual() -> None:
@@ -296,8 +301,7 @@ def test_a_term_that_commences_and_ends_on_the_expiry_of_another_period_ends_on_
         "3. Cooperation Period\nThe parties confirm that the term of cooperation under this Agreement shall commence "
         "on the date hereof and end on the expiration date of Kestrel's warehouse operating licence.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "event" in found.display
+    _ends_on_event(body)
 
 
 def test_an_agreement_that_extends_until_its_rights_expire_ends_on_that_event() -> None:
@@ -305,8 +309,7 @@ def test_an_agreement_that_extends_until_its_rights_expire_ends_on_that_event() 
         "7. Duration\n7.1 Unless terminated earlier under Section 8, this Storage Agreement shall extend until the "
         "last of the patents listed in Annex 2 lapses.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "event" in found.display
+    _ends_on_event(body)
 
 
 def test_a_standstill_period_that_extends_until_a_deadline_is_not_the_agreements_term() -> None:
@@ -328,9 +331,7 @@ def test_underlining_rendered_as_hyphens_does_not_break_the_term_sentence() -> N
         "2. Term\nThe term of this Agreement shall commence on the Effective Date and shall ---- thereafter "
         "continue until all the sponsor benefits described above are delivered.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "event" in found.display
-    assert "shall ---- thereafter" in found.citation.quote
+    assert "shall ---- thereafter" in _ends_on_event(body)
 
 
 def test_rights_that_continue_through_the_term_do_not_end_it_on_an_event() -> None:
@@ -357,5 +358,4 @@ def test_an_agreement_that_remains_valid_during_the_term_of_another_ends_with_it
         "Agreement shall be kept confidential during the term of this Agreement and for an indefinite period "
         "thereafter.\n"
     )
-    found = analyse(PREAMBLE + body).first(TermKind.EXPIRATION_DATE)
-    assert found is not None and found.value == "undetermined" and "4.1" in found.citation.quote
+    assert "4.1" in _ends_on_event(body)
