@@ -244,3 +244,17 @@ async def test_bad_windows_are_refused(report_sandbox: tuple[str, Path]) -> None
         )
     for call in (both, nonsense, backwards):
         assert call.is_error and text_of(call).startswith("[invalid_argument]")
+
+
+async def test_a_period_in_a_year_no_portfolio_has_is_refused_not_crashed(report_sandbox: tuple[str, Path]) -> None:
+    # Four digits match a year, but the calendar ends at 9999 and no contract is dated in year 0 or 0042: the
+    # model gets an argument error it can correct, never an internal one (the fuzz found "0000" and "9999-12").
+    url, _ = report_sandbox
+    async with mcp_client(settings_for(url)) as client:
+        calls = [
+            await client.call_tool("clm__portfolio_report", {"kind": "renewal_pipeline", "period": period})
+            for period in ("0000", "0042-Q2", "9999-12", "1899-12")
+        ]
+    for call in calls:
+        assert call.is_error and text_of(call).startswith("[invalid_argument]"), text_of(call)
+        assert "1900" in text_of(call) and "2999" in text_of(call)

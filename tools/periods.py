@@ -22,7 +22,15 @@ def month_end(year: int, month: int) -> date:
     return first_next - timedelta(days=1)
 
 
+# The years a contract portfolio is reported over: four digits also match year 0 or 9999, whose months the calendar
+# cannot end (date(10000, 1, 1) does not exist), so a period outside these is an argument to correct.
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2999
+
+
 def _months(year: int, first: int, count: int) -> tuple[date, date]:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidArgument(f"period year {year} is outside {FIRST_YEAR}-{LAST_YEAR}: give a year in that range.")
     last = first + count - 1
     return date(year, first, 1), month_end(year, last)
 
