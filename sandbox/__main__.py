@@ -87,6 +87,7 @@ def _print_result(result: ImportResult) -> None:
 def import_main(argv: list[str]) -> None:
     parser = _import_parser()
     args = parser.parse_args(argv)
+    # Imported after parsing, so that --help and argument errors answer at once.
     from pydantic import ValidationError
 
     from sandbox.importing import import_into
@@ -147,7 +148,7 @@ def token_main(argv: list[str]) -> None:
     parser.add_argument("--scope", help="space-separated scopes (default: all the user holds)")
     parser.add_argument("--password", help="the user's password (default: the documented demo password)")
     args = parser.parse_args(argv)
-    from sandbox.testing import demo_password, user_token
+    from sandbox.testing import demo_password, user_token  # after parsing: --help answers at once
 
     try:
         password = args.password if args.password is not None else demo_password(args.user)

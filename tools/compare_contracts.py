@@ -247,6 +247,7 @@ async def _text(ctx: ClmContext, detail: ContractDetail) -> str:
 
 def _analyse_all(read: _Read, amendments: list[tuple[ContractDetail, str]]) -> None:
     """Analysis, precedence and the terms in force of one column (pure, run off the event loop)."""
+    # analysis/ is imported inside the functions: it is not needed to answer initialize or tools/list (cold start).
     from analysis import DocumentRef, analyse, consolidate
     from analysis.precedence import express_overrides, precedence_rules
 

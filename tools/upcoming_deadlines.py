@@ -303,7 +303,7 @@ def _sources(
 
 
 def _recurs(recurrence: str) -> str:
-    from analysis import from_iso
+    from analysis import from_iso  # not at the top: analysis/ is not needed for initialize or tools/list
 
     duration = from_iso(recurrence)
     return f"recurs every {duration.display}" if duration is not None else "recurs"

@@ -25,6 +25,8 @@ def version_text(parts: PluginParts) -> str:
     return f"{parts.identity.name} {parts.identity.version}\n"
 
 
+# `--help` imports only what it prints: the settings model, pydantic and the audit module on demand (start-up of
+# a help answer, measured in bench/core_server.py).
 def _default(field: object) -> str:
     from pydantic_core import PydanticUndefined
 

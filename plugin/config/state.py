@@ -245,7 +245,7 @@ class RedisKeyRingStore:
         return self._client
 
     def _call(self, action: str, fn: Any) -> Any:
-        import redis
+        import redis  # only where a shared state is configured: the stdio start-up pays nothing for it
 
         try:
             return fn(self._redis())

@@ -249,6 +249,7 @@ def check_tree(
 ) -> TreeCheck:
     """Signature, signer (when a fingerprint is given), every signed and shipped file; with `installed`, also
     that every importable file of the tree is signed (what the start-up check requires)."""
+    # cryptography only when a signature is checked: an unsigned start never loads it.
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 

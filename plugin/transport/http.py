@@ -88,7 +88,7 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value.strip()))
     except ValueError:
-        from email.utils import parsedate_to_datetime
+        from email.utils import parsedate_to_datetime  # an HTTP-date Retry-After is rare: imported when one comes
 
         try:
             when = parsedate_to_datetime(value)

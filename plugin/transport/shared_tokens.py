@@ -88,6 +88,7 @@ class RedisTokens:
 
     # -- the stored form ---------------------------------------------------------------------------------------
     def _seal(self, name: str, token: SharedToken) -> bytes:
+        # cryptography and redis are imported when the shared tier is first used: replicas only, never on stdio.
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         plain = json.dumps(
