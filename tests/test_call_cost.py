@@ -162,3 +162,31 @@ def test_a_token_is_fetched_without_importing_openid_connect_or_jose(sandbox_url
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "", f"imported for a token: {done.stdout.strip()}"
+
+
+async def test_a_real_backend_loads_the_ca_bundle_once_and_off_the_event_loop(
+    sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token client and the API client each built a TLS context from the system's CA bundle (45-60 ms each)
+    on the event loop when a real backend was opened. They share one, built in a worker thread."""
+    import threading
+
+    import httpcore2
+
+    from plugin.transport.connection import open_backend
+
+    built: list[threading.Thread] = []
+    original = httpcore2.default_ssl_context
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(httpcore2, "default_ssl_context", counted)
+    settings = settings_for(sandbox_url)
+    async with open_backend(settings, PARTS.adapter, PARTS.requested_scopes(settings)) as backend:
+        await backend.session.tokens.get(backend.session.token_key)  # through the token endpoint's transport
+        metadata = await PARTS.adapter.metadata(backend.api)  # and an API request through the client's
+    assert metadata is not None
+    assert len(built) == 1, f"{len(built)} TLS contexts built for one backend"
+    assert built[0] is not threading.main_thread(), "the CA bundle was loaded on the event loop's thread"

@@ -44,6 +44,8 @@ from plugin.toolkit.untrusted import clean_inline
 from plugin.transport.shared_tokens import SharedTokens
 
 if TYPE_CHECKING:
+    import ssl
+
     from plugin.transport.token_client import AsyncTokenClient
 
 log = get_logger(__name__)
@@ -237,9 +239,11 @@ class ClientCredentialsFetcher:
         auth_method: str,
         timeout: httpx2.Timeout,
         transport: httpx2.AsyncBaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
         label: str = "backend",
         settings_hint: tuple[str, str, str] = ("the token URL", "the client id", "the client secret"),
     ) -> None:
+        """`verify`: the TLS context of the token endpoint's transport when none is given (shared with the API's)."""
         self._label = label  # what messages call the backend
         self._hint = settings_hint  # the variables that set the token URL, client id and secret
         self._token_url = token_url
@@ -251,9 +255,8 @@ class ClientCredentialsFetcher:
         self._client: AsyncTokenClient | None = None
         SECRETS.add_credentials(client_id, client_secret)  # and the Basic credential it is sent in
         # The token client's own transport, capped: authlib reads the whole body before we see it.
-        self._capped = _CappedTransport(
-            transport or httpx2.AsyncHTTPTransport(), MAX_TOKEN_RESPONSE_BYTES, owns_inner=transport is None
-        )
+        inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
+        self._capped = _CappedTransport(inner, MAX_TOKEN_RESPONSE_BYTES, owns_inner=transport is None)
 
     def _oauth_client(self) -> AsyncTokenClient:
         if self._client is None:
