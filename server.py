@@ -22,7 +22,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from plugin.server.parts import PluginParts
+    from plugin.toolkit.spec import ToolSpec
 
 ROOT = Path(__file__).resolve().parent
 VERIFIER = "plugin.release.integrity"
@@ -80,14 +83,19 @@ def verify_first(argv: list[str]) -> str | None:
     return refusal
 
 
-def parts() -> PluginParts:
-    """The fork's rooms: identity, tool registry, backend adapter."""
+def parts(*, tools: bool = True) -> PluginParts:
+    """The fork's rooms: identity, tool registry, backend adapter. `tools=False` leaves the registry empty: the
+    demo backend's child process needs only the identity and the adapter, and importing the tools costs it
+    ~250 ms of CPU while this process starts beside it."""
     from clm_client.adapter import ClmAdapter
     from plugin.config.identity import load_identity
     from plugin.server.parts import PluginParts
-    from tools import REGISTRY
 
-    return PluginParts(root=ROOT, identity=load_identity(ROOT), tools=REGISTRY, adapter=ClmAdapter())
+    registry: tuple[ToolSpec[Any, Any], ...] = ()
+    if tools:
+        from tools import REGISTRY as registry
+
+    return PluginParts(root=ROOT, identity=load_identity(ROOT), tools=registry, adapter=ClmAdapter())
 
 
 def main(argv: list[str]) -> int:

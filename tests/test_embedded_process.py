@@ -223,3 +223,25 @@ def test_a_child_started_at_spawn_builds_from_the_composition_root(monkeypatch: 
         process.close()
     monkeypatch.setenv("CLM_BASE_URL", "https://clm.example.com")
     assert BackendProcess.start_at_spawn(ROOT / "server.py", "CLM_") is None
+
+
+def test_the_child_builds_from_the_composition_root_without_importing_the_tools() -> None:
+    """The child serves the demo backend only: it takes the identity and the adapter from `server.py`'s parts, not
+    the tool registry, whose import (~250 ms of CPU) would run beside the server's own start."""
+    script = (
+        "import sys; from pathlib import Path; from plugin.transport.backend_process import _from_composition_root; "
+        "factory, _settings, _secret = _from_composition_root(Path(sys.argv[1])); "
+        "print(factory.__module__, sorted(m for m in sys.modules if m == 'tools' or m.startswith('tools.')))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLM_")} | {"CLM_DEMO_SIZE": "20"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "server.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["clm_client.demo", "[]"]

@@ -245,6 +245,7 @@ def _listen() -> socket.socket:
 def _from_composition_root(entry: Path) -> tuple[Callable[..., Any], PluginSettings, bytes | None]:
     """The app factory, settings and secret the server itself would use, from its composition root's parts."""
     import importlib.util
+    import inspect
 
     from plugin.config.settings import load_settings
     from plugin.transport.embedded import embedded_secret
@@ -254,7 +255,9 @@ def _from_composition_root(entry: Path) -> tuple[Callable[..., Any], PluginSetti
         raise RuntimeError(f"cannot import the composition root {entry}")
     root = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(root)
-    parts = root.parts()
+    # Without the tools where the composition root allows it: this process serves the demo backend only.
+    takes_tools = "tools" in inspect.signature(root.parts).parameters
+    parts = root.parts(tools=False) if takes_tools else root.parts()
     settings = load_settings(parts.identity)
     embedded = parts.adapter.embedded()
     if embedded is None or not settings.embedded:
