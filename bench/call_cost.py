@@ -7,7 +7,8 @@
 2. audit overhead: the plugin with audit off vs to a JSON-lines file, and a second audit-off process (the
    A/A control): CPU per call, the median over several rounds of fresh processes;
 3. the embedded default: the first tool call after `initialize`, sent at once and sent 1 s later (a client
-   whose user types a prompt first), median of 5 spawns each;
+   whose user types a prompt first), median of 5 spawns each; and the first call to a real backend (the
+   loopback sandbox), median of 7;
 4. RSS drift over N calls on the embedded default (one server; its RSS plus its children's, where the demo
    backend runs): RSS after one pass of the call mix over every contract it reads vs at the end (that first
    pass fills bounded caches once; its step is printed beside the drift).
@@ -112,6 +113,21 @@ def first_embedded_call(delay: float, runs: int, script: str = "server.py", mode
     return percentile(samples, 0.5)
 
 
+def first_real_call(url: str, runs: int, script: str = "server.py") -> float:
+    """Median ms-to-answer of the first call sent right after `initialize` to a server configured with a real
+    backend (the loopback sandbox at `url`): the plugin's own first-call work (token and API clients, TLS
+    contexts, token, metadata) without the demo backend's build."""
+    samples = []
+    for _ in range(runs):
+        server = StdioServer([script], plugin_env(url, CLM_AUDIT="off", CLM_AUDIT_REQUIRED="false"))
+        server.initialize()
+        started = time.perf_counter()
+        server.call("clm__search_contracts", {"limit": 20})
+        samples.append(time.perf_counter() - started)
+        server.close()
+    return percentile(samples, 0.5)
+
+
 def soak(calls: int, script: str = "server.py") -> tuple[float, float, float]:
     """RSS after 200 searches, after one pass of the soak's mix over every contract it reads (the first read of each
     fills bounded caches: SQLite's pages, the cleaned fields, the remembered renewal states), and after `calls`
@@ -198,6 +214,17 @@ def main() -> None:
             if args.before is not None:
                 before, _ = audit_rounds(url, Path(tmp), args.audit_rounds, args.calls, old)
                 verdicts.append(("BEFORE: audit overhead, CPU per call (%, median)", before * 100, None))
+            verdicts.append(
+                ("real backend: first call right after initialize (ms)", first_real_call(url, 7) * 1000, None)
+            )
+            if args.before is not None:
+                verdicts.append(
+                    (
+                        "BEFORE: real backend, first call right after initialize (ms)",
+                        first_real_call(url, 7, old) * 1000,
+                        None,
+                    )
+                )
     for name, value, ok in verdicts:
         print(f"{name:68} {value:9.2f}  {_verdict(ok)}", flush=True)
     at_once = first_embedded_call(0.0, 5)
