@@ -7,8 +7,31 @@ Every sentence here is written for these tests (none is taken from a real contra
 from __future__ import annotations
 
 from analysis import UNDETERMINED, TermKind, analyse
+from analysis.dates import find_dates
 
 PARTIES = ' between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n'
+
+
+def test_a_date_whose_year_a_line_of_underlining_pushes_away_is_still_read() -> None:
+    # SEC filings lay the underlining of a word on the line above into the sentence ("1 July, ------ 2011"); the
+    # clean text blanks the hyphens, which leaves a long run of spaces after the comma.
+    gap = " " * 87
+    text = f"made as of 1 July,{gap}2011, between"
+    assert [found.value.isoformat() for found in find_dates(text) if found.value] == ["2011-07-01"]
+
+
+def test_an_effective_date_at_the_close_of_business_on_the_preamble_date() -> None:
+    gap = " " * 45 + "----------" + " " * 35
+    text = (
+        f'ALLIANCE AGREEMENT\n\nTHIS ALLIANCE AGREEMENT (this "Agreement") is made as of 1 July,{gap}2011,{PARTIES}'
+        '1. Definitions\n\n"Effective Date" means the close of business on the date specified in the preamble '
+        "hereof.\n\n2. Alliance\n\nOrchid and Kestrel shall share their road freight capacity.\n"
+    )
+    result = analyse(text)
+    agreement = result.first(TermKind.AGREEMENT_DATE)
+    effective = result.first(TermKind.EFFECTIVE_DATE)
+    assert agreement is not None and agreement.value == "2011-07-01"
+    assert effective is not None and effective.value == "2011-07-01"
 
 
 def test_a_term_to_the_later_of_an_anniversary_and_an_event_has_no_calendar_end() -> None:
