@@ -427,6 +427,11 @@ _EFFECTIVE_MEANS = re.compile(
     r"of\s+this\s+Agreement\s+(?:is|shall\s+be))",
     re.IGNORECASE,
 )
+# 'Effective as of ____ (the "Effective Date")', 'EFFECTIVE AS OF (EFFECTIVE DATE)': a form whose date was never
+# filled in. That is a blank, not an event the text fails to date.
+_NOTHING_AFTER_AS_OF = re.compile(
+    r"\b(?:effective|dated|made)\s+(?:as\s+of|on)[\s_.:*-]*(?:\[[\s_.*-]*\])?[\s_]*$", re.IGNORECASE
+)
 # "EFFECTIVE DATE\n\n JUNE 1, 1998": a label with the date right after it.
 _EFFECTIVE_LABEL = re.compile(
     # "... DATES:" and "... Date under this Addendum:" label the same fact for this document.
@@ -822,6 +827,8 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
         if _BLANK_YEAR.search(text, max(window.start, defined.start() - 60), defined.start()):
             return _undetermined(doc, defined.start(), "the year of the effective date is left blank")
+        if _NOTHING_AFTER_AS_OF.search(text, max(window.start, defined.start() - 40), defined.start()):
+            return _undetermined(doc, defined.start(), "the effective date is left blank")
         following = _first_date_after(doc, defined.end(), 40)
         if following is not None and not text[defined.end() : following.start].strip(" \t\n:-–—=\"'"):
             return FoundDate(

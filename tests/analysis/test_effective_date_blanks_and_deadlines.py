@@ -10,6 +10,11 @@ from analysis import UNDETERMINED, TermKind, analyse
 from analysis.dates import find_dates
 
 PARTIES = ' between Orchid Labs Inc. ("Orchid") and Kestrel Freight LLC ("Kestrel").\n\n'
+SIGNATURES = (
+    "\n\nIN WITNESS WHEREOF, the parties have signed this Agreement on the dates below.\n\n"
+    "ORCHID LABS INC.\nBy: /s/ Mara Quill\nDate: March 3, 2015\n\n"
+    "KESTREL FREIGHT LLC\nBy: /s/ Ivo Brandt\nDate: March 9, 2015\n"
+)
 
 
 def test_a_date_whose_year_a_line_of_underlining_pushes_away_is_still_read() -> None:
@@ -44,3 +49,13 @@ def test_a_term_to_the_later_of_an_anniversary_and_an_event_has_no_calendar_end(
     expiry = analyse(text).first(TermKind.EXPIRATION_DATE)
     assert expiry is not None and expiry.value == UNDETERMINED
     assert "later of (i) the second anniversary" in expiry.citation.quote
+
+
+def test_an_effective_date_the_form_leaves_blank_is_blank_not_an_event() -> None:
+    text = (
+        "SERVICES AGREEMENT\n\nBETWEEN: ORCHID LABS INC. AND KESTREL FREIGHT LLC\n\n"
+        "EFFECTIVE AS OF (EFFECTIVE DATE)\n\n1. SERVICES\n\nKestrel will carry Orchid's goods by road.\n" + SIGNATURES
+    )
+    effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == UNDETERMINED
+    assert "left blank" in effective.display and "event" not in effective.display
