@@ -423,9 +423,13 @@ _EFFECTIVE_NAME = r"(?:Effective|Commencement|Start)\s+Date"
 _EFFECTIVE_DEFINED = re.compile(rf"[\"'(]\s*(?:the\s+)?\"?{_EFFECTIVE_NAME}\"?\s*[\"')]", re.IGNORECASE)
 _EFFECTIVE_MEANS = re.compile(
     rf"\"?{_EFFECTIVE_NAME}\"?\s*(?:\"\s*)?(?:(?:for|of)\s+this\s+(?:agreement|contract)\s+)?"
-    r"(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|has\s+the\s+meaning|"
+    r"(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|(?:has|shall\s+have)\s+the\s+meaning|"
     r"of\s+this\s+Agreement\s+(?:is|shall\s+be))",
     re.IGNORECASE,
+)
+# "no later than <date>" before a defined effective date: the deadline for the event that sets it, not its day.
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:no|not)\s+later\s+than\s+(?:the\s+)?$|\bon\s+or\s+before\s+(?:the\s+)?$", re.IGNORECASE
 )
 # 'Effective as of ____ (the "Effective Date")', 'EFFECTIVE AS OF (EFFECTIVE DATE)': a form whose date was never
 # filled in. That is a blank, not an event the text fails to date.
@@ -823,6 +827,12 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             for d in doc.dates(max(0, min(window.start, defined.start() - 160)), defined.start())
             if defined.start() - d.end < 160 and d.end > window.start
         ]
+        if dates and _DEADLINE_BEFORE.search(text, max(0, dates[-1].start - 30), dates[-1].start):
+            # '... accepted for filing no later than March 1, 2020 (such date, the "Effective Date")': the date of an
+            # event, of which the text gives only the deadline
+            return _undetermined(
+                doc, defined.start(), "the effective date is the day of an event; the text gives only its deadline"
+            )
         if dates:
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
         if _BLANK_YEAR.search(text, max(window.start, defined.start() - 60), defined.start()):

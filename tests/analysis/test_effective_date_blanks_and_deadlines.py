@@ -59,3 +59,16 @@ def test_an_effective_date_the_form_leaves_blank_is_blank_not_an_event() -> None
     effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
     assert effective is not None and effective.value == UNDETERMINED
     assert "left blank" in effective.display and "event" not in effective.display
+
+
+def test_an_effective_date_bounded_only_by_a_deadline_is_undetermined_and_quotes_the_definition() -> None:
+    text = (
+        f"LICENCE AGREEMENT\n\nThis Licence Agreement is entered into as of May 4, 2018{PARTIES}"
+        '1. Definitions\n\n1.4 "Effective Date" shall have the meaning given to it in Section 8.1.\n\n'
+        "8. Term\n\n8.1 This Agreement shall become effective upon the approval of the licence by the Harbour "
+        'Authority, which must be granted no later than October 1, 2018 (such date, the "Effective Date").\n'
+    )
+    effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == UNDETERMINED
+    assert "deadline" in effective.display
+    assert "Harbour Authority" in effective.citation.quote
