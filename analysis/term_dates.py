@@ -501,7 +501,7 @@ _AGREEMENT_TAKES_EFFECT = re.compile(
     re.IGNORECASE,
 )
 _BY_SIGNATURE = re.compile(
-    r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,3}?(?:signature|signed|executed)|"
+    r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,4}?(?:signature|signed|executed)|"
     r"date\s+of\s+(?:the\s+)?(?:last\s+)?(?:signature|execution)|"
     # "the date this Agreement is signed by the last signatory": the same fact, said the other way round.
     r"(?:signed|executed)\s+by\s+(?:the\s+)?(?:last|later|final)\s+(?:of\s+the\s+)?(?:signatory|party|parties|signer))",

@@ -72,3 +72,16 @@ def test_an_effective_date_bounded_only_by_a_deadline_is_undetermined_and_quotes
     assert effective is not None and effective.value == UNDETERMINED
     assert "deadline" in effective.display
     assert "Harbour Authority" in effective.citation.quote
+
+
+def test_an_effective_date_defined_as_the_last_signature_in_time_is_quoted_from_its_definition() -> None:
+    text = (
+        f"LICENCE AGREEMENT\n\nentered into{PARTIES}"
+        "2. Licence\n\nWith effect from the date when the party signing last in time appends its signature to this "
+        'agreement ("the effective date"), Orchid grants Kestrel a licence to use the software.\n\n'
+        "6. Duration\n\nThe licence granted hereunder shall become effective upon execution of this agreement by both "
+        "parties.\n" + SIGNATURES
+    )
+    effective = analyse(text).first(TermKind.EFFECTIVE_DATE)
+    assert effective is not None and effective.value == "2015-03-09"
+    assert "signing last in time" in effective.citation.quote
