@@ -53,11 +53,14 @@ _YEAR_OR_BLANK = rf"(?:{_YEAR}|(?P<year_blank>(?:19|20){_BLANK}))"
 _DAY = r"(?P<day>[0-3]?\d)(?:(?!\d)|(?<=[23]1)(?=5t\b))"
 
 _WS = r"\s{0,10}"  # bounded, so adjacent optional parts cannot backtrack quadratically
+# After the comma a wider gap: filings lay a line of underlining out between "31 December," and "1996", and the
+# run is taken whole (possessive), so it cannot backtrack either.
+_COMMA = r"(?:,\s{0,120}+)?"
 _PATTERNS = [
     # January 5, 2024 / Jan. 5th 2024 / November ___, 2006 / ___________ __, 2000
     re.compile(
         rf"(?<![A-Za-z])(?:(?P<month>{MONTH})|(?P<month_blank>{_BLANK})){_WS}"
-        rf"(?:{_DAY}{_SUFFIX}|(?P<day_blank>{_BLANK}))?{_WS},?{_WS}{_YEAR_OR_BLANK}",
+        rf"(?:{_DAY}{_SUFFIX}|(?P<day_blank>{_BLANK}))?{_WS}{_COMMA}{_YEAR_OR_BLANK}",
         re.IGNORECASE,
     ),
     # 5th day of January, 2024 / 5 January 2024 / 1st of March, 2003 / this ___ day of _____, 2004
@@ -65,7 +68,7 @@ _PATTERNS = [
         rf"(?:(?<![0-9/.-]){_DAY}{_SUFFIX}|(?P<day_word>\b{ORDINAL_WORD})|(?P<day_blank>{_BLANK})|\bthis\b)"
         r"(?:\s{0,3}\(\s{0,3}\d{1,2}\s{0,3}(?:st|nd|rd|th)?\s{0,3}\))?"
         rf"{_WS}(?:(?P<day_of>(?:day\s{{1,10}})?of\b)[\s-]{{0,80}})?"
-        rf"(?:(?P<month>{MONTH})|(?P<month_blank>{_BLANK}))?{_WS},?{_WS}{_YEAR_OR_BLANK}",
+        rf"(?:(?P<month>{MONTH})|(?P<month_blank>{_BLANK}))?{_WS}{_COMMA}{_YEAR_OR_BLANK}",
         re.IGNORECASE,
     ),
     # day of , 2012 (day and month both left empty)

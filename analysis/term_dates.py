@@ -423,9 +423,18 @@ _EFFECTIVE_NAME = r"(?:Effective|Commencement|Start)\s+Date"
 _EFFECTIVE_DEFINED = re.compile(rf"[\"'(]\s*(?:the\s+)?\"?{_EFFECTIVE_NAME}\"?\s*[\"')]", re.IGNORECASE)
 _EFFECTIVE_MEANS = re.compile(
     rf"\"?{_EFFECTIVE_NAME}\"?\s*(?:\"\s*)?(?:(?:for|of)\s+this\s+(?:agreement|contract)\s+)?"
-    r"(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|has\s+the\s+meaning|"
+    r"(?:shall\s+mean|means|is|:|shall\s+be|will\s+be|(?:has|shall\s+have)\s+the\s+meaning|"
     r"of\s+this\s+Agreement\s+(?:is|shall\s+be))",
     re.IGNORECASE,
+)
+# "no later than <date>" before a defined effective date: the deadline for the event that sets it, not its day.
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:no|not)\s+later\s+than\s+(?:the\s+)?$|\bon\s+or\s+before\s+(?:the\s+)?$", re.IGNORECASE
+)
+# 'Effective as of ____ (the "Effective Date")', 'EFFECTIVE AS OF (EFFECTIVE DATE)': a form whose date was never
+# filled in. That is a blank, not an event the text fails to date.
+_NOTHING_AFTER_AS_OF = re.compile(
+    r"\b(?:effective|dated|made)\s+(?:as\s+of|on)[\s_.:*-]*(?:\[[\s_.*-]*\])?[\s_]*$", re.IGNORECASE
 )
 # "EFFECTIVE DATE\n\n JUNE 1, 1998": a label with the date right after it.
 _EFFECTIVE_LABEL = re.compile(
@@ -492,7 +501,7 @@ _AGREEMENT_TAKES_EFFECT = re.compile(
     re.IGNORECASE,
 )
 _BY_SIGNATURE = re.compile(
-    r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,3}?(?:signature|signed|executed)|"
+    r"\b(?:date[sd]?\s+(?:\w+\s+){0,3}?(?:below|beneath)|(?:last|later|latest)\s+(?:\w+\s+){0,4}?(?:signature|signed|executed)|"
     r"date\s+of\s+(?:the\s+)?(?:last\s+)?(?:signature|execution)|"
     # "the date this Agreement is signed by the last signatory": the same fact, said the other way round.
     r"(?:signed|executed)\s+by\s+(?:the\s+)?(?:last|later|final)\s+(?:of\s+the\s+)?(?:signatory|party|parties|signer))",
@@ -818,10 +827,18 @@ def find_effective_date(doc: Document, agreement: FoundDate | None) -> FoundDate
             for d in doc.dates(max(0, min(window.start, defined.start() - 160)), defined.start())
             if defined.start() - d.end < 160 and d.end > window.start
         ]
+        if dates and _DEADLINE_BEFORE.search(text, max(0, dates[-1].start - 30), dates[-1].start):
+            # '... accepted for filing no later than March 1, 2020 (such date, the "Effective Date")': the date of an
+            # event, of which the text gives only the deadline
+            return _undetermined(
+                doc, defined.start(), "the effective date is the day of an event; the text gives only its deadline"
+            )
         if dates:
             return FoundDate(match=dates[-1], cite_start=dates[-1].start, confidence=0.95)
         if _BLANK_YEAR.search(text, max(window.start, defined.start() - 60), defined.start()):
             return _undetermined(doc, defined.start(), "the year of the effective date is left blank")
+        if _NOTHING_AFTER_AS_OF.search(text, max(window.start, defined.start() - 40), defined.start()):
+            return _undetermined(doc, defined.start(), "the effective date is left blank")
         following = _first_date_after(doc, defined.end(), 40)
         if following is not None and not text[defined.end() : following.start].strip(" \t\n:-–—=\"'"):
             return FoundDate(

@@ -276,6 +276,20 @@ def _later_of_dates(doc: Document, window: Window, position: int) -> list[date] 
     return [] if len(dated) < max(items, 2) else dated
 
 
+def _later_than_anniversary(text: str, anniversary: re.Match[str]) -> bool:
+    """True for an anniversary listed in "the later of (i) the third anniversary of the Effective Date or (ii) <an
+    event>": the anniversary is only the earliest end; an item the text does not date decides it."""
+    later = next(reversed(list(_LATER_OF.finditer(text, max(0, anniversary.start() - 60), anniversary.start()))), None)
+    if later is None:
+        return False
+    stop = next(
+        (i for i in (text.find(";", anniversary.end()), text.find(". ", anniversary.end())) if i > 0), len(text)
+    )
+    rest = text[anniversary.end() : stop]
+    others = [item for item in re.split(r"\b(?:and|or)\s+(?:\(?[a-h1-9ivx]{1,3}\)\s*)?", rest)[1:] if item.strip()]
+    return any(not find_dates(item) and _ANNIVERSARY.search(item) is None for item in others)
+
+
 def _ends_on(doc: Document, window: Window, position: int) -> bool:
     """Whether the words before `position` make what starts there the end of the term."""
     if _END_DATE_LEAD.search(doc.text, max(window.start, position - 70), position):
@@ -441,7 +455,13 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
         if nth and year_start is not None:
             duration = Duration(amount=nth, unit="year")
             start_what = year_start
+    anniversary_floor = False
     anniversary = _ANNIVERSARY.search(text)
+    if anniversary and duration is None and end_date is None and _later_than_anniversary(text, anniversary):
+        # "the later of the third anniversary ... or the day the licensee ceases to be a subsidiary": only a floor,
+        # but still the clause that ends the term, as much as one with the anniversary alone
+        floor_only = anniversary_floor = True
+        anniversary = None
     if anniversary and duration is None and end_date is None:
         nth_text = anniversary.group("nth")
         nth = _anniversary_number(nth_text)
@@ -468,7 +488,7 @@ def _analyse_term_window(doc: Document, window: Window, headed: bool = False) ->
     if end_date is None and duration is None and not perpetual and not event:
         return None
     heading = doc.heading_at(window.hit)
-    score = 1.0 if (end_date or duration or perpetual) else 0.3
+    score = 1.0 if (end_date or duration or perpetual or anniversary_floor) else 0.3
     if re.search(r"\b(?:during|throughout)\s+the\s+term\b|post-term", lowered):
         score -= 1.0
     if re.search(r"\b(?:the|this|initial)\s+\"?term\b|term\s+of\s+this", lowered):
