@@ -227,7 +227,7 @@ def test_a_child_started_at_spawn_builds_from_the_composition_root(monkeypatch: 
 
 def test_the_child_builds_from_the_composition_root_without_importing_the_tools() -> None:
     """The child serves the demo backend only: it takes the identity and the adapter from `server.py`'s parts, not
-    the tool registry, whose import (~250 ms of CPU) would run beside the server's own start."""
+    the tool registry, whose import (~50 ms of CPU, measured) would run beside the server's own start."""
     script = (
         "import sys; from pathlib import Path; from plugin.transport.backend_process import _from_composition_root; "
         "factory, _settings, _secret = _from_composition_root(Path(sys.argv[1])); "

@@ -170,7 +170,7 @@ async def open_backend(
 async def _shared_tls_context() -> ssl.SSLContext:
     """The TLS context of the token and API clients: one for both, built off the event loop.
 
-    Each client would otherwise build its own from the system's CA bundle (45-60 ms each, measured), on the
+    Each client would otherwise build its own from the system's CA bundle (43-60 ms each, measured), on the
     loop, when the backend is opened. The same defaults as theirs (`SSL_CERT_FILE`/`SSL_CERT_DIR` honoured)."""
     import anyio.to_thread  # ~7 ms that `import anyio` defers: paid when a real backend is opened, not at start
 
