@@ -29,10 +29,11 @@ import base64
 import json
 import math
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import httpx2
 from cachetools import TLRUCache
@@ -227,6 +228,23 @@ def preload_token_client() -> None:
     import plugin.transport.token_client  # noqa: F401
 
 
+def _environment_proxy(url: str) -> str | None:
+    """The proxy the environment names for `url` (`<scheme>_proxy`, `all_proxy`, `no_proxy`, either case), or None.
+
+    The API client (an httpx2 client with no transport of its own) takes these itself; the token client gets a
+    transport of ours (capped), and a client given a transport does not look them up. Without this, behind a
+    mandatory egress proxy the API calls would go through it and the token requests would go direct."""
+    # The environment-only check on every platform (`proxy_bypass` also reads macOS and Windows system settings,
+    # which httpx2 does not); typeshed leaves it out as undocumented.
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    proxies = urllib.request.getproxies_environment()
+    parts = urlsplit(url)
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or bypass(parts.hostname or "", proxies):
+        return None
+    return proxy
+
+
 class ClientCredentialsFetcher:
     """RFC 6749 §4.4 with client_secret_basic or client_secret_post, through authlib."""
 
@@ -255,7 +273,7 @@ class ClientCredentialsFetcher:
         self._client: AsyncTokenClient | None = None
         SECRETS.add_credentials(client_id, client_secret)  # and the Basic credential it is sent in
         # The token client's own transport, capped: authlib reads the whole body before we see it.
-        inner = transport or httpx2.AsyncHTTPTransport(verify=verify)
+        inner = transport or httpx2.AsyncHTTPTransport(verify=verify, proxy=_environment_proxy(token_url))
         self._capped = _CappedTransport(inner, MAX_TOKEN_RESPONSE_BYTES, owns_inner=transport is None)
 
     def _oauth_client(self) -> AsyncTokenClient:
