@@ -167,7 +167,7 @@ def test_a_token_is_fetched_without_importing_openid_connect_or_jose(sandbox_url
 async def test_a_real_backend_loads_the_ca_bundle_once_and_off_the_event_loop(
     sandbox_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The token client and the API client each built a TLS context from the system's CA bundle (45-60 ms each)
+    """The token client and the API client each built a TLS context from the system's CA bundle (43-60 ms each)
     on the event loop when a real backend was opened. They share one, built in a worker thread."""
     import threading
 
