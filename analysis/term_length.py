@@ -262,30 +262,24 @@ def _later_of_dates(doc: Document, window: Window, position: int) -> list[date] 
     later = next(reversed(list(_LATER_OF.finditer(doc.text, max(window.start, position - 200), position))), None)
     if later is None:
         return None
-    stop = min(
-        (
-            i
-            for i in (doc.text.find(";", later.end(), window.end), doc.text.find(". ", later.end(), window.end))
-            if i > 0
-        ),
-        default=window.end,
-    )
+    stop = _list_end(doc.text, later.end(), window.end)
     listed = doc.text[later.end() : stop]
     items = len(_LIST_ITEM.findall(listed)) or 1 + len(re.findall(r"\b(?:and|or)\b", listed, re.IGNORECASE))
     dated = [found.value for found in doc.dates(later.end(), stop) if found.value is not None]
     return [] if len(dated) < max(items, 2) else dated
 
 
+def _list_end(text: str, start: int, end: int) -> int:
+    """Where a list that starts at `start` ends: the first semicolon or full stop, else `end`."""
+    return min((i for i in (text.find(";", start, end), text.find(". ", start, end)) if i > 0), default=end)
+
+
 def _later_than_anniversary(text: str, anniversary: re.Match[str]) -> bool:
     """True for an anniversary listed in "the later of (i) the third anniversary of the Effective Date or (ii) <an
     event>": the anniversary is only the earliest end; an item the text does not date decides it."""
-    later = next(reversed(list(_LATER_OF.finditer(text, max(0, anniversary.start() - 60), anniversary.start()))), None)
-    if later is None:
+    if _LATER_OF.search(text, max(0, anniversary.start() - 60), anniversary.start()) is None:
         return False
-    stop = next(
-        (i for i in (text.find(";", anniversary.end()), text.find(". ", anniversary.end())) if i > 0), len(text)
-    )
-    rest = text[anniversary.end() : stop]
+    rest = text[anniversary.end() : _list_end(text, anniversary.end(), len(text))]
     others = [item for item in re.split(r"\b(?:and|or)\s+(?:\(?[a-h1-9ivx]{1,3}\)\s*)?", rest)[1:] if item.strip()]
     return any(not find_dates(item) and _ANNIVERSARY.search(item) is None for item in others)
 
