@@ -54,14 +54,19 @@ class _Forwarding(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def forward_proxy() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+def forward_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
+    """A forward proxy on loopback, named by HTTP_PROXY alone; what passed through it."""
     seen: list[tuple[str, str]] = []
     handler = type("Recording", (_Forwarding,), {"seen": seen})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+        yield seen
     finally:
         server.shutdown()
         server.server_close()
@@ -76,29 +81,17 @@ async def _token_and_metadata(sandbox_url: str) -> None:
         assert await PARTS.adapter.metadata(backend.api) is not None
 
 
-def _clear_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-
-
 async def test_token_requests_go_through_the_proxy_the_environment_names(
-    sandbox_url: str, forward_proxy: tuple[str, list[tuple[str, str]]], monkeypatch: pytest.MonkeyPatch
+    sandbox_url: str, forward_proxy: list[tuple[str, str]]
 ) -> None:
-    proxy, seen = forward_proxy
-    _clear_proxy_variables(monkeypatch)
-    monkeypatch.setenv("HTTP_PROXY", proxy)
     await _token_and_metadata(sandbox_url)
-    assert ("POST", f"{sandbox_url}/oauth/token") in seen, seen
-    assert any(method == "GET" and path.startswith(f"{sandbox_url}/v1/meta") for method, path in seen), seen
+    assert ("POST", f"{sandbox_url}/oauth/token") in forward_proxy, forward_proxy
+    assert any(m == "GET" and path.startswith(f"{sandbox_url}/v1/meta") for m, path in forward_proxy), forward_proxy
 
 
 async def test_no_proxy_keeps_both_the_token_and_the_api_requests_direct(
-    sandbox_url: str, forward_proxy: tuple[str, list[tuple[str, str]]], monkeypatch: pytest.MonkeyPatch
+    sandbox_url: str, forward_proxy: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy, seen = forward_proxy
-    _clear_proxy_variables(monkeypatch)
-    monkeypatch.setenv("HTTP_PROXY", proxy)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     await _token_and_metadata(sandbox_url)
-    assert seen == []
+    assert forward_proxy == []
